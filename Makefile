@@ -1,0 +1,32 @@
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint messages serve
+
+$(STAMP): requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py seed_demo
+	$(PYTHON) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PYTHON) manage.py check
+	$(PYTHON) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerates the Swedish catalogue from the source (needs GNU gettext) and compiles it.
+messages: $(STAMP)
+	$(PYTHON) manage.py makemessages --locale sv --ignore '.venv/*' --no-obsolete
+	$(PYTHON) manage.py compilemessages --locale sv --ignore '.venv/*'

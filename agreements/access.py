@@ -1,0 +1,29 @@
+"""The one place that decides which agreements and sections a user may read or change."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from .models import Agreement, Section
+
+
+def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Agreement:
+    """The agreement if the user's organisation is party to it: 404 for outsiders, 403 for read-only users."""
+    try:
+        agreement = Agreement.objects.visible_to(request.user).with_permissions(request.user).get(pk=pk)
+    except Agreement.DoesNotExist:
+        raise Http404 from None
+    if write and not agreement.user_can_edit:
+        raise PermissionDenied
+    return agreement
+
+
+def get_section_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Section:
+    """The section with its agreement, under the same rules as the agreement."""
+    try:
+        section = Section.objects.select_related("agreement").get(pk=pk)
+    except Section.DoesNotExist:
+        raise Http404 from None
+    section.agreement = get_agreement_for_user(request, section.agreement_id, write=write)
+    return section

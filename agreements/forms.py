@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    MAX_SECTION_DEPTH,
+    Agreement,
+    CooperationForum,
+    Membership,
+    Organisation,
+    Party,
+    Section,
+    Signatory,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the object had when the form was loaded, so a save over a newer one is refused."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, version: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = version
+
+
+class AgreementForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "title",
+            "start_date",
+            "end_date",
+            "revision_interval_years",
+            "purpose",
+            "overall_goals",
+            "standing_commitments",
+            "follow_up",
+            "copies",
+            "signing_place",
+            "signing_date",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "signing_date": DateInput(),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "overall_goals": forms.Textarea(attrs={"rows": 5}),
+            "standing_commitments": forms.Textarea(attrs={"rows": 4}),
+            "follow_up": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        instance = kwargs.get("instance")
+        super().__init__(*args, version=instance.version if instance and instance.pk else None, **kwargs)
+
+
+class BasePartyFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, user, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        for form in self.forms:
+            form.fields["organisation"].queryset = Organisation.objects.order_by("kind", "name")
+            form.fields["organisation"].label = _("Party")
+
+    def remaining_organisations(self) -> list[Organisation]:
+        return [
+            form.cleaned_data["organisation"]
+            for form in self.forms
+            if form.cleaned_data.get("organisation") and not form.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        organisations = self.remaining_organisations()
+        if len(set(organisations)) != len(organisations):
+            raise forms.ValidationError(_("The same organisation is listed twice among the parties."))
+        if not any(o.kind == Organisation.Kind.MUNICIPALITY for o in organisations):
+            raise forms.ValidationError(_("At least one municipality must be a party."))
+        if not any(o.is_police for o in organisations):
+            raise forms.ValidationError(_("At least one police area or police district must be a party."))
+        if not self.user.is_superuser:
+            own = set(
+                Membership.objects.filter(user=self.user, role=Membership.Role.EDITOR).values_list(
+                    "organisation_id", flat=True
+                )
+            )
+            if not any(o.pk in own for o in organisations):
+                raise forms.ValidationError(_("One of the parties must be an organisation in which you are an editor."))
+
+
+PartyFormSet = forms.inlineformset_factory(
+    Agreement, Party, formset=BasePartyFormSet, fields=["organisation"], extra=1, can_delete=True
+)
+
+
+class BaseSignatoryFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        parties = Organisation.objects.filter(agreement_parties__agreement=self.instance).order_by(
+            "agreement_parties__order"
+        )
+        for form in [*self.forms, self.empty_form]:
+            form.fields["party"].queryset = parties
+
+    def check_parties(self, organisations: list[Organisation]) -> bool:
+        """Every signatory must sign for one of the agreement's parties as they are after this save."""
+        valid = True
+        for form in self.forms:
+            party = form.cleaned_data.get("party")
+            if party and not form.cleaned_data.get("DELETE") and party not in organisations:
+                form.add_error("party", _("%(party)s is no longer a party to the agreement.") % {"party": party})
+                valid = False
+        return valid
+
+
+SignatoryFormSet = forms.inlineformset_factory(
+    Agreement,
+    Signatory,
+    formset=BaseSignatoryFormSet,
+    fields=["name", "title", "party", "order"],
+    extra=1,
+    can_delete=True,
+)
+
+CooperationForumFormSet = forms.inlineformset_factory(
+    Agreement,
+    CooperationForum,
+    fields=["name", "meeting_frequency", "convener", "participants"],
+    widgets={"participants": forms.Textarea(attrs={"rows": 2})},
+    extra=1,
+    can_delete=True,
+)
+
+
+class SectionForm(VersionedForm):
+    heading = forms.CharField(label=_("Heading"), max_length=200)
+    parent = forms.TypedChoiceField(label=_("Place"), coerce=int, required=False, empty_value=None)
+    body = Section._meta.get_field("body").formfield(label=_("Text"), required=False)
+
+    def __init__(self, *args, agreement: Agreement, part: str, section: Section | None = None, **kwargs) -> None:
+        if section is not None:
+            kwargs.setdefault(
+                "initial", {"heading": section.heading, "body": section.body, "parent": section.parent_id}
+            )
+        super().__init__(*args, version=section.version if section else None, **kwargs)
+        self.section = section
+        self.candidates = self._candidate_parents(agreement=agreement, part=part)
+        self.fields["parent"].choices = [("", _("Main section"))] + [
+            (c.pk, _("Under %(heading)s") % {"heading": c.heading}) for c in self.candidates.values()
+        ]
+
+    def _candidate_parents(self, *, agreement: Agreement, part: str) -> dict[int, Section]:
+        """Sections this one may be placed under: not itself, not its own subsections, not too deep."""
+        sections = {s.pk: s for s in Section.objects.filter(agreement=agreement, part=part).order_by("order", "pk")}
+
+        def depth(s: Section) -> int:
+            return 1 if s.parent_id is None else 1 + depth(sections[s.parent_id])
+
+        def height(pk: int) -> int:
+            children = [s.pk for s in sections.values() if s.parent_id == pk]
+            return 1 + max((height(c) for c in children), default=0)
+
+        def is_within(s: Section, ancestor_pk: int) -> bool:
+            while s is not None:
+                if s.pk == ancestor_pk:
+                    return True
+                s = sections.get(s.parent_id)
+            return False
+
+        own_height = height(self.section.pk) if self.section else 1
+        return {
+            pk: s
+            for pk, s in sections.items()
+            if depth(s) + own_height <= MAX_SECTION_DEPTH and not (self.section and is_within(s, self.section.pk))
+        }
+
+    def clean_parent(self) -> Section | None:
+        parent_pk = self.cleaned_data["parent"]
+        return None if parent_pk is None else self.candidates[parent_pk]

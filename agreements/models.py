@@ -1,0 +1,328 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from samverkan.richtext import RichTextField
+
+MAX_PERIOD_YEARS = 10
+MAX_SECTION_DEPTH = 3
+
+
+class Organisation(models.Model):
+    """A party that can sign agreements: a municipality, a police area or another actor."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        POLICE_AREA = "police_area", _("Local police area")
+        POLICE_DISTRICT = "police_district", _("Police district")
+        OTHER = "other", _("Other party")
+
+    POLICE_KINDS = (Kind.POLICE_AREA, Kind.POLICE_DISTRICT)
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_police(self) -> bool:
+        return self.kind in self.POLICE_KINDS
+
+
+class Membership(models.Model):
+    """A user's role in an organisation; it decides what the user may see and do."""
+
+    class Role(models.TextChoices):
+        EDITOR = "editor", _("Editor (security unit)")
+        REVIEWER = "reviewer", _("Reviewer (police)")
+        READER = "reader", _("Reader (council)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                name="membership_unique_user_organisation",
+                violation_error_message=_("The user already has a role in this organisation."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AgreementQuerySet:
+        """Agreements to which one of the user's organisations is party; staff see all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff or user.is_superuser:
+            return self
+        return self.filter(pk__in=Party.objects.filter(organisation__memberships__user=user).values("agreement_id"))
+
+    def with_permissions(self, user) -> AgreementQuerySet:
+        """Annotate `user_can_edit`: the user is an editor in one of the parties."""
+        if user.is_superuser:
+            return self.annotate(user_can_edit=Value(True))
+        editor_parties = Party.objects.filter(
+            agreement=OuterRef("pk"),
+            organisation__memberships__user=user,
+            organisation__memberships__role=Membership.Role.EDITOR,
+        )
+        return self.annotate(user_can_edit=Exists(editor_parties))
+
+
+class Agreement(models.Model):
+    """A collaboration agreement (samverkansöverenskommelse) between a municipality and the police."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        SIGNED = "signed", _("Signed")
+        ENDED = "ended", _("Ended")
+
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    parties = models.ManyToManyField(Organisation, through="Party", related_name="agreements")
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Leave empty if the agreement applies until further notice.")
+    )
+    revision_interval_years = models.PositiveSmallIntegerField(
+        _("revised every (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PERIOD_YEARS)],
+        help_text=_("For an agreement that applies until further notice."),
+    )
+    purpose = models.TextField(_("purpose"), blank=True)
+    overall_goals = models.TextField(_("overall goals"), blank=True, help_text=_("One goal per line."))
+    standing_commitments = models.TextField(_("standing commitments"), blank=True)
+    follow_up = models.TextField(_("how the agreement is followed up"), blank=True)
+    copies = models.PositiveSmallIntegerField(
+        _("number of copies"), default=2, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    signing_place = models.CharField(_("place of signing"), max_length=100, blank=True)
+    signing_date = models.DateField(_("date of signing"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=F("start_date")),
+                name="agreement_end_after_start",
+                violation_error_message=_("The end date must be after the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=False) | Q(revision_interval_years__isnull=False),
+                name="agreement_open_ended_has_revision_interval",
+                violation_error_message=_("An agreement without an end date needs a revision interval."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreement_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date:
+            if self.end_date <= self.start_date:
+                raise ValidationError({"end_date": _("The end date must be after the start date.")})
+            if (self.end_date - self.start_date).days > MAX_PERIOD_YEARS * 366:
+                raise ValidationError(
+                    {"end_date": _("An agreement can run for at most %(years)d years.") % {"years": MAX_PERIOD_YEARS}}
+                )
+        if self.start_date and not self.end_date and not self.revision_interval_years:
+            raise ValidationError(
+                {"revision_interval_years": _("An agreement without an end date needs a revision interval.")}
+            )
+
+    @property
+    def overall_goal_list(self) -> list[str]:
+        return [line.strip() for line in self.overall_goals.splitlines() if line.strip()]
+
+    @property
+    def period_label(self) -> str:
+        if self.end_date is None:
+            return _("from %(start)s until further notice") % {"start": self.start_date.year}
+        if self.start_date.year == self.end_date.year:
+            return str(self.start_date.year)
+        return f"{self.start_date.year}–{self.end_date.year}"
+
+    def is_active_in(self, year: int) -> bool:
+        return self.start_date <= date(year, 12, 31) and (self.end_date is None or self.end_date >= date(year, 1, 1))
+
+
+class Party(models.Model):
+    """An organisation's place among an agreement's parties."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_links")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="agreement_parties", verbose_name=_("party")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"],
+                name="party_unique_agreement_organisation",
+                violation_error_message=_("This organisation is already a party to the agreement."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class Signatory(models.Model):
+    """A person who signs the agreement on behalf of one of its parties."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
+    party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("party"))
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.title}"
+
+
+class CooperationForum(models.Model):
+    """A standing group in which the parties meet (samverkansforum)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="forums")
+    name = models.CharField(_("name"), max_length=200)
+    meeting_frequency = models.CharField(_("meets"), max_length=100, blank=True)
+    convener = models.CharField(_("convened by"), max_length=200, blank=True)
+    participants = models.TextField(_("participants"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("cooperation forum")
+        verbose_name_plural = _("cooperation forums")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Section(models.Model):
+    """A numbered section of the agreement's text or of its appendix (Bilaga 1)."""
+
+    class Part(models.TextChoices):
+        AGREEMENT = "agreement", _("The agreement")
+        APPENDIX = "appendix", _("Appendix 1")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sections")
+    part = models.CharField(_("part"), max_length=10, choices=Part.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("under section"),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    heading = models.CharField(_("heading"), max_length=200)
+    body = RichTextField(_("text"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+@dataclass
+class NumberedSection:
+    """A section with its place in the document: its number (1.2.) and depth."""
+
+    section: Section
+    number: str
+    depth: int
+
+
+def number_sections(sections: list[Section]) -> list[NumberedSection]:
+    """Order sections of one part as a tree and number them 1., 1.1., … in document order."""
+    by_parent: dict[int | None, list[Section]] = {}
+    for section in sections:
+        by_parent.setdefault(section.parent_id, []).append(section)
+    for siblings in by_parent.values():
+        siblings.sort(key=lambda s: (s.order, s.pk))
+
+    flat: list[NumberedSection] = []
+
+    def walk(parent_id: int | None, prefix: str, depth: int) -> None:
+        for index, section in enumerate(by_parent.get(parent_id, []), start=1):
+            numbered = NumberedSection(section, f"{prefix}{index}.", depth)
+            flat.append(numbered)
+            walk(section.pk, numbered.number, depth + 1)
+
+    walk(None, "", 1)
+    return flat

@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .access import get_agreement_for_user, get_section_for_user
+from .filters import AgreementFilter
+from .forms import AgreementForm, CooperationForumFormSet, PartyFormSet, SectionForm, SignatoryFormSet
+from .history import agreement_changes
+from .models import Agreement, Membership, Party, Section, Signatory, number_sections
+from .services import StaleEdit, agreement_save, section_create, section_move, section_update
+
+
+def _editor_organisations(user):
+    return Membership.objects.filter(user=user, role=Membership.Role.EDITOR).select_related("organisation")
+
+
+def _stale_message(instance: Agreement | Section) -> str:
+    latest = instance.history.select_related("history_user").first()
+    who = (latest.history_user.get_full_name() or latest.history_user.get_username()) if latest.history_user else "–"
+    when = formats.date_format(localtime(latest.history_date), "DATETIME_FORMAT")
+    return _(
+        "Someone else saved this while you were editing (%(who)s, %(when)s). Your changes have not been saved "
+        "but are kept in the form below. Check the saved version, then save again if your changes should apply."
+    ) % {"who": who, "when": when}
+
+
+def _with_version(data: QueryDict, version: int) -> QueryDict:
+    """The user's input, carrying the version that is now stored so that a deliberate second save goes through."""
+    data = data.copy()
+    data["loaded_version"] = str(version)
+    return data
+
+
+@login_required
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    visible = Agreement.objects.visible_to(request.user)
+    filterset = AgreementFilter(request.GET or None, visible=visible)
+    agreements = filterset.qs.prefetch_related(
+        Prefetch("party_links", queryset=Party.objects.select_related("organisation"))
+    )
+    can_create = request.user.is_superuser or _editor_organisations(request.user).exists()
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {"filterset": filterset, "agreements": agreements, "can_create": can_create},
+    )
+
+
+def _agreement_formsets(request: HttpRequest, agreement: Agreement, data: QueryDict | None) -> dict:
+    formsets = {"parties": PartyFormSet(data, instance=agreement, prefix="parties", user=request.user)}
+    if agreement.pk:
+        formsets["signatories"] = SignatoryFormSet(data, instance=agreement, prefix="signatories")
+        formsets["forums"] = CooperationForumFormSet(data, instance=agreement, prefix="forums")
+    return formsets
+
+
+def _formsets_valid(formsets: dict) -> bool:
+    valid = all([formset.is_valid() for formset in formsets.values()])
+    if valid and "signatories" in formsets:
+        return formsets["signatories"].check_parties(formsets["parties"].remaining_organisations())
+    return valid
+
+
+@login_required
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    own = [m.organisation for m in _editor_organisations(request.user)]
+    if not own and not request.user.is_superuser:
+        raise PermissionDenied
+    agreement = Agreement()
+    data = request.POST if request.method == "POST" else None
+    form = AgreementForm(data, instance=agreement)
+    formsets = {
+        "parties": PartyFormSet(
+            data,
+            instance=agreement,
+            prefix="parties",
+            user=request.user,
+            initial=[{"organisation": own[0]}] if own else None,
+        )
+    }
+    formsets["parties"].extra = 2
+    if data is not None and all([form.is_valid(), _formsets_valid(formsets)]):
+        agreement = agreement_save(form=form, formsets=list(formsets.values()), loaded_version=None)
+        messages.success(request, _("The agreement has been created. Add its sections and signatories."))
+        return redirect(agreement)
+    return render(request, "agreements/agreement_form.html", {"form": form, "formsets": formsets})
+
+
+@login_required
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    data = request.POST if request.method == "POST" else None
+    form = AgreementForm(data, instance=agreement)
+    formsets = _agreement_formsets(request, agreement, data)
+    if data is not None and all([form.is_valid(), _formsets_valid(formsets)]):
+        try:
+            agreement_save(
+                form=form, formsets=list(formsets.values()), loaded_version=form.cleaned_data["loaded_version"]
+            )
+        except StaleEdit:
+            agreement = get_agreement_for_user(request, pk, write=True)
+            data = _with_version(request.POST, agreement.version)
+            form = AgreementForm(data, instance=agreement)
+            formsets = _agreement_formsets(request, agreement, data)
+            _formsets_valid(formsets)
+            form.is_valid()
+            form.add_error(None, _stale_message(agreement))
+        else:
+            messages.success(request, _("The agreement has been saved."))
+            return redirect(agreement)
+    return render(
+        request, "agreements/agreement_form.html", {"form": form, "formsets": formsets, "agreement": agreement}
+    )
+
+
+@login_required
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk)
+    parties = list(agreement.party_links.select_related("organisation"))
+    signatories = list(Signatory.objects.filter(agreement=agreement).select_related("party"))
+    sections = list(agreement.sections.all())
+    parts = [
+        (part, label, number_sections([s for s in sections if s.part == part])) for part, label in Section.Part.choices
+    ]
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "parties": parties,
+            "signatories": signatories,
+            "forums": list(agreement.forums.all()),
+            "parts": parts,
+        },
+    )
+
+
+@login_required
+def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk)
+    return render(
+        request, "agreements/agreement_history.html", {"agreement": agreement, "changes": agreement_changes(agreement)}
+    )
+
+
+@login_required
+def section_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    if part not in Section.Part.values:
+        raise Http404
+    form = SectionForm(request.POST or None, agreement=agreement, part=part)
+    if request.method == "POST" and form.is_valid():
+        section = section_create(
+            agreement=agreement,
+            part=part,
+            parent=form.cleaned_data["parent"],
+            heading=form.cleaned_data["heading"],
+            body=form.cleaned_data["body"],
+        )
+        messages.success(request, _("The section has been added."))
+        return redirect(f"{agreement.get_absolute_url()}#section-{section.pk}")
+    return render(
+        request,
+        "agreements/section_form.html",
+        {"form": form, "agreement": agreement, "part_label": Section.Part(part).label},
+    )
+
+
+@login_required
+def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_section_for_user(request, pk, write=True)
+    agreement = section.agreement
+    form = SectionForm(request.POST or None, agreement=agreement, part=section.part, section=section)
+    if request.method == "POST" and form.is_valid():
+        try:
+            section_update(
+                section=section,
+                loaded_version=form.cleaned_data["loaded_version"] or 0,
+                heading=form.cleaned_data["heading"],
+                body=form.cleaned_data["body"],
+                parent=form.cleaned_data["parent"],
+            )
+        except StaleEdit:
+            section.refresh_from_db()
+            form = SectionForm(
+                _with_version(request.POST, section.version), agreement=agreement, part=section.part, section=section
+            )
+            form.is_valid()
+            form.add_error(None, _stale_message(section))
+        else:
+            messages.success(request, _("The section has been saved."))
+            return redirect(f"{agreement.get_absolute_url()}#section-{section.pk}")
+    return render(
+        request,
+        "agreements/section_form.html",
+        {"form": form, "agreement": agreement, "section": section, "part_label": section.get_part_display()},
+    )
+
+
+@login_required
+@require_POST
+def section_move_view(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
+    section = get_section_for_user(request, pk, write=True)
+    section_move(section=section, step=-1 if direction == "up" else 1)
+    return redirect(f"{section.agreement.get_absolute_url()}#section-{section.pk}")
+
+
+@login_required
+def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_section_for_user(request, pk, write=True)
+    agreement = section.agreement
+    if request.method == "POST":
+        section.delete()
+        messages.success(request, _("The section has been deleted."))
+        return redirect(agreement)
+    descendants = number_sections(list(Section.objects.filter(agreement=agreement, part=section.part)))
+    numbered = next(n for n in descendants if n.section.pk == section.pk)
+    subsections = [n for n in descendants if n.number.startswith(numbered.number) and n is not numbered]
+    return render(
+        request,
+        "agreements/section_confirm_delete.html",
+        {"agreement": agreement, "numbered": numbered, "subsections": subsections},
+    )
+
+
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "accessibility.html")

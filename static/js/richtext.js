@@ -1,0 +1,72 @@
+// Turns every <textarea data-richtext> into a small formatting editor. Without JavaScript the
+// textarea stays and takes HTML; either way the server sanitises what is stored.
+(function () {
+  "use strict";
+
+  function enhance(textarea) {
+    var container = textarea.closest(".richtext");
+    var toolbar = container.querySelector(".richtext-toolbar");
+    var label = document.querySelector('label[for="' + textarea.id + '"]');
+    var editor = document.createElement("div");
+
+    editor.className = "form-control richtext-editor prose";
+    editor.contentEditable = "true";
+    editor.id = textarea.id + "-editor";
+    editor.setAttribute("role", "textbox");
+    editor.setAttribute("aria-multiline", "true");
+    if (label) {
+      label.id = label.id || textarea.id + "-label";
+      editor.setAttribute("aria-labelledby", label.id);
+      label.addEventListener("click", function () { editor.focus(); });
+    }
+    if (textarea.getAttribute("aria-describedby")) {
+      editor.setAttribute("aria-describedby", textarea.getAttribute("aria-describedby"));
+    }
+    if (textarea.classList.contains("is-invalid")) {
+      editor.classList.add("is-invalid");
+      editor.setAttribute("aria-invalid", "true");
+    }
+    editor.innerHTML = textarea.value;
+    textarea.hidden = true;
+    toolbar.hidden = false;
+    toolbar.setAttribute("aria-controls", editor.id);
+    textarea.insertAdjacentElement("afterend", editor);
+
+    function sync() { textarea.value = editor.innerHTML; }
+
+    function refreshPressed() {
+      toolbar.querySelectorAll("[aria-pressed]").forEach(function (button) {
+        var on = false;
+        try { on = document.queryCommandState(button.dataset.command); } catch (e) { on = false; }
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+    }
+
+    toolbar.addEventListener("mousedown", function (event) {
+      if (event.target.closest("button")) { event.preventDefault(); }  // keep the selection in the editor
+    });
+    toolbar.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) { return; }
+      editor.focus();
+      var value = button.dataset.value || null;
+      if (button.dataset.command === "createLink") {
+        value = window.prompt(toolbar.dataset.linkPrompt, "https://");
+        if (!value) { return; }
+      }
+      document.execCommand("defaultParagraphSeparator", false, "p");
+      document.execCommand(button.dataset.command, false, value);
+      sync();
+      refreshPressed();
+    });
+    editor.addEventListener("input", sync);
+    editor.addEventListener("keyup", refreshPressed);
+    editor.addEventListener("mouseup", refreshPressed);
+    editor.addEventListener("focus", function () {
+      document.execCommand("defaultParagraphSeparator", false, "p");
+    });
+    textarea.form.addEventListener("submit", sync);
+  }
+
+  document.querySelectorAll("textarea[data-richtext]").forEach(enhance);
+})();
