@@ -85,3 +85,9 @@ def outsider(world):
 def other_police_reviewer(world):
     """A reviewer in an unrelated police area."""
     return _member(world.other_police, Membership.Role.REVIEWER, "otherpolice")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Tests create many users; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -63,6 +63,16 @@ class AgreementForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, version=instance.version if instance and instance.pk else None, **kwargs)
 
 
+class PartyForm(forms.ModelForm):
+    class Meta:
+        model = Party
+        fields = ["organisation"]
+
+    def has_changed(self) -> bool:
+        # The creator's own organisation is preselected; a row with a party chosen is always one to save.
+        return bool(self["organisation"].value()) or super().has_changed()
+
+
 class BasePartyFormSet(forms.BaseInlineFormSet):
     def __init__(self, *args, user, **kwargs) -> None:
         self.user = user
@@ -100,7 +110,7 @@ class BasePartyFormSet(forms.BaseInlineFormSet):
 
 
 PartyFormSet = forms.inlineformset_factory(
-    Agreement, Party, formset=BasePartyFormSet, fields=["organisation"], extra=1, can_delete=True
+    Agreement, Party, form=PartyForm, formset=BasePartyFormSet, extra=1, can_delete=True
 )
 
 

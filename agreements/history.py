@@ -52,7 +52,7 @@ def _display(field: models.Field, value: object, names: dict[tuple[type, int], s
 
 
 def _subject(record) -> str:
-    for attr in ("heading", "title", "name"):
+    for attr in ("heading", "name", "title"):
         if hasattr(record, attr):
             return getattr(record, attr)
     return str(getattr(record, "organisation", ""))

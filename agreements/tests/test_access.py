@@ -1,0 +1,106 @@
+"""Who may read and change an agreement: owners edit, the other parties read, everyone else gets 404."""
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import Agreement
+from agreements.tests.factories import SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+# (url name, needs a section, method, is a write)
+PAGES = [
+    ("agreement_detail", False, "get", False),
+    ("agreement_history", False, "get", False),
+    ("agreement_edit", False, "get", True),
+    ("agreement_edit", False, "post", True),
+    ("section_add", False, "get", True),
+    ("section_add", False, "post", True),
+    ("section_edit", True, "get", True),
+    ("section_edit", True, "post", True),
+    ("section_move", True, "post", True),
+    ("section_delete", True, "get", True),
+    ("section_delete", True, "post", True),
+]
+EXPECTED = {
+    # role fixture: (status on a read, status on a write)
+    "editor": (200, None),
+    "reviewer": (200, 403),
+    "reader": (200, 403),
+    "outsider": (404, 404),
+    "other_police_reviewer": (404, 404),
+}
+
+
+def _url(name: str, world, with_section: bool) -> str:
+    if with_section:
+        section = SectionFactory(agreement=world.agreement)
+        kwargs = {"pk": section.pk}
+        if name == "section_move":
+            kwargs["direction"] = "up"
+        return reverse(name, kwargs=kwargs)
+    if name == "section_add":
+        return reverse(name, kwargs={"pk": world.agreement.pk, "part": "appendix"})
+    return reverse(name, kwargs={"pk": world.agreement.pk})
+
+
+@pytest.mark.parametrize(("name", "with_section", "method", "write"), PAGES)
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_each_role_gets_what_its_membership_allows(client, world, request, role, name, with_section, method, write):
+    user = request.getfixturevalue(role)
+    url = _url(name, world, with_section)
+    client.force_login(user)
+    response = getattr(client, method)(url)
+    read_status, write_status = EXPECTED[role]
+    expected = write_status if write else read_status
+    if expected is None:  # the editor: a page, or a redirect after a valid or an invalid post
+        assert response.status_code in (200, 302)
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize(("name", "with_section", "method", "write"), PAGES)
+def test_anonymous_users_are_sent_to_the_login_page(client, world, name, with_section, method, write):
+    url = _url(name, world, with_section)
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_refused_writes_change_nothing(client, world, reviewer):
+    section = SectionFactory(agreement=world.agreement, heading="Ansvar")
+    client.force_login(reviewer)
+    client.post(reverse("section_edit", args=[section.pk]), {"heading": "Ändrad", "loaded_version": section.version})
+    client.post(reverse("section_delete", args=[section.pk]))
+    section.refresh_from_db()
+    assert section.heading == "Ansvar"
+
+
+def test_the_list_shows_only_agreements_of_the_users_organisations(client, world, editor):
+    client.force_login(editor)
+    response = client.get(reverse("agreement_list"))
+    assert list(response.context["agreements"]) == [world.agreement]
+
+
+def test_the_police_see_every_municipality_of_their_police_area(client, world, reviewer):
+    client.force_login(reviewer)
+    response = client.get(reverse("agreement_list"))
+    assert set(response.context["agreements"]) == {world.agreement, world.neighbour_agreement}
+
+
+def test_staff_see_every_agreement(client, world, admin_user):
+    client.force_login(admin_user)
+    response = client.get(reverse("agreement_list"))
+    assert set(response.context["agreements"]) == set(Agreement.objects.all())
+
+
+def test_only_editors_may_create_agreements(client, world, editor, reviewer, reader):
+    for user, status in ((editor, 200), (reviewer, 403), (reader, 403)):
+        client.force_login(user)
+        assert client.get(reverse("agreement_create")).status_code == status
+
+
+def test_users_without_membership_see_nothing(client, world, django_user_model):
+    client.force_login(django_user_model.objects.create_user("nobody", password="x-password-1234"))
+    assert list(client.get(reverse("agreement_list")).context["agreements"]) == []
+    assert client.get(reverse("agreement_detail", args=[world.agreement.pk])).status_code == 404

@@ -1,0 +1,68 @@
+"""Every change is recorded with who and when, and the history page lists it in Swedish."""
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import Agreement, Membership, Section
+from agreements.tests.factories import MembershipFactory, SectionFactory, SignatoryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_changes_are_recorded_with_the_user_who_made_them(client, world, editor):
+    editor.first_name, editor.last_name = "Sara", "Ek"
+    editor.save()
+    client.force_login(editor)
+    client.post(
+        reverse("section_add", args=[world.agreement.pk, "appendix"]),
+        {"heading": "Ansvar", "body": "<p>Kommunen samordnar.</p>", "parent": ""},
+    )
+    section = Section.objects.get(heading="Ansvar")
+    client.post(
+        reverse("section_edit", args=[section.pk]),
+        {"heading": "Ansvar och roller", "body": "<p>Kommunen samordnar.</p>", "loaded_version": section.version},
+    )
+
+    records = list(section.history.all())
+    assert [r.history_type for r in records] == ["~", "+"]
+    assert all(r.history_user == editor for r in records)
+
+    page = client.get(reverse("agreement_history", args=[world.agreement.pk])).content.decode()
+    assert "Sara Ek" in page
+    assert "Ansvar → Ansvar och roller" in page
+    assert "Rubrik" in page  # field names in Swedish
+
+
+def test_the_history_covers_parties_signatories_and_deleted_sections(client, world, editor):
+    SignatoryFactory(agreement=world.agreement, name="Lena Sjö")
+    section = SectionFactory(agreement=world.agreement, heading="Gammalt avsnitt")
+    section.delete()
+    client.force_login(editor)
+    changes = client.get(reverse("agreement_history", args=[world.agreement.pk])).context["changes"]
+    subjects = {(c.kind, c.subject) for c in changes}
+    assert ("Undertecknare", "Lena Sjö") in subjects
+    assert ("Part", "Lokalpolisområde Hamnstad") in subjects
+    assert any(c.subject == "Gammalt avsnitt" and c.action == "Togs bort" for c in changes)
+
+
+def test_the_history_shows_nothing_of_other_agreements(client, world, editor):
+    SectionFactory(agreement=world.other_agreement, heading="Hemligt")
+    client.force_login(editor)
+    page = client.get(reverse("agreement_history", args=[world.agreement.pk])).content.decode()
+    assert "Hemligt" not in page
+
+
+def test_membership_changes_are_recorded():
+    membership = MembershipFactory(user=UserFactory(), role=Membership.Role.READER)
+    membership.role = Membership.Role.EDITOR
+    membership.save()
+    membership_id = membership.pk
+    membership.delete()
+    assert [h.history_type for h in Membership.history.filter(id=membership_id)] == ["-", "~", "+"]
+
+
+def test_a_saved_agreement_records_its_previous_values(world):
+    agreement = Agreement.objects.get(pk=world.agreement.pk)
+    agreement.title = "Ny titel"
+    agreement.save()
+    assert [h.title for h in agreement.history.all()] == ["Ny titel", "Samverkansöverenskommelse Hamnstad"]

@@ -1,0 +1,64 @@
+"""The list and detail pages cost the same number of queries however much they show."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agreements.tests.factories import (
+    AgreementFactory,
+    CooperationForumFactory,
+    SectionFactory,
+    SignatoryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_list_page_does_not_grow_with_the_number_of_agreements(client, world, reviewer):
+    client.force_login(reviewer)
+    for _ in range(2):
+        AgreementFactory(parties=[world.municipality, world.police])
+    at_two = count_queries(client, reverse("agreement_list"))
+    for _ in range(18):
+        AgreementFactory(parties=[world.municipality, world.police])
+    assert count_queries(client, reverse("agreement_list")) == at_two
+    assert count_queries(client, reverse("agreement_list") + "?q=Samverkan&status=draft&year=2024") <= at_two + 1
+
+
+def fill(agreement, n: int) -> None:
+    for i in range(n):
+        parent = SectionFactory(agreement=agreement, order=i)
+        SectionFactory(agreement=agreement, parent=parent)
+        SectionFactory(agreement=agreement, part="agreement")
+        SignatoryFactory(agreement=agreement, order=i)
+        CooperationForumFactory(agreement=agreement)
+
+
+def test_the_detail_page_does_not_grow_with_the_number_of_sections(client, world, editor, django_assert_max_num_queries):
+    small = AgreementFactory(parties=[world.municipality, world.police])
+    large = AgreementFactory(parties=[world.municipality, world.police])
+    fill(small, 2)
+    fill(large, 20)
+    client.force_login(editor)
+    at_two = count_queries(client, small.get_absolute_url())
+    assert count_queries(client, large.get_absolute_url()) == at_two
+    with django_assert_max_num_queries(8):
+        client.get(large.get_absolute_url())
+
+
+def test_the_history_page_does_not_grow_with_the_number_of_changes(client, world, editor):
+    small = AgreementFactory(parties=[world.municipality, world.police])
+    large = AgreementFactory(parties=[world.municipality, world.police])
+    fill(small, 2)
+    fill(large, 20)
+    client.force_login(editor)
+    assert count_queries(client, reverse("agreement_history", args=[large.pk])) == count_queries(
+        client, reverse("agreement_history", args=[small.pk])
+    )
