@@ -30,11 +30,11 @@ SHOWN_NODES = 3
 def chromium() -> Iterator[Browser]:
     """Debian's headless Chromium, started once per session (Playwright's own browsers are never downloaded)."""
     if not CHROMIUM.exists():
-        message = "Debian's chromium is not installed (apt-get install chromium); browser tests skipped"
+        missing = "Debian's chromium is not installed (apt-get install chromium)"
         if os.environ.get("CI") == "true":
             # A skip would let CI go green without ever driving the pages.
-            pytest.fail(f"{message}, but CI must run them")
-        pytest.skip(message)
+            pytest.fail(f"{missing}; CI must run the browser tests")
+        pytest.skip(f"{missing}; browser tests skipped")
 
     from playwright.sync_api import sync_playwright
 
@@ -60,7 +60,8 @@ def page(chromium: Browser) -> Iterator[Page]:
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":
-            console_errors.append((message.location.get("url", ""), f"console error on {page.url}: {message.text}"))
+            url = message.location.get("url", "")
+            console_errors.append((url, f"console error on {page.url}: {message.text} ({url})"))
 
     def on_response(response: Response) -> None:
         # A page answered 403 or 404 is what access tests ask for; they check page.goto()'s status themselves.

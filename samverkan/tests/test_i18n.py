@@ -54,3 +54,8 @@ def test_swedish_is_the_default_and_english_available(client):
 def test_a_user_can_switch_to_english(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert '<html lang="en">' in client.get(reverse("login")).content.decode()
+
+
+def test_the_browser_language_does_not_override_swedish(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in page

@@ -26,7 +26,6 @@ from agreements.models import (
     Section,
     Signatory,
 )
-from samverkan.richtext import RichTextField, sanitize_html
 
 DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 -- shown to every newcomer on purpose; handle() refuses without DEBUG
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -653,11 +652,6 @@ AGREEMENTS: tuple[AgreementData, ...] = (TRELLEBORG_2023, SVEDALA_2024, TRELLEBO
 # --- Writing -------------------------------------------------------------------------------------------------
 
 
-def _as_stored(field: models.Field, value: Any) -> Any:
-    # Rich text is sanitised on save (links gain rel=…), so compare against what the database will hold.
-    return sanitize_html(value) if isinstance(field, RichTextField) else value
-
-
 def ensure(model: type[ModelT], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[ModelT, bool]:
     """update_or_create that leaves an unchanged row alone.
 
@@ -669,11 +663,7 @@ def ensure(model: type[ModelT], lookup: dict[str, Any], values: dict[str, Any]) 
     if instance is None:
         instance = model(**lookup, **values)
     else:
-        changed = {
-            name: value
-            for name, value in values.items()
-            if getattr(instance, name) != _as_stored(model._meta.get_field(name), value)
-        }
+        changed = {name: value for name, value in values.items() if getattr(instance, name) != value}
         if not changed:
             return instance, False
         for name, value in changed.items():
