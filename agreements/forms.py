@@ -74,12 +74,16 @@ class PartyForm(forms.ModelForm):
 
 
 class BasePartyFormSet(forms.BaseInlineFormSet):
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, extra: int | None = None, **kwargs) -> None:
         self.user = user
+        if extra is not None:
+            self.extra = extra
         super().__init__(*args, **kwargs)
-        for form in self.forms:
-            form.fields["organisation"].queryset = Organisation.objects.order_by("kind", "name")
-            form.fields["organisation"].label = _("Party")
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["organisation"].queryset = Organisation.objects.order_by("kind", "name")
+        form.fields["organisation"].label = _("Party")
 
     def remaining_organisations(self) -> list[Organisation]:
         return [
@@ -115,13 +119,11 @@ PartyFormSet = forms.inlineformset_factory(
 
 
 class BaseSignatoryFormSet(forms.BaseInlineFormSet):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        parties = Organisation.objects.filter(agreement_parties__agreement=self.instance).order_by(
-            "agreement_parties__order"
-        )
-        for form in [*self.forms, self.empty_form]:
-            form.fields["party"].queryset = parties
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["party"].queryset = Organisation.objects.filter(
+            agreement_parties__agreement=self.instance
+        ).order_by("agreement_parties__order")
 
     def check_parties(self, organisations: list[Organisation]) -> bool:
         """Every signatory must sign for one of the agreement's parties as they are after this save."""

@@ -85,9 +85,9 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
             prefix="parties",
             user=request.user,
             initial=[{"organisation": own[0]}] if own else None,
+            extra=2,
         )
     }
-    formsets["parties"].extra = 2
     if data is not None and all([form.is_valid(), _formsets_valid(formsets)]):
         agreement = agreement_save(form=form, formsets=list(formsets.values()), loaded_version=None)
         messages.success(request, _("The agreement has been created. Add its sections and signatories."))

@@ -40,6 +40,11 @@ def sanitize_html(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     ).strip()
+    # Browsers' bold and italic commands write <b> and <i>; the stored text says what they mean.
+    for presentational, semantic in (("b", "strong"), ("i", "em")):
+        cleaned = cleaned.replace(f"<{presentational}>", f"<{semantic}>").replace(
+            f"</{presentational}>", f"</{semantic}>"
+        )
     # An editor left empty still sends an empty paragraph.
     return "" if cleaned in {"<p></p>", "<p><br></p>", "<br>"} else cleaned
 

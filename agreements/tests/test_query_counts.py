@@ -41,7 +41,9 @@ def fill(agreement, n: int) -> None:
         CooperationForumFactory(agreement=agreement)
 
 
-def test_the_detail_page_does_not_grow_with_the_number_of_sections(client, world, editor, django_assert_max_num_queries):
+def test_the_detail_page_does_not_grow_with_the_number_of_sections(
+    client, world, editor, django_assert_max_num_queries
+):
     small = AgreementFactory(parties=[world.municipality, world.police])
     large = AgreementFactory(parties=[world.municipality, world.police])
     fill(small, 2)

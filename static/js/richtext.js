@@ -26,7 +26,8 @@
       editor.classList.add("is-invalid");
       editor.setAttribute("aria-invalid", "true");
     }
-    editor.innerHTML = textarea.value;
+    // Start with a paragraph so that the first line typed is one, as it is after pressing Enter.
+    editor.innerHTML = textarea.value.trim() || "<p><br></p>";
     textarea.hidden = true;
     toolbar.hidden = false;
     toolbar.setAttribute("aria-controls", editor.id);
