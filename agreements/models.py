@@ -96,15 +96,23 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(pk__in=Party.objects.filter(organisation__memberships__user=user).values("agreement_id"))
 
     def with_permissions(self, user) -> AgreementQuerySet:
-        """Annotate `user_can_edit`: the user is an editor in one of the parties."""
-        if user.is_superuser:
-            return self.annotate(user_can_edit=Value(True))
-        editor_parties = Party.objects.filter(
-            agreement=OuterRef("pk"),
-            organisation__memberships__user=user,
-            organisation__memberships__role=Membership.Role.EDITOR,
+        """Annotate `user_can_edit` (an editor in one of the parties) and `user_can_review` (a reviewer in one
+        of the police parties: nobody else decides on the police's behalf)."""
+
+        def member_as(role: str, **organisation):
+            return Exists(
+                Party.objects.filter(
+                    agreement=OuterRef("pk"),
+                    organisation__memberships__user=user,
+                    organisation__memberships__role=role,
+                    **organisation,
+                )
+            )
+
+        return self.annotate(
+            user_can_edit=Value(True) if user.is_superuser else member_as(Membership.Role.EDITOR),
+            user_can_review=member_as(Membership.Role.REVIEWER, organisation__kind__in=Organisation.POLICE_KINDS),
         )
-        return self.annotate(user_can_edit=Exists(editor_parties))
 
 
 class Agreement(models.Model):
@@ -306,6 +314,14 @@ class NumberedSection:
     section: Section
     number: str
     depth: int
+
+    @property
+    def heading(self) -> str:
+        return self.section.heading
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.section.pk}"
 
 
 def number_sections(sections: list[Section]) -> list[NumberedSection]:

@@ -12,7 +12,7 @@ class StaleEdit(Exception):
     """Someone saved the object after the form was loaded; saving now would overwrite their change."""
 
 
-def claim_version(*, instance: Agreement | Section, loaded_version: int) -> None:
+def claim_version(*, instance: models.Model, loaded_version: int) -> None:
     """Move the stored version on from the one the form was loaded with, or raise StaleEdit.
 
     A conditional UPDATE is atomic on every database, so of two concurrent saves only one wins.
@@ -84,20 +84,20 @@ def section_update(
 
 
 @transaction.atomic
-def section_move(*, section: Section, step: int) -> None:
-    """Move a section one place up (step -1) or down (step +1) among its siblings."""
-    siblings = list(
-        Section.objects.select_for_update().filter(
-            agreement_id=section.agreement_id, part=section.part, parent_id=section.parent_id
-        )
-    )
-    siblings.sort(key=lambda s: (s.order, s.pk))
-    index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
+def reorder(*, instance: models.Model, siblings: models.QuerySet, step: int) -> None:
+    """Move an item one place up (step -1) or down (step +1) among its siblings, renumbering their order."""
+    ordered = sorted(siblings.select_for_update(), key=lambda s: (s.order, s.pk))
+    index = next(i for i, s in enumerate(ordered) if s.pk == instance.pk)
     target = index + step
-    if not 0 <= target < len(siblings):
+    if not 0 <= target < len(ordered):
         return
-    siblings[index], siblings[target] = siblings[target], siblings[index]
-    for position, sibling in enumerate(siblings):
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, sibling in enumerate(ordered):
         if sibling.order != position:
             sibling.order = position
             sibling.save(update_fields=["order"])
+
+
+def section_move(*, section: Section, step: int) -> None:
+    siblings = Section.objects.filter(agreement_id=section.agreement_id, part=section.part, parent_id=section.parent_id)
+    reorder(instance=section, siblings=siblings, step=step)

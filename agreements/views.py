@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .access import get_agreement_for_user, get_section_for_user
+from .document import build_document
 from .filters import AgreementFilter
 from .forms import AgreementForm, CooperationForumFormSet, PartyFormSet, SectionForm, SignatoryFormSet
 from .history import agreement_changes
-from .models import Agreement, Membership, Party, Section, Signatory, number_sections
+from .models import Agreement, Membership, Party, Section, number_sections
 from .services import StaleEdit, agreement_save, section_create, section_move, section_update
 
 
@@ -23,7 +24,7 @@ def _editor_organisations(user):
     return Membership.objects.filter(user=user, role=Membership.Role.EDITOR).select_related("organisation")
 
 
-def _stale_message(instance: Agreement | Section) -> str:
+def stale_message(instance: Agreement | Section) -> str:
     latest = instance.history.select_related("history_user").first()
     who = (latest.history_user.get_full_name() or latest.history_user.get_username()) if latest.history_user else "–"
     when = formats.date_format(localtime(latest.history_date), "DATETIME_FORMAT")
@@ -33,7 +34,7 @@ def _stale_message(instance: Agreement | Section) -> str:
     ) % {"who": who, "when": when}
 
 
-def _with_version(data: QueryDict, version: int) -> QueryDict:
+def with_version(data: QueryDict, version: int) -> QueryDict:
     """The user's input, carrying the version that is now stored so that a deliberate second save goes through."""
     data = data.copy()
     data["loaded_version"] = str(version)
@@ -108,12 +109,12 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEdit:
             agreement = get_agreement_for_user(request, pk, write=True)
-            data = _with_version(request.POST, agreement.version)
+            data = with_version(request.POST, agreement.version)
             form = AgreementForm(data, instance=agreement)
             formsets = _agreement_formsets(request, agreement, data)
             _formsets_valid(formsets)
             form.is_valid()
-            form.add_error(None, _stale_message(agreement))
+            form.add_error(None, stale_message(agreement))
         else:
             messages.success(request, _("The agreement has been saved."))
             return redirect(agreement)
@@ -125,22 +126,8 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
-    parties = list(agreement.party_links.select_related("organisation"))
-    signatories = list(Signatory.objects.filter(agreement=agreement).select_related("party"))
-    sections = list(agreement.sections.all())
-    parts = [
-        (part, label, number_sections([s for s in sections if s.part == part])) for part, label in Section.Part.choices
-    ]
     return render(
-        request,
-        "agreements/agreement_detail.html",
-        {
-            "agreement": agreement,
-            "parties": parties,
-            "signatories": signatories,
-            "forums": list(agreement.forums.all()),
-            "parts": parts,
-        },
+        request, "agreements/agreement_detail.html", {"agreement": agreement, "document": build_document(agreement)}
     )
 
 
@@ -192,10 +179,10 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEdit:
             section.refresh_from_db()
             form = SectionForm(
-                _with_version(request.POST, section.version), agreement=agreement, part=section.part, section=section
+                with_version(request.POST, section.version), agreement=agreement, part=section.part, section=section
             )
             form.is_valid()
-            form.add_error(None, _stale_message(section))
+            form.add_error(None, stale_message(section))
         else:
             messages.success(request, _("The section has been saved."))
             return redirect(f"{agreement.get_absolute_url()}#section-{section.pk}")

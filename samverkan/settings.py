@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "agreements",
+    "focusareas",
 ]
 
 MIDDLEWARE = [
@@ -133,5 +134,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Who changed what is recorded per request; the history pages read these records.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# The address of the service as users reach it, for links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "samverkan@localhost")

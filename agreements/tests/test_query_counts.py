@@ -51,7 +51,7 @@ def test_the_detail_page_does_not_grow_with_the_number_of_sections(
     client.force_login(editor)
     at_two = count_queries(client, small.get_absolute_url())
     assert count_queries(client, large.get_absolute_url()) == at_two
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(14):
         client.get(large.get_absolute_url())
 
 

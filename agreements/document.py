@@ -1,0 +1,182 @@
+"""The agreement as a document: everything the agreement page (and its print) shows, loaded in a fixed
+number of queries and put in document order with its numbering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal
+
+from .models import Agreement, CooperationForum, NumberedSection, Organisation, Section, Signatory, number_sections
+
+
+@dataclass
+class CommitmentGroup:
+    """The commitments made by one party, or by several together ("Polisen förbinder sig att …")."""
+
+    label: str
+    commitments: list[Commitment]
+
+
+@dataclass
+class FocusAreaView:
+    focus_area: FocusArea
+    rows: list[ActivityRow]
+    commitment_groups: list[CommitmentGroup]
+    goals: list[Goal]
+
+
+@dataclass
+class AppendixItem:
+    """One heading of Bilaga 1 in document order: a section, a group of focus areas, or a focus area."""
+
+    kind: str  # "section", "group" or "focus_area"
+    number: str  # "3.1." or "" for a focus area inside a group
+    heading: str
+    depth: int
+    section: Section | None = None
+    focus_area: FocusAreaView | None = None
+
+    @property
+    def anchor(self) -> str:
+        if self.section is not None:
+            return f"section-{self.section.pk}"
+        if self.focus_area is not None:
+            return f"focus-area-{self.focus_area.focus_area.pk}"
+        return f"group-{self.number.strip('.').replace('.', '-')}"
+
+
+@dataclass
+class ActionPlanView:
+    action_plan: ActionPlan
+    by_focus_area: list[tuple[FocusArea | None, list[CommitmentGroup]]]
+
+
+@dataclass
+class Document:
+    agreement: Agreement
+    parties: list[Organisation]
+    signatories: list[Signatory]
+    forums: list[CooperationForum]
+    agreement_sections: list[NumberedSection]
+    appendix: list[AppendixItem]
+    action_plans: list[ActionPlanView]
+    focus_areas: list[FocusAreaView] = field(default_factory=list)
+
+
+def group_by_party(commitments: list[Commitment], parties: list[Organisation]) -> list[CommitmentGroup]:
+    """Group commitments by who commits, in the parties' order, joint commitments last."""
+    position = {party.pk: i for i, party in enumerate(parties)}
+
+    def who(commitment: Commitment) -> tuple[int, ...]:
+        return tuple(sorted(position.get(p.pk, len(position)) for p in commitment.parties.all()))
+
+    groups = []
+    ordered = sorted(commitments, key=lambda c: (len(who(c)), who(c), c.order, c.pk))
+    for key, members in groupby(ordered, key=who):
+        committed = [parties[i] for i in key if i < len(parties)]
+        if len(committed) > 1 and len(committed) == len(parties):
+            label = _("Together the parties commit to")
+        elif len(committed) == 1:
+            label = _("%(party)s commits to") % {"party": committed[0].name}
+        else:
+            label = _("%(parties)s commit to") % {"parties": _(" and ").join(p.name for p in committed)}
+        groups.append(CommitmentGroup(label=label, commitments=list(members)))
+    return groups
+
+
+def build_document(agreement: Agreement) -> Document:
+    parties = [link.organisation for link in agreement.party_links.select_related("organisation")]
+    sections = list(agreement.sections.all())
+    commitments = list(
+        Commitment.objects.filter(agreement=agreement).prefetch_related(
+            Prefetch("parties", queryset=Organisation.objects.only("pk", "name"))
+        )
+    )
+    goals = list(Goal.objects.filter(agreement=agreement).select_related("indicator"))
+    focus_areas = [
+        FocusAreaView(
+            focus_area=focus_area,
+            rows=list(focus_area.rows.all()),
+            commitment_groups=group_by_party(
+                [c for c in commitments if c.focus_area_id == focus_area.pk and c.action_plan_id is None], parties
+            ),
+            goals=[g for g in goals if g.focus_area_id == focus_area.pk],
+        )
+        for focus_area in FocusArea.objects.filter(agreement=agreement).prefetch_related("rows")
+    ]
+    by_pk = {view.focus_area.pk: view for view in focus_areas}
+    action_plans = [
+        ActionPlanView(
+            action_plan=plan,
+            by_focus_area=[
+                (by_pk[fa_pk].focus_area if fa_pk else None, group_by_party(list(members), parties))
+                for fa_pk, members in groupby(
+                    sorted(
+                        (c for c in commitments if c.action_plan_id == plan.pk),
+                        key=lambda c: by_pk[c.focus_area_id].focus_area.order if c.focus_area_id else 1 << 30,
+                    ),
+                    key=lambda c: c.focus_area_id,
+                )
+            ],
+        )
+        for plan in agreement.action_plans.all()
+    ]
+    return Document(
+        agreement=agreement,
+        parties=parties,
+        signatories=list(agreement.signatories.select_related("party")),
+        forums=list(agreement.forums.all()),
+        agreement_sections=number_sections([s for s in sections if s.part == Section.Part.AGREEMENT]),
+        appendix=outline_appendix([s for s in sections if s.part == Section.Part.APPENDIX], focus_areas),
+        action_plans=action_plans,
+        focus_areas=focus_areas,
+    )
+
+
+def outline_appendix(sections: list[Section], focus_areas: list[FocusAreaView]) -> list[AppendixItem]:
+    """Bilaga 1 in reading order. Focus areas follow the section they are placed under (after its subsections),
+    numbered as its next subsections; those sharing a group heading are numbered once under that heading."""
+    numbered = number_sections(sections)
+    placed: dict[int | None, list[FocusAreaView]] = {}
+    for view in focus_areas:
+        placed.setdefault(view.focus_area.placement_id, []).append(view)
+
+    def focus_area_items(parent: NumberedSection | None, child_count: int) -> list[AppendixItem]:
+        prefix, depth = (parent.number, parent.depth + 1) if parent else ("", 1)
+        items: list[AppendixItem] = []
+        index = child_count
+        views = placed.get(parent.section.pk if parent else None, [])
+        for heading, members in groupby(views, key=lambda v: v.focus_area.group_heading):
+            members = list(members)
+            if heading:
+                index += 1
+                items.append(AppendixItem("group", f"{prefix}{index}.", heading, depth))
+                items += [AppendixItem("focus_area", "", v.focus_area.title, depth + 1, focus_area=v) for v in members]
+            else:
+                for view in members:
+                    index += 1
+                    items.append(
+                        AppendixItem("focus_area", f"{prefix}{index}.", view.focus_area.title, depth, focus_area=view)
+                    )
+        return items
+
+    items: list[AppendixItem] = []
+    pending: list[tuple[NumberedSection, int]] = []  # sections whose subsections are still being listed
+    for entry in numbered:
+        while pending and pending[-1][0].depth >= entry.depth:
+            parent, children = pending.pop()
+            items += focus_area_items(parent, children)
+        if pending:
+            pending[-1] = (pending[-1][0], pending[-1][1] + 1)
+        items.append(AppendixItem("section", entry.number, entry.section.heading, entry.depth, section=entry.section))
+        pending.append((entry, 0))
+    while pending:
+        parent, children = pending.pop()
+        items += focus_area_items(parent, children)
+    top_level = sum(1 for entry in numbered if entry.depth == 1)
+    return items + focus_area_items(None, top_level)

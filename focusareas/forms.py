@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agreements.forms import VersionedForm
+from agreements.models import Agreement, Organisation, Section
+
+from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
+from .paste import PastedRow, PasteError, parse_table
+
+
+def _text(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class AgreementItemForm(VersionedForm, forms.ModelForm):
+    """A form for something that belongs to an agreement; choices are limited to that agreement's own things."""
+
+    def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
+        instance = kwargs.get("instance")
+        version = getattr(instance, "version", None) if instance is not None and instance.pk else None
+        super().__init__(*args, version=version, **kwargs)
+        self.agreement = agreement
+        limits = {
+            "placement": Section.objects.filter(agreement=agreement, part=Section.Part.APPENDIX),
+            "parties": Organisation.objects.filter(agreement_parties__agreement=agreement).order_by(
+                "agreement_parties__order"
+            ),
+            "focus_area": FocusArea.objects.filter(agreement=agreement),
+            "action_plan": ActionPlan.objects.filter(agreement=agreement),
+            "goals": Goal.objects.filter(agreement=agreement),
+        }
+        for name, queryset in limits.items():
+            if name in self.fields:
+                self.fields[name].queryset = queryset
+        if "goals" in self.fields and not limits["goals"].exists():
+            del self.fields["goals"]  # nothing to choose yet
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = self.layout()
+
+    def layout(self) -> Layout:
+        return Layout(*self.fields)
+
+
+class FocusAreaForm(AgreementItemForm):
+    class Meta:
+        model = FocusArea
+        fields = ["title", "group_heading", "placement", "prioritised", "description"]
+
+
+class ActivityRowForm(AgreementItemForm):
+    class Meta:
+        model = ActivityRow
+        fields = ["activity", "measure", "follow_up", "goal_effect", "goals"]
+        widgets = {
+            "activity": _text(),
+            "measure": _text(),
+            "follow_up": _text(),
+            "goal_effect": _text(),
+            "goals": forms.CheckboxSelectMultiple,
+        }
+
+
+class CommitmentForm(AgreementItemForm):
+    def layout(self) -> Layout:
+        return Layout(
+            "loaded_version",
+            "parties",
+            "text",
+            "responsible_role",
+            Row(Column("target_value"), Column("target_unit"), Column("target_scope")),
+            Row(Column("timing"), Column("place")),
+            "third_parties",
+            Row(Column("focus_area"), Column("action_plan")),
+            *(["goals"] if "goals" in self.fields else []),
+        )
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "parties",
+            "text",
+            "responsible_role",
+            "target_value",
+            "target_unit",
+            "target_scope",
+            "timing",
+            "place",
+            "third_parties",
+            "focus_area",
+            "action_plan",
+            "goals",
+        ]
+        widgets = {
+            "parties": forms.CheckboxSelectMultiple,
+            "goals": forms.CheckboxSelectMultiple,
+            "text": _text(4),
+        }
+        help_texts = {"parties": _("Choose every party for a joint commitment.")}
+
+
+class GoalForm(AgreementItemForm):
+    class Meta:
+        model = Goal
+        fields = ["kind", "text", "focus_area"]
+        widgets = {"text": _text(2)}
+
+
+class IndicatorForm(forms.ModelForm):
+    """The goal's indicator; leaving "what is measured" empty means the goal has none."""
+
+    class Meta:
+        model = Indicator
+        fields = ["name", "source", "unit", "direction", "baseline_year", "baseline_value", "target_value"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    @property
+    def is_wanted(self) -> bool:
+        return bool(self.is_bound and self.data.get(self.add_prefix("name"), "").strip())
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not (cleaned.get("name") or "").strip():
+            return cleaned
+        for name in ("source", "direction"):
+            if not cleaned.get(name):
+                self.add_error(name, forms.Field.default_error_messages["required"])
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # An indicator nobody asked for is not validated against the model.
+        if self.is_wanted:
+            super()._post_clean()
+
+
+class ActionPlanForm(AgreementItemForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["title", "year"]
+
+
+class PasteForm(forms.Form):
+    table = forms.CharField(
+        label=_("Table rows"),
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text=_(
+            "Copy the rows of the table in Word or Excel (with or without the header row Aktivitet, Åtgärd, "
+            "Uppföljning, Mål/Effekt) and paste them here."
+        ),
+        max_length=1_000_000,
+    )
+
+    def clean_table(self) -> list[PastedRow]:
+        try:
+            return parse_table(self.cleaned_data["table"])
+        except PasteError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class ReviewCommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agreements.models import Agreement, Organisation, Section
+from samverkan.richtext import RichTextField
+
+
+class FocusArea(models.Model):
+    """A focus area (fokusområde) of the agreement, shown in Bilaga 1 under the section staff choose."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="focus_areas")
+    placement = models.ForeignKey(
+        Section,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="focus_areas",
+        verbose_name=_("shown under section"),
+        help_text=_("The section of Bilaga 1 under which the focus area appears, e.g. “Fokusområden 2023–2026”."),
+    )
+    group_heading = models.CharField(
+        _("group heading"),
+        max_length=200,
+        blank=True,
+        help_text=_("Focus areas with the same group heading are shown together under it, e.g. “Brottsstatistik”."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = RichTextField(_("description"), blank=True)
+    prioritised = models.BooleanField(_("prioritised"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.placement_id and (
+            self.placement.agreement_id != self.agreement_id or self.placement.part != Section.Part.APPENDIX
+        ):
+            raise ValidationError({"placement": _("Choose a section of this agreement's Bilaga 1.")})
+
+
+class Goal(models.Model):
+    """A goal the work is to reach: an effect goal or a result goal, optionally measured by an indicator."""
+
+    class Kind(models.TextChoices):
+        EFFECT = "effect", _("Effect goal")
+        RESULT = "result", _("Result goal")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="goals")
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.CASCADE, null=True, blank=True, related_name="goals", verbose_name=_("focus area")
+    )
+    kind = models.CharField(_("kind of goal"), max_length=10, choices=Kind.choices, default=Kind.EFFECT)
+    text = models.TextField(_("goal"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Indicator(models.Model):
+    """What is measured to follow a goal: its source, the direction wanted, the baseline and the target."""
+
+    class Source(models.TextChoices):
+        REPORTED_CRIME = "reported_crime", _("Reported crime")
+        SAFETY_SURVEY = "safety_survey", _("Police safety survey")
+        LOCAL_SURVEY = "local_survey", _("Local survey")
+        OWN_COUNT = "own_count", _("Own count")
+        OTHER = "other", _("Other")
+
+    class Direction(models.TextChoices):
+        DECREASE = "decrease", _("Decrease")
+        INCREASE = "increase", _("Increase")
+        ZERO = "zero", _("Reach zero")
+        AT_LEAST = "at_least", _("Reach at least the target")
+
+    goal = models.OneToOneField(Goal, on_delete=models.CASCADE, related_name="indicator")
+    name = models.CharField(_("what is measured"), max_length=200)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    direction = models.CharField(_("direction wanted"), max_length=10, choices=Direction.choices)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"), null=True, blank=True, validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=12, decimal_places=2, null=True, blank=True)
+    target_value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2, null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(direction="at_least") | Q(target_value__isnull=False),
+                name="indicator_at_least_has_target",
+                violation_error_message=_("“Reach at least the target” needs a target value."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_year__isnull=True, baseline_value__isnull=True)
+                | Q(baseline_year__isnull=False, baseline_value__isnull=False),
+                name="indicator_baseline_year_with_value",
+                violation_error_message=_("A baseline needs both its year and its value."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityRow(models.Model):
+    """One row of a focus area's table: Aktivitet | Åtgärd | Uppföljning | Mål/Effekt."""
+
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="rows")
+    activity = models.TextField(_("activity"))
+    measure = models.TextField(_("measure"), blank=True)
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    goal_effect = models.TextField(_("goal/effect"), blank=True)
+    goals = models.ManyToManyField(Goal, blank=True, related_name="activity_rows", verbose_name=_("serves the goals"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return self.activity
+
+
+class ActionPlan(models.Model):
+    """A yearly action plan (handlingsplan) under the agreement, holding commitments."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="action_plans")
+    title = models.CharField(_("title"), max_length=200)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Commitment(models.Model):
+    """What one or more parties commit to do ("Polisen förbinder sig att …"), reviewed by the police."""
+
+    class TargetScope(models.TextChoices):
+        PER_YEAR = "per_year", _("per year")
+        PERIOD = "period", _("during the agreement period")
+
+    class ReviewStatus(models.TextChoices):
+        OPEN = "open", _("Awaiting review")
+        ACCEPTED = "accepted", _("Accepted")
+        CHANGE_REQUESTED = "change_requested", _("Change requested")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="commitments")
+    focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("focus area"),
+    )
+    action_plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("action plan"),
+    )
+    parties = models.ManyToManyField(Organisation, related_name="+", verbose_name=_("who commits"))
+    text = models.TextField(_("commitment"))
+    responsible_role = models.CharField(
+        _("responsible for carrying out and following up"),
+        max_length=300,
+        blank=True,
+        help_text=_("A role, not a person, e.g. “chefen för individ- och familjeomsorgen”."),
+    )
+    target_value = models.PositiveIntegerField(
+        _("target"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1_000_000)],
+        help_text=_("At least this many."),
+    )
+    target_unit = models.CharField(_("unit of the target"), max_length=100, blank=True)
+    target_scope = models.CharField(_("target applies"), max_length=10, choices=TargetScope.choices, blank=True)
+    timing = models.CharField(_("when"), max_length=200, blank=True)
+    place = models.CharField(_("where"), max_length=200, blank=True)
+    third_parties = models.CharField(_("other actors involved"), max_length=300, blank=True)
+    goals = models.ManyToManyField(Goal, blank=True, related_name="commitments", verbose_name=_("serves the goals"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    review_status = models.CharField(
+        _("review"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.OPEN, editable=False
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[parties])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focus_area__isnull=False) | Q(action_plan__isnull=False),
+                name="commitment_in_focus_area_or_action_plan",
+                violation_error_message=_("A commitment belongs to a focus area, an action plan or both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | ~Q(target_scope=""),
+                name="commitment_target_has_scope",
+                violation_error_message=_("Say whether the target applies per year or to the whole period."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        errors = {}
+        if self.target_value is not None and not self.target_scope:
+            errors["target_scope"] = _("Say whether the target applies per year or to the whole period.")
+        if self.target_value is None and (self.target_unit or self.target_scope):
+            errors["target_value"] = _("Give the number the target is about.")
+        if not self.focus_area_id and not self.action_plan_id:
+            errors["focus_area"] = _("A commitment belongs to a focus area, an action plan or both.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReviewEntry(models.Model):
+    """One step in a commitment's review thread: a decision or a comment, with its author and time."""
+
+    class Kind(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        CHANGE_REQUESTED = "change_requested", _("Requested a change")
+        COMMENT = "comment", _("Commented")
+        REVISED = "revised", _("Revised the commitment")
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="review_entries")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("review entry")
+        verbose_name_plural = _("review entries")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:50]}"

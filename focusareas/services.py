@@ -1,0 +1,188 @@
+"""Writes to focus areas, activity rows, commitments and goals, and the police's review of the commitments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history
+
+from agreements.models import Agreement, Membership
+from agreements.services import claim_version
+
+from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, ReviewEntry
+from .paste import PastedRow
+
+
+def siblings_of(item: models.Model) -> models.QuerySet:
+    """The items that share an order with this one."""
+    match item:
+        case FocusArea():
+            return FocusArea.objects.filter(agreement_id=item.agreement_id)
+        case ActivityRow():
+            return ActivityRow.objects.filter(focus_area_id=item.focus_area_id)
+        case Commitment():
+            return Commitment.objects.filter(
+                agreement_id=item.agreement_id, focus_area_id=item.focus_area_id, action_plan_id=item.action_plan_id
+            )
+        case Goal():
+            return Goal.objects.filter(agreement_id=item.agreement_id, focus_area_id=item.focus_area_id)
+        case ActionPlan():
+            return ActionPlan.objects.filter(agreement_id=item.agreement_id)
+    raise TypeError(item)
+
+
+def _next_order(queryset: models.QuerySet) -> int:
+    last = queryset.aggregate(last=Max("order"))["last"]
+    return 0 if last is None else last + 1
+
+
+@transaction.atomic
+def item_save(*, form, loaded_version: int | None) -> models.Model:
+    """Save a new item last among its siblings, or an edited one unless someone saved it in the meantime."""
+    item = form.instance
+    if item.pk is None:
+        item.order = _next_order(siblings_of(item))
+    elif hasattr(item, "version"):
+        claim_version(instance=item, loaded_version=loaded_version or 0)
+    return form.save()
+
+
+@transaction.atomic
+def commitment_save(*, form, user: AbstractBaseUser, loaded_version: int | None) -> Commitment:
+    """Save a commitment; a reviewed commitment that staff change goes back to the police for review."""
+    revised = form.instance.pk is not None and form.has_changed()
+    commitment: Commitment = item_save(form=form, loaded_version=loaded_version)
+    if revised and (
+        commitment.review_status != Commitment.ReviewStatus.OPEN
+        or commitment.agreement.status == Agreement.Status.REVIEW
+    ):
+        commitment.review_status = Commitment.ReviewStatus.OPEN
+        commitment.save(update_fields=["review_status"])
+        ReviewEntry.objects.create(commitment=commitment, author=user, kind=ReviewEntry.Kind.REVISED)
+    return commitment
+
+
+@transaction.atomic
+def goal_save(*, form, indicator_form, loaded_version: int | None) -> Goal:
+    """Save a goal with its indicator, or without one when "what is measured" is left empty."""
+    goal: Goal = item_save(form=form, loaded_version=loaded_version)
+    if indicator_form.is_wanted:
+        indicator = indicator_form.save(commit=False)
+        indicator.goal = goal
+        indicator.save()
+    elif indicator_form.instance.pk is not None:
+        indicator_form.instance.delete()
+    return goal
+
+
+@transaction.atomic
+def rows_paste(*, focus_area: FocusArea, rows: list[PastedRow], user: AbstractBaseUser) -> list[ActivityRow]:
+    """Add pasted rows after the focus area's existing ones, all or none."""
+    start = _next_order(focus_area.rows.all())
+    created = [
+        ActivityRow(
+            focus_area=focus_area,
+            activity=row.activity,
+            measure=row.measure,
+            follow_up=row.follow_up,
+            goal_effect=row.goal_effect,
+            order=start + index,
+        )
+        for index, row in enumerate(rows)
+    ]
+    for row in created:
+        row.full_clean(exclude=["focus_area"])
+    return bulk_create_with_history(created, ActivityRow, default_user=user)
+
+
+def _reviewers_addresses(agreement: Agreement) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            role=Membership.Role.REVIEWER,
+            organisation__agreement_parties__agreement=agreement,
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
+def _may_review(*, agreement: Agreement, user: AbstractBaseUser) -> bool:
+    return Agreement.objects.with_permissions(user).filter(pk=agreement.pk, user_can_review=True).exists()
+
+
+@transaction.atomic
+def agreement_send_for_review(*, agreement: Agreement, user: AbstractBaseUser) -> None:
+    """Hand a draft to the police area's reviewers and tell them by e-mail."""
+    if agreement.status != Agreement.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be sent for review."))
+    agreement.status = Agreement.Status.REVIEW
+    agreement.save(update_fields=["status", "updated_at"])
+    recipients = _reviewers_addresses(agreement)
+    if not recipients:
+        return
+    link = f"{settings.SITE_URL}{agreement.get_absolute_url()}granskning/"
+    subject = _("To review: %(title)s") % {"title": agreement.title}
+    body = _(
+        "%(user)s has sent the agreement “%(title)s” for review.\n\n"
+        "Accept each commitment or request a change with a comment:\n%(link)s\n"
+    ) % {"user": user.get_full_name() or user.get_username(), "title": agreement.title, "link": link}
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+
+
+def _decide(*, commitment: Commitment, user: AbstractBaseUser, status: str, kind: str, text: str = "") -> None:
+    if commitment.agreement.status != Agreement.Status.REVIEW:
+        raise ValidationError(_("Commitments are reviewed while the agreement is in review."))
+    if not _may_review(agreement=commitment.agreement, user=user):
+        raise PermissionDenied
+    commitment.review_status = status
+    commitment.save(update_fields=["review_status"])
+    ReviewEntry.objects.create(commitment=commitment, author=user, kind=kind, text=text)
+
+
+@transaction.atomic
+def commitment_accept(*, commitment: Commitment, user: AbstractBaseUser) -> None:
+    _decide(commitment=commitment, user=user, status=Commitment.ReviewStatus.ACCEPTED, kind=ReviewEntry.Kind.ACCEPTED)
+
+
+@transaction.atomic
+def commitment_request_change(*, commitment: Commitment, user: AbstractBaseUser, text: str) -> None:
+    _decide(
+        commitment=commitment,
+        user=user,
+        status=Commitment.ReviewStatus.CHANGE_REQUESTED,
+        kind=ReviewEntry.Kind.CHANGE_REQUESTED,
+        text=text,
+    )
+
+
+def commitment_comment(*, commitment: Commitment, user: AbstractBaseUser, text: str) -> ReviewEntry:
+    """A comment in the review thread, from staff or the police; it changes no decision."""
+    return ReviewEntry.objects.create(commitment=commitment, author=user, kind=ReviewEntry.Kind.COMMENT, text=text)
+
+
+def open_commitments(agreement: Agreement) -> models.QuerySet[Commitment]:
+    return Commitment.objects.filter(agreement=agreement).exclude(review_status=Commitment.ReviewStatus.ACCEPTED)
+
+
+def agreement_check_ready_for_signing(agreement: Agreement) -> None:
+    """Raise unless the police have reviewed the agreement and accepted every commitment."""
+    if agreement.status != Agreement.Status.REVIEW:
+        raise ValidationError(_("The agreement must have been reviewed by the police before it is signed."))
+    count = open_commitments(agreement).count()
+    if count:
+        raise ValidationError(
+            ngettext(
+                "%(count)d commitment is not yet accepted by the police.",
+                "%(count)d commitments are not yet accepted by the police.",
+                count,
+            )
+            % {"count": count}
+        )

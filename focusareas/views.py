@@ -1,0 +1,398 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agreements.access import get_agreement_for_user
+from agreements.document import build_document
+from agreements.models import Agreement, Organisation
+from agreements.services import StaleEdit, reorder
+from agreements.views import stale_message, with_version
+
+from .access import agreement_of, get_item_for_user
+from .forms import (
+    ActionPlanForm,
+    ActivityRowForm,
+    CommitmentForm,
+    FocusAreaForm,
+    GoalForm,
+    IndicatorForm,
+    PasteForm,
+    ReviewCommentForm,
+)
+from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
+from .services import (
+    agreement_send_for_review,
+    commitment_accept,
+    commitment_comment,
+    commitment_request_change,
+    commitment_save,
+    goal_save,
+    item_save,
+    rows_paste,
+    siblings_of,
+)
+
+# The kinds of item that are moved and deleted the same way, by the name their URLs use.
+ITEM_KINDS: dict[str, type[models.Model]] = {
+    "fokusomrade": FocusArea,
+    "aktivitet": ActivityRow,
+    "atagande": Commitment,
+    "mal": Goal,
+    "handlingsplan": ActionPlan,
+}
+ANCHORS = {FocusArea: "focus-area", ActivityRow: "row", Commitment: "commitment", Goal: "goal", ActionPlan: "plan"}
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def workbench_url(agreement: Agreement, item: models.Model | None = None) -> str:
+    url = reverse("focus_area_workbench", args=[agreement.pk])
+    return f"{url}#{ANCHORS[type(item)]}-{item.pk}" if item is not None else url
+
+
+@login_required
+def workbench(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where staff write the focus areas, their activities, commitments and goals, and the action plans."""
+    agreement = get_agreement_for_user(request, pk)
+    return render(request, "focusareas/workbench.html", {"agreement": agreement, "document": build_document(agreement)})
+
+
+def _item_form(
+    request: HttpRequest,
+    *,
+    agreement: Agreement,
+    form_class: type,
+    instance: models.Model,
+    heading: str,
+    partial: str | None = None,
+    save: Callable[..., models.Model] = item_save,
+    extra_forms: Callable[[dict | None], dict] | None = None,
+) -> HttpResponse:
+    """Show and save the form of one item. Through htmx the form and, once saved, the item replace each other
+    in place on the page; without JavaScript the form is a page of its own that leads back to the item."""
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, instance=instance, agreement=agreement)
+    extra = extra_forms(data) if extra_forms else {}
+    if data is not None and all([form.is_valid(), *[f.is_valid() for f in extra.values()]]):
+        try:
+            item = save(form=form, loaded_version=form.cleaned_data["loaded_version"], **extra)
+        except StaleEdit:
+            instance.refresh_from_db()
+            data = with_version(request.POST, instance.version)
+            form = form_class(data, instance=instance, agreement=agreement)
+            extra = extra_forms(data) if extra_forms else {}
+            form.is_valid()
+            form.add_error(None, stale_message(instance))
+        else:
+            if is_htmx(request) and partial:
+                return render(request, partial, {"item": item, "agreement": agreement})
+            if is_htmx(request):
+                return HttpResponse(headers={"HX-Redirect": workbench_url(agreement, item)})
+            messages.success(request, _("Saved."))
+            return redirect(workbench_url(agreement, item))
+    context = {
+        "agreement": agreement,
+        "form": form,
+        "heading": heading,
+        "action": request.get_full_path(),
+        "cancel": workbench_url(agreement, instance if instance.pk else None),
+        **extra,
+    }
+    template = "focusareas/partials/item_form.html" if is_htmx(request) else "focusareas/item_form_page.html"
+    return render(request, template, context)
+
+
+@login_required
+def focus_area_add(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    return _item_form(
+        request,
+        agreement=agreement,
+        form_class=FocusAreaForm,
+        instance=FocusArea(agreement=agreement),
+        heading=_("New focus area"),
+    )
+
+
+@login_required
+def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    focus_area = get_item_for_user(request, FocusArea, pk, write=True)
+    return _item_form(
+        request,
+        agreement=focus_area.agreement,
+        form_class=FocusAreaForm,
+        instance=focus_area,
+        heading=_("Edit focus area"),
+    )
+
+
+@login_required
+def row_add(request: HttpRequest, pk: int) -> HttpResponse:
+    focus_area = get_item_for_user(request, FocusArea, pk, write=True)
+    return _item_form(
+        request,
+        agreement=focus_area.agreement,
+        form_class=ActivityRowForm,
+        instance=ActivityRow(focus_area=focus_area),
+        heading=_("New activity in %(focus_area)s") % {"focus_area": focus_area.title},
+        partial="focusareas/partials/row.html",
+    )
+
+
+@login_required
+def row_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_item_for_user(request, ActivityRow, pk, write=True)
+    return _item_form(
+        request,
+        agreement=row.focus_area.agreement,
+        form_class=ActivityRowForm,
+        instance=row,
+        heading=_("Edit activity"),
+        partial="focusareas/partials/row.html",
+    )
+
+
+def _owner_from_query(request: HttpRequest, agreement: Agreement, name: str, model: type[models.Model]):
+    """The focus area or action plan a new item is to go under, given as ?focus_area= or ?action_plan=."""
+    value = request.GET.get(name, "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    try:
+        return model.objects.get(pk=int(value), agreement=agreement)
+    except model.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    commitment = Commitment(
+        agreement=agreement,
+        focus_area=_owner_from_query(request, agreement, "focus_area", FocusArea),
+        action_plan=_owner_from_query(request, agreement, "action_plan", ActionPlan),
+    )
+    return _item_form(
+        request,
+        agreement=agreement,
+        form_class=CommitmentForm,
+        instance=commitment,
+        heading=_("New commitment"),
+        partial="focusareas/partials/commitment.html",
+        save=lambda **kwargs: commitment_save(user=request.user, **kwargs),
+    )
+
+
+@login_required
+def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = get_item_for_user(request, Commitment, pk, write=True)
+    return _item_form(
+        request,
+        agreement=commitment.agreement,
+        form_class=CommitmentForm,
+        instance=commitment,
+        heading=_("Edit commitment"),
+        partial="focusareas/partials/commitment.html",
+        save=lambda **kwargs: commitment_save(user=request.user, **kwargs),
+    )
+
+
+def _goal_form(request: HttpRequest, *, agreement: Agreement, goal: Goal, heading: str) -> HttpResponse:
+    indicator = getattr(goal, "indicator", None) if goal.pk else None
+
+    def indicator_form(data: dict | None) -> dict:
+        return {"indicator_form": IndicatorForm(data, instance=indicator or Indicator(), prefix="indicator")}
+
+    return _item_form(
+        request,
+        agreement=agreement,
+        form_class=GoalForm,
+        instance=goal,
+        heading=heading,
+        partial="focusareas/partials/goal.html",
+        save=goal_save,
+        extra_forms=indicator_form,
+    )
+
+
+@login_required
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    goal = Goal(agreement=agreement, focus_area=_owner_from_query(request, agreement, "focus_area", FocusArea))
+    return _goal_form(request, agreement=agreement, goal=goal, heading=_("New goal"))
+
+
+@login_required
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = get_item_for_user(request, Goal, pk, write=True)
+    return _goal_form(request, agreement=goal.agreement, goal=goal, heading=_("Edit goal"))
+
+
+@login_required
+def action_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    return _item_form(
+        request,
+        agreement=agreement,
+        form_class=ActionPlanForm,
+        instance=ActionPlan(agreement=agreement),
+        heading=_("New action plan"),
+    )
+
+
+@login_required
+def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_item_for_user(request, ActionPlan, pk, write=True)
+    return _item_form(
+        request,
+        agreement=plan.agreement,
+        form_class=ActionPlanForm,
+        instance=plan,
+        heading=_("Edit action plan"),
+    )
+
+
+def _item_by_kind(request: HttpRequest, kind: str, pk: int) -> models.Model:
+    if kind not in ITEM_KINDS:
+        raise Http404
+    return get_item_for_user(request, ITEM_KINDS[kind], pk, write=True)
+
+
+@login_required
+@require_POST
+def item_move(request: HttpRequest, kind: str, pk: int, direction: str) -> HttpResponse:
+    item = _item_by_kind(request, kind, pk)
+    reorder(instance=item, siblings=siblings_of(item), step=-1 if direction == "up" else 1)
+    return redirect(workbench_url(agreement_of(item), item))
+
+
+@login_required
+def item_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    item = _item_by_kind(request, kind, pk)
+    agreement = agreement_of(item)
+    if request.method == "POST":
+        item.delete()
+        messages.success(request, _("Deleted."))
+        return redirect(workbench_url(agreement))
+    return render(
+        request,
+        "focusareas/item_confirm_delete.html",
+        {
+            "agreement": agreement,
+            "item": item,
+            "kind": item._meta.verbose_name,
+            "cancel": workbench_url(agreement, item),
+        },
+    )
+
+
+@login_required
+def rows_paste_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Paste a table from Word or Excel: first a preview of the rows, then, once confirmed, all rows at once."""
+    focus_area = get_item_for_user(request, FocusArea, pk, write=True)
+    form = PasteForm(request.POST or None)
+    rows = form.cleaned_data["table"] if request.method == "POST" and form.is_valid() else None
+    if "change" in request.POST:
+        rows = None  # back to the text, as it was pasted
+    elif rows is not None and "confirm" in request.POST:
+        rows_paste(focus_area=focus_area, rows=rows, user=request.user)
+        messages.success(request, _("%(count)d activities added.") % {"count": len(rows)})
+        return redirect(workbench_url(focus_area.agreement, focus_area))
+    return render(
+        request,
+        "focusareas/rows_paste.html",
+        {"agreement": focus_area.agreement, "focus_area": focus_area, "form": form, "rows": rows},
+    )
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The police's review of the commitments: what is open at a glance, and a thread per commitment."""
+    agreement = get_agreement_for_user(request, pk)
+    commitments = list(
+        Commitment.objects.filter(agreement=agreement)
+        .select_related("focus_area", "action_plan")
+        .prefetch_related(
+            Prefetch("parties", queryset=Organisation.objects.only("pk", "name")),
+            Prefetch("review_entries", queryset=ReviewEntry.objects.select_related("author")),
+        )
+        .order_by("action_plan__order", "focus_area__order", "order", "pk")
+    )
+    counts = (
+        FocusArea.objects.filter(agreement=agreement)
+        .annotate(
+            total=Count("commitments"),
+            accepted=Count("commitments", filter=Q(commitments__review_status=Commitment.ReviewStatus.ACCEPTED)),
+            change_requested=Count(
+                "commitments", filter=Q(commitments__review_status=Commitment.ReviewStatus.CHANGE_REQUESTED)
+            ),
+            waiting=Count("commitments", filter=Q(commitments__review_status=Commitment.ReviewStatus.OPEN)),
+        )
+        .filter(total__gt=0)
+    )
+    open_items = [c for c in commitments if c.review_status != Commitment.ReviewStatus.ACCEPTED]
+    return render(
+        request,
+        "focusareas/review.html",
+        {
+            "agreement": agreement,
+            "commitments": commitments,
+            "counts": counts,
+            "open_items": open_items,
+            "comment_form": ReviewCommentForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def send_for_review(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    try:
+        agreement_send_for_review(agreement=agreement, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The agreement has been sent to the police for review."))
+    return redirect("commitment_review", pk=agreement.pk)
+
+
+@login_required
+@require_POST
+def commitment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer accepts or asks for a change; anyone who may read the agreement may comment."""
+    commitment = get_item_for_user(request, Commitment, pk)
+    agreement = commitment.agreement
+    action = request.POST.get("action")
+    form = ReviewCommentForm(request.POST)
+    try:
+        if action == "accept":
+            commitment_accept(commitment=commitment, user=request.user)
+        elif action in ("request_change", "comment") and form.is_valid():
+            if action == "request_change":
+                commitment_request_change(commitment=commitment, user=request.user, text=form.cleaned_data["text"])
+            elif agreement.user_can_edit or agreement.user_can_review:
+                commitment_comment(commitment=commitment, user=request.user, text=form.cleaned_data["text"])
+            else:
+                raise ValidationError(_("Your role cannot comment on the review."))
+        elif action in ("request_change", "comment"):
+            raise ValidationError(_("Write a comment that says what should change."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reverse('commitment_review', args=[agreement.pk])}#commitment-{commitment.pk}")
