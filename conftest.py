@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from agreements.models import Agreement, Membership, Organisation
 from agreements.tests.factories import (
@@ -91,3 +93,11 @@ def other_police_reviewer(world):
 def fast_password_hashing(settings) -> None:
     """Tests create many users; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def swedish() -> None:
+    """Every test starts in Swedish, whatever language an earlier request in the same thread switched to."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -3,7 +3,7 @@ number of queries and put in document order with its numbering."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.db.models import Prefetch
@@ -65,7 +65,7 @@ class Document:
     agreement_sections: list[NumberedSection]
     appendix: list[AppendixItem]
     action_plans: list[ActionPlanView]
-    focus_areas: list[FocusAreaView] = field(default_factory=list)
+    focus_areas: list[FocusAreaView]
 
 
 def group_by_party(commitments: list[Commitment], parties: list[Organisation]) -> list[CommitmentGroup]:
@@ -107,23 +107,13 @@ def build_document(agreement: Agreement) -> Document:
             ),
             goals=[g for g in goals if g.focus_area_id == focus_area.pk],
         )
-        for focus_area in FocusArea.objects.filter(agreement=agreement).prefetch_related("rows")
+        for focus_area in FocusArea.objects.filter(agreement=agreement)
+        .select_related("placement")
+        .prefetch_related("rows")
     ]
-    by_pk = {view.focus_area.pk: view for view in focus_areas}
+    focus_area_of = {view.focus_area.pk: view.focus_area for view in focus_areas}
     action_plans = [
-        ActionPlanView(
-            action_plan=plan,
-            by_focus_area=[
-                (by_pk[fa_pk].focus_area if fa_pk else None, group_by_party(list(members), parties))
-                for fa_pk, members in groupby(
-                    sorted(
-                        (c for c in commitments if c.action_plan_id == plan.pk),
-                        key=lambda c: by_pk[c.focus_area_id].focus_area.order if c.focus_area_id else 1 << 30,
-                    ),
-                    key=lambda c: c.focus_area_id,
-                )
-            ],
-        )
+        ActionPlanView(action_plan=plan, by_focus_area=_by_focus_area(plan, commitments, focus_area_of, parties))
         for plan in agreement.action_plans.all()
     ]
     return Document(
@@ -136,6 +126,22 @@ def build_document(agreement: Agreement) -> Document:
         action_plans=action_plans,
         focus_areas=focus_areas,
     )
+
+
+def _by_focus_area(
+    plan: ActionPlan, commitments: list[Commitment], focus_area_of: dict[int, FocusArea], parties: list[Organisation]
+) -> list[tuple[FocusArea | None, list[CommitmentGroup]]]:
+    """The plan's commitments under the focus areas they serve, in the focus areas' order; the rest last."""
+
+    def position(commitment: Commitment) -> tuple[bool, int, int]:
+        focus_area = focus_area_of.get(commitment.focus_area_id)
+        return (focus_area is None, focus_area.order if focus_area else 0, commitment.focus_area_id or 0)
+
+    in_plan = sorted((c for c in commitments if c.action_plan_id == plan.pk), key=position)
+    return [
+        (focus_area_of.get(focus_area_id), group_by_party(list(members), parties))
+        for focus_area_id, members in groupby(in_plan, key=lambda c: c.focus_area_id)
+    ]
 
 
 def outline_appendix(sections: list[Section], focus_areas: list[FocusAreaView]) -> list[AppendixItem]:

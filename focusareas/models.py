@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, Organisation, Section
@@ -269,7 +270,7 @@ class ReviewEntry(models.Model):
     """One step in a commitment's review thread: a decision or a comment, with its author and time."""
 
     class Kind(models.TextChoices):
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("review step", "Accepted")
         CHANGE_REQUESTED = "change_requested", _("Requested a change")
         COMMENT = "comment", _("Commented")
         REVISED = "revised", _("Revised the commitment")

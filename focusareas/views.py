@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from agreements.access import get_agreement_for_user
@@ -310,7 +311,10 @@ def rows_paste_view(request: HttpRequest, pk: int) -> HttpResponse:
         rows = None  # back to the text, as it was pasted
     elif rows is not None and "confirm" in request.POST:
         rows_paste(focus_area=focus_area, rows=rows, user=request.user)
-        messages.success(request, _("%(count)d activities added.") % {"count": len(rows)})
+        messages.success(
+            request,
+            ngettext("%(count)d activity added.", "%(count)d activities added.", len(rows)) % {"count": len(rows)},
+        )
         return redirect(workbench_url(focus_area.agreement, focus_area))
     return render(
         request,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -11,8 +12,10 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from agreements.document import build_document
 from agreements.management.commands.seed_demo import DEMO_PASSWORD, DEMO_URL
 from agreements.models import Agreement, Membership, Organisation, Section, number_sections
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +26,8 @@ TRELLEBORG_2019 = "Samverkansöverenskommelse 2019–2022"
 SOLVESBORG = "Samverkansöverenskommelse för ett tryggare Sölvesborg"
 # The subset of the rich-text tags the brief allows for demo prose.
 DEMO_TAGS = {"p", "ul", "ol", "li", "strong", "em", "h3", "h4", "a"}
+FOCUS_AREA_MODELS = (FocusArea, ActivityRow, Goal, Indicator, ActionPlan, Commitment, ReviewEntry)
+BROTTSSTATISTIK = ["Misshandel", "Olaga hot och ofredande", "Övrig stöld", "Bedrägerier", "Skadegörelse"]
 
 
 @pytest.fixture(autouse=True)
@@ -133,8 +138,169 @@ def test_trelleborg_appendix_is_numbered_like_the_reference():
 def test_demo_texts_use_only_simple_formatting():
     seed()
 
-    used = {tag for body in Section.objects.values_list("body", flat=True) for tag in re.findall(r"<(\w+)", body)}
+    texts = [*Section.objects.values_list("body", flat=True), *FocusArea.objects.values_list("description", flat=True)]
+    used = {tag for text in texts for tag in re.findall(r"<(\w+)", text)}
     assert used <= DEMO_TAGS
+
+
+def test_trelleborg_focus_areas_follow_the_reference_tables():
+    seed()
+    trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
+
+    focus_areas = list(trelleborg.focus_areas.prefetch_related("rows"))
+
+    assert [(fa.group_heading, fa.title) for fa in focus_areas] == [
+        *(("Brottsstatistik", title) for title in BROTTSSTATISTIK),
+        ("", "Narkotika"),
+        ("", "Trafik"),
+        ("", "Ordningsstörningar"),
+        ("", "Kriminella nätverk"),
+        ("", "Hamnen"),
+    ]
+    assert [fa.title for fa in focus_areas if fa.prioritised] == ["Narkotika"]
+    assert {fa.placement.heading for fa in focus_areas} == {"Fokusområden 2023–2026"}
+    assert all(fa.placement.part == Section.Part.APPENDIX for fa in focus_areas)
+    assert [fa.order for fa in focus_areas] == list(range(len(focus_areas)))
+    for fa in focus_areas:
+        rows = list(fa.rows.all())
+        assert 1 <= len(rows) <= (2 if fa.group_heading else 4), fa.title
+        assert [row.order for row in rows] == list(range(len(rows))), fa.title
+        assert all(row.activity and row.measure and row.follow_up and row.goal_effect for row in rows), fa.title
+    assert ActivityRow.objects.filter(focus_area__agreement=trelleborg, measure__contains="\n").exists()
+    misshandel_row = ActivityRow.objects.get(focus_area__title="Misshandel", focus_area__agreement=trelleborg, order=0)
+    assert [goal.text for goal in misshandel_row.goals.all()] == ["Antalet anmälda misshandelsbrott ska minska"]
+    assert not trelleborg.action_plans.exists()
+
+
+def test_trelleborg_commitments_await_review_and_name_who_does_what():
+    seed()
+    trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
+
+    commitments = list(trelleborg.commitments.prefetch_related("parties"))
+
+    assert 3 <= len(commitments) <= 5
+    assert {c.review_status for c in commitments} == {Commitment.ReviewStatus.OPEN}
+    assert not ReviewEntry.objects.filter(commitment__agreement=trelleborg).exists()
+    assert all(c.focus_area_id and c.action_plan_id is None and c.responsible_role for c in commitments)
+    parties = {c.pk: sorted(p.name for p in c.parties.all()) for c in commitments}
+    assert ["Lokalpolisområde Trelleborg", "Trelleborgs kommun"] in parties.values()  # a joint commitment
+    assert ["Trelleborgs kommun"] in parties.values() and ["Lokalpolisområde Trelleborg"] in parties.values()
+    targeted = [c for c in commitments if c.target_value is not None]
+    assert targeted and all(c.target_unit for c in targeted)
+    assert {c.target_scope for c in targeted} <= {Commitment.TargetScope.PER_YEAR, Commitment.TargetScope.PERIOD}
+    harbour = trelleborg.commitments.get(focus_area__title="Hamnen")
+    assert "Tullverket" in harbour.third_parties and "Hamn" in harbour.third_parties
+    assert harbour.goals.exists()
+
+
+def test_trelleborg_appendix_numbers_the_crime_statistics_group_once():
+    seed()
+    trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
+
+    outline = build_document(trelleborg).appendix
+
+    numbered = {item.number: item for item in outline if item.number}
+    group = numbered["3.1."]
+    assert (group.kind, group.heading) == ("group", "Brottsstatistik")
+    start = next(index for index, item in enumerate(outline) if item is group) + 1
+    members = outline[start : start + len(BROTTSSTATISTIK)]
+    assert [(item.kind, item.number, item.heading) for item in members] == [
+        ("focus_area", "", title) for title in BROTTSSTATISTIK
+    ]
+    assert (numbered["3.2."].kind, numbered["3.2."].heading) == ("focus_area", "Narkotika")
+    assert numbered["3.6."].heading == "Hamnen"
+    assert numbered["4."].heading == "Uppföljning och utvärdering"
+
+
+def test_trelleborg_goals_have_indicators_with_the_wanted_directions():
+    seed()
+    trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
+
+    indicators = list(Indicator.objects.filter(goal__agreement=trelleborg).select_related("goal"))
+
+    assert all(goal.focus_area_id for goal in trelleborg.goals.all())
+    assault = next(i for i in indicators if i.goal.text == "Antalet anmälda misshandelsbrott ska minska")
+    assert (assault.source, assault.unit, assault.direction) == (
+        Indicator.Source.REPORTED_CRIME,
+        "anmälda brott",
+        Indicator.Direction.DECREASE,
+    )
+    assert assault.baseline_year == 2022 and assault.baseline_value > 0
+    assert any(
+        (i.source, i.unit, i.direction)
+        == (Indicator.Source.SAFETY_SURVEY, "problemindex", Indicator.Direction.DECREASE)
+        for i in indicators
+    )
+    drug_scenes = next(i for i in indicators if "drogscener" in i.goal.text)
+    assert drug_scenes.direction == Indicator.Direction.ZERO
+    sewage = next(i for i in indicators if "avloppsanalys" in i.goal.text)
+    assert sewage.goal.kind == Goal.Kind.RESULT
+    assert (sewage.source, sewage.direction, sewage.target_value) == (
+        Indicator.Source.OWN_COUNT,
+        Indicator.Direction.AT_LEAST,
+        1,
+    )
+    assert sewage.goal.activity_rows.exists() and sewage.goal.commitments.exists()
+
+
+def test_svedala_is_half_way_through_the_police_review():
+    seed()
+    svedala = agreement(SVEDALA_2024, "Svedala kommun")
+
+    commitments = list(svedala.commitments.prefetch_related("review_entries__author"))
+
+    assert svedala.focus_areas.count() >= 2
+    assert all(fa.rows.exists() and fa.placement for fa in svedala.focus_areas.all())
+    assert Counter(c.review_status for c in commitments) == {
+        Commitment.ReviewStatus.ACCEPTED: 2,
+        Commitment.ReviewStatus.CHANGE_REQUESTED: 1,
+        Commitment.ReviewStatus.OPEN: 1,
+    }
+    changed = next(c for c in commitments if c.review_status == Commitment.ReviewStatus.CHANGE_REQUESTED)
+    thread = list(changed.review_entries.all())
+    assert [(e.author.username, e.kind) for e in thread] == [
+        ("kommunpolis", ReviewEntry.Kind.CHANGE_REQUESTED),
+        ("svedala", ReviewEntry.Kind.COMMENT),
+    ]
+    assert all(e.text for e in thread)
+    waiting = next(c for c in commitments if c.review_status == Commitment.ReviewStatus.OPEN)
+    assert not waiting.review_entries.exists()
+    for accepted in (c for c in commitments if c.review_status == Commitment.ReviewStatus.ACCEPTED):
+        assert [(e.author.username, e.kind) for e in accepted.review_entries.all()] == [
+            ("kommunpolis", ReviewEntry.Kind.ACCEPTED)
+        ]
+
+
+def test_solvesborg_has_an_accepted_action_plan_with_commitments_per_party():
+    seed()
+    solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
+
+    plan = solvesborg.action_plans.get()
+    commitments = list(solvesborg.commitments.select_related("focus_area").prefetch_related("parties"))
+
+    assert (plan.title, plan.year) == ("Handlingsplan 2024", 2024)
+    assert 3 <= solvesborg.focus_areas.count() <= 4
+    assert {fa.placement.heading for fa in solvesborg.focus_areas.all()} == {"Samverkansområden"}
+    assert all(c.action_plan_id == plan.pk and c.focus_area_id for c in commitments)
+    assert {c.review_status for c in commitments} == {Commitment.ReviewStatus.ACCEPTED}
+    assert all(c.responsible_role for c in commitments)
+    committing = {party.name for c in commitments for party in c.parties.all()}
+    assert committing == set(party_names(solvesborg))
+    targets = {(c.target_value, c.target_unit, c.target_scope) for c in commitments if c.target_value}
+    assert (5, "krogtillsyner", Commitment.TargetScope.PER_YEAR) in targets
+    assert (10, "tillsynsbesök", Commitment.TargetScope.PERIOD) in targets
+    assert any("Miljöförbundet" in c.third_parties for c in commitments)
+    document = build_document(solvesborg)
+    [plan_view] = document.action_plans
+    assert [fa.title for fa, _groups in plan_view.by_focus_area] == [fa.title for fa in solvesborg.focus_areas.all()]
+    assert all(len(groups) >= 2 for _fa, groups in plan_view.by_focus_area)
+
+
+def test_only_the_ended_agreement_has_no_focus_areas():
+    seed()
+
+    assert not agreement(TRELLEBORG_2019, "Trelleborgs kommun").focus_areas.exists()
+    assert Agreement.objects.filter(focus_areas__isnull=False).distinct().count() == 3
 
 
 def test_running_twice_changes_nothing():
@@ -142,12 +308,15 @@ def test_running_twice_changes_nothing():
     counts = row_counts()
     passwords = dict(get_user_model().objects.values_list("username", "password"))
     versions = dict(Agreement.objects.values_list("pk", "version"))
+    commitments = dict(Commitment.objects.values_list("pk", "version"))
 
     seed()
 
+    assert all(counts[model._meta.label] for model in FOCUS_AREA_MODELS)  # the check covers the new models too
     assert row_counts() == counts
     assert dict(get_user_model().objects.values_list("username", "password")) == passwords
     assert dict(Agreement.objects.values_list("pk", "version")) == versions
+    assert dict(Commitment.objects.values_list("pk", "version")) == commitments
 
 
 def test_running_again_restores_a_changed_demo_login():
@@ -172,6 +341,37 @@ def test_running_again_keeps_changes_made_to_an_agreement():
 
     trelleborg.refresh_from_db()
     assert trelleborg.purpose == "Ändrat i webbläsaren."
+
+
+def test_running_again_keeps_changes_made_to_focus_areas():
+    seed()
+    trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
+    FocusArea.objects.filter(agreement=trelleborg, title="Hamnen").update(title="Hamnen och färjetrafiken")
+    trelleborg.commitments.filter(focus_area__title="Trafik").delete()
+    counts = row_counts()
+
+    seed()
+
+    assert trelleborg.focus_areas.filter(title="Hamnen och färjetrafiken").exists()
+    assert not trelleborg.commitments.filter(focus_area__title="Trafik").exists()
+    assert row_counts() == counts
+
+
+def test_an_agreement_seeded_before_focus_areas_existed_gets_them():
+    seed()
+    trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
+    focus_area_count = trelleborg.focus_areas.count()
+    for model in (FocusArea, Goal, ActionPlan):
+        model.objects.filter(agreement=trelleborg).delete()
+    assert not trelleborg.commitments.exists()
+    sections = list(trelleborg.sections.values_list("pk", "heading"))
+
+    output = seed()
+
+    assert trelleborg.focus_areas.count() == focus_area_count
+    assert trelleborg.goals.exists() and trelleborg.commitments.exists()
+    assert list(trelleborg.sections.values_list("pk", "heading")) == sections
+    assert "tillagda i 1 av dem" in output
 
 
 def test_every_demo_user_can_log_in_with_the_printed_password():

@@ -1,14 +1,18 @@
-"""Demo data for newcomers: organisations, one user per role and four agreements in different states.
+"""Demo data for newcomers: organisations, one user per role and four agreements in different states, with
+focus areas, goals, commitments and an action plan.
 
 `make run` calls this on every start, so it must be idempotent. Organisations, users and memberships are
 brought back to their demo state (the printed logins must work); an agreement that already exists is left
-as it is, so what someone changed in the browser survives the next `make run`.
+as it is, so what someone changed in the browser survives the next `make run`. The one exception: an
+agreement without any focus areas, goals or action plans (say, one seeded before they existed) gets the demo
+ones added.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -26,6 +30,7 @@ from agreements.models import (
     Section,
     Signatory,
 )
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 
 DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 -- shown to every newcomer on purpose; handle() refuses without DEBUG
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -113,6 +118,84 @@ class ForumData:
 
 
 @dataclass(frozen=True)
+class IndicatorData:
+    name: str
+    source: str
+    direction: str
+    unit: str = ""
+    baseline_year: int | None = None
+    baseline_value: Decimal | None = None
+    target_value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class GoalData:
+    key: str  # how the rows and commitments of the same agreement refer to the goal
+    text: str
+    kind: str = Goal.Kind.EFFECT
+    indicator: IndicatorData | None = None
+
+
+@dataclass(frozen=True)
+class RowData:
+    """Aktivitet | Åtgärd | Uppföljning | Mål/Effekt, and the keys of the goals the row serves."""
+
+    activity: str
+    measure: str
+    follow_up: str
+    goal_effect: str
+    goals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviewData:
+    author: str  # username of a demo user
+    kind: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    value: int
+    unit: str
+    scope: str  # Commitment.TargetScope
+
+
+@dataclass(frozen=True)
+class CommitmentData:
+    """What the parties commit to; the text continues "… förbinder sig att"."""
+
+    parties: tuple[str, ...]
+    text: str
+    responsible_role: str = ""
+    target: Target | None = None
+    timing: str = ""
+    place: str = ""
+    third_parties: str = ""
+    goals: tuple[str, ...] = ()
+    review_status: str = Commitment.ReviewStatus.OPEN  # on a signed agreement every commitment is accepted
+    review: tuple[ReviewData, ...] = ()
+
+
+@dataclass(frozen=True)
+class FocusAreaData:
+    title: str
+    group_heading: str = ""
+    description: str = ""
+    prioritised: bool = False
+    rows: tuple[RowData, ...] = ()
+    goals: tuple[GoalData, ...] = ()
+    commitments: tuple[CommitmentData, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionPlanData:
+    title: str
+    year: int
+    commitments: tuple[tuple[str, tuple[CommitmentData, ...]], ...]  # (focus area title, its commitments)
+
+
+@dataclass(frozen=True)
 class AgreementData:
     title: str
     parties: tuple[str, ...]
@@ -131,16 +214,424 @@ class AgreementData:
     copies: int = 2
     signing_place: str = ""
     signing_date: date | None = None
+    focus_area_section: str = ""  # heading of the appendix section the focus areas are shown under
+    focus_areas: tuple[FocusAreaData, ...] = ()
+    action_plans: tuple[ActionPlanData, ...] = ()
 
 
 def lines(*items: str) -> str:
-    """One goal per line, as Agreement.overall_goals expects."""
+    """One item per line, as Agreement.overall_goals and the cells of an activity row expect."""
     return "\n".join(items)
 
 
 def bullets(*items: str) -> str:
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
+
+# --- Trelleborg 2023–2026: focus areas in the shape of the reference's tables ---------------------------------
+
+TRELLEBORG_BOTH = (TRELLEBORG, LPO_TRELLEBORG)
+CRIME_STATISTICS = "Brottsstatistik"
+CRIME_PLAN = "Handlingsplan brottsstatistik"
+
+TRELLEBORG_2023_FOCUS_AREAS = (
+    FocusAreaData(
+        "Misshandel",
+        group_heading=CRIME_STATISTICS,
+        rows=(
+            RowData(
+                "Ta reda på var, när och i vilka sammanhang misshandel sker",
+                lines(
+                    "Kommunen och polisen går igenom kartläggningen tillsammans",
+                    "De åtgärder som parterna väljer förs in i handlingsplanen",
+                ),
+                lines(CRIME_PLAN, "Anmäld brottslighet"),
+                "Färre anmälda misshandelsbrott",
+                goals=("misshandel",),
+            ),
+            RowData(
+                "Fortsätta arbetet mot våld i nära relationer, också hedersrelaterat våld och förtryck",
+                lines(
+                    "Arbetet drivs inom fokusområdet Våld i nära relationer i Tryggare Trelleborg",
+                    "Socialtjänsten och polisen stämmer av sina rutiner för orosanmälningar två gånger om året",
+                ),
+                lines(CRIME_PLAN, "Socialtjänstens egen statistik"),
+                "Färre våldsbrott där offret och gärningspersonen känner varandra",
+            ),
+        ),
+        goals=(
+            GoalData(
+                "misshandel",
+                "Antalet anmälda misshandelsbrott ska minska",
+                indicator=IndicatorData(
+                    "Anmälda misshandelsbrott i kommunen",
+                    Indicator.Source.REPORTED_CRIME,
+                    Indicator.Direction.DECREASE,
+                    unit="anmälda brott",
+                    baseline_year=2022,
+                    baseline_value=Decimal(372),
+                ),
+            ),
+        ),
+    ),
+    FocusAreaData(
+        "Olaga hot och ofredande",
+        group_heading=CRIME_STATISTICS,
+        rows=(
+            RowData(
+                "Sammanställa var och när olaga hot och ofredanden sker, på nätet såväl som på plats",
+                lines(
+                    "Sammanställningen analyseras i EST-gruppen",
+                    "Parterna väljer åtgärder och för in dem i handlingsplanen",
+                ),
+                CRIME_PLAN,
+                "Färre anmälda olaga hot och ofredanden",
+                goals=("olaga-hot",),
+            ),
+        ),
+        goals=(
+            GoalData(
+                "olaga-hot",
+                "Antalet anmälda olaga hot och ofredanden ska minska",
+                indicator=IndicatorData(
+                    "Anmälda olaga hot och ofredanden i kommunen",
+                    Indicator.Source.REPORTED_CRIME,
+                    Indicator.Direction.DECREASE,
+                    unit="anmälda brott",
+                    baseline_year=2022,
+                    baseline_value=Decimal(598),
+                ),
+            ),
+        ),
+    ),
+    FocusAreaData(
+        "Övrig stöld",
+        group_heading=CRIME_STATISTICS,
+        rows=(
+            RowData(
+                "Kartlägga stölderna i kategorin övrig stöld, till exempel ur båtar och bilar och i butiker",
+                lines(
+                    "Butiker, båtklubbar och idrottsföreningar erbjuds brottsförebyggande rådgivning",
+                    "Platser som drabbas ofta tas upp på EST-mötet",
+                ),
+                lines(CRIME_PLAN, "Anmäld brottslighet"),
+                "Färre anmälda brott i kategorin övrig stöld",
+            ),
+        ),
+    ),
+    FocusAreaData(
+        "Bedrägerier",
+        group_heading=CRIME_STATISTICS,
+        rows=(
+            RowData(
+                "Ta fram en gemensam strategi så att färre invånare blir lurade",
+                lines(
+                    "Ett årshjul med informationsinsatser mot bedrägerier, särskilt riktade till äldre",
+                    "Information på seniorträffar och i kommunens kanaler",
+                ),
+                CRIME_PLAN,
+                "Fler bedrägerier ska stanna vid ett försök",
+            ),
+        ),
+    ),
+    FocusAreaData(
+        "Skadegörelse",
+        group_heading=CRIME_STATISTICS,
+        rows=(
+            RowData(
+                "Ta reda på var och när bilar och andra fordon utsätts för skadegörelse",
+                lines(
+                    "Kommunen och polisen bestämmer utifrån kartläggningen vilka åtgärder som behövs",
+                    "Belysningen ses över på de parkeringar som drabbas mest",
+                ),
+                lines(CRIME_PLAN, "Anmäld brottslighet"),
+                "Färre anmälda skadegörelsebrott mot fordon",
+            ),
+            RowData(
+                "Komma till rätta med skadegörelsen i Skegrie, som trygghetsmätningen pekar ut som ett påtagligt "
+                "problem",
+                lines(
+                    "Trygghetsvandring i Skegrie med boende, fastighetsägare och polis",
+                    "Klotter och skador som rapporteras åtgärdas snabbt",
+                ),
+                lines("Polisens trygghetsmätning", "Kommunens rapportering av otrygga platser"),
+                "Färre boende i Skegrie upplever skadegörelse som ett problem",
+                goals=("skadegorelse-skegrie",),
+            ),
+        ),
+        goals=(
+            GoalData(
+                "skadegorelse-skegrie",
+                "Färre boende i Skegrie ska uppleva skadegörelse som ett problem",
+                indicator=IndicatorData(
+                    "Problemindex för skadegörelse i Skegrie",
+                    Indicator.Source.SAFETY_SURVEY,
+                    Indicator.Direction.DECREASE,
+                    unit="problemindex",
+                    baseline_year=2022,
+                    baseline_value=Decimal("2.35"),
+                ),
+            ),
+        ),
+    ),
+    FocusAreaData(
+        "Narkotika",
+        prioritised=True,
+        description=(
+            "<p>Narkotika är ett prioriterat fokusområde under hela perioden. Både avloppsanalyserna och "
+            "folkhälsoenkäten tyder på att användningen ökar, och invånarna tar ofta upp narkotika i "
+            "medborgardialogerna.</p>"
+        ),
+        rows=(
+            RowData(
+                "Delta i den regionala samverkan mot öppna drogscener",
+                lines(
+                    "Erfarenhetsutbyte med andra kommuner och polisområden",
+                    "Kartläggning och orsaksanalys av de platser där narkotika säljs öppet",
+                    "En åtgärdsplan för varje plats som pekas ut",
+                ),
+                lines("Anmäld brottslighet", "Underrättelser från polisen och andra berörda aktörer"),
+                "Inga öppna drogscener i kommunen",
+                goals=("drogscener",),
+            ),
+            RowData(
+                "Analysera avloppsvattnet",
+                "Prover tas minst en gång om året och visar vilka narkotiska preparat som används och i vilken mängd",
+                "Resultaten jämförs med tidigare års mätningar",
+                "Mindre narkotikaanvändning i kommunen",
+                goals=("avloppsanalys",),
+            ),
+            RowData(
+                "Tidigt upptäcka unga som visar ett normbrytande beteende och ge dem stöd",
+                lines(
+                    "Fokusområdet Individen i fokus inom Tryggare Trelleborg tar fram ett gemensamt arbetssätt",
+                    "Skolan, socialtjänsten och fältgruppen deltar",
+                ),
+                lines("Region Skånes folkhälsoenkät", "Kommunens egna elevenkäter"),
+                "Färre unga har provat eller använder narkotika",
+            ),
+            RowData(
+                "Myndighetsgemensamma kontroller",
+                "Kommunen, polisen och vid behov andra myndigheter kontrollerar butiker och restauranger tillsammans",
+                "Avstämning mellan kommunen och polisen efter varje kontroll",
+                lines(
+                    "Fler riktade kontroller",
+                    "Butiker och restauranger ska inte kunna utnyttjas av den organiserade brottsligheten",
+                ),
+            ),
+        ),
+        goals=(
+            GoalData(
+                "drogscener",
+                "Det ska inte finnas några öppna drogscener i kommunen",
+                indicator=IndicatorData(
+                    "Kända platser med öppen narkotikahandel",
+                    Indicator.Source.OTHER,
+                    Indicator.Direction.ZERO,
+                    unit="platser",
+                ),
+            ),
+            GoalData(
+                "avloppsanalys",
+                "Kommunen ska låta göra minst en avloppsanalys per år",
+                kind=Goal.Kind.RESULT,
+                indicator=IndicatorData(
+                    "Genomförda avloppsanalyser",
+                    Indicator.Source.OWN_COUNT,
+                    Indicator.Direction.AT_LEAST,
+                    unit="analyser per år",
+                    target_value=Decimal(1),
+                ),
+            ),
+        ),
+        commitments=(
+            CommitmentData(
+                (TRELLEBORG,),
+                "låta analysera avloppsvattnet från kommunens reningsverk och dela resultaten med polisen.",
+                responsible_role="Säkerhetschefen",
+                target=Target(1, "avloppsanalys", Commitment.TargetScope.PER_YEAR),
+                third_parties="VA-avdelningen och ett ackrediterat laboratorium",
+                goals=("avloppsanalys",),
+            ),
+            CommitmentData(
+                TRELLEBORG_BOTH,
+                "genomföra gemensamma kontroller av butiker och restauranger där det finns tecken på koppling "
+                "till organiserad brottslighet.",
+                responsible_role="Säkerhetschefen och kommunpolisen",
+                target=Target(4, "myndighetsgemensamma kontroller", Commitment.TargetScope.PER_YEAR),
+                third_parties="Skatteverket, Länsstyrelsen Skåne och räddningstjänsten, efter behov",
+            ),
+        ),
+    ),
+    FocusAreaData(
+        "Trafik",
+        rows=(
+            RowData(
+                "Ta reda på var invånarna upplever att bilar kör för fort",
+                lines(
+                    "Trafikfarliga platser pekas ut och åtgärdas så att färre skadas eller dödas i trafiken",
+                    "Kommunen, polisen och Trafikverket tar fram förslagen till åtgärder tillsammans",
+                ),
+                lines("Polisens trygghetsmätning", "Kommunens hastighetsmätningar"),
+                lines("Färre upplever att bilar kör för fort", "Ingen dödas eller skadas svårt i trafiken"),
+                goals=("fortkorning-anderslov", "nollvision"),
+            ),
+            RowData(
+                "Arbetsgruppen för motorburen ungdom",
+                "Kommunen, polisen och ungdomarna själva söker vidare efter åtgärder mot buskörning med moped "
+                "och A-traktor",
+                "Polisens trygghetsmätning",
+                "Färre upplever buskörning som ett problem",
+            ),
+            RowData(
+                "Fler trafikkontroller i Anderslöv och Skegrie",
+                "Polisen gör återkommande hastighets- och beteendekontroller och lagför den som bryter mot "
+                "trafikreglerna",
+                lines("Polisens trygghetsmätning", "Polisens egen uppföljning av kontrollerna"),
+                "Färre i Anderslöv och Skegrie upplever trafikbrott som ett problem",
+                goals=("fortkorning-anderslov",),
+            ),
+        ),
+        goals=(
+            GoalData(
+                "fortkorning-anderslov",
+                "Färre invånare i Anderslöv ska uppleva att bilar kör för fort",
+                indicator=IndicatorData(
+                    "Problemindex för ”bilar kör för fort”, Anderslöv",
+                    Indicator.Source.SAFETY_SURVEY,
+                    Indicator.Direction.DECREASE,
+                    unit="problemindex",
+                    baseline_year=2022,
+                    baseline_value=Decimal("2.80"),
+                ),
+            ),
+            GoalData(
+                "nollvision",
+                "Ingen ska dödas eller skadas svårt i trafiken i kommunen",
+                indicator=IndicatorData(
+                    "Döda och svårt skadade i trafiken",
+                    Indicator.Source.OTHER,
+                    Indicator.Direction.ZERO,
+                    unit="personer",
+                    baseline_year=2022,
+                    baseline_value=Decimal(11),
+                ),
+            ),
+        ),
+        commitments=(
+            CommitmentData(
+                (LPO_TRELLEBORG,),
+                "göra riktade hastighets- och beteendekontroller där invånarna upplever att bilar kör för fort.",
+                responsible_role="Kommunpolisen, tillsammans med trafikgruppen i polisområdet",
+                target=Target(20, "trafikkontroller", Commitment.TargetScope.PER_YEAR),
+                timing="Särskilt vid skolstarterna och under sommarhalvåret",
+                place="Anderslöv och Skegrie",
+                goals=("fortkorning-anderslov",),
+            ),
+        ),
+    ),
+    FocusAreaData(
+        "Ordningsstörningar",
+        rows=(
+            RowData(
+                "Ta reda på var ordningsstörningarna sker",
+                "Trygghetsvärdar och poliser finns oftare på de platser som pekas ut",
+                lines(
+                    "Polisens trygghetsmätning",
+                    "Veckorapporterna från EST",
+                    "Kommunens rapportering av otrygga platser",
+                ),
+                "Färre ordningsstörningar, både upplevda och rapporterade",
+            ),
+            RowData(
+                "Bättre belysning där invånarna känner sig otrygga",
+                "Samhällsbyggnadsförvaltningen går igenom de platser som invånarna rapporterar och rättar till "
+                "brister i belysningen",
+                "Kommunens rapportering av otrygga platser",
+                "Färre platser upplevs som otrygga när det är mörkt",
+            ),
+        ),
+        commitments=(
+            CommitmentData(
+                (TRELLEBORG,),
+                "låta trygghetsvärdarna vara på plats där EST-mötet bedömer att ordningsstörningarna är störst.",
+                responsible_role="Säkerhetschefen",
+                timing="Fredags- och lördagskvällar, och oftare vid högtider och skollov",
+            ),
+        ),
+    ),
+    FocusAreaData(
+        "Kriminella nätverk",
+        rows=(
+            RowData(
+                "Hindra att kriminella nätverk etablerar sig eller rekryterar i kommunen",
+                lines(
+                    "Utbildning i vilka uppgifter kommunen och polisen kan och bör dela med varandra",
+                    "Nära samverkan inom EST",
+                    "Omvärldsbevakning",
+                ),
+                "Polisens underrättelser",
+                "Inga nya nätverk etablerar sig och ingen nyrekrytering sker",
+            ),
+            RowData(
+                "Samverkan kring fokuspersoner",
+                "Tryggare Trelleborg tar fram ett arbetssätt för att tidigt upptäcka fokuspersoner och stödja dem "
+                "att byta livsstil",
+                "Uppgifter från berörda förvaltningar och från polisen",
+                "Fler fokuspersoner lämnar kriminalitet och missbruk bakom sig",
+            ),
+            RowData(
+                "Stöd till den som vill hoppa av",
+                "Socialtjänsten och polisen tar fram gemensamma rutiner för den som vill lämna en kriminell miljö",
+                "Avstämningar mellan socialtjänsten och polisen",
+                "Rutinerna finns och används när någon vill lämna",
+            ),
+        ),
+    ),
+    FocusAreaData(
+        "Hamnen",
+        description=(
+            "<p>Hamnen är en av landets största för trafik till och från kontinenten. Parterna vill tillsammans "
+            "med Tullverket och hamnbolaget göra det svårare att använda hamnen för smuggling och annan "
+            "brottslighet.</p>"
+        ),
+        rows=(
+            RowData(
+                "Motverka brottsligheten inom hamnområdet",
+                "Hamnbolaget, kommunen, Tullverket och polisen samverkar nära så att hamnen inte kan användas som "
+                "genomfartsled för brottslig verksamhet",
+                lines("Anmäld brottslighet", "Underrättelser från berörda aktörer"),
+                lines("Färre brott inom hamnområdet", "Fler riktade tillslag"),
+            ),
+            RowData(
+                "Gemensam lägesbild för hamnen",
+                "Aktörerna i hamnen träffas regelbundet och sammanställer en lägesbild som uppdateras två gånger "
+                "om året",
+                "Målavstämningen mellan kommunledningen och lokalpolisområdet",
+                "Alla berörda aktörer utgår från samma bild av läget i hamnen",
+                goals=("lagesbild-hamnen",),
+            ),
+        ),
+        goals=(
+            GoalData(
+                "lagesbild-hamnen",
+                "En gemensam lägesbild för hamnen ska finnas och hållas aktuell",
+                kind=Goal.Kind.RESULT,
+            ),
+        ),
+        commitments=(
+            CommitmentData(
+                TRELLEBORG_BOTH,
+                "ta fram en gemensam lägesbild för hamnen och hålla den aktuell.",
+                responsible_role="Säkerhetschefen och kommunpolisen",
+                timing="Första lägesbilden senast den 30 juni 2024, sedan en uppdatering varje halvår",
+                place="Trelleborgs hamn",
+                third_parties="Tullverket och Trelleborgs Hamn AB",
+                goals=("lagesbild-hamnen",),
+            ),
+        ),
+    ),
+)
 
 TRELLEBORG_2023 = AgreementData(
     title="Samverkansöverenskommelse 2023–2026",
@@ -387,6 +878,132 @@ TRELLEBORG_2023 = AgreementData(
             "och annan statistik, och samma källor används när resultaten följs upp.</p>",
         ),
     ),
+    focus_area_section="Fokusområden 2023–2026",
+    focus_areas=TRELLEBORG_2023_FOCUS_AREAS,
+)
+
+# --- Svedala 2024–2027: in review, with the police's review half done -----------------------------------------
+
+SVEDALA_2024_FOCUS_AREAS = (
+    FocusAreaData(
+        "Bostadsinbrott",
+        rows=(
+            RowData(
+                "Kartlägga var och när inbrotten sker, med särskilt fokus på Bara",
+                lines(
+                    "Polisen tar fram ett underlag varje kvartal",
+                    "Underlaget gås igenom i den lokala samverkansgruppen",
+                ),
+                "Anmäld brottslighet",
+                "Färre anmälda bostadsinbrott",
+                goals=("bostadsinbrott",),
+            ),
+            RowData(
+                "Fler hushåll i grannsamverkan",
+                lines("Nya grannsamverkansområden startas", "Information om stöldskyddsmärkning"),
+                "Antalet aktiva grannsamverkansområden",
+                "Fler hushåll håller uppsikt över varandras bostäder",
+                goals=("bostadsinbrott",),
+            ),
+        ),
+        goals=(
+            GoalData(
+                "bostadsinbrott",
+                "Antalet anmälda bostadsinbrott ska minska",
+                indicator=IndicatorData(
+                    "Anmälda bostadsinbrott i kommunen",
+                    Indicator.Source.REPORTED_CRIME,
+                    Indicator.Direction.DECREASE,
+                    unit="anmälda brott",
+                    baseline_year=2023,
+                    baseline_value=Decimal(47),
+                ),
+            ),
+        ),
+        commitments=(
+            CommitmentData(
+                (LPO_TRELLEBORG,),
+                "starta nya grannsamverkansområden och hålla kontaktombuden i de befintliga informerade om "
+                "inbrottsläget.",
+                responsible_role="Kommunpolisen",
+                target=Target(3, "nya grannsamverkansområden", Commitment.TargetScope.PERIOD),
+                place="Svedala tätort och Bara",
+                goals=("bostadsinbrott",),
+                review_status=Commitment.ReviewStatus.ACCEPTED,
+                review=(ReviewData("kommunpolis", ReviewEntry.Kind.ACCEPTED),),
+            ),
+            CommitmentData(
+                (SVEDALA,),
+                "informera om grannsamverkan och stöldskyddsmärkning på kommunens webbplats och i sociala medier.",
+                responsible_role="Kommunikationschefen",
+                timing="Inför sommarlovet och jullovet",
+                review_status=Commitment.ReviewStatus.ACCEPTED,
+                review=(ReviewData("kommunpolis", ReviewEntry.Kind.ACCEPTED),),
+            ),
+        ),
+    ),
+    FocusAreaData(
+        "Trafiken i tätorterna",
+        rows=(
+            RowData(
+                "Sänka hastigheten genom Bara och Svedala tätort",
+                lines(
+                    "Hastighetsmätningar på de gator som trygghetsmätningen pekar ut",
+                    "Kommunen och polisen föreslår tillsammans fysiska åtgärder",
+                ),
+                lines("Kommunens hastighetsmätningar", "Polisens trygghetsmätning"),
+                "Lägre hastigheter och färre som upplever att bilar kör för fort",
+                goals=("fortkorning-bara",),
+            ),
+        ),
+        goals=(
+            GoalData(
+                "fortkorning-bara",
+                "Färre invånare i Bara ska uppleva att bilar kör för fort",
+                indicator=IndicatorData(
+                    "Problemindex för ”bilar kör för fort”, Bara",
+                    Indicator.Source.SAFETY_SURVEY,
+                    Indicator.Direction.DECREASE,
+                    unit="problemindex",
+                    baseline_year=2023,
+                    baseline_value=Decimal("2.45"),
+                ),
+            ),
+        ),
+        commitments=(
+            CommitmentData(
+                (SVEDALA,),
+                "se över hastighetsgränser och gatumiljö där invånarna upplever att bilar kör för fort, och "
+                "bygga om där det behövs.",
+                responsible_role="Trafikingenjören",
+                goals=("fortkorning-bara",),
+                review_status=Commitment.ReviewStatus.CHANGE_REQUESTED,
+                review=(
+                    ReviewData(
+                        "kommunpolis",
+                        ReviewEntry.Kind.CHANGE_REQUESTED,
+                        "Åtagandet behöver bli mer konkret för att gå att följa upp. Skriv vilka gator det gäller "
+                        "och när åtgärderna ska vara klara, gärna med hastighetsmätningar före och efter.",
+                    ),
+                    ReviewData(
+                        "svedala",
+                        ReviewEntry.Kind.COMMENT,
+                        "Det gäller i första hand genomfartsgatan i Bara och gatorna runt stationen i Svedala. "
+                        "Trafikingenjören tar fram en tidplan till nästa möte i samverkansgruppen, sedan "
+                        "skriver vi om åtagandet.",
+                    ),
+                ),
+            ),
+            CommitmentData(
+                (LPO_TRELLEBORG,),
+                "göra hastighetskontroller på de gator som kommunens mätningar pekar ut.",
+                responsible_role="Kommunpolisen",
+                target=Target(8, "hastighetskontroller", Commitment.TargetScope.PER_YEAR),
+                place="Bara och Svedala tätort",
+                goals=("fortkorning-bara",),
+            ),
+        ),
+    ),
 )
 
 SVEDALA_2024 = AgreementData(
@@ -469,11 +1086,18 @@ SVEDALA_2024 = AgreementData(
             ),
         ),
         SectionData(
+            "Fokusområden 2024–2027",
+            "<p>För varje fokusområde anges aktiviteterna, hur de följs upp och vad parterna åtar sig. Polisen "
+            "granskar åtagandena innan överenskommelsen skrivs under.</p>",
+        ),
+        SectionData(
             "Uppföljning och utvärdering",
             "<p>Aktiviteterna följs upp i den lokala samverkansgruppen. En gång om året sammanställer "
             "säkerhetssamordnaren och kommunpolisen en gemensam uppföljning till kommunstyrelsen.</p>",
         ),
     ),
+    focus_area_section="Fokusområden 2024–2027",
+    focus_areas=SVEDALA_2024_FOCUS_AREAS,
 )
 
 TRELLEBORG_2019 = AgreementData(
@@ -523,6 +1147,157 @@ TRELLEBORG_2019 = AgreementData(
             "Uppföljning och utvärdering",
             "<p>Säkerhetsenheten och kommunpolisen redovisar varje år arbetet för kommunstyrelsen. När "
             "perioden är slut utvärderas överenskommelsen, och utvärderingen blir underlag för nästa.</p>",
+        ),
+    ),
+)
+
+# --- Sölvesborg: signed, with its yearly action plan -------------------------------------------------------------
+
+SOLVESBORG_FOCUS_AREAS = (
+    FocusAreaData(
+        "Trygghetsvandringar",
+        description=(
+            "<p>Vid en trygghetsvandring går boende och verksamma i ett område tillsammans med kommunen, "
+            "polisen och fastighetsägarna runt och letar efter platser som känns otrygga eller är osäkra. De "
+            "som bor i området vet bäst var bristerna finns, och vandringen ger dem en direkt kanal till dem "
+            "som kan åtgärda dem.</p>"
+        ),
+    ),
+    FocusAreaData(
+        "Våld i nära relation",
+        description=(
+            "<p>Den som utsätts för våld av en närstående behöver kunna lämna hemmet direkt, tillsammans med "
+            "sina barn, och få ett tryggt boende och stöd. Det förutsätter att polisen och socialtjänsten tar "
+            "kontakt med varandra utan dröjsmål och att det finns bostäder att tillgå med kort varsel.</p>"
+        ),
+    ),
+    FocusAreaData(
+        "Alkohol, narkotika och tobak",
+        description=(
+            "<p>Alkohol och narkotika finns med i bakgrunden till en stor del av brotten och "
+            "ordningsstörningarna i kommunen. Med tillsyn över krogar och försäljningsställen, och genom att "
+            "tala med unga och deras föräldrar, vill parterna minska både tillgången och konsumtionen.</p>"
+        ),
+    ),
+    FocusAreaData(
+        "Trafiksäkerhet",
+        description=(
+            "<p>Parterna prioriterar trafiksäkerheten för barn och unga: på väg till och från skolan, kring "
+            "förskolor och skolor och där unga kör moped och A-traktor.</p>"
+        ),
+    ),
+)
+
+SOLVESBORG_ENVIRONMENT_ASSOCIATION = "Miljöförbundet Blekinge Väst"
+
+SOLVESBORG_PLAN_2024 = ActionPlanData(
+    "Handlingsplan 2024",
+    2024,
+    (
+        (
+            "Trygghetsvandringar",
+            (
+                CommitmentData(
+                    (LPO_KARLSHAMN,),
+                    "följa brottsutvecklingen och föreslå de platser som vandringarna i första hand bör gå till.",
+                    responsible_role="Kommunpolisen",
+                ),
+                CommitmentData(
+                    (SOLVESBORG,),
+                    "ordna trygghetsvandringar och rätta till de brister i den fysiska miljön som vandringarna "
+                    "visar på.",
+                    responsible_role="Sekreteraren i BRå",
+                    target=Target(4, "trygghetsvandringar", Commitment.TargetScope.PER_YEAR),
+                    third_parties="Boende, föreningar och fastighetsägare i de berörda områdena",
+                ),
+                CommitmentData(
+                    (SOLVESBORGSHEM,),
+                    "bjuda in hyresgästerna till vandringarna i bolagets områden och åtgärda brister i belysning "
+                    "och växtlighet inom tre månader.",
+                    responsible_role="Bolagets förvaltningschef",
+                ),
+            ),
+        ),
+        (
+            "Våld i nära relation",
+            (
+                CommitmentData(
+                    (LPO_KARLSHAMN,),
+                    "göra en orosanmälan till socialtjänsten samma dygn som polisen möter ett barn som lever med "
+                    "våld i hemmet.",
+                    responsible_role="Lokalpolisområdets utredningschef",
+                ),
+                CommitmentData(
+                    (SOLVESBORG,),
+                    "se till att den som har utsatts för våld av en närstående, och barnen, kan få ett "
+                    "tillfälligt skyddat boende samma dag som polisen hör av sig.",
+                    responsible_role="Chefen för individ- och familjeomsorgen",
+                    timing="Dygnet runt, via socialjouren utanför kontorstid",
+                ),
+                CommitmentData(
+                    (SOLVESBORGSHEM,),
+                    "hålla en möblerad korttidslägenhet tillgänglig för socialtjänsten när någon snabbt behöver "
+                    "lämna sitt hem.",
+                    responsible_role="Bolagets uthyrningschef",
+                ),
+            ),
+        ),
+        (
+            "Alkohol, narkotika och tobak",
+            (
+                CommitmentData(
+                    (LPO_KARLSHAMN,),
+                    "berätta om alkohol och narkotika för föräldrar och personal på högstadie- och "
+                    "gymnasieskolorna när skolorna ber om det.",
+                    responsible_role="Kommunpolisen",
+                ),
+                CommitmentData(
+                    (LPO_KARLSHAMN,),
+                    "besöka försäljningsställen för tobak och nikotinprodukter tillsammans med miljöförbundets "
+                    "inspektörer.",
+                    responsible_role="Kommunpolisen",
+                    target=Target(3, "tillsynsbesök", Commitment.TargetScope.PER_YEAR),
+                    third_parties=SOLVESBORG_ENVIRONMENT_ASSOCIATION,
+                ),
+                CommitmentData(
+                    (SOLVESBORG,),
+                    "kontrollera att de som säljer tobak följer lagen om tobak och liknande produkter.",
+                    responsible_role="Tillståndshandläggaren vid Tillståndsenheten Västra Blekinge",
+                    target=Target(10, "tillsynsbesök", Commitment.TargetScope.PERIOD),
+                    third_parties=SOLVESBORG_ENVIRONMENT_ASSOCIATION,
+                ),
+                CommitmentData(
+                    (SOLVESBORG, LPO_KARLSHAMN),
+                    "göra gemensamma, dokumenterade tillsyner på restauranger med serveringstillstånd.",
+                    responsible_role="Tillståndshandläggaren och kommunpolisen",
+                    target=Target(5, "krogtillsyner", Commitment.TargetScope.PER_YEAR),
+                    timing="Främst fredags- och lördagskvällar",
+                ),
+            ),
+        ),
+        (
+            "Trafiksäkerhet",
+            (
+                CommitmentData(
+                    (LPO_KARLSHAMN,),
+                    "övervaka hastighet och trafikbeteende vid skolor och förskolor och längs barnens skolvägar.",
+                    responsible_role="Kommunpolisen",
+                    target=Target(10, "riktade insatser", Commitment.TargetScope.PER_YEAR),
+                    timing="Särskilt när terminerna börjar i augusti och januari",
+                ),
+                CommitmentData(
+                    (LPO_KARLSHAMN,),
+                    "kontrollera A-traktorer och mopeder i närheten av skolorna.",
+                    responsible_role="Kommunpolisen",
+                    target=Target(4, "kontrollinsatser", Commitment.TargetScope.PER_YEAR),
+                ),
+                CommitmentData(
+                    (SOLVESBORG,),
+                    "förbättra trafikmiljön kring förskolor och skolor så att barnen kan ta sig säkert dit, "
+                    "till fots, på cykel och med skolskjuts.",
+                    responsible_role="Trafikingenjören",
+                ),
+            ),
         ),
     ),
 )
@@ -608,42 +1383,14 @@ SOLVESBORG_OPEN = AgreementData(
     ),
     appendix=(
         SectionData(
-            "Handlingsplan 2024",
-            "<p>Handlingsplanen anger vad varje part förbinder sig att göra under året och vem som ansvarar "
-            "för genomförande och uppföljning.</p>",
-            children=(
-                SectionData(
-                    "Trygghetsvandringar",
-                    "<p><strong>Polisen förbinder sig att</strong></p>"
-                    + bullets("följa brottsutvecklingen och peka ut platser som bör prioriteras vid vandringarna.")
-                    + "<p><strong>Sölvesborgs kommun förbinder sig att</strong></p>"
-                    + bullets(
-                        "genomföra minst fyra trygghetsvandringar under året,",
-                        "åtgärda de brister i den fysiska miljön som vandringarna visar på.",
-                    )
-                    + "<p><strong>Sölvesborgshem AB förbinder sig att</strong></p>"
-                    + bullets("bjuda in hyresgäster till vandringarna i bolagets bostadsområden.")
-                    + "<p>Ansvarig för genomförande och uppföljning är sekreteraren i BRå.</p>",
-                ),
-                SectionData(
-                    "Färre tillgreppsbrott",
-                    "<p><strong>Polisen förbinder sig att</strong></p>"
-                    + bullets(
-                        "inventera befintliga grannsamverkansområden och starta minst två nya under året,",
-                        "göra riktade insatser mot dem som står för en stor del av tillgreppsbrotten.",
-                    )
-                    + "<p><strong>Sölvesborgshem AB förbinder sig att</strong></p>"
-                    + bullets(
-                        "se över lås och belysning i samtliga källar- och förrådsutrymmen under året,",
-                        "informera hyresgästerna om stöldskyddsmärkning.",
-                    )
-                    + "<p><strong>Tillsammans förbinder sig parterna att</strong></p>"
-                    + bullets("informera om stöldskyddsmärkning via möten, sociala medier och bolagets hemsida.")
-                    + "<p>Ansvarig för genomförande och uppföljning är kommunens säkerhetssamordnare.</p>",
-                ),
-            ),
+            "Samverkansområden",
+            "<p>Här beskrivs de områden där kommunen, polisen och bostadsbolaget samverkar. Vad var och en av "
+            "parterna förbinder sig att göra står i den årliga handlingsplanen.</p>",
         ),
     ),
+    focus_area_section="Samverkansområden",
+    focus_areas=SOLVESBORG_FOCUS_AREAS,
+    action_plans=(SOLVESBORG_PLAN_2024,),
 )
 
 AGREEMENTS: tuple[AgreementData, ...] = (TRELLEBORG_2023, SVEDALA_2024, TRELLEBORG_2019, SOLVESBORG_OPEN)
@@ -756,6 +1503,129 @@ def ensure_agreement(data: AgreementData, organisations: dict[str, Organisation]
     return agreement, True
 
 
+def saved(instance: ModelT) -> ModelT:
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def create_goal(agreement: Agreement, focus_area: FocusArea, spec: GoalData, order: int) -> Goal:
+    goal = saved(Goal(agreement=agreement, focus_area=focus_area, kind=spec.kind, text=spec.text, order=order))
+    if spec.indicator is not None:
+        indicator = spec.indicator
+        saved(
+            Indicator(
+                goal=goal,
+                name=indicator.name,
+                source=indicator.source,
+                unit=indicator.unit,
+                direction=indicator.direction,
+                baseline_year=indicator.baseline_year,
+                baseline_value=indicator.baseline_value,
+                target_value=indicator.target_value,
+            )
+        )
+    return goal
+
+
+def create_commitment(
+    spec: CommitmentData,
+    order: int,
+    *,
+    agreement: Agreement,
+    focus_area: FocusArea,
+    action_plan: ActionPlan | None,
+    organisations: dict[str, Organisation],
+    goals: dict[str, Goal],
+    users: dict[str, AbstractUser],
+) -> None:
+    # The police accepted every commitment of an agreement before it was signed.
+    signed = agreement.status in {Agreement.Status.SIGNED, Agreement.Status.ENDED}
+    commitment = Commitment(
+        agreement=agreement,
+        focus_area=focus_area,
+        action_plan=action_plan,
+        text=spec.text,
+        responsible_role=spec.responsible_role,
+        target_value=spec.target.value if spec.target else None,
+        target_unit=spec.target.unit if spec.target else "",
+        target_scope=spec.target.scope if spec.target else "",
+        timing=spec.timing,
+        place=spec.place,
+        third_parties=spec.third_parties,
+        order=order,
+        review_status=Commitment.ReviewStatus.ACCEPTED if signed else spec.review_status,
+    )
+    saved(commitment)
+    commitment.parties.set([organisations[name] for name in spec.parties])
+    commitment.goals.set([goals[key] for key in spec.goals])
+    for entry in spec.review:
+        ReviewEntry.objects.create(commitment=commitment, author=users[entry.author], kind=entry.kind, text=entry.text)
+
+
+def create_focus_areas(
+    agreement: Agreement,
+    data: AgreementData,
+    organisations: dict[str, Organisation],
+    users: dict[str, AbstractUser],
+) -> bool:
+    """Give the agreement its demo focus areas, goals, commitments and action plans if it has none of them yet.
+
+    An agreement that has any of them is left as it is, like the rest of an existing agreement; one seeded
+    before focus areas existed gets them.
+    """
+    if not (data.focus_areas or data.action_plans):
+        return False
+    if agreement.focus_areas.exists() or agreement.action_plans.exists() or agreement.goals.exists():
+        return False
+
+    # Without the section (an agreement seeded before it was added) the focus areas end Bilaga 1.
+    placement = agreement.sections.filter(part=Section.Part.APPENDIX, heading=data.focus_area_section).first()
+    focus_areas: dict[str, FocusArea] = {}
+    goals: dict[str, Goal] = {}
+    for order, spec in enumerate(data.focus_areas):
+        focus_area = saved(
+            FocusArea(
+                agreement=agreement,
+                placement=placement,
+                group_heading=spec.group_heading,
+                title=spec.title,
+                description=spec.description,
+                prioritised=spec.prioritised,
+                order=order,
+            )
+        )
+        focus_areas[spec.title] = focus_area
+        for goal_order, goal in enumerate(spec.goals):
+            goals[goal.key] = create_goal(agreement, focus_area, goal, goal_order)
+
+    # Rows and commitments come once every goal exists, since they may serve another focus area's goal.
+    related = {"agreement": agreement, "organisations": organisations, "goals": goals, "users": users}
+    for spec in data.focus_areas:
+        focus_area = focus_areas[spec.title]
+        for order, row_spec in enumerate(spec.rows):
+            row = saved(
+                ActivityRow(
+                    focus_area=focus_area,
+                    activity=row_spec.activity,
+                    measure=row_spec.measure,
+                    follow_up=row_spec.follow_up,
+                    goal_effect=row_spec.goal_effect,
+                    order=order,
+                )
+            )
+            row.goals.set([goals[key] for key in row_spec.goals])
+        for order, commitment in enumerate(spec.commitments):
+            create_commitment(commitment, order, focus_area=focus_area, action_plan=None, **related)
+
+    for plan_order, plan_spec in enumerate(data.action_plans):
+        plan = saved(ActionPlan(agreement=agreement, title=plan_spec.title, year=plan_spec.year, order=plan_order))
+        for title, commitments in plan_spec.commitments:
+            for order, commitment in enumerate(commitments):
+                create_commitment(commitment, order, focus_area=focus_areas[title], action_plan=plan, **related)
+    return True
+
+
 class Command(BaseCommand):
     """Fill the database with demo organisations, users and agreements, and print the demo logins."""
 
@@ -784,8 +1654,10 @@ class Command(BaseCommand):
                 new_organisations += created
 
             new_users = 0
+            users: dict[str, AbstractUser] = {}
             for spec in USERS:
                 user, created = ensure_user(spec)
+                users[spec.username] = user
                 new_users += created
                 if spec.organisation and spec.role:
                     ensure(
@@ -794,13 +1666,19 @@ class Command(BaseCommand):
                         {"role": spec.role},
                     )
 
-            new_agreements = sum(ensure_agreement(data, organisations)[1] for data in AGREEMENTS)
+            new_agreements = 0
+            given_focus_areas = 0
+            for data in AGREEMENTS:
+                agreement, created = ensure_agreement(data, organisations)
+                new_agreements += created
+                given_focus_areas += create_focus_areas(agreement, data, organisations, users)
 
         self.stdout.write(self.style.SUCCESS("Demodata för Samverkan är på plats."))
         self.stdout.write(
             f"  Organisationer: {len(ORGANISATIONS)} ({new_organisations} nya)\n"
             f"  Användare: {len(USERS)} ({new_users} nya)\n"
             f"  Överenskommelser: {len(AGREEMENTS)} ({new_agreements} nya; befintliga lämnas orörda)\n"
+            f"  Fokusområden, mål och åtaganden tillagda i {given_focus_areas} av dem\n"
         )
         self.stdout.write(f"Logga in på {DEMO_URL} med någon av demoanvändarna:\n")
         rows = [("Användarnamn", "Roll", "Organisation", "Lösenord")] + [

@@ -1,0 +1,169 @@
+"""The police review each commitment; nothing is signed while one is not accepted."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from agreements.models import Agreement
+from focusareas.models import Commitment, ReviewEntry
+from focusareas.services import agreement_check_ready_for_signing
+from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def in_review(world, editor, reviewer):
+    """An agreement with two commitments, sent for review."""
+    reviewer.email = "kommunpolis@example.se"
+    reviewer.save()
+    focus_area = FocusAreaFactory(agreement=world.agreement, title="Narkotika")
+    first = CommitmentFactory(focus_area=focus_area, parties=[world.police], text="genomföra fem krogtillsyner")
+    second = CommitmentFactory(focus_area=focus_area, parties=[world.municipality], text="ordna trygghetsvandringar")
+    return world.agreement, first, second
+
+
+def decide(client, commitment, action, text=""):
+    return client.post(reverse("commitment_decide", args=[commitment.pk]), {"action": action, "text": text})
+
+
+def test_sending_for_review_tells_the_police_by_email(
+    client, in_review, editor, mailoutbox, django_capture_on_commit_callbacks
+):
+    agreement, *_ = in_review
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("send_for_review", args=[agreement.pk]))
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.REVIEW
+    assert [m.to for m in mailoutbox] == [["kommunpolis@example.se"]]
+    assert agreement.title in mailoutbox[0].subject
+    assert f"/overenskommelser/{agreement.pk}/granskning/" in mailoutbox[0].body
+
+
+def test_only_a_draft_is_sent_for_review(client, in_review, editor, mailoutbox):
+    agreement, *_ = in_review
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
+    client.force_login(editor)
+    client.post(reverse("send_for_review", args=[agreement.pk]))
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.SIGNED
+    assert mailoutbox == []
+
+
+def test_the_police_accept_one_and_ask_to_change_another(client, in_review, editor, reviewer):
+    agreement, first, second = in_review
+    client.force_login(editor)
+    client.post(reverse("send_for_review", args=[agreement.pk]))
+    client.force_login(reviewer)
+
+    decide(client, first, "accept")
+    decide(client, second, "request_change", "Ange hur många vandringar per år.")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.review_status == Commitment.ReviewStatus.ACCEPTED
+    assert second.review_status == Commitment.ReviewStatus.CHANGE_REQUESTED
+    entry = second.review_entries.get()
+    assert (entry.author, entry.kind, entry.text) == (reviewer, "change_requested", "Ange hur många vandringar per år.")
+    with pytest.raises(ValidationError):
+        agreement_check_ready_for_signing(agreement)
+
+
+def test_a_change_request_needs_a_comment(client, in_review, editor, reviewer):
+    agreement, first, _ = in_review
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.REVIEW)
+    client.force_login(reviewer)
+    decide(client, first, "request_change", "")
+    first.refresh_from_db()
+    assert first.review_status == Commitment.ReviewStatus.OPEN
+
+
+def test_staff_cannot_accept_on_the_polices_behalf(client, in_review, editor):
+    agreement, first, _ = in_review
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.REVIEW)
+    client.force_login(editor)
+    assert decide(client, first, "accept").status_code == 403
+    first.refresh_from_db()
+    assert first.review_status == Commitment.ReviewStatus.OPEN
+
+
+def test_nothing_is_accepted_before_the_agreement_is_in_review(client, in_review, reviewer):
+    _, first, _ = in_review
+    client.force_login(reviewer)
+    decide(client, first, "accept")
+    first.refresh_from_db()
+    assert first.review_status == Commitment.ReviewStatus.OPEN
+
+
+def test_readers_cannot_comment(client, in_review, reader):
+    _, first, _ = in_review
+    client.force_login(reader)
+    decide(client, first, "comment", "Hej")
+    assert not ReviewEntry.objects.exists()
+
+
+def test_staff_answer_and_revise_and_the_commitment_goes_back_to_review(client, in_review, editor, reviewer):
+    agreement, first, second = in_review
+    client.force_login(editor)
+    client.post(reverse("send_for_review", args=[agreement.pk]))
+    client.force_login(reviewer)
+    decide(client, first, "accept")
+    decide(client, second, "request_change", "Hur ofta?")
+
+    client.force_login(editor)
+    decide(client, second, "comment", "Vi lägger till ett antal.")
+    client.post(
+        reverse("commitment_edit", args=[second.pk]),
+        {
+            "parties": [agreement.parties.first().pk],
+            "text": "ordna minst fyra trygghetsvandringar",
+            "focus_area": second.focus_area_id,
+            "loaded_version": second.version,
+        },
+    )
+    second.refresh_from_db()
+    assert second.review_status == Commitment.ReviewStatus.OPEN
+    assert [e.kind for e in second.review_entries.all()] == ["change_requested", "comment", "revised"]
+
+    client.force_login(reviewer)
+    decide(client, second, "accept")
+    agreement.refresh_from_db()
+    agreement_check_ready_for_signing(agreement)  # raises nothing: every commitment is accepted
+
+    page = client.get(reverse("commitment_review", args=[agreement.pk])).content.decode()
+    assert "Hur ofta?" in page and "Vi lägger till ett antal." in page
+
+
+def test_changing_an_accepted_commitment_needs_a_new_acceptance(client, in_review, editor, reviewer):
+    agreement, first, _ = in_review
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.REVIEW)
+    client.force_login(reviewer)
+    decide(client, first, "accept")
+    client.force_login(editor)
+    client.post(
+        reverse("commitment_edit", args=[first.pk]),
+        {
+            "parties": [agreement.parties.last().pk],
+            "text": "något annat",
+            "focus_area": first.focus_area_id,
+            "loaded_version": first.version,
+        },
+    )
+    first.refresh_from_db()
+    assert first.review_status == Commitment.ReviewStatus.OPEN
+
+
+def test_a_draft_is_not_ready_for_signing(world):
+    with pytest.raises(ValidationError):
+        agreement_check_ready_for_signing(world.agreement)
+
+
+def test_the_review_page_counts_what_is_open_per_focus_area(client, in_review, reviewer):
+    agreement, first, _ = in_review
+    Commitment.objects.filter(pk=first.pk).update(review_status=Commitment.ReviewStatus.ACCEPTED)
+    client.force_login(reviewer)
+    response = client.get(reverse("commitment_review", args=[agreement.pk]))
+    (row,) = response.context["counts"]
+    assert (row.title, row.total, row.accepted, row.waiting) == ("Narkotika", 2, 1, 1)
+    assert [c.text for c in response.context["open_items"]] == ["ordna trygghetsvandringar"]
