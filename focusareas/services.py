@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from agreements.models import Agreement, Membership
+from agreements.models import Agreement, Membership, Organisation
 from agreements.services import claim_version
 
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, ReviewEntry
@@ -105,6 +106,7 @@ def _reviewers_addresses(agreement: Agreement) -> list[str]:
     return list(
         Membership.objects.filter(
             role=Membership.Role.REVIEWER,
+            organisation__kind__in=Organisation.POLICE_KINDS,
             organisation__agreement_parties__agreement=agreement,
             user__is_active=True,
         )
@@ -128,7 +130,7 @@ def agreement_send_for_review(*, agreement: Agreement, user: AbstractBaseUser) -
     recipients = _reviewers_addresses(agreement)
     if not recipients:
         return
-    link = f"{settings.SITE_URL}{agreement.get_absolute_url()}granskning/"
+    link = settings.SITE_URL + reverse("commitment_review", args=[agreement.pk])
     subject = _("To review: %(title)s") % {"title": agreement.title}
     body = _(
         "%(user)s has sent the agreement “%(title)s” for review.\n\n"

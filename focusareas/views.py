@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -85,7 +86,9 @@ def _item_form(
     """Show and save the form of one item. Through htmx the form and, once saved, the item replace each other
     in place on the page; without JavaScript the form is a page of its own that leads back to the item."""
     data = request.POST if request.method == "POST" else None
-    form = form_class(data, instance=instance, agreement=agreement)
+    # Ids unique to the item, so that several forms open at once on one page keep their labels apart.
+    auto_id = f"id_{ANCHORS[type(instance)]}-{instance.pk or 'new'}_%s"
+    form = form_class(data, instance=instance, agreement=agreement, auto_id=auto_id)
     extra = extra_forms(data) if extra_forms else {}
     if data is not None and all([form.is_valid(), *[f.is_valid() for f in extra.values()]]):
         try:
@@ -93,7 +96,7 @@ def _item_form(
         except StaleEdit:
             instance.refresh_from_db()
             data = with_version(request.POST, instance.version)
-            form = form_class(data, instance=instance, agreement=agreement)
+            form = form_class(data, instance=instance, agreement=agreement, auto_id=auto_id)
             extra = extra_forms(data) if extra_forms else {}
             form.is_valid()
             form.add_error(None, stale_message(instance))
@@ -103,6 +106,9 @@ def _item_form(
             if is_htmx(request):
                 return HttpResponse(headers={"HX-Redirect": workbench_url(agreement, item)})
             messages.success(request, _("Saved."))
+            back = request.GET.get("next", "")
+            if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
             return redirect(workbench_url(agreement, item))
     context = {
         "agreement": agreement,
@@ -216,7 +222,11 @@ def _goal_form(request: HttpRequest, *, agreement: Agreement, goal: Goal, headin
     indicator = getattr(goal, "indicator", None) if goal.pk else None
 
     def indicator_form(data: dict | None) -> dict:
-        return {"indicator_form": IndicatorForm(data, instance=indicator or Indicator(), prefix="indicator")}
+        return {
+            "indicator_form": IndicatorForm(
+                data, instance=indicator or Indicator(), prefix="indicator", auto_id=f"id_goal-{goal.pk or 'new'}_%s"
+            )
+        }
 
     return _item_form(
         request,
