@@ -101,3 +101,9 @@ def swedish() -> None:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> None:
+    """Archived PDFs and uploads of a test go to a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -5,17 +5,20 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from .models import Agreement, Section
+from .models import FROZEN_MESSAGE, Agreement, Section
 
 
-def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Agreement:
-    """The agreement if the user's organisation is party to it: 404 for outsiders, 403 for read-only users."""
+def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False, frozen_ok: bool = False) -> Agreement:
+    """The agreement if the user's organisation is party to it: 404 for outsiders, 403 for read-only users,
+    and 403 with the reason for changes to a signed agreement (unless the change is a new revision of it)."""
     try:
         agreement = Agreement.objects.visible_to(request.user).with_permissions(request.user).get(pk=pk)
     except Agreement.DoesNotExist:
         raise Http404 from None
-    if write and not agreement.user_can_edit:
+    if write and not agreement.user_is_editor:
         raise PermissionDenied
+    if write and agreement.is_frozen and not frozen_ok:
+        raise PermissionDenied(FROZEN_MESSAGE)
     return agreement
 
 

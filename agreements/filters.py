@@ -4,6 +4,7 @@ from datetime import date
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agreement, Organisation
@@ -13,7 +14,9 @@ class AgreementFilter(django_filters.FilterSet):
     """Narrow the agreement list by text, status, police area and the year it is valid in."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Agreement.Status.choices, empty_label=_("All"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Agreement.Status.choices, empty_label=_("All"), method="filter_status"
+    )
     police_area = django_filters.ModelChoiceFilter(
         label=_("Police area"),
         queryset=Organisation.objects.none(),
@@ -38,6 +41,15 @@ class AgreementFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(title__icontains=value) | Q(party_links__organisation__name__icontains=value)
         ).distinct()
+
+    def filter_status(self, queryset: QuerySet[Agreement], name: str, value: str) -> QuerySet[Agreement]:
+        """By the status users see: a signed agreement past its end date counts as ended."""
+        past_end = Q(status=Agreement.Status.SIGNED, end_date__lt=timezone.localdate())
+        if value == Agreement.Status.ENDED:
+            return queryset.filter(Q(status=value) | past_end)
+        if value == Agreement.Status.SIGNED:
+            return queryset.filter(status=value).exclude(past_end)
+        return queryset.filter(status=value)
 
     def filter_police_area(self, queryset: QuerySet[Agreement], name: str, value: Organisation) -> QuerySet[Agreement]:
         return queryset.filter(party_links__organisation=value)

@@ -200,3 +200,23 @@ class SectionForm(VersionedForm):
     def clean_parent(self) -> Section | None:
         parent_pk = self.cleaned_data["parent"]
         return None if parent_pk is None else self.candidates[parent_pk]
+
+
+class SignForm(forms.Form):
+    """The signatures as they were made: place and date, and the day each signatory signed."""
+
+    signing_place = forms.CharField(label=_("Place of signing"), max_length=100)
+    signing_date = forms.DateField(label=_("Date of signing"), widget=DateInput())
+
+    def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
+        kwargs.setdefault("initial", {"signing_place": agreement.signing_place, "signing_date": agreement.signing_date})
+        super().__init__(*args, **kwargs)
+        self.signatories = list(agreement.signatories.select_related("party"))
+        for signatory in self.signatories:
+            self.fields[f"signed_on_{signatory.pk}"] = forms.DateField(
+                label=_("%(name)s (%(party)s) signed on") % {"name": signatory.name, "party": signatory.party.name},
+                widget=DateInput(),
+            )
+
+    def signed_on(self) -> dict[int, object]:
+        return {s.pk: self.cleaned_data[f"signed_on_{s.pk}"] for s in self.signatories}

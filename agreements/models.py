@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +18,45 @@ from samverkan.richtext import RichTextField
 
 MAX_PERIOD_YEARS = 10
 MAX_SECTION_DEPTH = 3
+FROZEN_MESSAGE = _(
+    "The agreement is signed and can no longer be changed. Create a new revision to amend it, "
+    "or renew it for the next period."
+)
+
+
+class AgreementFrozen(ValidationError):
+    """A change to a signed agreement or to anything under it."""
+
+    def __init__(self) -> None:
+        super().__init__(FROZEN_MESSAGE, code="frozen")
+
+
+class AgreementContent(models.Model):
+    """Something that is part of an agreement's content, and so is frozen with it once it is signed."""
+
+    agreement_path = "agreement_id"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
+    def owning_agreement_id(self) -> int | None:
+        owner = self
+        *hops, last = self.agreement_path.split("__")
+        for hop in hops:
+            owner = getattr(owner, hop)
+        return getattr(owner, last)
+
+    def refuse_if_frozen(self) -> None:
+        if Agreement.objects.filter(pk=self.owning_agreement_id(), status__in=Agreement.FROZEN_STATUSES).exists():
+            raise AgreementFrozen
 
 
 class Organisation(models.Model):
@@ -96,7 +137,7 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(pk__in=Party.objects.filter(organisation__memberships__user=user).values("agreement_id"))
 
     def with_permissions(self, user) -> AgreementQuerySet:
-        """Annotate `user_can_edit` (an editor in one of the parties) and `user_can_review` (a reviewer in one
+        """Annotate `user_is_editor` (an editor in one of the parties) and `user_can_review` (a reviewer in one
         of the police parties: nobody else decides on the police's behalf)."""
 
         def member_as(role: str, **organisation):
@@ -110,7 +151,7 @@ class AgreementQuerySet(models.QuerySet):
             )
 
         return self.annotate(
-            user_can_edit=Value(True) if user.is_superuser else member_as(Membership.Role.EDITOR),
+            user_is_editor=Value(True) if user.is_superuser else member_as(Membership.Role.EDITOR),
             user_can_review=member_as(Membership.Role.REVIEWER, organisation__kind__in=Organisation.POLICE_KINDS),
         )
 
@@ -123,6 +164,8 @@ class Agreement(models.Model):
         REVIEW = "review", _("In review")
         SIGNED = "signed", _("Signed")
         ENDED = "ended", _("Ended")
+
+    FROZEN_STATUSES = (Status.SIGNED, Status.ENDED)
 
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -147,6 +190,19 @@ class Agreement(models.Model):
     )
     signing_place = models.CharField(_("place of signing"), max_length=100, blank=True)
     signing_date = models.DateField(_("date of signing"), null=True, blank=True)
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1, editable=False)
+    previous_revision = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="later_revisions"
+    )
+    renews = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="renewals",
+        verbose_name=_("renews"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -174,8 +230,42 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        # Once signed, only the status may move on (to ended); everything else is frozen.
+        status_only = update_fields is not None and set(update_fields) <= {"status", "updated_at"}
+        if self.pk and not status_only and self._stored_as_frozen():
+            raise AgreementFrozen
+        super().save(*args, update_fields=update_fields, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("agreement_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        if self._stored_as_frozen():
+            raise AgreementFrozen
+        return super().delete(*args, **kwargs)
+
+    def _stored_as_frozen(self) -> bool:
+        return type(self).objects.filter(pk=self.pk, status__in=self.FROZEN_STATUSES).exists()
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in self.FROZEN_STATUSES
+
+    @property
+    def user_can_edit(self) -> bool:
+        """For an agreement fetched `with_permissions`: the user is an editor and the agreement is not signed."""
+        return getattr(self, "user_is_editor", False) and not self.is_frozen
+
+    @property
+    def shown_status(self) -> str:
+        """The status as users see it: a signed agreement past its end date has ended."""
+        if self.status == self.Status.SIGNED and self.end_date and self.end_date < timezone.localdate():
+            return self.Status.ENDED
+        return self.status
+
+    def get_shown_status_display(self) -> str:
+        return self.Status(self.shown_status).label
 
     def clean(self) -> None:
         if self.start_date and self.end_date:
@@ -206,7 +296,7 @@ class Agreement(models.Model):
         return self.start_date <= date(year, 12, 31) and (self.end_date is None or self.end_date >= date(year, 1, 1))
 
 
-class Party(models.Model):
+class Party(AgreementContent):
     """An organisation's place among an agreement's parties."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_links")
@@ -233,7 +323,7 @@ class Party(models.Model):
         return str(self.organisation)
 
 
-class Signatory(models.Model):
+class Signatory(AgreementContent):
     """A person who signs the agreement on behalf of one of its parties."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
@@ -241,6 +331,7 @@ class Signatory(models.Model):
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -253,7 +344,7 @@ class Signatory(models.Model):
         return f"{self.name}, {self.title}"
 
 
-class CooperationForum(models.Model):
+class CooperationForum(AgreementContent):
     """A standing group in which the parties meet (samverkansforum)."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="forums")
@@ -274,7 +365,7 @@ class CooperationForum(models.Model):
         return self.name
 
 
-class Section(models.Model):
+class Section(AgreementContent):
     """A numbered section of the agreement's text or of its appendix (Bilaga 1)."""
 
     class Part(models.TextChoices):
@@ -294,9 +385,10 @@ class Section(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     heading = models.CharField(_("heading"), max_length=200)
     body = RichTextField(_("text"), blank=True)
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "key"])
 
     class Meta:
         ordering = ["order", "pk"]
@@ -342,3 +434,26 @@ def number_sections(sections: list[Section]) -> list[NumberedSection]:
 
     walk(None, "", 1)
     return flat
+
+
+def archive_path(instance: ArchivedPdf, filename: str) -> str:
+    return f"archive/{instance.agreement_id}/{filename}"
+
+
+class ArchivedPdf(models.Model):
+    """The signed agreement as rendered once at signing, with the checksum that proves it unchanged."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="archived_pdfs")
+    file = models.FileField(upload_to=archive_path)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    archived_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-archived_at"]
+        verbose_name = _("archived PDF")
+        verbose_name_plural = _("archived PDFs")
+
+    def __str__(self) -> str:
+        return self.file.name

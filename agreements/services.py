@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from .models import Agreement, Section
+from .models import Agreement, ArchivedPdf, Section, number_sections
+from .pdf import agreement_pdf
 
 
 class StaleEdit(Exception):
@@ -101,3 +110,161 @@ def reorder(*, instance: models.Model, siblings: models.QuerySet, step: int) -> 
 def section_move(*, section: Section, step: int) -> None:
     siblings = Section.objects.filter(agreement_id=section.agreement_id, part=section.part, parent_id=section.parent_id)
     reorder(instance=section, siblings=siblings, step=step)
+
+
+def agreement_sign(
+    *, agreement: Agreement, user, signing_place: str, signing_date: date, signed_on: dict[int, date]
+) -> ArchivedPdf:
+    """Record the signatures, freeze the agreement and archive its PDF with its checksum, all or nothing."""
+    from focusareas.services import agreement_check_ready_for_signing
+
+    archived = None
+    try:
+        with transaction.atomic():
+            agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+            agreement_check_ready_for_signing(agreement)
+            signatories = list(agreement.signatories.all())
+            if not signatories:
+                raise ValidationError(_("Add the signatories before the agreement is signed."))
+            if set(signed_on) != {s.pk for s in signatories}:
+                raise ValidationError(_("Give the date on which each signatory signed."))
+            for signatory in signatories:
+                signatory.signed_on = signed_on[signatory.pk]
+                signatory.save(update_fields=["signed_on"])
+            agreement.signing_place = signing_place
+            agreement.signing_date = signing_date
+            agreement.status = Agreement.Status.SIGNED
+            agreement.full_clean()
+            agreement.save()
+            archived = ArchivedPdf(agreement=agreement, archived_by=user)
+            archive_pdf(archived)
+    except BaseException:
+        # No archive file may outlive a signing that did not happen.
+        if archived is not None and archived.file:
+            archived.file.delete(save=False)
+        raise
+    return archived
+
+
+def archive_pdf(archived: ArchivedPdf) -> None:
+    """Render the (signed) agreement once and store the PDF with its checksum."""
+    agreement = archived.agreement
+    pdf = agreement_pdf(agreement)
+    archived.sha256 = hashlib.sha256(pdf).hexdigest()
+    archived.size = len(pdf)
+    archived.file.save(
+        f"{slugify(agreement.title)}-rev{agreement.revision}-{archived.sha256[:12]}.pdf", ContentFile(pdf)
+    )
+
+
+class ArchiveCorrupted(Exception):
+    """An archived PDF no longer matches the checksum it was archived with."""
+
+
+def archived_pdf_verified(archived: ArchivedPdf) -> bytes:
+    """The archived file's content, provided its checksum still matches; otherwise ArchiveCorrupted."""
+    try:
+        with archived.file.open("rb") as stored:
+            content = stored.read()
+    except FileNotFoundError:
+        raise ArchiveCorrupted(archived) from None
+    if hashlib.sha256(content).hexdigest() != archived.sha256:
+        raise ArchiveCorrupted(archived)
+    return content
+
+
+def _shifted(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def agreement_copy(*, source: Agreement, **changes) -> Agreement:
+    """A new draft with the source's parties, signatories, forums, sections, focus areas, activities, goals,
+    action plans and commitments. Copied items keep their keys, so that revisions can be compared."""
+    from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
+
+    def copy(instance: models.Model, **values) -> models.Model:
+        instance.pk = instance.id = None
+        instance._state.adding = True
+        for name, value in values.items():
+            setattr(instance, name, value)
+        instance.save()
+        return instance
+
+    agreement = copy(
+        Agreement.objects.get(pk=source.pk),
+        status=Agreement.Status.DRAFT,
+        version=1,
+        signing_place="",
+        signing_date=None,
+        **changes,
+    )
+    for party in source.party_links.all():
+        copy(party, agreement=agreement)
+    for signatory in source.signatories.all():
+        copy(signatory, agreement=agreement, signed_on=None)
+    for forum in source.forums.all():
+        copy(forum, agreement=agreement)
+    sections: dict[int, Section] = {}
+    for part in Section.Part.values:
+        for entry in number_sections(list(source.sections.filter(part=part))):  # parents before their children
+            section = entry.section
+            sections[section.pk] = copy(section, agreement=agreement, parent=sections.get(section.parent_id), version=1)
+    focus_areas = {
+        old.pk: copy(old, agreement=agreement, placement=sections.get(old.placement_id), version=1)
+        for old in FocusArea.objects.filter(agreement=source)
+    }
+    goals = {}
+    for old in Goal.objects.filter(agreement=source):
+        indicator = Indicator.objects.filter(goal=old).first()
+        goals[old.pk] = copy(old, agreement=agreement, focus_area=focus_areas.get(old.focus_area_id), version=1)
+        if indicator is not None:
+            copy(indicator, goal=goals[old.pk])
+    plans = {old.pk: copy(old, agreement=agreement) for old in ActionPlan.objects.filter(agreement=source)}
+    for old in ActivityRow.objects.filter(focus_area__agreement=source).prefetch_related("goals"):
+        served = [goals[g.pk] for g in old.goals.all()]
+        copy(old, focus_area=focus_areas[old.focus_area_id], version=1).goals.set(served)
+    for old in Commitment.objects.filter(agreement=source).prefetch_related("parties", "goals"):
+        parties, served = list(old.parties.all()), [goals[g.pk] for g in old.goals.all()]
+        commitment = copy(
+            old,
+            agreement=agreement,
+            focus_area=focus_areas.get(old.focus_area_id),
+            action_plan=plans.get(old.action_plan_id),
+            review_status=Commitment.ReviewStatus.OPEN,
+            version=1,
+        )
+        commitment.parties.set(parties)
+        commitment.goals.set(served)
+    return agreement
+
+
+def agreement_new_revision(*, agreement: Agreement) -> Agreement:
+    """An amendment of a signed agreement: a draft that goes through review and signing again."""
+    if agreement.status != Agreement.Status.SIGNED:
+        raise ValidationError(_("Only a signed agreement can be amended with a new revision."))
+    if agreement.later_revisions.exists():
+        raise ValidationError(_("This agreement already has a newer revision."))
+    return agreement_copy(source=agreement, revision=agreement.revision + 1, previous_revision=agreement, renews=None)
+
+
+def agreement_renew(*, agreement: Agreement) -> Agreement:
+    """A draft for the next period, with this agreement's content, parties and structure."""
+    if agreement.renewals.exists():
+        raise ValidationError(_("This agreement has already been renewed."))
+    changes: dict = {"revision": 1, "previous_revision": None, "renews": agreement}
+    if agreement.end_date:
+        years = max(1, round((agreement.end_date - agreement.start_date).days / 365.25))
+        changes["start_date"] = agreement.end_date + timedelta(days=1)
+        changes["end_date"] = _shifted(agreement.end_date, years)
+        old_label = agreement.period_label
+        new_label = f"{changes['start_date'].year}–{changes['end_date'].year}"
+        changes["title"] = (
+            agreement.title.replace(old_label, new_label) if old_label in agreement.title else agreement.title
+        )
+    else:
+        changes["start_date"] = timezone.localdate()
+    return agreement_copy(source=agreement, **changes)

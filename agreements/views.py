@@ -1,23 +1,39 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import formats
+from django.utils.text import slugify
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import services
 from .access import get_agreement_for_user, get_section_for_user
 from .document import build_document
 from .filters import AgreementFilter
-from .forms import AgreementForm, CooperationForumFormSet, PartyFormSet, SectionForm, SignatoryFormSet
+from .forms import AgreementForm, CooperationForumFormSet, PartyFormSet, SectionForm, SignatoryFormSet, SignForm
 from .history import agreement_changes
-from .models import Agreement, Membership, Party, Section, number_sections
-from .services import StaleEdit, agreement_save, section_create, section_move, section_update
+from .models import Agreement, ArchivedPdf, Membership, Party, Section, number_sections
+from .pdf import agreement_pdf
+from .revisions import compare
+from .services import (
+    ArchiveCorrupted,
+    StaleEdit,
+    agreement_save,
+    archived_pdf_verified,
+    section_create,
+    section_move,
+    section_update,
+)
+
+logger = logging.getLogger(__name__)
 
 
 def _editor_organisations(user):
@@ -127,7 +143,15 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
     return render(
-        request, "agreements/agreement_detail.html", {"agreement": agreement, "document": build_document(agreement)}
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "document": build_document(agreement),
+            "archived_pdfs": list(agreement.archived_pdfs.select_related("archived_by")),
+            "later_revisions": list(agreement.later_revisions.all()),
+            "renewals": list(agreement.renewals.all()),
+        },
     )
 
 
@@ -216,6 +240,97 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "agreements/section_confirm_delete.html",
         {"agreement": agreement, "numbered": numbered, "subsections": subsections},
+    )
+
+
+@login_required
+def agreement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed agreement as archived, checked against its checksum; anything else rendered now as a draft."""
+    agreement = get_agreement_for_user(request, pk)
+    archived = agreement.archived_pdfs.first() if agreement.is_frozen else None
+    if archived is None:
+        return _pdf_response(agreement_pdf(agreement), f"{slugify(agreement.title)}-utkast.pdf")
+    return archived_pdf_view(request, archived.pk)
+
+
+@login_required
+def archived_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        archived = ArchivedPdf.objects.get(pk=pk)
+    except ArchivedPdf.DoesNotExist:
+        raise Http404 from None
+    agreement = get_agreement_for_user(request, archived.agreement_id)
+    try:
+        content = archived_pdf_verified(archived)
+    except ArchiveCorrupted:
+        logger.error("Archived PDF %s of agreement %s does not match its checksum", archived.pk, agreement.pk)
+        return render(
+            request, "agreements/archive_corrupted.html", {"agreement": agreement, "archived": archived}, status=500
+        )
+    return _pdf_response(content, archived.file.name.rsplit("/", 1)[-1])
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True)
+    form = SignForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_sign(
+                agreement=agreement,
+                user=request.user,
+                signing_place=form.cleaned_data["signing_place"],
+                signing_date=form.cleaned_data["signing_date"],
+                signed_on=form.signed_on(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The agreement is signed, and its PDF has been archived."))
+            return redirect(agreement)
+    return render(request, "agreements/agreement_sign.html", {"agreement": agreement, "form": form})
+
+
+@login_required
+@require_POST
+def agreement_new_revision(request: HttpRequest, pk: int) -> HttpResponse:
+    return _derive(request, pk, services.agreement_new_revision, _("A new revision has been created as a draft."))
+
+
+@login_required
+@require_POST
+def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    return _derive(request, pk, services.agreement_renew, _("A draft for the next period has been created."))
+
+
+def _derive(request: HttpRequest, pk: int, service, success: str) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True, frozen_ok=True)
+    try:
+        derived = service(agreement=agreement)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(agreement)
+    messages.success(request, success)
+    return redirect(derived)
+
+
+@login_required
+def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """What changed from the revision before this one."""
+    agreement = get_agreement_for_user(request, pk)
+    if agreement.previous_revision_id is None:
+        raise Http404
+    previous = get_agreement_for_user(request, agreement.previous_revision_id)
+    return render(
+        request,
+        "agreements/agreement_compare.html",
+        {"agreement": agreement, "previous": previous, "changes": compare(previous, agreement)},
     )
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from agreements.models import Agreement, Organisation, Section
+from agreements.models import Agreement, AgreementContent, Organisation, Section
 from samverkan.richtext import RichTextField
 
 
-class FocusArea(models.Model):
+class FocusArea(AgreementContent):
     """A focus area (fokusområde) of the agreement, shown in Bilaga 1 under the section staff choose."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="focus_areas")
@@ -35,10 +37,11 @@ class FocusArea(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = RichTextField(_("description"), blank=True)
     prioritised = models.BooleanField(_("prioritised"), default=False)
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
     order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "key"])
 
     class Meta:
         ordering = ["order", "pk"]
@@ -55,7 +58,7 @@ class FocusArea(models.Model):
             raise ValidationError({"placement": _("Choose a section of this agreement's Bilaga 1.")})
 
 
-class Goal(models.Model):
+class Goal(AgreementContent):
     """A goal the work is to reach: an effect goal or a result goal, optionally measured by an indicator."""
 
     class Kind(models.TextChoices):
@@ -68,10 +71,11 @@ class Goal(models.Model):
     )
     kind = models.CharField(_("kind of goal"), max_length=10, choices=Kind.choices, default=Kind.EFFECT)
     text = models.TextField(_("goal"))
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
     order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "key"])
 
     class Meta:
         ordering = ["order", "pk"]
@@ -82,7 +86,7 @@ class Goal(models.Model):
         return self.text
 
 
-class Indicator(models.Model):
+class Indicator(AgreementContent):
     """What is measured to follow a goal: its source, the direction wanted, the baseline and the target."""
 
     class Source(models.TextChoices):
@@ -97,6 +101,8 @@ class Indicator(models.Model):
         INCREASE = "increase", _("Increase")
         ZERO = "zero", _("Reach zero")
         AT_LEAST = "at_least", _("Reach at least the target")
+
+    agreement_path = "goal__agreement_id"
 
     goal = models.OneToOneField(Goal, on_delete=models.CASCADE, related_name="indicator")
     name = models.CharField(_("what is measured"), max_length=200)
@@ -132,19 +138,22 @@ class Indicator(models.Model):
         return self.name
 
 
-class ActivityRow(models.Model):
+class ActivityRow(AgreementContent):
     """One row of a focus area's table: Aktivitet | Åtgärd | Uppföljning | Mål/Effekt."""
+
+    agreement_path = "focus_area__agreement_id"
 
     focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="rows")
     activity = models.TextField(_("activity"))
     measure = models.TextField(_("measure"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
     goal_effect = models.TextField(_("goal/effect"), blank=True)
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
     goals = models.ManyToManyField(Goal, blank=True, related_name="activity_rows", verbose_name=_("serves the goals"))
     order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "key"])
 
     class Meta:
         ordering = ["order", "pk"]
@@ -155,7 +164,7 @@ class ActivityRow(models.Model):
         return self.activity
 
 
-class ActionPlan(models.Model):
+class ActionPlan(AgreementContent):
     """A yearly action plan (handlingsplan) under the agreement, holding commitments."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="action_plans")
@@ -176,7 +185,7 @@ class ActionPlan(models.Model):
         return self.title
 
 
-class Commitment(models.Model):
+class Commitment(AgreementContent):
     """What one or more parties commit to do ("Polisen förbinder sig att …"), reviewed by the police."""
 
     class TargetScope(models.TextChoices):
@@ -225,6 +234,7 @@ class Commitment(models.Model):
     timing = models.CharField(_("when"), max_length=200, blank=True)
     place = models.CharField(_("where"), max_length=200, blank=True)
     third_parties = models.CharField(_("other actors involved"), max_length=300, blank=True)
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
     goals = models.ManyToManyField(Goal, blank=True, related_name="commitments", verbose_name=_("serves the goals"))
     order = models.PositiveIntegerField(_("order"), default=0)
     review_status = models.CharField(
@@ -232,7 +242,7 @@ class Commitment(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[parties])
+    history = HistoricalRecords(excluded_fields=["version", "key"], m2m_fields=[parties])
 
     class Meta:
         ordering = ["order", "pk"]
@@ -266,7 +276,7 @@ class Commitment(models.Model):
             raise ValidationError(errors)
 
 
-class ReviewEntry(models.Model):
+class ReviewEntry(AgreementContent):
     """One step in a commitment's review thread: a decision or a comment, with its author and time."""
 
     class Kind(models.TextChoices):
@@ -274,6 +284,8 @@ class ReviewEntry(models.Model):
         CHANGE_REQUESTED = "change_requested", _("Requested a change")
         COMMENT = "comment", _("Commented")
         REVISED = "revised", _("Revised the commitment")
+
+    agreement_path = "commitment__agreement_id"
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="review_entries")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

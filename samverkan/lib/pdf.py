@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_VARIANT = "pdf/a-3u"
 
@@ -32,31 +33,32 @@ def font_configuration() -> FontConfiguration:
     return FontConfiguration()
 
 
-def local_fetcher(roots: dict[str, Path]):
-    """A url_fetcher that serves `<prefix>file` from `roots[prefix]/file` and refuses everything else."""
-    resolved = {prefix: root.resolve() for prefix, root in roots.items()}
+class LocalFetcher(URLFetcher):
+    """Serves `<prefix>file` from `roots[prefix]/file` and refuses everything else, the network above all."""
 
-    def fetch(url: str, timeout: int = 10, ssl_context=None) -> dict:
+    def __init__(self, roots: dict[str, Path]) -> None:
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        self.roots = {prefix: root.resolve() for prefix, root in roots.items()}
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
-        for prefix, root in resolved.items():
-            if parts.scheme == "file" and unquote(parts.path).startswith(prefix):
-                path = (root / unquote(parts.path)[len(prefix) :]).resolve()
-                if path.is_relative_to(root) and path.is_file():
-                    return {
-                        "string": path.read_bytes(),
-                        "mime_type": mimetypes.guess_type(path.name)[0] or "application/octet-stream",
-                        "redirected_url": path.as_uri(),
-                    }
+        path = unquote(parts.path)
+        for prefix, root in self.roots.items():
+            if parts.scheme == "file" and not parts.netloc and path.startswith(prefix):
+                file = (root / path[len(prefix) :]).resolve()
+                if file.is_relative_to(root) and file.is_file():
+                    mime_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(
+                        file.as_uri(), body=file.read_bytes(), headers={"Content-Type": mime_type}
+                    )
         raise RefusedResource(f"refused to fetch {url!r}")
-
-    return fetch
 
 
 def render_pdf(
     html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFile, ...] = (), archival: bool = True
 ) -> bytes:
     """Render HTML whose links are `file:` URLs under the given roots, e.g. {"/static/": STATIC_DIR}."""
-    document = HTML(string=html, base_url="file:///", url_fetcher=local_fetcher(roots))
+    document = HTML(string=html, base_url="file:///", url_fetcher=LocalFetcher(roots))
     options = {"pdf_tags": True}
     if archival:
         options["pdf_variant"] = PDF_VARIANT

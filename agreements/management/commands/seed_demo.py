@@ -23,6 +23,7 @@ from django.db import models, transaction
 
 from agreements.models import (
     Agreement,
+    ArchivedPdf,
     CooperationForum,
     Membership,
     Organisation,
@@ -30,6 +31,7 @@ from agreements.models import (
     Section,
     Signatory,
 )
+from agreements.services import archive_pdf
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 
 DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 -- shown to every newcomer on purpose; handle() refuses without DEBUG
@@ -1469,9 +1471,10 @@ def ensure_agreement(data: AgreementData, organisations: dict[str, Organisation]
     if existing is not None:
         return existing, False
 
+    # Content goes in while the agreement is a draft; `sign_if_due` gives it its status afterwards.
     agreement = Agreement(
         title=data.title,
-        status=data.status,
+        status=Agreement.Status.DRAFT,
         start_date=data.start_date,
         end_date=data.end_date,
         revision_interval_years=data.revision_interval_years,
@@ -1538,9 +1541,9 @@ def create_commitment(
     organisations: dict[str, Organisation],
     goals: dict[str, Goal],
     users: dict[str, AbstractUser],
+    signed: bool,
 ) -> None:
     # The police accepted every commitment of an agreement before it was signed.
-    signed = agreement.status in {Agreement.Status.SIGNED, Agreement.Status.ENDED}
     commitment = Commitment(
         agreement=agreement,
         focus_area=focus_area,
@@ -1561,6 +1564,18 @@ def create_commitment(
     commitment.goals.set([goals[key] for key in spec.goals])
     for entry in spec.review:
         ReviewEntry.objects.create(commitment=commitment, author=users[entry.author], kind=entry.kind, text=entry.text)
+
+
+def give_status(agreement: Agreement, status: str, *, archivist: AbstractUser) -> None:
+    """Move a newly created demo agreement to its status; a signed one gets its signatures and archived PDF."""
+    if status in Agreement.FROZEN_STATUSES:
+        for signatory in agreement.signatories.all():
+            signatory.signed_on = agreement.signing_date
+            signatory.save(update_fields=["signed_on"])
+    agreement.status = status
+    agreement.save(update_fields=["status", "updated_at"])
+    if agreement.is_frozen:
+        archive_pdf(ArchivedPdf(agreement=agreement, archived_by=archivist))
 
 
 def create_focus_areas(
@@ -1600,7 +1615,13 @@ def create_focus_areas(
             goals[goal.key] = create_goal(agreement, focus_area, goal, goal_order)
 
     # Rows and commitments come once every goal exists, since they may serve another focus area's goal.
-    related = {"agreement": agreement, "organisations": organisations, "goals": goals, "users": users}
+    related = {
+        "agreement": agreement,
+        "organisations": organisations,
+        "goals": goals,
+        "users": users,
+        "signed": data.status in Agreement.FROZEN_STATUSES,
+    }
     for spec in data.focus_areas:
         focus_area = focus_areas[spec.title]
         for order, row_spec in enumerate(spec.rows):
@@ -1672,6 +1693,8 @@ class Command(BaseCommand):
                 agreement, created = ensure_agreement(data, organisations)
                 new_agreements += created
                 given_focus_areas += create_focus_areas(agreement, data, organisations, users)
+                if created:
+                    give_status(agreement, data.status, archivist=users["admin"])
 
         self.stdout.write(self.style.SUCCESS("Demodata för Samverkan är på plats."))
         self.stdout.write(

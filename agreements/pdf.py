@@ -1,0 +1,42 @@
+"""The agreement as a PDF: the agreement itself, then Bilaga 1, rendered from the same data as the pages."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from samverkan.lib.pdf import AttachedFile, render_pdf
+
+from .document import build_document
+from .export import agreement_data
+from .models import Agreement, Organisation
+
+DATA_ATTACHMENT = "samverkansoverenskommelse.json"
+
+
+def pdf_roots() -> dict:
+    """The only folders a PDF may read from: our static files and our uploaded media."""
+    return {"/static/": settings.BASE_DIR / "static", "/media/": settings.MEDIA_ROOT}
+
+
+def agreement_pdf(agreement: Agreement) -> bytes:
+    """The agreement as an archival PDF with its data attached; anything but a signed agreement says UTKAST."""
+    document = build_document(agreement)
+    municipalities = [p.name for p in document.parties if p.kind == Organisation.Kind.MUNICIPALITY]
+    # Archived documents are in the language of the agreement, whatever the user reads the pages in.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "agreements/pdf/agreement.html",
+            {
+                "agreement": agreement,
+                "document": document,
+                "organisation": ", ".join(municipalities) or document.parties[0].name,
+                "draft": not agreement.is_frozen,
+            },
+        )
+    data = json.dumps(agreement_data(document), ensure_ascii=False, indent=2).encode()
+    attachment = AttachedFile(DATA_ATTACHMENT, data, "The agreement's content as data (JSON)")
+    return render_pdf(html, roots=pdf_roots(), attachments=(attachment,))

@@ -1,0 +1,109 @@
+"""What changed between two revisions of an agreement: items matched by the keys that copying keeps."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from focusareas.models import ActivityRow, Commitment, FocusArea, Goal
+
+from .models import Agreement, Section
+
+AGREEMENT_FIELDS = [
+    "title",
+    "start_date",
+    "end_date",
+    "revision_interval_years",
+    "purpose",
+    "overall_goals",
+    "standing_commitments",
+    "follow_up",
+    "copies",
+]
+COMPARED: list[tuple[type[models.Model], str, list[str]]] = [
+    (Section, "agreement", ["heading", "body"]),
+    (FocusArea, "agreement", ["title", "group_heading", "description", "prioritised"]),
+    (ActivityRow, "focus_area__agreement", ["activity", "measure", "follow_up", "goal_effect"]),
+    (Commitment, "agreement", ["text", "responsible_role", "target_value", "target_unit", "target_scope", "timing"]),
+    (Goal, "agreement", ["kind", "text"]),
+]
+ADDED, REMOVED, CHANGED = _("Added"), _("Removed"), _("Changed")
+
+
+@dataclass
+class FieldDifference:
+    label: str
+    diff: SafeString
+
+
+@dataclass
+class ItemChange:
+    change: str
+    kind: str
+    title: str
+    fields: list[FieldDifference]
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return ""
+    return strip_tags(str(value)).strip()
+
+
+def text_diff(old: str, new: str) -> SafeString:
+    """Word by word: removed words in <del>, added ones in <ins>, everything escaped."""
+    old_words, new_words = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    parts = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(old_words[a1:a2])))
+            continue
+        if a2 > a1:
+            parts.append(f"<del>{escape(''.join(old_words[a1:a2]))}</del>")
+        if b2 > b1:
+            parts.append(f"<ins>{escape(''.join(new_words[b1:b2]))}</ins>")
+    return mark_safe("".join(parts))
+
+
+def _title(item: models.Model) -> str:
+    for name in ("heading", "title", "activity", "text"):
+        if hasattr(item, name):
+            return _plain(getattr(item, name))[:120]
+    return str(item)
+
+
+def _differences(model: type[models.Model], fields: list[str], old, new) -> list[FieldDifference]:
+    differences = []
+    for name in fields:
+        before, after = _plain(getattr(old, name)), _plain(getattr(new, name))
+        if before != after:
+            label = str(model._meta.get_field(name).verbose_name).capitalize()
+            differences.append(FieldDifference(label, text_diff(before, after)))
+    return differences
+
+
+def compare(old: Agreement, new: Agreement) -> list[ItemChange]:
+    """Every addition, removal and change from `old` to `new`, in a fixed order of kinds."""
+    changes = []
+    details = _differences(Agreement, AGREEMENT_FIELDS, old, new)
+    if details:
+        changes.append(ItemChange(str(CHANGED), str(Agreement._meta.verbose_name).capitalize(), new.title, details))
+    for model, path, fields in COMPARED:
+        kind = str(model._meta.verbose_name).capitalize()
+        before = {item.key: item for item in model.objects.filter(**{path: old})}
+        after = {item.key: item for item in model.objects.filter(**{path: new})}
+        for key, item in after.items():
+            if key not in before:
+                changes.append(ItemChange(str(ADDED), kind, _title(item), []))
+            elif details := _differences(model, fields, before[key], item):
+                changes.append(ItemChange(str(CHANGED), kind, _title(item), details))
+        changes += [
+            ItemChange(str(REMOVED), kind, _title(item), []) for key, item in before.items() if key not in after
+        ]
+    return changes
