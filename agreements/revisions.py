@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal
 
@@ -33,7 +33,9 @@ COMPARED: list[tuple[type[models.Model], str, list[str]]] = [
     (Commitment, "agreement", ["text", "responsible_role", "target_value", "target_unit", "target_scope", "timing"]),
     (Goal, "agreement", ["kind", "text"]),
 ]
-ADDED, REMOVED, CHANGED = _("Added"), _("Removed"), _("Changed")
+ADDED = pgettext_lazy("revision", "Added")
+REMOVED = pgettext_lazy("revision", "Removed")
+CHANGED = pgettext_lazy("revision", "Changed")
 
 
 @dataclass

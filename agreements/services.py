@@ -95,6 +95,7 @@ def section_update(
 @transaction.atomic
 def reorder(*, instance: models.Model, siblings: models.QuerySet, step: int) -> None:
     """Move an item one place up (step -1) or down (step +1) among its siblings, renumbering their order."""
+    instance.refuse_if_frozen()  # also when there is nowhere to move
     ordered = sorted(siblings.select_for_update(), key=lambda s: (s.order, s.pk))
     index = next(i for i, s in enumerate(ordered) if s.pk == instance.pk)
     target = index + step
@@ -189,6 +190,7 @@ def agreement_copy(*, source: Agreement, **changes) -> Agreement:
     def copy(instance: models.Model, **values) -> models.Model:
         instance.pk = instance.id = None
         instance._state.adding = True
+        instance._prefetched_objects_cache = {}  # the copy's relations start empty, not as the source's
         for name, value in values.items():
             setattr(instance, name, value)
         instance.save()
@@ -211,8 +213,8 @@ def agreement_copy(*, source: Agreement, **changes) -> Agreement:
     sections: dict[int, Section] = {}
     for part in Section.Part.values:
         for entry in number_sections(list(source.sections.filter(part=part))):  # parents before their children
-            section = entry.section
-            sections[section.pk] = copy(section, agreement=agreement, parent=sections.get(section.parent_id), version=1)
+            section, old_pk = entry.section, entry.section.pk
+            sections[old_pk] = copy(section, agreement=agreement, parent=sections.get(section.parent_id), version=1)
     focus_areas = {
         old.pk: copy(old, agreement=agreement, placement=sections.get(old.placement_id), version=1)
         for old in FocusArea.objects.filter(agreement=source)

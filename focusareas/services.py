@@ -85,6 +85,7 @@ def goal_save(*, form, indicator_form, loaded_version: int | None) -> Goal:
 @transaction.atomic
 def rows_paste(*, focus_area: FocusArea, rows: list[PastedRow], user: AbstractBaseUser) -> list[ActivityRow]:
     """Add pasted rows after the focus area's existing ones, all or none."""
+    focus_area.refuse_if_frozen()  # bulk creation bypasses the rows' own check
     start = _next_order(focus_area.rows.all())
     created = [
         ActivityRow(

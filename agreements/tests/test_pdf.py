@@ -1,0 +1,159 @@
+"""The agreement's PDF: content, table of contents, metadata, archival form and the attached data."""
+
+import json
+import re
+from io import BytesIO
+
+import pytest
+from django.conf import settings
+from pypdf import PdfReader
+
+from agreements.document import build_document
+from agreements.export import agreement_data
+from agreements.models import Agreement
+from agreements.pdf import DATA_ATTACHMENT, agreement_pdf
+from agreements.tests.factories import SectionFactory, SignatoryFactory
+from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, IndicatorFactory
+from samverkan.lib.pdf import LocalFetcher, RefusedResource
+
+pytestmark = pytest.mark.django_db
+LONG_TEXT = (
+    "<p>" + " ".join(["Kommunen och polisen följer upp arbetet varje vecka i det operativa mötet."] * 40) + "</p>"
+)
+
+
+@pytest.fixture
+def agreement(world):
+    agreement = world.agreement
+    SectionFactory(agreement=agreement, part="agreement", heading="Inledning", body=LONG_TEXT)
+    background = SectionFactory(agreement=agreement, heading="Bakgrund och uppdrag", body=LONG_TEXT, order=0)
+    SectionFactory(agreement=agreement, heading="Ansvar", parent=background, body=LONG_TEXT)
+    placement = SectionFactory(agreement=agreement, heading="Fokusområden 2023–2026", order=1)
+    SectionFactory(agreement=agreement, heading="Uppföljning och utvärdering", body=LONG_TEXT, order=2)
+    for title in ("Misshandel", "Narkotika", "Hamnen"):
+        focus_area = FocusAreaFactory(agreement=agreement, placement=placement, title=title)
+        for _ in range(8):
+            ActivityRowFactory(focus_area=focus_area, measure="Rad ett\nRad två\nRad tre")
+        CommitmentFactory(focus_area=focus_area, parties=[world.police], text=f"genomföra insatser mot {title}")
+        IndicatorFactory(goal__focus_area=focus_area, goal__text=f"Målet för {title}")
+    SignatoryFactory(agreement=agreement, party=world.municipality, name="Anna Ek", title="Ordförande", order=0)
+    SignatoryFactory(agreement=agreement, party=world.police, name="Bo Lind", title="Lokalpolisområdeschef", order=1)
+    return Agreement.objects.get(pk=agreement.pk)
+
+
+def read(pdf: bytes) -> tuple[PdfReader, list[str]]:
+    reader = PdfReader(BytesIO(pdf))
+    return reader, [page.extract_text() for page in reader.pages]
+
+
+def test_everything_of_the_agreement_is_in_the_pdf(agreement):
+    _, pages = read(agreement_pdf(agreement))
+    text = "\n".join(pages)
+    assert len(pages) >= 6
+    for expected in (
+        agreement.title,
+        "Inledning",
+        "Bilaga 1",
+        "1.1. Ansvar",
+        "2.1. Misshandel",
+        "2.3. Hamnen",
+        "genomföra insatser mot Narkotika",
+        "Lokalpolisområde Hamnstad förbinder sig att",
+        "Målet för Hamnen",
+        "Anna Ek",
+        "Lokalpolisområdeschef",
+        "Aktivitet",
+        "Mål/Effekt",
+    ):
+        assert expected in text, expected
+    assert text.index("Anna Ek") < text.index("Bo Lind")  # signatories in their order
+    assert all(f"Sida {n} av {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    assert all("Hamnstads kommun" in page for page in pages)  # the running header
+
+
+def bookmarks(reader: PdfReader) -> dict[str, int]:
+    """Heading -> page number (1-based), from the PDF's outline."""
+    found = {}
+
+    def walk(items) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found[item.title.strip()] = reader.get_destination_page_number(item) + 1
+
+    walk(reader.outline)
+    return found
+
+
+def test_the_table_of_contents_gives_the_pages_where_the_headings_are(agreement):
+    reader, pages = read(agreement_pdf(agreement))
+    outline = bookmarks(reader)
+    toc_page = next(page for page in pages if "Innehållsförteckning" in page)
+    entries = re.findall(r"^(\d[\d.]*\.? ?[^\n.]+?)[ .]*\.{3,}\s*(\d+)\s*$", toc_page, flags=re.MULTILINE)
+    assert len(entries) == len(build_document(agreement).appendix)
+    for heading, page in entries:
+        assert outline[heading.strip()] == int(page), heading
+    # The outline holds every heading, so readers can jump to each.
+    assert {"Bakgrund och uppdrag", "Inledning"} <= {h.split(". ", 1)[-1] for h in outline}
+
+
+def test_metadata_language_and_archival_form(agreement):
+    reader, _ = read(agreement_pdf(agreement))
+    assert reader.metadata.title == agreement.title
+    assert reader.metadata.author == "Hamnstads kommun, Lokalpolisområde Hamnstad"
+    assert reader.trailer["/Root"]["/Lang"] == "sv"
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged for screen readers
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfaid:part[^0-9]*3", xmp) and re.search(r"pdfaid:conformance[^A-Z]*U", xmp)
+
+
+def test_the_agreements_data_is_attached(agreement):
+    reader, _ = read(agreement_pdf(agreement))
+    (attached,) = reader.attachments[DATA_ATTACHMENT]
+    assert json.loads(attached) == agreement_data(build_document(agreement))
+    assert json.loads(attached)["appendix"][3]["commitments"][0]["text"] == "genomföra insatser mot Misshandel"
+
+
+def test_fonts_are_our_own_and_embedded(agreement, caplog):
+    reader, _ = read(agreement_pdf(agreement))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor
+            fonts.add(str(descriptor["/FontName"]).split("+", 1)[1])
+    assert fonts <= {"Liberation-Sans", "Liberation-Sans-Bold", "Liberation-Sans-Italic", "Liberation-Sans-BoldItalic"}
+    assert not [r for r in caplog.records if r.name == "weasyprint" and r.levelname in ("WARNING", "ERROR")]
+
+
+def test_only_a_draft_carries_the_watermark(agreement):
+    _, draft = read(agreement_pdf(agreement))
+    assert all("UTKAST" in page for page in draft)
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
+    _, signed = read(agreement_pdf(Agreement.objects.get(pk=agreement.pk)))
+    assert not any("UTKAST" in page for page in signed)
+
+
+def test_the_fetcher_reads_only_our_own_files():
+    fetch = LocalFetcher({"/static/": settings.BASE_DIR / "static"})
+    assert b".bg-primary-dark" in fetch("file:///static/css/samverkan.css").read()
+    for url in (
+        "http://127.0.0.1:8000/static/css/samverkan.css",
+        "https://example.com/font.ttf",
+        "file:///static/../manage.py",
+        "file:///etc/passwd",
+        "file://evil/static/css/samverkan.css",
+        "data:text/plain,hej",
+    ):
+        with pytest.raises((RefusedResource, ValueError)):
+            fetch(url)
+
+
+def test_a_script_or_remote_image_in_a_section_never_reaches_the_pdf(agreement, caplog):
+    SectionFactory(
+        agreement=agreement, heading="Farligt", body='<img src="http://example.com/x.png"><script>x</script>'
+    )
+    _, pages = read(agreement_pdf(agreement))
+    assert "Farligt" in "\n".join(pages)
+    assert not [r for r in caplog.records if "example.com" in r.getMessage()]  # sanitised before rendering
