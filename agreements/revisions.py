@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal
@@ -60,16 +61,19 @@ def _plain(value: object) -> str:
 
 def text_diff(old: str, new: str) -> SafeString:
     """Word by word: removed words in <del>, added ones in <ins>, everything escaped."""
+    removed_words = '<span class="visually-hidden">' + escape(_("removed:")) + " </span>%s"
+    added_words = '<span class="visually-hidden">' + escape(_("added:")) + " </span>%s"
     old_words, new_words = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
     parts = []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False).get_opcodes():
         if op == "equal":
             parts.append(escape("".join(old_words[a1:a2])))
             continue
+        # Screen readers do not announce <del> and <ins>, so each says in words what it is.
         if a2 > a1:
-            parts.append(f"<del>{escape(''.join(old_words[a1:a2]))}</del>")
+            parts.append(f"<del>{removed_words % escape(''.join(old_words[a1:a2]))}</del>")
         if b2 > b1:
-            parts.append(f"<ins>{escape(''.join(new_words[b1:b2]))}</ins>")
+            parts.append(f"<ins>{added_words % escape(''.join(new_words[b1:b2]))}</ins>")
     return mark_safe("".join(parts))
 
 

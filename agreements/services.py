@@ -221,10 +221,10 @@ def agreement_copy(*, source: Agreement, **changes) -> Agreement:
     }
     goals = {}
     for old in Goal.objects.filter(agreement=source):
-        indicator = Indicator.objects.filter(goal=old).first()
-        goals[old.pk] = copy(old, agreement=agreement, focus_area=focus_areas.get(old.focus_area_id), version=1)
+        old_pk, indicator = old.pk, Indicator.objects.filter(goal=old).first()
+        goals[old_pk] = copy(old, agreement=agreement, focus_area=focus_areas.get(old.focus_area_id), version=1)
         if indicator is not None:
-            copy(indicator, goal=goals[old.pk])
+            copy(indicator, goal=goals[old_pk])
     plans = {old.pk: copy(old, agreement=agreement) for old in ActionPlan.objects.filter(agreement=source)}
     for old in ActivityRow.objects.filter(focus_area__agreement=source).prefetch_related("goals"):
         served = [goals[g.pk] for g in old.goals.all()]

@@ -247,9 +247,12 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed agreement as archived, checked against its checksum; anything else rendered now as a draft."""
     agreement = get_agreement_for_user(request, pk)
-    archived = agreement.archived_pdfs.first() if agreement.is_frozen else None
-    if archived is None:
+    if not agreement.is_frozen:
         return _pdf_response(agreement_pdf(agreement), f"{slugify(agreement.title)}-utkast.pdf")
+    archived = agreement.archived_pdfs.first()
+    if archived is None:  # signed outside the product, e.g. in the admin: there is no signed PDF to give
+        logger.warning("Signed agreement %s has no archived PDF", agreement.pk)
+        raise Http404
     return archived_pdf_view(request, archived.pk)
 
 

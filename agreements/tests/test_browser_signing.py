@@ -20,8 +20,8 @@ from pypdf import PdfReader
 from agreements import services
 from agreements.models import Agreement, ArchivedPdf, Section, Signatory
 from agreements.tests.factories import SectionFactory, SignatoryFactory
-from focusareas.models import Commitment, FocusArea
-from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
+from focusareas.models import Commitment, FocusArea, Goal
+from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory, GoalFactory
 from samverkan.tests.browser import assert_accessible, log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -44,7 +44,7 @@ def current_period() -> tuple[date, date]:
 
 def agreement_in_review(world, *, commitment_status: str = Commitment.ReviewStatus.ACCEPTED) -> Agreement:
     """The world's agreement, in review: a section of Bilaga 1 with a subsection, a focus area placed under the
-    section with one commitment in the given review status, and a signatory for each party."""
+    section with a goal and one commitment serving it in the given review status, and a signatory for each party."""
     agreement = world.agreement
     start, end = current_period()
     Agreement.objects.filter(pk=agreement.pk).update(
@@ -53,7 +53,8 @@ def agreement_in_review(world, *, commitment_status: str = Commitment.ReviewStat
     parent = SectionFactory(agreement=agreement, heading="Fokusområden", body="<p>Lägesbilden visar…</p>")
     SectionFactory(agreement=agreement, parent=parent, heading="Lägesbild", body="<p>Parterna tar fram den.</p>")
     focus_area = FocusAreaFactory(agreement=agreement, placement=parent, title="Misshandel")
-    CommitmentFactory(focus_area=focus_area, parties=[world.police], review_status=commitment_status)
+    commitment = CommitmentFactory(focus_area=focus_area, parties=[world.police], review_status=commitment_status)
+    commitment.goals.add(GoalFactory(focus_area=focus_area, text="Antalet misshandelsbrott ska minska"))
     for order, ((name, title), party) in enumerate(zip(SIGNATORIES, [world.municipality, world.police], strict=True)):
         SignatoryFactory(agreement=agreement, party=party, name=name, title=title, order=order)
     Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.REVIEW)
@@ -167,8 +168,9 @@ def test_a_new_revision_shows_what_changed(page: Page, live_server, world, edito
 
     page.goto(f"{live_server.url}/overenskommelser/{signed.pk}/")
     signed_numbers = section_numbers(page)
-    with page.expect_navigation():
+    with page.expect_navigation() as navigation:
         page.locator('main form[action$="/ny-revision/"] button').click()
+    assert navigation.value.ok, f"creating the new revision answered {navigation.value.status}"
     draft = Agreement.objects.get(previous_revision=signed)
     expect(page).to_have_url(f"{live_server.url}/overenskommelser/{draft.pk}/")
     assert (draft.status, draft.revision) == (Agreement.Status.DRAFT, 2)
@@ -199,16 +201,16 @@ def test_a_new_revision_shows_what_changed(page: Page, live_server, world, edito
     rows = page.locator("main table tbody tr")
     expect(rows).to_have_count(2)
     title_row = rows.filter(has=page.locator("q", has_text=new_title))
-    expect(title_row.locator(".diff del")).to_have_text("Samverkansöverenskommelse")
-    expect(title_row.locator(".diff ins")).to_have_text("Trygghetsöverenskommelse")
+    expect(title_row.locator(".diff del")).to_have_text("borttaget: Samverkansöverenskommelse")
+    expect(title_row.locator(".diff ins")).to_have_text("tillagt: Trygghetsöverenskommelse")
     heading_row = rows.filter(has=page.locator("q", has_text="Gemensam lägesbild"))
-    expect(heading_row.locator(".diff del")).to_have_text("Lägesbild")
-    expect(heading_row.locator(".diff ins")).to_have_text("Gemensam lägesbild")
+    expect(heading_row.locator(".diff del")).to_have_text("borttaget: Lägesbild")
+    expect(heading_row.locator(".diff ins")).to_have_text("tillagt: Gemensam lägesbild")
     expect(page.locator(f'main a[href$="/overenskommelser/{signed.pk}/"]').first).to_be_visible()
     assert_accessible(page)
 
     # The new revision has the signed one's structure: subsections stay under their sections, focus areas where
-    # they were placed.
+    # they were placed, and commitments serve the copies of their goals.
     copied.refresh_from_db()
     parent = Section.objects.get(agreement=draft, key=section.parent.key)
     focus_area = FocusArea.objects.get(agreement=signed)
@@ -216,6 +218,9 @@ def test_a_new_revision_shows_what_changed(page: Page, live_server, world, edito
     assert FocusArea.objects.get(agreement=draft, key=focus_area.key).placement_id == parent.pk, (
         "the copied focus area lost its placement"
     )
+    commitment = Commitment.objects.get(agreement=signed)
+    copied_goals = list(Commitment.objects.get(agreement=draft, key=commitment.key).goals.all())
+    assert copied_goals == [Goal.objects.get(agreement=draft, key=commitment.goals.get().key)]
     page.goto(f"{live_server.url}/overenskommelser/{draft.pk}/")
     assert section_numbers(page) == signed_numbers
 
@@ -237,8 +242,9 @@ def test_signing_pages_are_accessible(page: Page, live_server, world, editor) ->
     assert_accessible(page)
 
     # Renewal: a draft for the next period of the same length, its years in the title.
-    with page.expect_navigation():
+    with page.expect_navigation() as navigation:
         page.locator('main form[action$="/fornya/"] button').click()
+    assert navigation.value.ok, f"creating the renewal answered {navigation.value.status}"
     renewal = Agreement.objects.get(renews=signed)
     expect(page).to_have_url(f"{live_server.url}/overenskommelser/{renewal.pk}/")
     start, end = date(signed.end_date.year + 1, 1, 1), date(signed.end_date.year + 4, 12, 31)

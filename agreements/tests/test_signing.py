@@ -26,9 +26,11 @@ def ready(world):
     agreement = world.agreement
     section = SectionFactory(agreement=agreement, heading="Bakgrund")
     focus_area = FocusAreaFactory(agreement=agreement, title="Narkotika", placement=section)
-    ActivityRowFactory(focus_area=focus_area, activity="Avloppsanalyser")
-    CommitmentFactory(focus_area=focus_area, review_status=Commitment.ReviewStatus.ACCEPTED, text="fem tillsyner")
-    GoalFactory(focus_area=focus_area)
+    goal = GoalFactory(focus_area=focus_area)
+    ActivityRowFactory(focus_area=focus_area, activity="Avloppsanalyser").goals.add(goal)
+    CommitmentFactory(
+        focus_area=focus_area, review_status=Commitment.ReviewStatus.ACCEPTED, text="fem tillsyner"
+    ).goals.add(goal)
     SignatoryFactory(agreement=agreement, party=world.municipality, name="Anna Ek", order=0)
     SignatoryFactory(agreement=agreement, party=world.police, name="Bo Lind", order=1)
     Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.REVIEW)
@@ -179,7 +181,9 @@ def test_a_new_revision_copies_everything_and_leaves_the_signed_one_alone(signed
     assert new_focus_area.placement.agreement == revision and new_focus_area.rows.count() == 1
     commitment = Commitment.objects.get(agreement=revision)
     assert commitment.review_status == Commitment.ReviewStatus.OPEN and commitment.parties.count() == 1
-    assert revision.goals.get().text == signed.goals.get().text
+    new_goal = revision.goals.get()
+    assert new_goal.text == signed.goals.get().text
+    assert list(commitment.goals.all()) == [new_goal] and list(new_focus_area.rows.get().goals.all()) == [new_goal]
     assert signed.archived_pdfs.count() == 1 and Agreement.objects.get(pk=signed.pk).status == "signed"
     with pytest.raises(ValidationError):
         agreement_new_revision(agreement=signed)
@@ -198,7 +202,7 @@ def test_comparing_revisions_shows_what_changed(client, signed, editor):
     assert ("Ändrat", "Avsnitt", "Bakgrund och uppdrag") in changes
     assert ("Tillagt", "Avsnitt", "Nytt avsnitt") in changes
     assert ("Borttaget", "Aktivitet", "Avloppsanalyser") in changes
-    assert "Bakgrund<ins> och uppdrag</ins>" in response.content.decode()
+    assert 'Bakgrund<ins><span class="visually-hidden">tillagt: </span> och uppdrag</ins>' in response.content.decode()
 
 
 def test_renewal_starts_the_next_period(signed):
