@@ -162,8 +162,9 @@ class ArchiveCorrupted(Exception):
     """An archived PDF no longer matches the checksum it was archived with."""
 
 
-def archived_pdf_verified(archived: ArchivedPdf) -> bytes:
-    """The archived file's content, provided its checksum still matches; otherwise ArchiveCorrupted."""
+def verified_content(archived: ArchivedPdf) -> bytes:
+    """An archived file's content (anything with `file` and `sha256`), provided its checksum still matches;
+    otherwise ArchiveCorrupted."""
     try:
         with archived.file.open("rb") as stored:
             content = stored.read()

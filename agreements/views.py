@@ -27,10 +27,10 @@ from .services import (
     ArchiveCorrupted,
     StaleEdit,
     agreement_save,
-    archived_pdf_verified,
     section_create,
     section_move,
     section_update,
+    verified_content,
 )
 
 logger = logging.getLogger(__name__)
@@ -50,10 +50,10 @@ def stale_message(instance: Agreement | Section) -> str:
     ) % {"who": who, "when": when}
 
 
-def with_version(data: QueryDict, version: int) -> QueryDict:
+def with_version(data: QueryDict, version: int, name: str = "loaded_version") -> QueryDict:
     """The user's input, carrying the version that is now stored so that a deliberate second save goes through."""
     data = data.copy()
-    data["loaded_version"] = str(version)
+    data[name] = str(version)
     return data
 
 
@@ -248,7 +248,7 @@ def agreement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed agreement as archived, checked against its checksum; anything else rendered now as a draft."""
     agreement = get_agreement_for_user(request, pk)
     if not agreement.is_frozen:
-        return _pdf_response(agreement_pdf(agreement), f"{slugify(agreement.title)}-utkast.pdf")
+        return pdf_response(agreement_pdf(agreement), f"{slugify(agreement.title)}-utkast.pdf")
     archived = agreement.archived_pdfs.first()
     if archived is None:  # signed outside the product, e.g. in the admin: there is no signed PDF to give
         logger.warning("Signed agreement %s has no archived PDF", agreement.pk)
@@ -264,16 +264,16 @@ def archived_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     agreement = get_agreement_for_user(request, archived.agreement_id)
     try:
-        content = archived_pdf_verified(archived)
+        content = verified_content(archived)
     except ArchiveCorrupted:
         logger.error("Archived PDF %s of agreement %s does not match its checksum", archived.pk, agreement.pk)
         return render(
             request, "agreements/archive_corrupted.html", {"agreement": agreement, "archived": archived}, status=500
         )
-    return _pdf_response(content, archived.file.name.rsplit("/", 1)[-1])
+    return pdf_response(content, archived.file.name.rsplit("/", 1)[-1])
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "simple_history",
     "agreements",
     "focusareas",
+    "followup",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from agreements.models import Agreement
 from agreements.pdf import agreement_pdf
-from agreements.services import ArchiveCorrupted, archived_pdf_verified
+from agreements.services import ArchiveCorrupted, verified_content
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"No agreement with id {agreement}") from None
         archived = found.archived_pdfs.first() if found.is_frozen else None
         try:
-            content = archived_pdf_verified(archived) if archived else agreement_pdf(found)
+            content = verified_content(archived) if archived else agreement_pdf(found)
         except ArchiveCorrupted:
             raise CommandError(f"The archived PDF of agreement {agreement} does not match its checksum") from None
         output.write_bytes(content)

@@ -1,0 +1,37 @@
+"""The PDF benchmark runs end to end and leaves the database as it found it."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from agreements.management.commands.benchmark_pdf import DEMO_LABEL, DEMO_PARTY, DEMO_TITLE, LARGE_LABEL
+from agreements.models import Agreement, Organisation
+from agreements.tests.factories import AgreementFactory, OrganisationFactory, PoliceAreaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def pages_of(label: str, output: str) -> int:
+    match = re.search(rf"^{re.escape(label)}\s+WeasyPrint\s+(\d+)\s", output, re.MULTILINE)
+    assert match, f"no WeasyPrint row for {label!r} in:\n{output}"
+    return int(match.group(1))
+
+
+def test_benchmark_reports_both_documents_and_rolls_the_large_one_back():
+    # A stand-in for the demo agreement: seeding the real one would take longer than the benchmark itself.
+    AgreementFactory(title=DEMO_TITLE, parties=[OrganisationFactory(name=DEMO_PARTY), PoliceAreaFactory()])
+    agreements, organisations = Agreement.objects.count(), Organisation.objects.count()
+    out = StringIO()
+
+    call_command("benchmark_pdf", "--runs", "1", "--skip-chromium", stdout=out)
+
+    output = out.getvalue()
+    assert pages_of(DEMO_LABEL, output) >= 1
+    assert pages_of(LARGE_LABEL, output) >= 10
+    assert not re.search(r"\bChromium\s+\d+\s", output)  # --skip-chromium: no Chromium rows in the table
+    assert Agreement.objects.count() == agreements
+    assert Organisation.objects.count() == organisations

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agreements.forms import DateInput, VersionedForm
+from agreements.models import Organisation
+
+from .models import ActivityOutcome, CommitmentOutcome, FocusAreaSummary, FollowUpReport, IndicatorValue, PartyComment
+
+
+def _rows(n: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": n})
+
+
+class VersionedModelForm(VersionedForm, forms.ModelForm):
+    def __init__(self, *args, **kwargs) -> None:
+        instance = kwargs.get("instance")
+        super().__init__(*args, version=getattr(instance, "version", None), **kwargs)
+
+
+class CommitmentOutcomeForm(VersionedModelForm):
+    """The year's outcome of a commitment, with a comment from each of the user's parties that made it."""
+
+    class Meta:
+        model = CommitmentOutcome
+        fields = ["status", "achieved", "evidence_link", "evidence_file"]
+
+    def __init__(self, *args, parties: list[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.comments = {c.party_id: c for c in self.instance.party_comments.all()}
+        for party in parties:
+            self.fields[f"comment_{party.pk}"] = forms.CharField(
+                label=_("Comment from %(party)s") % {"party": party.name},
+                required=False,
+                widget=_rows(2),
+                max_length=10_000,
+                initial=self.comments[party.pk].text if party.pk in self.comments else "",
+            )
+        if self.instance.commitment.target_value is None:
+            del self.fields["achieved"]
+
+    def save_comments(self) -> None:
+        for name, text in self.cleaned_data.items():
+            if name.startswith("comment_"):
+                party_id = int(name.removeprefix("comment_"))
+                comment = self.comments.get(party_id) or PartyComment(outcome=self.instance, party_id=party_id)
+                if comment.text != text or comment.pk is None:
+                    comment.text = text
+                    comment.save()
+
+
+class ActivityOutcomeForm(VersionedModelForm):
+    class Meta:
+        model = ActivityOutcome
+        fields = ["status", "comment"]
+        widgets = {"comment": _rows(2)}
+
+
+class IndicatorValueForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorValue
+        fields = ["value", "source", "comment"]
+        widgets = {"comment": _rows(2)}
+
+
+class FocusAreaSummaryForm(forms.ModelForm):
+    class Meta:
+        model = FocusAreaSummary
+        fields = ["summary", "conclusions"]
+        widgets = {"summary": _rows(4), "conclusions": _rows(3)}
+
+
+class ReportTextForm(VersionedModelForm):
+    class Meta:
+        model = FollowUpReport
+        fields = ["summary", "conclusions"]
+        widgets = {"summary": _rows(6), "conclusions": _rows(5)}
+
+
+class StartReportForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    copy_previous = forms.BooleanField(
+        label=_("Start from last year's follow-up"),
+        required=False,
+        initial=True,
+        help_text=_("Statuses and texts are carried over; the numbers are the new year's to fill in."),
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years]
+
+
+class ApproveForm(forms.Form):
+    approved_on = forms.DateField(label=_("Approved by the council on"), widget=DateInput())
+    case_number = forms.CharField(label=_("Case number (diarienummer)"), max_length=50)

@@ -1,0 +1,263 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agreements.models import Agreement, Organisation
+from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# What an evidence file must start with to be what it says it is; the name and the browser's word are not proof.
+EVIDENCE_SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+class Status(models.TextChoices):
+    """How far an activity or a commitment has come in the year."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    ONGOING = "ongoing", _("Ongoing")
+    DONE = "done", _("Done")
+    PARTLY_DONE = "partly_done", _("Partly done")
+    NOT_DONE = "not_done", _("Not done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class FollowUpReport(models.Model):
+    """The year's follow-up of an agreement, filled in by both parties and approved by the council."""
+
+    class Stage(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted by the municipality")
+        CONFIRMED = "confirmed", _("Confirmed by the police")
+        APPROVED = "approved", _("Approved")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="follow_ups")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.DRAFT, editable=False)
+    summary = models.TextField(_("summary"), blank=True)
+    conclusions = models.TextField(_("the parties' conclusions"), blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True, editable=False)
+    case_number = models.CharField(_("case number (diarienummer)"), max_length=50, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["version", "created_at"])
+
+    class Meta:
+        ordering = ["agreement", "year"]
+        verbose_name = _("follow-up report")
+        verbose_name_plural = _("follow-up reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "year"],
+                name="followup_one_report_per_year",
+                violation_error_message=_("The agreement already has a follow-up for that year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} – {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("followup_report", args=[self.agreement_id, self.year])
+
+    def clean(self) -> None:
+        if self.agreement_id and self.year and not self.agreement.is_active_in(self.year):
+            raise ValidationError({"year": _("The year is outside the agreement's period.")})
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.stage == self.Stage.APPROVED
+
+    @property
+    def is_open_for_outcomes(self) -> bool:
+        """Both parties fill in the year until the police have confirmed it."""
+        return self.stage in (self.Stage.DRAFT, self.Stage.SUBMITTED)
+
+
+class ReportContent(models.Model):
+    """Part of a follow-up report: refused to change once the report is approved."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
+    def refuse_if_frozen(self) -> None:
+        if FollowUpReport.objects.filter(pk=self.report_id, stage=FollowUpReport.Stage.APPROVED).exists():
+            raise ValidationError(_("The follow-up is approved and can no longer be changed."), code="frozen")
+
+
+def evidence_path(instance: CommitmentOutcome, filename: str) -> str:
+    return f"evidence/{instance.report.agreement_id}/{instance.report.year}/{filename}"
+
+
+def validate_evidence(file) -> None:
+    if file.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    head = file.read(8)
+    file.seek(0)
+    if not any(head.startswith(signature) for signature in EVIDENCE_SIGNATURES):
+        raise ValidationError(_("Only PDF files and PNG or JPEG images can be attached."))
+
+
+class CommitmentOutcome(ReportContent):
+    """What came of a commitment in the report's year."""
+
+    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="commitment_outcomes")
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="outcomes")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    achieved = models.PositiveIntegerField(
+        _("achieved"), null=True, blank=True, validators=[MaxValueValidator(1_000_000)], help_text=_("How many.")
+    )
+    evidence_link = models.URLField(_("evidence (link)"), blank=True, max_length=500)
+    evidence_file = models.FileField(
+        _("evidence (file)"), upload_to=evidence_path, blank=True, validators=[validate_evidence], max_length=300
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("commitment outcome")
+        verbose_name_plural = _("commitment outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "commitment"], name="followup_one_outcome_per_commitment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment} ({self.report.year})"
+
+
+class PartyComment(ReportContent):
+    """A party's own words on what it did for a commitment in the year."""
+
+    outcome = models.ForeignKey(CommitmentOutcome, on_delete=models.CASCADE, related_name="party_comments")
+    party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("party"))
+    text = models.TextField(_("comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("party's comment")
+        verbose_name_plural = _("parties' comments")
+        constraints = [models.UniqueConstraint(fields=["outcome", "party"], name="followup_one_comment_per_party")]
+
+    def __str__(self) -> str:
+        return f"{self.party}: {self.text[:40]}"
+
+    @property
+    def report_id(self) -> int:
+        return self.outcome.report_id
+
+
+class ActivityOutcome(ReportContent):
+    """What came of an activity row in the report's year."""
+
+    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="activity_outcomes")
+    row = models.ForeignKey(ActivityRow, on_delete=models.CASCADE, related_name="outcomes")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    comment = models.TextField(_("comment"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("activity outcome")
+        verbose_name_plural = _("activity outcomes")
+        constraints = [models.UniqueConstraint(fields=["report", "row"], name="followup_one_outcome_per_row")]
+
+    def __str__(self) -> str:
+        return f"{self.row} ({self.report.year})"
+
+
+class IndicatorValue(ReportContent):
+    """An indicator's measured value for the report's year."""
+
+    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="indicator_values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="followup_one_value_per_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.report.year})"
+
+
+class FocusAreaSummary(ReportContent):
+    """The year in one focus area, in the parties' words."""
+
+    report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="focus_area_summaries")
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="summaries")
+    summary = models.TextField(_("summary"), blank=True)
+    conclusions = models.TextField(_("conclusions"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("focus area summary")
+        verbose_name_plural = _("focus area summaries")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "focus_area"], name="followup_one_summary_per_focus_area")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.focus_area} ({self.report.year})"
+
+
+class Evaluation(models.Model):
+    """The parties' evaluation of the whole agreement period, written after it ends."""
+
+    agreement = models.OneToOneField(Agreement, on_delete=models.PROTECT, related_name="evaluation")
+    text = models.TextField(_("evaluation"), blank=True)
+    conclusions = models.TextField(_("conclusions for the next period"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self) -> str:
+        return str(self.agreement)
+
+
+class ArchivedReport(models.Model):
+    """The approved annual report as rendered once at approval, with its checksum."""
+
+    report = models.OneToOneField(FollowUpReport, on_delete=models.PROTECT, related_name="archived")
+    file = models.FileField(upload_to="archive/followup/")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    archived_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("archived annual report")
+        verbose_name_plural = _("archived annual reports")
+
+    def __str__(self) -> str:
+        return self.file.name

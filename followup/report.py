@@ -1,0 +1,180 @@
+"""The annual follow-up as the report shows it: per focus area the activities, commitments and indicators of
+the year next to the year before, loaded in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from agreements.models import Organisation
+from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
+from samverkan.lib.charts import ChartText, format_number, line_chart, progress_bar
+
+from .models import (
+    ActivityOutcome,
+    CommitmentOutcome,
+    FocusAreaSummary,
+    FollowUpReport,
+    IndicatorValue,
+    PartyComment,
+    Status,
+)
+from .verdicts import TargetProgress, TargetVerdict, Trend, indicator_trend, target_progress
+
+
+@dataclass
+class CommitmentLine:
+    commitment: Commitment
+    outcome: CommitmentOutcome | None
+    comments: list[PartyComment]
+    progress: TargetProgress | None
+    previous_status: str | None
+
+    @property
+    def progress_bar(self) -> str:
+        if self.progress is None:
+            return ""
+        return progress_bar(fraction=self.progress.fraction, label=self.progress.verdict_label)
+
+
+@dataclass
+class ActivityLine:
+    row: ActivityRow
+    outcome: ActivityOutcome | None
+    previous_status: str | None
+
+
+@dataclass
+class IndicatorLine:
+    goal: Goal
+    indicator: Indicator
+    series: list[tuple[int, Decimal]]
+    value: IndicatorValue | None
+    previous: Decimal | None
+    trend: str
+    chart: str
+
+    @property
+    def trend_label(self) -> str:
+        return Trend(self.trend).label
+
+
+@dataclass
+class FocusAreaReport:
+    focus_area: FocusArea | None  # None: commitments of an action plan outside every focus area
+    summary: FocusAreaSummary | None
+    activities: list[ActivityLine] = field(default_factory=list)
+    commitments: list[CommitmentLine] = field(default_factory=list)
+    indicators: list[IndicatorLine] = field(default_factory=list)
+
+
+@dataclass
+class AnnualReport:
+    report: FollowUpReport
+    parties: list[Organisation]
+    focus_areas: list[FocusAreaReport]
+    status_counts: list[tuple[str, str, int]]  # (status, label, count) over activities and commitments
+    target_counts: list[tuple[str, str, int]]  # (verdict, label, count) over commitments with a target
+    trend_counts: list[tuple[str, str, int]]
+
+
+def _chart(indicator: Indicator, goal: Goal, series: list[tuple[int, Decimal]]) -> str:
+    unit = indicator.unit
+    points = [(year, float(value)) for year, value in series]
+    baseline = (
+        (indicator.baseline_year, float(indicator.baseline_value)) if indicator.baseline_value is not None else None
+    )
+    described = [f"{format_number(v)} ({y})" for y, v in ([baseline] if baseline else []) + points]
+    description = _("%(values)s. Direction wanted: %(direction)s.") % {
+        "values": ", ".join(described) or _("No values yet"),
+        "direction": indicator.get_direction_display().lower(),
+    }
+    text = ChartText(
+        title=indicator.name, description=description, unit=unit, baseline=_("Baseline"), target=_("Target value")
+    )
+    target = float(indicator.target_value) if indicator.target_value is not None else None
+    return line_chart(values=points, text=text, baseline=baseline, target=target)
+
+
+def build_annual_report(report: FollowUpReport) -> AnnualReport:
+    agreement = report.agreement
+    parties = [link.organisation for link in agreement.party_links.select_related("organisation")]
+    reports = {r.pk: r.year for r in FollowUpReport.objects.filter(agreement=agreement, year__lte=report.year)}
+    previous_report = max((pk for pk, year in reports.items() if year < report.year), key=reports.get, default=None)
+
+    commitment_outcomes = list(
+        CommitmentOutcome.objects.filter(report_id__in=reports).prefetch_related(
+            Prefetch("party_comments", queryset=PartyComment.objects.select_related("party"))
+        )
+    )
+    activity_outcomes = list(ActivityOutcome.objects.filter(report_id__in=reports))
+    values = list(IndicatorValue.objects.filter(report_id__in=reports))
+    summaries = {s.focus_area_id: s for s in FocusAreaSummary.objects.filter(report=report)}
+
+    def outcome_of(outcomes, attribute: str, item_pk: int, report_pk: int | None):
+        return next((o for o in outcomes if getattr(o, attribute) == item_pk and o.report_id == report_pk), None)
+
+    focus_areas = {fa.pk: FocusAreaReport(fa, summaries.get(fa.pk)) for fa in agreement.focus_areas.all()}
+    others = FocusAreaReport(None, None)
+    for row in ActivityRow.objects.filter(focus_area__agreement=agreement):
+        previous = outcome_of(activity_outcomes, "row_id", row.pk, previous_report)
+        focus_areas[row.focus_area_id].activities.append(
+            ActivityLine(row, outcome_of(activity_outcomes, "row_id", row.pk, report.pk), previous and previous.status)
+        )
+    commitments = Commitment.objects.filter(agreement=agreement).prefetch_related(
+        Prefetch("parties", queryset=Organisation.objects.only("pk", "name"))
+    )
+    for commitment in commitments:
+        outcome = outcome_of(commitment_outcomes, "commitment_id", commitment.pk, report.pk)
+        previous = outcome_of(commitment_outcomes, "commitment_id", commitment.pk, previous_report)
+        earlier = [
+            o.achieved
+            for o in commitment_outcomes
+            if o.commitment_id == commitment.pk and reports[o.report_id] < report.year
+        ]
+        line = CommitmentLine(
+            commitment,
+            outcome,
+            list(outcome.party_comments.all()) if outcome else [],
+            target_progress(commitment, outcome.achieved if outcome else None, earlier),
+            previous and previous.status,
+        )
+        focus_areas.get(commitment.focus_area_id, others).commitments.append(line)
+    for goal in Goal.objects.filter(agreement=agreement, indicator__isnull=False).select_related("indicator"):
+        indicator = goal.indicator
+        series = sorted(
+            (reports[v.report_id], v.value) for v in values if v.indicator_id == indicator.pk and v.value is not None
+        )
+        previous_values = [value for year, value in series if year < report.year]
+        line = IndicatorLine(
+            goal,
+            indicator,
+            series,
+            next((v for v in values if v.indicator_id == indicator.pk and v.report_id == report.pk), None),
+            previous_values[-1] if previous_values else None,
+            indicator_trend(indicator, series),
+            _chart(indicator, goal, series),
+        )
+        focus_areas.get(goal.focus_area_id, others).indicators.append(line)
+
+    sections = [*focus_areas.values(), *([others] if others.commitments or others.indicators else [])]
+    statuses = Counter(
+        line.outcome.status
+        for section in sections
+        for line in [*section.activities, *section.commitments]
+        if line.outcome is not None
+    )
+    verdicts = Counter(line.progress.verdict for s in sections for line in s.commitments if line.progress)
+    trends = Counter(line.trend for s in sections for line in s.indicators)
+    return AnnualReport(
+        report=report,
+        parties=parties,
+        focus_areas=sections,
+        status_counts=[(value, label, statuses[value]) for value, label in Status.choices],
+        target_counts=[(value, label, verdicts[value]) for value, label in TargetVerdict.choices],
+        trend_counts=[(value, label, trends[value]) for value, label in Trend.choices],
+    )

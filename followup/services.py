@@ -1,0 +1,225 @@
+"""Starting a year's follow-up, filling it in, and taking it through submission, confirmation and approval."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from agreements.models import Agreement, Membership, Organisation
+from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
+
+from .models import (
+    ActivityOutcome,
+    ArchivedReport,
+    CommitmentOutcome,
+    FocusAreaSummary,
+    FollowUpReport,
+    IndicatorValue,
+    PartyComment,
+)
+
+WRITING_ROLES = (Membership.Role.EDITOR, Membership.Role.REVIEWER)
+
+
+def writing_parties(user: AbstractBaseUser, agreement: Agreement) -> set[int]:
+    """The parties for which the user fills in the follow-up: the security unit for its municipality, the
+    municipal police officer for the police."""
+    return set(
+        Membership.objects.filter(
+            user=user, role__in=WRITING_ROLES, organisation__agreement_parties__agreement=agreement
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+def _member_of(user: AbstractBaseUser, agreement: Agreement, roles, kinds) -> bool:
+    return Membership.objects.filter(
+        user=user,
+        role__in=roles,
+        organisation__kind__in=kinds,
+        organisation__agreement_parties__agreement=agreement,
+    ).exists()
+
+
+@transaction.atomic
+def report_start(*, agreement: Agreement, year: int, copy_previous: bool) -> FollowUpReport:
+    """A new report for the year with a line for every activity, commitment, indicator and focus area, empty or
+    with last year's statuses and texts carried over (numbers are not: they are the new year's to report)."""
+    if not agreement.is_frozen:
+        raise ValidationError(_("An agreement is followed up once it is signed."))
+    report = FollowUpReport(agreement=agreement, year=year)
+    report.full_clean()
+    report.save()
+    previous = (
+        FollowUpReport.objects.filter(agreement=agreement, year__lt=year).order_by("-year").first()
+        if copy_previous
+        else None
+    )
+    last_commitments = {o.commitment_id: o for o in previous.commitment_outcomes.all()} if previous else {}
+    last_comments = (
+        {(c.outcome.commitment_id, c.party_id): c.text for c in PartyComment.objects.filter(outcome__report=previous)}
+        if previous
+        else {}
+    )
+    last_rows = {o.row_id: o for o in previous.activity_outcomes.all()} if previous else {}
+    last_summaries = {s.focus_area_id: s for s in previous.focus_area_summaries.all()} if previous else {}
+
+    for commitment in Commitment.objects.filter(agreement=agreement).prefetch_related("parties"):
+        last = last_commitments.get(commitment.pk)
+        outcome = CommitmentOutcome.objects.create(
+            report=report,
+            commitment=commitment,
+            status=last.status if last else CommitmentOutcome._meta.get_field("status").default,
+            evidence_link=last.evidence_link if last else "",
+        )
+        for party in commitment.parties.all():
+            PartyComment.objects.create(
+                outcome=outcome, party=party, text=last_comments.get((commitment.pk, party.pk), "")
+            )
+    for row in ActivityRow.objects.filter(focus_area__agreement=agreement):
+        last = last_rows.get(row.pk)
+        ActivityOutcome.objects.create(
+            report=report,
+            row=row,
+            status=last.status if last else ActivityOutcome._meta.get_field("status").default,
+            comment=last.comment if last else "",
+        )
+    for indicator in Indicator.objects.filter(goal__agreement=agreement):
+        IndicatorValue.objects.create(report=report, indicator=indicator)
+    for focus_area in FocusArea.objects.filter(agreement=agreement):
+        last = last_summaries.get(focus_area.pk)
+        FocusAreaSummary.objects.create(
+            report=report,
+            focus_area=focus_area,
+            summary=last.summary if last else "",
+            conclusions=last.conclusions if last else "",
+        )
+    if previous:
+        report.summary, report.conclusions = previous.summary, previous.conclusions
+        report.save(update_fields=["summary", "conclusions"])
+    return report
+
+
+def refuse_unless_open(report: FollowUpReport) -> None:
+    if not report.is_open_for_outcomes:
+        raise ValidationError(_("The follow-up has been confirmed and can no longer be filled in."))
+
+
+def _notify(report: FollowUpReport, *, roles, kinds, subject: str, body: str) -> None:
+    recipients = list(
+        Membership.objects.filter(
+            role__in=roles,
+            organisation__kind__in=kinds,
+            organisation__agreement_parties__agreement=report.agreement,
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    if recipients:
+        link = settings.SITE_URL + reverse("followup_report", args=[report.agreement_id, report.year])
+        message = f"{body}\n\n{link}\n"
+        transaction.on_commit(lambda: send_mail(subject, message, None, recipients))
+
+
+MUNICIPAL = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.OTHER)
+
+
+def _locked(report: FollowUpReport) -> FollowUpReport:
+    return FollowUpReport.objects.select_for_update().select_related("agreement").get(pk=report.pk)
+
+
+@transaction.atomic
+def report_submit(*, report: FollowUpReport, user: AbstractBaseUser) -> None:
+    """The municipality hands the filled-in year to the police."""
+    report = _locked(report)
+    if report.stage != FollowUpReport.Stage.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted."))
+    if not _member_of(user, report.agreement, [Membership.Role.EDITOR], MUNICIPAL):
+        raise PermissionDenied
+    report.stage = FollowUpReport.Stage.SUBMITTED
+    report.save(update_fields=["stage"])
+    _notify(
+        report,
+        roles=[Membership.Role.REVIEWER],
+        kinds=Organisation.POLICE_KINDS,
+        subject=_("Follow-up %(year)s to confirm: %(title)s") % {"year": report.year, "title": report.agreement},
+        body=_("The municipality has submitted the follow-up of %(year)s. Check the police's part and confirm it.")
+        % {"year": report.year},
+    )
+
+
+@transaction.atomic
+def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser) -> None:
+    """The police confirm the year's follow-up, which then goes to the council for approval."""
+    report = _locked(report)
+    if report.stage != FollowUpReport.Stage.SUBMITTED:
+        raise ValidationError(_("Only a submitted follow-up can be confirmed."))
+    if not _member_of(user, report.agreement, [Membership.Role.REVIEWER], Organisation.POLICE_KINDS):
+        raise PermissionDenied
+    report.stage = FollowUpReport.Stage.CONFIRMED
+    report.save(update_fields=["stage"])
+    _notify(
+        report,
+        roles=[Membership.Role.EDITOR, Membership.Role.READER],
+        kinds=MUNICIPAL,
+        subject=_("Follow-up %(year)s to approve: %(title)s") % {"year": report.year, "title": report.agreement},
+        body=_("The police have confirmed the follow-up of %(year)s. It is ready for the council's approval.")
+        % {"year": report.year},
+    )
+
+
+def may_approve(user: AbstractBaseUser, agreement: Agreement) -> bool:
+    """The council (or the security unit on its behalf) records the approval."""
+    return _member_of(
+        user, agreement, [Membership.Role.READER, Membership.Role.EDITOR], [Organisation.Kind.MUNICIPALITY]
+    )
+
+
+def report_approve(
+    *, report: FollowUpReport, user: AbstractBaseUser, approved_on: date, case_number: str
+) -> ArchivedReport:
+    """The council's approval: the report is frozen and its PDF archived with its checksum, all or nothing."""
+    from .pdf import annual_report_pdf
+
+    archived = None
+    try:
+        with transaction.atomic():
+            report = _locked(report)
+            if report.stage != FollowUpReport.Stage.CONFIRMED:
+                raise ValidationError(_("The police must confirm the follow-up before it is approved."))
+            if not may_approve(user, report.agreement):
+                raise PermissionDenied
+            report.stage = FollowUpReport.Stage.APPROVED
+            report.approved_on = approved_on
+            report.case_number = case_number
+            report.save(update_fields=["stage", "approved_on", "case_number"])
+            pdf = annual_report_pdf(report)
+            archived = ArchivedReport(
+                report=report, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), archived_by=user
+            )
+            name = f"uppfoljning-{slugify(report.agreement.title)}-{report.year}-{archived.sha256[:12]}.pdf"
+            archived.file.save(name, ContentFile(pdf))
+            _notify(
+                report,
+                roles=[Membership.Role.EDITOR, Membership.Role.REVIEWER],
+                kinds=(*MUNICIPAL, *Organisation.POLICE_KINDS),
+                subject=_("Follow-up %(year)s approved: %(title)s") % {"year": report.year, "title": report.agreement},
+                body=_("The council approved the follow-up of %(year)s on %(date)s (%(case)s).")
+                % {"year": report.year, "date": approved_on.isoformat(), "case": case_number},
+            )
+    except BaseException:
+        if archived is not None and archived.file:
+            archived.file.delete(save=False)
+        raise
+    return archived

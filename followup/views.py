@@ -1,0 +1,280 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agreements.access import get_agreement_for_user
+from agreements.models import Agreement
+from agreements.services import ArchiveCorrupted, StaleEdit, claim_version, verified_content
+from agreements.views import pdf_response, stale_message, with_version
+
+from . import services
+from .forms import (
+    ActivityOutcomeForm,
+    ApproveForm,
+    CommitmentOutcomeForm,
+    FocusAreaSummaryForm,
+    IndicatorValueForm,
+    ReportTextForm,
+    StartReportForm,
+)
+from .models import CommitmentOutcome, FollowUpReport
+from .pdf import annual_report_pdf
+from .report import build_annual_report
+
+logger = logging.getLogger(__name__)
+
+
+def get_report_for_user(request: HttpRequest, pk: int, year: int) -> FollowUpReport:
+    """The agreement's report for the year, under the agreement's access rules."""
+    agreement = get_agreement_for_user(request, pk)
+    try:
+        report = FollowUpReport.objects.get(agreement=agreement, year=year)
+    except FollowUpReport.DoesNotExist:
+        raise Http404 from None
+    report.agreement = agreement
+    return report
+
+
+def period_years(agreement: Agreement) -> list[int]:
+    """The years a follow-up can be made for: the period's, up to this year."""
+    last = min(agreement.end_date.year if agreement.end_date else 2100, timezone.localdate().year)
+    return list(range(agreement.start_date.year, last + 1))
+
+
+@login_required
+def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk)
+    reports = {r.year: r for r in agreement.follow_ups.all()}
+    can_start = agreement.is_frozen and agreement.user_is_editor
+    start_form = StartReportForm(years=[y for y in period_years(agreement) if y not in reports])
+    return render(
+        request,
+        "followup/index.html",
+        {
+            "agreement": agreement,
+            "years": [(year, reports.get(year)) for year in period_years(agreement)],
+            "start_form": start_form if can_start and start_form.fields["year"].choices else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_start(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk, write=True, frozen_ok=True)
+    existing = set(agreement.follow_ups.values_list("year", flat=True))
+    form = StartReportForm(request.POST, years=[y for y in period_years(agreement) if y not in existing])
+    if not form.is_valid():
+        messages.error(request, _("Choose a year of the period that has no follow-up yet."))
+        return redirect("followup_index", pk=pk)
+    try:
+        report = services.report_start(
+            agreement=agreement, year=form.cleaned_data["year"], copy_previous=form.cleaned_data["copy_previous"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("followup_index", pk=pk)
+    return redirect(report)
+
+
+def _permissions(request: HttpRequest, report: FollowUpReport) -> dict:
+    agreement = report.agreement
+    writing = services.writing_parties(request.user, agreement)
+    return {
+        "writing_parties": writing,
+        "can_fill_in": bool(writing) and report.is_open_for_outcomes,
+        "can_submit": report.stage == FollowUpReport.Stage.DRAFT and agreement.user_is_editor,
+        "can_confirm": report.stage == FollowUpReport.Stage.SUBMITTED and agreement.user_can_review,
+        "can_approve": report.stage == FollowUpReport.Stage.CONFIRMED and services.may_approve(request.user, agreement),
+    }
+
+
+@login_required
+def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    report = get_report_for_user(request, pk, year)
+    permissions = _permissions(request, report)
+    return render(
+        request,
+        "followup/report.html",
+        {
+            "agreement": report.agreement,
+            "report": report,
+            "annual": build_annual_report(report),
+            "approve_form": ApproveForm(initial={"approved_on": timezone.localdate()}),
+            **permissions,
+        },
+    )
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int, year: int, part: str) -> HttpResponse:
+    """Fill in one focus area of the year (or the commitments outside every focus area, or the report's own
+    summary): each user the lines of their own parties, everyone the shared ones."""
+    report = get_report_for_user(request, pk, year)
+    writing = services.writing_parties(request.user, report.agreement)
+    if not writing:
+        raise PermissionDenied
+    if not report.is_open_for_outcomes:
+        raise PermissionDenied(_("The follow-up has been confirmed and can no longer be filled in."))
+    annual = build_annual_report(report)
+    if part == "sammanfattning":
+        section = None
+    else:
+        wanted = None if part == "ovrigt" else int(part) if part.isdigit() else -1
+        section = next((s for s in annual.focus_areas if (s.focus_area.pk if s.focus_area else None) == wanted), None)
+        if section is None:
+            raise Http404
+
+    def build(data, files) -> dict[str, tuple[str, str, object]]:
+        """key -> (heading, what it is about, form), in the order the page shows them."""
+        forms: dict[str, tuple[str, str, object]] = {}
+        if section is None:
+            forms["report"] = ("", "", ReportTextForm(data, instance=report, prefix="report"))
+            return forms
+        for line in section.activities:
+            if line.outcome is not None:
+                form = ActivityOutcomeForm(data, instance=line.outcome, prefix=f"a{line.outcome.pk}")
+                forms[f"a{line.outcome.pk}"] = (_("Activity"), line.row.activity, form)
+        for line in section.commitments:
+            mine = [p for p in line.commitment.parties.all() if p.pk in writing]
+            if mine and line.outcome is not None:
+                form = CommitmentOutcomeForm(
+                    data, files, instance=line.outcome, parties=mine, prefix=f"c{line.outcome.pk}"
+                )
+                forms[f"c{line.outcome.pk}"] = (_("Commitment"), line.commitment.text, form)
+        for line in section.indicators:
+            if line.value is not None:
+                form = IndicatorValueForm(data, instance=line.value, prefix=f"i{line.value.pk}")
+                forms[f"i{line.value.pk}"] = (_("Indicator"), line.indicator.name, form)
+        if section.summary is not None:
+            forms["summary"] = (_("Summary"), "", FocusAreaSummaryForm(data, instance=section.summary, prefix="s"))
+        return forms
+
+    data = request.POST if request.method == "POST" else None
+    entries = build(data, request.FILES if data is not None else None)
+    forms = [form for _, _, form in entries.values()]
+    problem = None
+    if data is not None and all([form.is_valid() for form in forms]):
+        try:
+            with transaction.atomic():
+                services.refuse_unless_open(FollowUpReport.objects.select_for_update().get(pk=report.pk))
+                for form in forms:
+                    if "loaded_version" in form.fields and form.has_changed():
+                        claim_version(instance=form.instance, loaded_version=form.cleaned_data["loaded_version"] or 0)
+                    form.save()
+                    if isinstance(form, CommitmentOutcomeForm):
+                        form.save_comments()
+        except StaleEdit:
+            stale = next(f.instance for f in forms if "loaded_version" in f.fields and f.has_changed())
+            problem = stale_message(type(stale).objects.get(pk=stale.pk))
+            entries = build(_fresh_versions(request, forms), request.FILES)
+            for _heading, _about, form in entries.values():
+                form.is_valid()
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(f"{report.get_absolute_url()}#{'summary' if section is None else _anchor(section)}")
+    return render(
+        request,
+        "followup/report_edit.html",
+        {
+            "agreement": report.agreement,
+            "report": report,
+            "section": section,
+            "entries": list(entries.values()),
+            "problem": problem,
+        },
+    )
+
+
+def _anchor(section) -> str:
+    return f"focus-area-{section.focus_area.pk}" if section.focus_area else "other-commitments"
+
+
+def _fresh_versions(request: HttpRequest, forms: list):
+    """The user's input, with every form carrying the version now stored, so a deliberate second save works."""
+    data = request.POST
+    for form in forms:
+        if "loaded_version" in form.fields:
+            current = type(form.instance).objects.filter(pk=form.instance.pk).values_list("version", flat=True).get()
+            data = with_version(data, current, name=form.add_prefix("loaded_version"))
+    return data
+
+
+@login_required
+@require_POST
+def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> HttpResponse:
+    report = get_report_for_user(request, pk, year)
+    try:
+        if action == "submit":
+            services.report_submit(report=report, user=request.user)
+            messages.success(request, _("The follow-up has been submitted to the police."))
+        elif action == "confirm":
+            services.report_confirm(report=report, user=request.user)
+            messages.success(request, _("The follow-up has been confirmed and goes to the council."))
+        elif action == "approve":
+            form = ApproveForm(request.POST)
+            if not form.is_valid():
+                return render(
+                    request,
+                    "followup/report.html",
+                    {
+                        "agreement": report.agreement,
+                        "report": report,
+                        "annual": build_annual_report(report),
+                        "approve_form": form,
+                        **_permissions(request, report),
+                    },
+                    status=200,
+                )
+            services.report_approve(report=report, user=request.user, **form.cleaned_data)
+            messages.success(request, _("The follow-up is approved and its PDF has been archived."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(report)
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The approved report as archived (checked against its checksum); any other stage rendered now as a draft."""
+    report = get_report_for_user(request, pk, year)
+    archived = getattr(report, "archived", None) if report.is_frozen else None
+    if archived is None:
+        return pdf_response(annual_report_pdf(report), f"uppfoljning-{report.year}-utkast.pdf")
+    try:
+        content = verified_content(archived)
+    except ArchiveCorrupted:
+        logger.error("Archived follow-up %s does not match its checksum", archived.pk)
+        return render(
+            request,
+            "agreements/archive_corrupted.html",
+            {"agreement": report.agreement, "archived": archived},
+            status=500,
+        )
+    return pdf_response(content, archived.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """An uploaded evidence file, only for those who may read its agreement."""
+    try:
+        outcome = CommitmentOutcome.objects.select_related("report").get(pk=pk, evidence_file__gt="")
+    except CommitmentOutcome.DoesNotExist:
+        raise Http404 from None
+    get_agreement_for_user(request, outcome.report.agreement_id)
+    response = FileResponse(outcome.evidence_file.open("rb"), as_attachment=True)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
