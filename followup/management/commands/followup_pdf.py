@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from agreements.services import ArchiveCorrupted, verified_content
+from followup.models import FollowUpReport
+from followup.pdf import annual_report_pdf
+
+
+class Command(BaseCommand):
+    """Write a year's annual follow-up report to a PDF file: the archived one once approved, else a draft."""
+
+    help = "Write the annual follow-up report of an agreement and year as PDF."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("agreement", type=int, help="the agreement's id")
+        parser.add_argument("year", type=int)
+        parser.add_argument("-o", "--output", type=Path, required=True, help="the PDF file to write")
+
+    def handle(self, *args, agreement: int, year: int, output: Path, **options) -> None:
+        try:
+            report = FollowUpReport.objects.select_related("agreement").get(agreement_id=agreement, year=year)
+        except FollowUpReport.DoesNotExist:
+            raise CommandError(f"Agreement {agreement} has no follow-up for {year}") from None
+        archived = getattr(report, "archived", None) if report.is_frozen else None
+        try:
+            content = verified_content(archived) if archived else annual_report_pdf(report)
+        except ArchiveCorrupted:
+            raise CommandError(f"The archived report {agreement}/{year} does not match its checksum") from None
+        output.write_bytes(content)
+        self.stdout.write(f"{output} ({len(content)} bytes)")
