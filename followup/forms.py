@@ -22,6 +22,14 @@ class VersionedModelForm(VersionedForm, forms.ModelForm):
 class CommitmentOutcomeForm(VersionedModelForm):
     """The year's outcome of a commitment, with a comment from each of the user's parties that made it."""
 
+    # A link typed without a scheme is taken as https (Django 6's default, chosen here already).
+    evidence_link = forms.URLField(
+        label=CommitmentOutcome._meta.get_field("evidence_link").verbose_name.capitalize(),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = CommitmentOutcome
         fields = ["status", "achieved", "evidence_link", "evidence_file"]
@@ -57,14 +65,14 @@ class ActivityOutcomeForm(VersionedModelForm):
         widgets = {"comment": _rows(2)}
 
 
-class IndicatorValueForm(forms.ModelForm):
+class IndicatorValueForm(VersionedModelForm):
     class Meta:
         model = IndicatorValue
         fields = ["value", "source", "comment"]
         widgets = {"comment": _rows(2)}
 
 
-class FocusAreaSummaryForm(forms.ModelForm):
+class FocusAreaSummaryForm(VersionedModelForm):
     class Meta:
         model = FocusAreaSummary
         fields = ["summary", "conclusions"]

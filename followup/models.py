@@ -194,8 +194,9 @@ class IndicatorValue(ReportContent):
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("indicator value")
@@ -213,8 +214,9 @@ class FocusAreaSummary(ReportContent):
     focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="summaries")
     summary = models.TextField(_("summary"), blank=True)
     conclusions = models.TextField(_("conclusions"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("focus area summary")

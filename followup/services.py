@@ -145,7 +145,7 @@ def report_submit(*, report: FollowUpReport, user: AbstractBaseUser) -> None:
     report = _locked(report)
     if report.stage != FollowUpReport.Stage.DRAFT:
         raise ValidationError(_("Only a draft can be submitted."))
-    if not _member_of(user, report.agreement, [Membership.Role.EDITOR], MUNICIPAL):
+    if not may_submit(user, report.agreement):
         raise PermissionDenied
     report.stage = FollowUpReport.Stage.SUBMITTED
     report.save(update_fields=["stage"])
@@ -177,6 +177,11 @@ def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser) -> None:
         body=_("The police have confirmed the follow-up of %(year)s. It is ready for the council's approval.")
         % {"year": report.year},
     )
+
+
+def may_submit(user: AbstractBaseUser, agreement: Agreement) -> bool:
+    """The municipality's security unit hands the year to the police."""
+    return _member_of(user, agreement, [Membership.Role.EDITOR], MUNICIPAL)
 
 
 def may_approve(user: AbstractBaseUser, agreement: Agreement) -> bool:

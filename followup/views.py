@@ -93,7 +93,7 @@ def _permissions(request: HttpRequest, report: FollowUpReport) -> dict:
     return {
         "writing_parties": writing,
         "can_fill_in": bool(writing) and report.is_open_for_outcomes,
-        "can_submit": report.stage == FollowUpReport.Stage.DRAFT and agreement.user_is_editor,
+        "can_submit": report.stage == FollowUpReport.Stage.DRAFT and services.may_submit(request.user, agreement),
         "can_confirm": report.stage == FollowUpReport.Stage.SUBMITTED and agreement.user_can_review,
         "can_approve": report.stage == FollowUpReport.Stage.CONFIRMED and services.may_approve(request.user, agreement),
     }
@@ -168,14 +168,16 @@ def report_edit(request: HttpRequest, pk: int, year: int, part: str) -> HttpResp
         try:
             with transaction.atomic():
                 services.refuse_unless_open(FollowUpReport.objects.select_for_update().get(pk=report.pk))
+                # Only what this user changed is written: the other party may be saving its own lines now.
                 for form in forms:
-                    if "loaded_version" in form.fields and form.has_changed():
-                        claim_version(instance=form.instance, loaded_version=form.cleaned_data["loaded_version"] or 0)
+                    if not form.has_changed():
+                        continue
+                    claim_version(instance=form.instance, loaded_version=form.cleaned_data["loaded_version"] or 0)
                     form.save()
                     if isinstance(form, CommitmentOutcomeForm):
                         form.save_comments()
         except StaleEdit:
-            stale = next(f.instance for f in forms if "loaded_version" in f.fields and f.has_changed())
+            stale = next(f.instance for f in forms if f.has_changed())
             problem = stale_message(type(stale).objects.get(pk=stale.pk))
             entries = build(_fresh_versions(request, forms), request.FILES)
             for _heading, _about, form in entries.values():
@@ -206,7 +208,7 @@ def _fresh_versions(request: HttpRequest, forms: list):
     """The user's input, with every form carrying the version now stored, so a deliberate second save works."""
     data = request.POST
     for form in forms:
-        if "loaded_version" in form.fields:
+        if form.has_changed():
             current = type(form.instance).objects.filter(pk=form.instance.pk).values_list("version", flat=True).get()
             data = with_version(data, current, name=form.add_prefix("loaded_version"))
     return data

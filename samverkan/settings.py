@@ -86,9 +86,6 @@ TEMPLATES = [
     },
 ]
 
-# Links typed without a scheme are taken as https, as Django 6 will do.
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 # Widgets such as the rich-text editor have their templates in templates/widgets/.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
