@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -16,10 +18,22 @@ from agreements.document import build_document
 from agreements.management.commands.seed_demo import DEMO_PASSWORD, DEMO_URL
 from agreements.models import Agreement, Membership, Organisation, Section, number_sections
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
+from followup.models import (
+    ActivityOutcome,
+    ArchivedReport,
+    CommitmentOutcome,
+    FocusAreaSummary,
+    FollowUpReport,
+    IndicatorValue,
+    PartyComment,
+    Status,
+)
+from followup.report import build_annual_report
+from followup.verdicts import TargetVerdict, Trend
 
 pytestmark = pytest.mark.django_db
 
-USERNAMES = ("sakerhet", "kommunpolis", "kommunstyrelsen", "svedala", "solvesborg", "admin")
+USERNAMES = ("sakerhet", "kommunpolis", "kommunstyrelsen", "svedala", "solvesborg", "polis-karlshamn", "admin")
 TRELLEBORG_2023 = "Samverkansöverenskommelse 2023–2026"
 SVEDALA_2024 = "Samverkansöverenskommelse 2024–2027"
 TRELLEBORG_2019 = "Samverkansöverenskommelse 2019–2022"
@@ -27,6 +41,15 @@ SOLVESBORG = "Samverkansöverenskommelse för ett tryggare Sölvesborg"
 # The subset of the rich-text tags the brief allows for demo prose.
 DEMO_TAGS = {"p", "ul", "ol", "li", "strong", "em", "h3", "h4", "a"}
 FOCUS_AREA_MODELS = (FocusArea, ActivityRow, Goal, Indicator, ActionPlan, Commitment, ReviewEntry)
+FOLLOW_UP_MODELS = (
+    FollowUpReport,
+    CommitmentOutcome,
+    PartyComment,
+    ActivityOutcome,
+    IndicatorValue,
+    FocusAreaSummary,
+    ArchivedReport,
+)
 BROTTSSTATISTIK = ["Misshandel", "Olaga hot och ofredande", "Övrig stöld", "Bedrägerier", "Skadegörelse"]
 
 
@@ -84,6 +107,7 @@ def test_creates_one_user_per_role_in_the_right_organisation():
         ("kommunstyrelsen", "Trelleborgs kommun", Membership.Role.READER),
         ("svedala", "Svedala kommun", Membership.Role.EDITOR),
         ("solvesborg", "Sölvesborgs kommun", Membership.Role.EDITOR),
+        ("polis-karlshamn", "Lokalpolisområde Karlshamn", Membership.Role.REVIEWER),
     }
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
@@ -296,6 +320,151 @@ def test_solvesborg_has_an_accepted_action_plan_with_commitments_per_party():
     assert all(len(groups) >= 2 for _fa, groups in plan_view.by_focus_area)
 
 
+def test_solvesborg_goals_have_indicators_and_its_focus_areas_activities():
+    seed()
+    solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
+
+    indicators = list(Indicator.objects.filter(goal__agreement=solvesborg).select_related("goal"))
+
+    assert all(fa.rows.exists() for fa in solvesborg.focus_areas.all())
+    assert all(goal.focus_area_id for goal in solvesborg.goals.all())
+    thefts = next(i for i in indicators if i.goal.text == "Antalet anmälda tillgreppsbrott ska minska")
+    assert (thefts.source, thefts.direction, thefts.baseline_year) == (
+        Indicator.Source.REPORTED_CRIME,
+        Indicator.Direction.DECREASE,
+        2023,
+    )
+    unsafe = next(i for i in indicators if i.goal.text == "Andelen som upplever otrygghet i centrum ska minska")
+    assert unsafe.source == Indicator.Source.SAFETY_SURVEY
+    at_least = [i for i in indicators if i.direction == Indicator.Direction.AT_LEAST]
+    assert len(at_least) == 1 and at_least[0].target_value
+    assert at_least[0].goal.commitments.exists() and at_least[0].goal.activity_rows.exists()
+
+
+def test_solvesborg_is_followed_up_2024_approved_and_2025_in_draft():
+    seed()
+    solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
+
+    reports = list(solvesborg.follow_ups.order_by("year"))
+
+    assert [(r.year, r.stage) for r in reports] == [
+        (2024, FollowUpReport.Stage.APPROVED),
+        (2025, FollowUpReport.Stage.DRAFT),
+    ]
+    approved, draft = reports
+    assert (approved.approved_on, approved.case_number) == (date(2025, 3, 18), "KS 2025/112")
+    assert (draft.approved_on, draft.case_number) == (None, "")
+    archived = ArchivedReport.objects.get(report=approved)
+    with archived.file.open("rb") as file:
+        content = file.read()
+    assert content.startswith(b"%PDF-")
+    assert (hashlib.sha256(content).hexdigest(), len(content)) == (archived.sha256, archived.size)
+    assert archived.archived_by.username == "solvesborg"
+    assert not ArchivedReport.objects.filter(report=draft).exists()
+    assert all(r.summary and r.conclusions for r in reports)
+
+
+def test_every_line_of_both_follow_up_years_is_filled_in():
+    seed()
+    solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
+    commitment_count = solvesborg.commitments.count()
+
+    for report in solvesborg.follow_ups.all():
+        outcomes = list(report.commitment_outcomes.select_related("commitment").prefetch_related("party_comments"))
+        assert len(outcomes) == commitment_count, report.year
+        assert Status.NOT_STARTED not in {o.status for o in outcomes}, report.year
+        assert all(c.text for o in outcomes for c in o.party_comments.all()), report.year
+        assert all(o.party_comments.count() == o.commitment.parties.count() for o in outcomes), report.year
+        assert all(o.achieved is not None for o in outcomes if o.commitment.target_value), report.year
+        assert report.activity_outcomes.exists() and report.focus_area_summaries.exists()
+        assert all(o.status != Status.NOT_STARTED and o.comment for o in report.activity_outcomes.all()), report.year
+        assert all(s.summary and s.conclusions for s in report.focus_area_summaries.all()), report.year
+    outcomes = CommitmentOutcome.objects.filter(report__agreement=solvesborg)
+    statuses = {
+        year: Counter(outcomes.filter(report__year=year).values_list("status", flat=True)) for year in (2024, 2025)
+    }
+    for counts in statuses.values():
+        assert counts[Status.DONE] > sum(counts.values()) / 2  # most is done
+        assert counts[Status.ONGOING] + counts[Status.PARTLY_DONE] >= 2
+    assert statuses[2024][Status.NOT_DONE] == 1
+    assert statuses[2025][Status.DROPPED] == 1
+    links = outcomes.exclude(evidence_link="")
+    assert links.count() >= 2
+    assert all(re.match(r"https://[\w.]*example\.se/", o.evidence_link) for o in links)
+
+
+def test_indicator_values_exist_for_both_years():
+    seed()
+    solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
+    indicators = Indicator.objects.filter(goal__agreement=solvesborg)
+
+    values = IndicatorValue.objects.filter(report__agreement=solvesborg, value__isnull=False)
+
+    assert indicators.count() >= 2
+    for year in (2024, 2025):
+        assert set(values.filter(report__year=year).values_list("indicator", flat=True)) == set(
+            indicators.values_list("pk", flat=True)
+        ), year
+    assert all(v.source for v in values)
+
+
+def test_the_2025_annual_report_compares_with_2024():
+    seed()
+    draft = agreement(SOLVESBORG, "Sölvesborgs kommun").follow_ups.get(year=2025)
+
+    annual = build_annual_report(draft)
+
+    commitments = [line for section in annual.focus_areas for line in section.commitments]
+    indicators = [line for section in annual.focus_areas for line in section.indicators]
+    assert any(line.previous_status for line in commitments)
+    assert any(line.previous_status and line.previous_status != line.outcome.status for line in commitments)
+    assert all(len(line.series) == 2 for line in indicators)
+    assert [year for year, _value in indicators[0].series] == [2024, 2025]
+    # One indicator moving each way, and targets both met and missed.
+    assert sorted(line.trend for line in indicators) == sorted([Trend.RIGHT_WAY, Trend.FLAT, Trend.WRONG_WAY])
+    verdicts = {line.progress.verdict for line in commitments if line.progress}
+    assert {TargetVerdict.MET, TargetVerdict.PARTLY_MET} <= verdicts
+
+
+def test_a_signed_agreement_seeded_before_its_goals_gets_follow_ups_but_no_new_content():
+    seed()
+    solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
+    # A dev database from before the demo had goals, activities and follow-ups for Sölvesborg.
+    Agreement.objects.filter(pk=solvesborg.pk).update(status=Agreement.Status.DRAFT)
+    ArchivedReport.objects.filter(report__agreement=solvesborg).delete()
+    FollowUpReport.objects.filter(agreement=solvesborg).delete()
+    Goal.objects.filter(agreement=solvesborg).delete()
+    ActivityRow.objects.filter(focus_area__agreement=solvesborg).delete()
+    Agreement.objects.filter(pk=solvesborg.pk).update(status=Agreement.Status.SIGNED)
+
+    output = seed()
+
+    assert not solvesborg.goals.exists()
+    assert not ActivityRow.objects.filter(focus_area__agreement=solvesborg).exists()
+    assert list(solvesborg.follow_ups.values_list("year", "stage")) == [
+        (2024, FollowUpReport.Stage.APPROVED),
+        (2025, FollowUpReport.Stage.DRAFT),
+    ]
+    assert not IndicatorValue.objects.filter(report__agreement=solvesborg).exists()
+    assert not CommitmentOutcome.objects.filter(report__agreement=solvesborg, status=Status.NOT_STARTED).exists()
+    assert "Årsuppföljningar: 2 nya" in output
+
+
+def test_a_signed_agreement_without_focus_areas_is_left_without_them():
+    seed()
+    solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
+    Agreement.objects.filter(pk=solvesborg.pk).update(status=Agreement.Status.DRAFT)
+    ArchivedReport.objects.filter(report__agreement=solvesborg).delete()
+    FollowUpReport.objects.filter(agreement=solvesborg).delete()
+    for model in (FocusArea, Goal, ActionPlan):
+        model.objects.filter(agreement=solvesborg).delete()
+    Agreement.objects.filter(pk=solvesborg.pk).update(status=Agreement.Status.SIGNED)
+
+    seed()
+
+    assert not solvesborg.focus_areas.exists() and not solvesborg.commitments.exists()
+
+
 def test_only_the_ended_agreement_has_no_focus_areas():
     seed()
 
@@ -312,7 +481,8 @@ def test_running_twice_changes_nothing():
 
     seed()
 
-    assert all(counts[model._meta.label] for model in FOCUS_AREA_MODELS)  # the check covers the new models too
+    # The check covers the newer models too.
+    assert all(counts[model._meta.label] for model in (*FOCUS_AREA_MODELS, *FOLLOW_UP_MODELS))
     assert row_counts() == counts
     assert dict(get_user_model().objects.values_list("username", "password")) == passwords
     assert dict(Agreement.objects.values_list("pk", "version")) == versions
@@ -389,6 +559,13 @@ def test_police_user_sees_both_municipalities_of_the_police_area_but_not_solvesb
     visible = set(Agreement.objects.visible_to(police).values_list("title", flat=True))
 
     assert visible == {TRELLEBORG_2023, TRELLEBORG_2019, SVEDALA_2024}
+
+
+def test_karlshamn_police_user_sees_only_solvesborg():
+    seed()
+    police = get_user_model().objects.get(username="polis-karlshamn")
+
+    assert list(Agreement.objects.visible_to(police).values_list("title", flat=True)) == [SOLVESBORG]
 
 
 def test_municipal_editor_sees_only_their_own_municipality():

@@ -1,11 +1,12 @@
 """Demo data for newcomers: organisations, one user per role and four agreements in different states, with
-focus areas, goals, commitments and an action plan.
+focus areas, goals, commitments and an action plan, and two years of follow-up of the signed Sölvesborg
+agreement (2024 approved and archived, 2025 a draft being filled in).
 
 `make run` calls this on every start, so it must be idempotent. Organisations, users and memberships are
 brought back to their demo state (the printed logins must work); an agreement that already exists is left
-as it is, so what someone changed in the browser survives the next `make run`. The one exception: an
-agreement without any focus areas, goals or action plans (say, one seeded before they existed) gets the demo
-ones added.
+as it is, so what someone changed in the browser survives the next `make run`. The exceptions: an agreement
+that is not yet signed and has no focus areas, goals or action plans (say, one seeded before they existed)
+gets the demo ones added, and a signed agreement without any follow-up gets the demo years.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
+from django.test.utils import override_settings
 
 from agreements.models import (
     Agreement,
@@ -33,6 +35,8 @@ from agreements.models import (
 )
 from agreements.services import archive_pdf
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
+from followup.models import FollowUpReport, Status
+from followup.services import report_approve, report_confirm, report_start, report_submit
 
 DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 -- shown to every newcomer on purpose; handle() refuses without DEBUG
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -75,6 +79,7 @@ class DemoUser:
 
 
 EDITOR_LABEL = "redaktör (säkerhetsenheten)"
+POLICE_LABEL = "granskare (kommunpolis)"
 
 USERS: tuple[DemoUser, ...] = (
     DemoUser(
@@ -82,7 +87,7 @@ USERS: tuple[DemoUser, ...] = (
         TRELLEBORG, Membership.Role.EDITOR,
     ),
     DemoUser(
-        "kommunpolis", "Johan", "Berglund", "johan.berglund@polisen.example", "granskare (kommunpolis)",
+        "kommunpolis", "Johan", "Berglund", "johan.berglund@polisen.example", POLICE_LABEL,
         LPO_TRELLEBORG, Membership.Role.REVIEWER,
     ),
     DemoUser(
@@ -96,6 +101,10 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser(
         "solvesborg", "Lena", "Åkesson", "lena.akesson@solvesborg.example", EDITOR_LABEL,
         SOLVESBORG, Membership.Role.EDITOR,
+    ),
+    DemoUser(
+        "polis-karlshamn", "Maria", "Lindqvist", "maria.lindqvist@polisen.example", POLICE_LABEL,
+        LPO_KARLSHAMN, Membership.Role.REVIEWER,
     ),
     DemoUser("admin", "Sofia", "Ek", "sofia.ek@samverkan.example", "systemförvaltare", is_admin=True),
 )  # fmt: skip
@@ -198,6 +207,62 @@ class ActionPlanData:
 
 
 @dataclass(frozen=True)
+class CommitmentOutcomeData:
+    commitment: str  # how the commitment's text begins
+    status: str
+    comments: tuple[tuple[str, str], ...]  # (party, its comment) for every party to the commitment
+    achieved: int | None = None
+    evidence_link: str = ""
+
+
+@dataclass(frozen=True)
+class ActivityOutcomeData:
+    activity: str  # the activity of the row, as it reads
+    status: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class IndicatorValueData:
+    indicator: str  # the indicator's name
+    value: Decimal
+    source: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class FocusAreaSummaryData:
+    focus_area: str  # title
+    summary: str
+    conclusions: str
+
+
+@dataclass(frozen=True)
+class ApprovalData:
+    """Who took the year through submission, confirmation and approval (usernames of demo users)."""
+
+    submitted_by: str
+    confirmed_by: str
+    approved_by: str
+    approved_on: date
+    case_number: str
+
+
+@dataclass(frozen=True)
+class FollowUpData:
+    """A year's follow-up, filled in; without an approval it stays a draft."""
+
+    year: int
+    summary: str
+    conclusions: str
+    commitments: tuple[CommitmentOutcomeData, ...]
+    activities: tuple[ActivityOutcomeData, ...]
+    indicators: tuple[IndicatorValueData, ...]
+    focus_areas: tuple[FocusAreaSummaryData, ...]
+    approval: ApprovalData | None = None
+
+
+@dataclass(frozen=True)
 class AgreementData:
     title: str
     parties: tuple[str, ...]
@@ -219,6 +284,7 @@ class AgreementData:
     focus_area_section: str = ""  # heading of the appendix section the focus areas are shown under
     focus_areas: tuple[FocusAreaData, ...] = ()
     action_plans: tuple[ActionPlanData, ...] = ()
+    follow_ups: tuple[FollowUpData, ...] = ()  # oldest first; each year after the first starts as a copy
 
 
 def lines(*items: str) -> str:
@@ -1155,6 +1221,18 @@ TRELLEBORG_2019 = AgreementData(
 
 # --- Sölvesborg: signed, with its yearly action plan -------------------------------------------------------------
 
+# The names the follow-up years give their indicator values under.
+SOLVESBORG_THEFTS = "Anmälda tillgreppsbrott i kommunen"
+SOLVESBORG_UNSAFE_CENTRE = "Andel som känner sig otrygga i Sölvesborgs centrum en sen kväll"
+SOLVESBORG_PUB_INSPECTIONS = "Gemensamma krogtillsyner"
+
+# The activities the follow-up years report on, as they read.
+SOLVESBORG_WALKS = "Trygghetsvandringar i centrum och i Sölvesborgshems bostadsområden"
+SOLVESBORG_LOCKS = "Bättre skalskydd i källare och förråd"
+SOLVESBORG_SAME_DAY = "Snabb kontakt mellan polisen och socialtjänsten när någon utsätts för våld av en närstående"
+SOLVESBORG_PUBS = "Gemensam tillsyn av restauranger med serveringstillstånd"
+SOLVESBORG_SCHOOL_ROUTES = "Säkrare skolvägar"
+
 SOLVESBORG_FOCUS_AREAS = (
     FocusAreaData(
         "Trygghetsvandringar",
@@ -1164,6 +1242,52 @@ SOLVESBORG_FOCUS_AREAS = (
             "som bor i området vet bäst var bristerna finns, och vandringen ger dem en direkt kanal till dem "
             "som kan åtgärda dem.</p>"
         ),
+        rows=(
+            RowData(
+                SOLVESBORG_WALKS,
+                lines(
+                    "Kommunpolisen föreslår utifrån brottsutvecklingen vart vandringarna ska gå",
+                    "Bristerna som vandringarna hittar förs in i en åtgärdslista som BRå följer upp",
+                ),
+                lines("Polisens trygghetsmätning", "Åtgärdslistan från vandringarna"),
+                "Färre känner sig otrygga i centrum och i bostadsområdena när det är mörkt",
+                goals=("otrygghet-centrum",),
+            ),
+            RowData(
+                SOLVESBORG_LOCKS,
+                "Sölvesborgshem byter lås och dörrar till källare och förråd, först i de områden där flest inbrott "
+                "anmäls",
+                "Anmäld brottslighet",
+                "Färre inbrott och stölder i källare och förråd",
+                goals=("tillgreppsbrott",),
+            ),
+        ),
+        goals=(
+            GoalData(
+                "tillgreppsbrott",
+                "Antalet anmälda tillgreppsbrott ska minska",
+                indicator=IndicatorData(
+                    SOLVESBORG_THEFTS,
+                    Indicator.Source.REPORTED_CRIME,
+                    Indicator.Direction.DECREASE,
+                    unit="anmälda brott",
+                    baseline_year=2023,
+                    baseline_value=Decimal(694),
+                ),
+            ),
+            GoalData(
+                "otrygghet-centrum",
+                "Andelen som upplever otrygghet i centrum ska minska",
+                indicator=IndicatorData(
+                    SOLVESBORG_UNSAFE_CENTRE,
+                    Indicator.Source.SAFETY_SURVEY,
+                    Indicator.Direction.DECREASE,
+                    unit="procent",
+                    baseline_year=2023,
+                    baseline_value=Decimal(24),
+                ),
+            ),
+        ),
     ),
     FocusAreaData(
         "Våld i nära relation",
@@ -1171,6 +1295,17 @@ SOLVESBORG_FOCUS_AREAS = (
             "<p>Den som utsätts för våld av en närstående behöver kunna lämna hemmet direkt, tillsammans med "
             "sina barn, och få ett tryggt boende och stöd. Det förutsätter att polisen och socialtjänsten tar "
             "kontakt med varandra utan dröjsmål och att det finns bostäder att tillgå med kort varsel.</p>"
+        ),
+        rows=(
+            RowData(
+                SOLVESBORG_SAME_DAY,
+                lines(
+                    "Polisen och socialtjänsten stämmer av rutinen för orosanmälningar två gånger om året",
+                    "Socialjouren och Sölvesborgshem har en gemensam kontaktlista för akuta boenden",
+                ),
+                "Socialtjänstens egen statistik",
+                "Den som utsätts för våld, och barnen, får skydd och stöd samma dag",
+            ),
         ),
     ),
     FocusAreaData(
@@ -1180,12 +1315,48 @@ SOLVESBORG_FOCUS_AREAS = (
             "ordningsstörningarna i kommunen. Med tillsyn över krogar och försäljningsställen, och genom att "
             "tala med unga och deras föräldrar, vill parterna minska både tillgången och konsumtionen.</p>"
         ),
+        rows=(
+            RowData(
+                SOLVESBORG_PUBS,
+                "Tillståndsenheten och kommunpolisen besöker restaurangerna tillsammans och dokumenterar varje besök",
+                "Tillståndsenhetens tillsynsprotokoll",
+                "Restaurangerna följer alkohollagen och ordningen i krogmiljön blir bättre",
+                goals=("krogtillsyner",),
+            ),
+        ),
+        goals=(
+            GoalData(
+                "krogtillsyner",
+                "Restaurangerna med serveringstillstånd ska få minst fem gemensamma tillsyner om året",
+                kind=Goal.Kind.RESULT,
+                indicator=IndicatorData(
+                    SOLVESBORG_PUB_INSPECTIONS,
+                    Indicator.Source.OWN_COUNT,
+                    Indicator.Direction.AT_LEAST,
+                    unit="tillsyner per år",
+                    baseline_year=2023,
+                    baseline_value=Decimal(4),
+                    target_value=Decimal(5),
+                ),
+            ),
+        ),
     ),
     FocusAreaData(
         "Trafiksäkerhet",
         description=(
             "<p>Parterna prioriterar trafiksäkerheten för barn och unga: på väg till och från skolan, kring "
             "förskolor och skolor och där unga kör moped och A-traktor.</p>"
+        ),
+        rows=(
+            RowData(
+                SOLVESBORG_SCHOOL_ROUTES,
+                lines(
+                    "Elever och föräldrar pekar ut platser på skolvägen där de känner sig osäkra",
+                    "Trafikingenjören och kommunpolisen går igenom platserna och föreslår åtgärder",
+                ),
+                lines("Kommunens hastighetsmätningar", "Polisens egen uppföljning av kontrollerna"),
+                "Barnen kan gå och cykla säkert till skolan",
+            ),
         ),
     ),
 )
@@ -1211,12 +1382,14 @@ SOLVESBORG_PLAN_2024 = ActionPlanData(
                     responsible_role="Sekreteraren i BRå",
                     target=Target(4, "trygghetsvandringar", Commitment.TargetScope.PER_YEAR),
                     third_parties="Boende, föreningar och fastighetsägare i de berörda områdena",
+                    goals=("otrygghet-centrum",),
                 ),
                 CommitmentData(
                     (SOLVESBORGSHEM,),
                     "bjuda in hyresgästerna till vandringarna i bolagets områden och åtgärda brister i belysning "
                     "och växtlighet inom tre månader.",
                     responsible_role="Bolagets förvaltningschef",
+                    goals=("otrygghet-centrum", "tillgreppsbrott"),
                 ),
             ),
         ),
@@ -1274,6 +1447,7 @@ SOLVESBORG_PLAN_2024 = ActionPlanData(
                     responsible_role="Tillståndshandläggaren och kommunpolisen",
                     target=Target(5, "krogtillsyner", Commitment.TargetScope.PER_YEAR),
                     timing="Främst fredags- och lördagskvällar",
+                    goals=("krogtillsyner",),
                 ),
             ),
         ),
@@ -1300,6 +1474,485 @@ SOLVESBORG_PLAN_2024 = ActionPlanData(
                     responsible_role="Trafikingenjören",
                 ),
             ),
+        ),
+    ),
+)
+
+# --- Sölvesborg: two years of follow-up ------------------------------------------------------------------------
+
+# How the plan's commitments begin: the follow-up years find their outcomes by it.
+WALK_PLACES = "följa brottsutvecklingen"
+WALKS = "ordna trygghetsvandringar"
+TENANTS = "bjuda in hyresgästerna"
+REPORT_OF_CONCERN = "göra en orosanmälan"
+SHELTER = "se till att den som har utsatts för våld"
+SHORT_STAY_FLAT = "hålla en möblerad korttidslägenhet"
+PARENTS = "berätta om alkohol och narkotika"
+TOBACCO_VISITS = "besöka försäljningsställen för tobak"
+TOBACCO_CONTROL = "kontrollera att de som säljer tobak"
+PUB_INSPECTIONS = "göra gemensamma, dokumenterade tillsyner"
+SCHOOL_TRAFFIC = "övervaka hastighet och trafikbeteende"
+MOPEDS = "kontrollera A-traktorer och mopeder"
+SCHOOL_SURROUNDINGS = "förbättra trafikmiljön"
+
+SOLVESBORG_WEB = "https://www.solvesborg.example.se"
+
+SOLVESBORG_2024 = FollowUpData(
+    year=2024,
+    summary=(
+        "Det första året med överenskommelsen har parterna kommit i gång med nästan alla åtaganden. "
+        "Trygghetsvandringarna och samarbetet kring våld i nära relation har fungerat som det var tänkt, och de "
+        "anmälda tillgreppsbrotten har blivit färre än 2023. Sämre har det gått med trafikmiljön kring skolorna: "
+        "ombyggnaden vid Mjällby skola sköts upp, och polisen hann inte med alla kontroller av mopeder och "
+        "A-traktorer."
+    ),
+    conclusions=(
+        "Trygghetsvandringarna och krogtillsynerna fortsätter i samma omfattning. Kommunen tar upp ombyggnaden "
+        "vid Mjällby skola i budgeten för 2025. BRå går igenom antalet tillsyner och kontroller varje kvartal, "
+        "så att det syns i tid om ett mål inte kommer att nås."
+    ),
+    commitments=(
+        CommitmentOutcomeData(
+            WALK_PLACES,
+            Status.DONE,
+            (
+                (
+                    LPO_KARLSHAMN,
+                    "Inför varje BRå-möte har vi tagit fram en lägesbild och föreslagit platser till alla fyra "
+                    "vandringarna. Källarinbrotten i bostadsområdena och cykelstölderna vid stationen vägde "
+                    "tyngst.",
+                ),
+            ),
+        ),
+        CommitmentOutcomeData(
+            WALKS,
+            Status.DONE,
+            (
+                (
+                    SOLVESBORG,
+                    "Fyra vandringar: i centrum, runt stationen, i Norje och i ett av Sölvesborgshems områden. "
+                    "Sammanlagt var ett sjuttiotal boende med. Av de 31 bristerna på åtgärdslistan var 23 "
+                    "åtgärdade vid årets slut.",
+                ),
+            ),
+            achieved=4,
+            evidence_link=f"{SOLVESBORG_WEB}/trygghet/trygghetsvandringar-2024",
+        ),
+        CommitmentOutcomeData(
+            TENANTS,
+            Status.PARTLY_DONE,
+            (
+                (
+                    SOLVESBORGSHEM,
+                    "Hyresgästerna bjöds in till båda vandringarna i våra områden. Trasig belysning längs "
+                    "gångvägarna byttes inom tre månader, men buskarna vid förrådslängorna hann vi inte röja "
+                    "förrän efter fem månader, eftersom vi bytte entreprenör under hösten.",
+                ),
+            ),
+        ),
+        CommitmentOutcomeData(
+            REPORT_OF_CONCERN,
+            Status.DONE,
+            (
+                (
+                    LPO_KARLSHAMN,
+                    "Alla 38 orosanmälningar som gällde barn i hem med våld gick till socialtjänsten samma dygn. "
+                    "Rutinen gås igenom med alla nya poliser i lokalpolisområdet.",
+                ),
+            ),
+        ),
+        CommitmentOutcomeData(
+            SHELTER,
+            Status.DONE,
+            (
+                (
+                    SOLVESBORG,
+                    "Vid alla nio tillfällen då polisen hörde av sig kunde vi erbjuda skyddat boende samma dag, "
+                    "två gånger genom socialjouren mitt i natten.",
+                ),
+            ),
+        ),
+        CommitmentOutcomeData(
+            SHORT_STAY_FLAT,
+            Status.DONE,
+            (
+                (
+                    SOLVESBORGSHEM,
+                    "Lägenheten har stått möblerad och klar hela året. Den användes fyra gånger, som längst i sex "
+                    "veckor.",
+                ),
+            ),
+        ),
+        CommitmentOutcomeData(
+            PARENTS,
+            Status.DONE,
+            (
+                (
+                    LPO_KARLSHAMN,
+                    "Kommunpolisen var med på sex föräldramöten och på två studiedagar för personalen på "
+                    "högstadiet och gymnasiet.",
+                ),
+            ),
+        ),
+        CommitmentOutcomeData(
+            TOBACCO_VISITS,
+            Status.PARTLY_DONE,
+            (
+                (
+                    LPO_KARLSHAMN,
+                    "Två besök blev av tillsammans med miljöförbundets inspektörer. Det tredje ställdes in i "
+                    "november, när kommunpolisen behövdes i en annan insats.",
+                ),
+            ),
+            achieved=2,
+        ),
+        CommitmentOutcomeData(
+            TOBACCO_CONTROL,
+            Status.ONGOING,
+            (
+                (
+                    SOLVESBORG,
+                    "Sex av kommunens elva försäljningsställen har haft tillsyn. Två brast i ålderskontrollen och "
+                    "fick ett föreläggande; vid återbesöket var bristerna åtgärdade.",
+                ),
+            ),
+            achieved=6,
+        ),
+        CommitmentOutcomeData(
+            PUB_INSPECTIONS,
+            Status.DONE,
+            (
+                (
+                    SOLVESBORG,
+                    "Fem gemensamma tillsyner, alla på fredags- eller lördagskvällar under sommaren och i "
+                    "december. Protokollen finns hos Tillståndsenheten Västra Blekinge.",
+                ),
+                (
+                    LPO_KARLSHAMN,
+                    "Vid en av tillsynerna serverades en märkbart berusad gäst. Vi skrev en rapport till "
+                    "tillståndsenheten, som gav restaurangen en varning.",
+                ),
+            ),
+            achieved=5,
+            evidence_link=f"{SOLVESBORG_WEB}/bra/krogtillsyner-2024.pdf",
+        ),
+        CommitmentOutcomeData(
+            SCHOOL_TRAFFIC,
+            Status.DONE,
+            (
+                (
+                    LPO_KARLSHAMN,
+                    "Tolv riktade insatser, de flesta när terminerna började. Vid Mjällby skola fick elva förare "
+                    "böter för att ha kört för fort.",
+                ),
+            ),
+            achieved=12,
+            evidence_link="https://polisen.example.se/aktuellt/blekinge/2024/hastighetskontroller-vid-skolorna",
+        ),
+        CommitmentOutcomeData(
+            MOPEDS,
+            Status.PARTLY_DONE,
+            (
+                (
+                    LPO_KARLSHAMN,
+                    "Tre kontrollinsatser. Vi hittade sju trimmade mopeder och två A-traktorer som gick för fort. "
+                    "Den fjärde insatsen fick ställas in i oktober när det saknades personal.",
+                ),
+            ),
+            achieved=3,
+        ),
+        CommitmentOutcomeData(
+            SCHOOL_SURROUNDINGS,
+            Status.NOT_DONE,
+            (
+                (
+                    SOLVESBORG,
+                    "Ombyggnaden av hämta- och lämnaplatsen vid Mjällby skola fick skjutas till 2025, eftersom "
+                    "investeringsbudgeten inte räckte. Några andra åtgärder blev inte av under året.",
+                ),
+            ),
+        ),
+    ),
+    activities=(
+        ActivityOutcomeData(
+            SOLVESBORG_WALKS, Status.DONE, "Fyra vandringar. Åtgärdslistan hade 31 punkter, varav 23 är klara."
+        ),
+        ActivityOutcomeData(
+            SOLVESBORG_LOCKS, Status.ONGOING, "Nya lås och dörrar sitter på plats i två av bolagets fem områden."
+        ),
+        ActivityOutcomeData(SOLVESBORG_SAME_DAY, Status.DONE, "Rutinen stämdes av i mars och i oktober."),
+        ActivityOutcomeData(SOLVESBORG_PUBS, Status.DONE, "Fem tillsyner, alla dokumenterade."),
+        ActivityOutcomeData(
+            SOLVESBORG_SCHOOL_ROUTES,
+            Status.PARTLY_DONE,
+            "Elever på tre skolor pekade ut platser där de känner sig osäkra, och trafikingenjören och "
+            "kommunpolisen har gått igenom dem. Åtgärderna väntar på pengar i budgeten.",
+        ),
+    ),
+    indicators=(
+        IndicatorValueData(
+            SOLVESBORG_THEFTS,
+            Decimal(655),
+            "Polisens statistik över anmälda brott 2024",
+            "Minskningen gäller framför allt stölder ur källare och förråd.",
+        ),
+        IndicatorValueData(
+            SOLVESBORG_UNSAFE_CENTRE,
+            Decimal("24.3"),
+            "Polisens trygghetsmätning 2024",
+            "Ungefär som 2023. Flest nämner stationsområdet på kvällarna.",
+        ),
+        IndicatorValueData(SOLVESBORG_PUB_INSPECTIONS, Decimal(5), "Tillståndsenhetens tillsynsprotokoll"),
+    ),
+    focus_areas=(
+        FocusAreaSummaryData(
+            "Trygghetsvandringar",
+            "Fyra vandringar med ett sjuttiotal boende. De flesta brister gällde belysning och växtlighet, och tre "
+            "av fyra var åtgärdade vid årets slut.",
+            "Åtgärdslistan gås igenom på varje BRå-möte, så att ingen brist blir liggande.",
+        ),
+        FocusAreaSummaryData(
+            "Våld i nära relation",
+            "Polisen och socialtjänsten har haft den kontakt som överenskommelsen förutsätter, och alla som "
+            "behövde lämna sitt hem kunde göra det samma dag.",
+            "Rutinen fungerar och behålls som den är.",
+        ),
+        FocusAreaSummaryData(
+            "Alkohol, narkotika och tobak",
+            "Krogtillsynerna nådde målet om fem om året, men polisen hann bara med två av tre besök hos "
+            "tobakshandlarna.",
+            "Polisens besök hos tobakshandlarna planeras in tidigare på året.",
+        ),
+        FocusAreaSummaryData(
+            "Trafiksäkerhet",
+            "Polisen gjorde fler insatser vid skolorna än planerat men färre kontroller av mopeder och "
+            "A-traktorer. Ombyggnaden vid Mjällby skola blev inte av.",
+            "Ombyggnaden vid Mjällby skola prioriteras 2025.",
+        ),
+    ),
+    approval=ApprovalData(
+        submitted_by="solvesborg",
+        confirmed_by="polis-karlshamn",
+        approved_by="solvesborg",
+        approved_on=date(2025, 3, 18),
+        case_number="KS 2025/112",
+    ),
+)
+
+SOLVESBORG_2025 = FollowUpData(
+    year=2025,
+    summary=(
+        "Samarbetet kring våld i nära relation och det nya skalskyddet i bostadsområdena har fungerat väl, och "
+        "de anmälda tillgreppsbrotten fortsätter att minska. Krogtillsynerna blev färre än målet, och polisens "
+        "besök hos tobakshandlarna utgick efter beslut i BRå. Andelen som känner sig otrygga i centrum är "
+        "densamma som när överenskommelsen började gälla."
+    ),
+    conclusions=(
+        "Krogtillsynerna för hela året bokas redan i januari, med reservdatum. Parterna behöver pröva nya sätt "
+        "att minska otryggheten i centrum, i första hand kring stationen på kvällarna."
+    ),
+    commitments=(
+        CommitmentOutcomeData(
+            WALK_PLACES,
+            Status.DONE,
+            (
+                (
+                    LPO_KARLSHAMN,
+                    "Lägesbilden togs fram inför varje BRå-möte. I år vägde cykelstölderna vid stationen och "
+                    "inbrotten i fritidshus i Hällevik tyngst.",
+                ),
+            ),
+        ),
+        CommitmentOutcomeData(
+            WALKS,
+            Status.PARTLY_DONE,
+            (
+                (
+                    SOLVESBORG,
+                    "Tre vandringar blev av: i centrum, runt stationen och i Mjällby. Vandringen i Norje fick "
+                    "ställas in två gånger eftersom för få hade anmält sig, och den flyttas till våren 2026.",
+                ),
+            ),
+            achieved=3,
+            evidence_link=f"{SOLVESBORG_WEB}/trygghet/trygghetsvandringar-2025",
+        ),
+        CommitmentOutcomeData(
+            TENANTS,
+            Status.DONE,
+            (
+                (
+                    SOLVESBORGSHEM,
+                    "Alla brister i belysning och växtlighet från årets vandringar var åtgärdade inom tre månader. "
+                    "Vid förråden i två områden har vi också satt upp belysning som tänds av rörelse.",
+                ),
+            ),
+        ),
+        CommitmentOutcomeData(
+            REPORT_OF_CONCERN,
+            Status.DONE,
+            ((LPO_KARLSHAMN, "Samma dygn i samtliga fall, 41 orosanmälningar under året."),),
+        ),
+        CommitmentOutcomeData(
+            SHELTER,
+            Status.DONE,
+            ((SOLVESBORG, "Skyddat boende kunde erbjudas samma dag vid alla elva tillfällen."),),
+        ),
+        CommitmentOutcomeData(
+            SHORT_STAY_FLAT,
+            Status.DONE,
+            (
+                (
+                    SOLVESBORGSHEM,
+                    "Lägenheten användes tre gånger. Vi har kommit överens med socialtjänsten om att en andra "
+                    "lägenhet kan ställas till förfogande när det behövs.",
+                ),
+            ),
+        ),
+        CommitmentOutcomeData(
+            PARENTS,
+            Status.DONE,
+            (
+                (
+                    LPO_KARLSHAMN,
+                    "Kommunpolisen var med på fem föräldramöten och föreläste om narkotika för personalen på "
+                    "gymnasieskolan.",
+                ),
+            ),
+        ),
+        CommitmentOutcomeData(
+            TOBACCO_VISITS,
+            Status.DROPPED,
+            (
+                (
+                    LPO_KARLSHAMN,
+                    "Ett besök i februari. BRå beslutade i maj att åtagandet utgår: miljöförbundet gör tillsynen "
+                    "på egen hand, och polisen följer med bara när det finns särskilda skäl.",
+                ),
+            ),
+            achieved=1,
+        ),
+        CommitmentOutcomeData(
+            TOBACCO_CONTROL,
+            Status.DONE,
+            (
+                (
+                    SOLVESBORG,
+                    "Fem tillsynsbesök i år, och därmed är målet om tio under perioden nått. Ett "
+                    "försäljningsställe sålde snus till en 16-åring vid ett kontrollköp och fick en varning.",
+                ),
+            ),
+            achieved=5,
+        ),
+        CommitmentOutcomeData(
+            PUB_INSPECTIONS,
+            Status.PARTLY_DONE,
+            (
+                (
+                    SOLVESBORG,
+                    "Bara tre gemensamma tillsyner blev av. Tillståndsenheten hade för lite personal i höstas, "
+                    "och de två tillsynerna i december fick ställas in.",
+                ),
+                (
+                    LPO_KARLSHAMN,
+                    "Polisen hade personal avsatt till alla fem tillfällena. Nästa år vill vi boka in "
+                    "tillsynerna för hela året redan i januari.",
+                ),
+            ),
+            achieved=3,
+        ),
+        CommitmentOutcomeData(
+            SCHOOL_TRAFFIC,
+            Status.DONE,
+            (
+                (
+                    LPO_KARLSHAMN,
+                    "Tio riktade insatser. Färre körde för fort vid skolorna än förra året, tydligast vid Mjällby "
+                    "skola.",
+                ),
+            ),
+            achieved=10,
+        ),
+        CommitmentOutcomeData(
+            MOPEDS,
+            Status.DONE,
+            (
+                (
+                    LPO_KARLSHAMN,
+                    "Fem kontrollinsatser, varav två kvällar i centrum tillsammans med polisens bilinspektörer.",
+                ),
+            ),
+            achieved=5,
+        ),
+        CommitmentOutcomeData(
+            SCHOOL_SURROUNDINGS,
+            Status.ONGOING,
+            (
+                (
+                    SOLVESBORG,
+                    "Ombyggnaden av hämta- och lämnaplatsen vid Mjällby skola började i augusti och blir klar i "
+                    "vår. Vid två förskolor har hastighetsgränsen sänkts till 30 km/h.",
+                ),
+            ),
+        ),
+    ),
+    activities=(
+        ActivityOutcomeData(
+            SOLVESBORG_WALKS,
+            Status.PARTLY_DONE,
+            "Tre av fyra planerade vandringar. Nästan allt på åtgärdslistan är klart.",
+        ),
+        ActivityOutcomeData(
+            SOLVESBORG_LOCKS, Status.DONE, "Alla fem områdena har fått nya lås och dörrar till källare och förråd."
+        ),
+        ActivityOutcomeData(SOLVESBORG_SAME_DAY, Status.DONE, "Rutinen stämdes av i april och i november."),
+        ActivityOutcomeData(SOLVESBORG_PUBS, Status.PARTLY_DONE, "Tre tillsyner i stället för fem."),
+        ActivityOutcomeData(
+            SOLVESBORG_SCHOOL_ROUTES,
+            Status.ONGOING,
+            "Ombyggnaden vid Mjällby skola pågår. Platserna vid de andra två skolorna finns med i budgeten för 2026.",
+        ),
+    ),
+    indicators=(
+        IndicatorValueData(
+            SOLVESBORG_THEFTS,
+            Decimal(618),
+            "Polisens statistik över anmälda brott 2025",
+            "Fortsatt färre. I de områden där skalskyddet har bytts har källarinbrotten nästan halverats sedan 2023.",
+        ),
+        IndicatorValueData(
+            SOLVESBORG_UNSAFE_CENTRE,
+            Decimal("23.8"),
+            "Polisens trygghetsmätning 2025",
+            "I stort sett oförändrat sedan 2023.",
+        ),
+        IndicatorValueData(
+            SOLVESBORG_PUB_INSPECTIONS,
+            Decimal(3),
+            "Tillståndsenhetens tillsynsprotokoll",
+            "Två tillsyner i december ställdes in.",
+        ),
+    ),
+    focus_areas=(
+        FocusAreaSummaryData(
+            "Trygghetsvandringar",
+            "Tre vandringar i stället för fyra, men bristerna som hittades åtgärdades snabbare än förra året.",
+            "Vandringen i Norje genomförs våren 2026 och annonseras bredare, bland annat i Sölvesborgshems nyhetsbrev.",
+        ),
+        FocusAreaSummaryData(
+            "Våld i nära relation",
+            "Alla som behövde det fick skydd samma dag, och bostadsbolaget kan nu erbjuda ytterligare en lägenhet.",
+            "Rutinen behålls som den är.",
+        ),
+        FocusAreaSummaryData(
+            "Alkohol, narkotika och tobak",
+            "Målet om fem krogtillsyner nåddes inte. Polisens besök hos tobakshandlarna utgick i maj, medan "
+            "kommunen nådde periodens mål om tio tillsynsbesök.",
+            "Krogtillsynerna för hela året bokas i januari, med reservdatum.",
+        ),
+        FocusAreaSummaryData(
+            "Trafiksäkerhet",
+            "Polisen nådde målen för sina kontroller, och ombyggnaden vid Mjällby skola har kommit i gång.",
+            "Kommunen och polisen mäter hastigheterna vid Mjällby skola igen när ombyggnaden är klar.",
         ),
     ),
 )
@@ -1393,6 +2046,7 @@ SOLVESBORG_OPEN = AgreementData(
     focus_area_section="Samverkansområden",
     focus_areas=SOLVESBORG_FOCUS_AREAS,
     action_plans=(SOLVESBORG_PLAN_2024,),
+    follow_ups=(SOLVESBORG_2024, SOLVESBORG_2025),
 )
 
 AGREEMENTS: tuple[AgreementData, ...] = (TRELLEBORG_2023, SVEDALA_2024, TRELLEBORG_2019, SOLVESBORG_OPEN)
@@ -1587,9 +2241,9 @@ def create_focus_areas(
     """Give the agreement its demo focus areas, goals, commitments and action plans if it has none of them yet.
 
     An agreement that has any of them is left as it is, like the rest of an existing agreement; one seeded
-    before focus areas existed gets them.
+    before focus areas existed gets them, unless it is signed by now: its content is frozen.
     """
-    if not (data.focus_areas or data.action_plans):
+    if not (data.focus_areas or data.action_plans) or agreement.is_frozen:
         return False
     if agreement.focus_areas.exists() or agreement.action_plans.exists() or agreement.goals.exists():
         return False
@@ -1647,6 +2301,70 @@ def create_focus_areas(
     return True
 
 
+def fill_in(report: FollowUpReport, spec: FollowUpData) -> None:
+    """Fill in the year as both parties would in the browser. Whatever the agreement lacks (a dev database
+    seeded before its goals and activities existed, say) is passed over."""
+    outcomes = list(report.commitment_outcomes.select_related("commitment"))
+    for item in spec.commitments:
+        outcome = next((o for o in outcomes if o.commitment.text.startswith(item.commitment)), None)
+        if outcome is None:
+            continue
+        outcome.status = item.status
+        outcome.achieved = item.achieved
+        outcome.evidence_link = item.evidence_link
+        saved(outcome)
+        comments = {comment.party.name: comment for comment in outcome.party_comments.select_related("party")}
+        for party, text in item.comments:
+            if party in comments:
+                comments[party].text = text
+                saved(comments[party])
+    rows = {outcome.row.activity: outcome for outcome in report.activity_outcomes.select_related("row")}
+    for item in spec.activities:
+        if item.activity in rows:
+            rows[item.activity].status, rows[item.activity].comment = item.status, item.comment
+            saved(rows[item.activity])
+    values = {value.indicator.name: value for value in report.indicator_values.select_related("indicator")}
+    for item in spec.indicators:
+        if item.indicator in values:
+            value = values[item.indicator]
+            value.value, value.source, value.comment = item.value, item.source, item.comment
+            saved(value)
+    summaries = {s.focus_area.title: s for s in report.focus_area_summaries.select_related("focus_area")}
+    for item in spec.focus_areas:
+        if item.focus_area in summaries:
+            summary = summaries[item.focus_area]
+            summary.summary, summary.conclusions = item.summary, item.conclusions
+            saved(summary)
+    report.summary, report.conclusions = spec.summary, spec.conclusions
+    report.save(update_fields=["summary", "conclusions"])
+
+
+def create_follow_ups(agreement: Agreement, data: AgreementData, users: dict[str, AbstractUser]) -> int:
+    """Give a signed agreement without any follow-up its demo years; an approved year is submitted, confirmed
+    and approved (which archives its PDF) like in the browser. Returns how many years were created."""
+    if not data.follow_ups or not agreement.is_frozen or agreement.follow_ups.exists():
+        return 0
+    created = 0
+    for spec in data.follow_ups:
+        if not agreement.is_active_in(spec.year):
+            continue
+        # Each later year starts from the year before, as staff would start it.
+        report = report_start(agreement=agreement, year=spec.year, copy_previous=created > 0)
+        created += 1
+        fill_in(report, spec)
+        if spec.approval is not None:
+            approval = spec.approval
+            report_submit(report=report, user=users[approval.submitted_by])
+            report_confirm(report=report, user=users[approval.confirmed_by])
+            report_approve(
+                report=report,
+                user=users[approval.approved_by],
+                approved_on=approval.approved_on,
+                case_number=approval.case_number,
+            )
+    return created
+
+
 class Command(BaseCommand):
     """Fill the database with demo organisations, users and agreements, and print the demo logins."""
 
@@ -1667,7 +2385,8 @@ class Command(BaseCommand):
                 "lösenord. Använd --force om du verkligen vill."
             )
 
-        with transaction.atomic():
+        # The follow-up services mail the parties at each step; the demo's made-up addresses get nothing.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
             organisations: dict[str, Organisation] = {}
             new_organisations = 0
             for name, kind in ORGANISATIONS:
@@ -1689,12 +2408,14 @@ class Command(BaseCommand):
 
             new_agreements = 0
             given_focus_areas = 0
+            new_follow_ups = 0
             for data in AGREEMENTS:
                 agreement, created = ensure_agreement(data, organisations)
                 new_agreements += created
                 given_focus_areas += create_focus_areas(agreement, data, organisations, users)
                 if created:
                     give_status(agreement, data.status, archivist=users["admin"])
+                new_follow_ups += create_follow_ups(agreement, data, users)
 
         self.stdout.write(self.style.SUCCESS("Demodata för Samverkan är på plats."))
         self.stdout.write(
@@ -1702,6 +2423,7 @@ class Command(BaseCommand):
             f"  Användare: {len(USERS)} ({new_users} nya)\n"
             f"  Överenskommelser: {len(AGREEMENTS)} ({new_agreements} nya; befintliga lämnas orörda)\n"
             f"  Fokusområden, mål och åtaganden tillagda i {given_focus_areas} av dem\n"
+            f"  Årsuppföljningar: {new_follow_ups} nya (läggs bara till där uppföljning saknas)\n"
         )
         self.stdout.write(f"Logga in på {DEMO_URL} med någon av demoanvändarna:\n")
         rows = [("Användarnamn", "Roll", "Organisation", "Lösenord")] + [
