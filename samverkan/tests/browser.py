@@ -14,9 +14,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Response
     from pytest_django.live_server_helper import LiveServer
 
-# Playwright's sync API keeps an asyncio event loop in the main thread, so Django would refuse the ORM calls that
-# fixtures and factories make between browser steps; they never run concurrently with it, so this is safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Quiet, reproducible runs: no sandbox (containers lack user namespaces), no GPU, no update or telemetry traffic.
@@ -38,6 +35,9 @@ def chromium() -> Iterator[Browser]:
 
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an asyncio event loop in the main thread, so Django would refuse the ORM calls
+    # that fixtures and factories make between browser steps; they never run concurrently with it, so this is safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
