@@ -15,7 +15,7 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 -- our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
         env={
