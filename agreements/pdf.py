@@ -24,10 +24,10 @@ def pdf_roots() -> dict:
 
 def agreement_pdf(agreement: Agreement) -> bytes:
     """The agreement as an archival PDF with its data attached; anything but a signed agreement says UTKAST."""
-    document = build_document(agreement)
-    municipalities = [p.name for p in document.parties if p.kind == Organisation.Kind.MUNICIPALITY]
     # Archived documents are in the language of the agreement, whatever the user reads the pages in.
     with translation.override(settings.LANGUAGE_CODE):
+        document = build_document(agreement)
+        municipalities = [p.name for p in document.parties if p.kind == Organisation.Kind.MUNICIPALITY]
         html = render_to_string(
             "agreements/pdf/agreement.html",
             {

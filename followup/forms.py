@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from agreements.forms import DateInput, VersionedForm
 from agreements.models import Organisation
 
-from .models import ActivityOutcome, CommitmentOutcome, FocusAreaSummary, FollowUpReport, IndicatorValue, PartyComment
+from .models import (
+    ActivityOutcome,
+    CommitmentOutcome,
+    Evaluation,
+    FocusAreaSummary,
+    FollowUpReport,
+    IndicatorValue,
+    PartyComment,
+)
 
 
 def _rows(n: int) -> forms.Textarea:
@@ -103,3 +111,19 @@ class StartReportForm(forms.Form):
 class ApproveForm(forms.Form):
     approved_on = forms.DateField(label=_("Approved by the council on"), widget=DateInput())
     case_number = forms.CharField(label=_("Case number (diarienummer)"), max_length=50)
+
+
+class EvaluationForm(VersionedModelForm):
+    """The parties' evaluation of the period and their conclusions for the next one."""
+
+    class Meta:
+        model = Evaluation
+        fields = ["text", "conclusions"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 12}), "conclusions": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # Not written yet when the form was loaded: version 0, so that a first save by someone else meanwhile
+            # is caught like any later one.
+            self.fields["loaded_version"].initial = 0

@@ -1,19 +1,424 @@
-"""The dashboard over the years and the evaluation after the period."""
+"""The dashboard over the years and the evaluation after the period: every activity and commitment with its status
+in each year's follow-up, what is overdue, targets over the period and the indicators' trends."""
 
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from agreements.access import get_agreement_for_user
+from agreements.models import Agreement, Organisation
+from agreements.pdf import pdf_roots
+from agreements.services import StaleEdit, claim_version
+from agreements.views import pdf_response, stale_message, with_version
+from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
+from samverkan.lib.charts import progress_bar
+from samverkan.lib.pdf import AttachedFile, render_pdf
+
+from .forms import EvaluationForm
+from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status
+
+# The annual report's chart, so that an indicator looks the same in every report.
+from .report import indicator_chart
+from .verdicts import TargetVerdict, Trend, indicator_trend, target_progress
+
+FINISHED = (Status.DONE, Status.DROPPED)
+EVALUATION_ATTACHMENT = "utvardering.json"
 
 
+@dataclass(frozen=True)
+class YearCell:
+    """An item in one year's follow-up; no status when that year's report has no line for it."""
+
+    year: int
+    status: str | None = None
+    achieved: int | None = None
+
+
+@dataclass(frozen=True)
+class PeriodProgress:
+    """How a commitment did against its "at least N" target over all the years followed up."""
+
+    target: int
+    for_the_period: bool
+    counted: int | None  # the years added up, for a whole-period target
+    years_met: int  # the years that reached a yearly target
+    years_reported: int
+    fraction: float
+    verdict: str
+
+    @property
+    def verdict_label(self) -> str:
+        return TargetVerdict(self.verdict).label
+
+    @property
+    def bar(self) -> str:
+        return progress_bar(fraction=self.fraction, label=self.verdict_label)
+
+
+def period_progress(commitment: Commitment, achieved: list[int | None]) -> PeriodProgress | None:
+    """A whole-period target against the sum of the years; a yearly target by how many years reached it."""
+    if commitment.target_value is None:
+        return None
+    reported = [n for n in achieved if n is not None]
+    if commitment.target_scope == Commitment.TargetScope.PERIOD:
+        total = target_progress(commitment, None, achieved)
+        return PeriodProgress(total.target, True, total.counted, 0, len(reported), total.fraction, total.verdict)
+    yearly = [target_progress(commitment, n, []) for n in reported]
+    met = sum(1 for progress in yearly if progress.verdict == TargetVerdict.MET)
+    if not yearly:
+        verdict = TargetVerdict.NOT_REPORTED
+    elif met == len(yearly):
+        verdict = TargetVerdict.MET
+    elif all(progress.verdict == TargetVerdict.NOT_MET for progress in yearly):
+        verdict = TargetVerdict.NOT_MET
+    else:
+        verdict = TargetVerdict.PARTLY_MET
+    fraction = met / len(yearly) if yearly else 0.0
+    return PeriodProgress(commitment.target_value, False, None, met, len(yearly), fraction, verdict)
+
+
+@dataclass
+class ItemLine:
+    """An activity or a commitment with its status in every follow-up year."""
+
+    focus_area: FocusArea | None
+    row: ActivityRow | None
+    commitment: Commitment | None
+    cells: list[YearCell]
+    progress: PeriodProgress | None = None
+
+    @property
+    def text(self) -> str:
+        return self.row.activity if self.row is not None else self.commitment.text
+
+    @property
+    def is_activity(self) -> bool:
+        return self.row is not None
+
+    @property
+    def kind_label(self) -> str:
+        return _("Activity") if self.is_activity else _("Commitment")
+
+    @property
+    def parties(self) -> list[Organisation]:
+        return list(self.commitment.parties.all()) if self.commitment is not None else []
+
+    @property
+    def latest(self) -> YearCell | None:
+        """The last year with a status: where the item stands now."""
+        return next((cell for cell in reversed(self.cells) if cell.status), None)
+
+    def cell(self, year: int) -> YearCell | None:
+        return next((cell for cell in self.cells if cell.year == year), None)
+
+
+@dataclass
+class ItemGroup:
+    """A focus area's activities and commitments, or the commitments outside every focus area."""
+
+    focus_area: FocusArea | None
+    lines: list[ItemLine] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.focus_area.title if self.focus_area is not None else _("Other commitments")
+
+    @property
+    def anchor(self) -> str:
+        return f"focus-area-{self.focus_area.pk}" if self.focus_area is not None else "other-commitments"
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """An item neither done nor dropped when a year that is over was followed up."""
+
+    line: ItemLine
+    year: int
+    status: str
+
+
+@dataclass
+class IndicatorOverPeriod:
+    """An indicator's values over every year followed up, against its baseline and the direction wanted."""
+
+    goal: Goal
+    focus_area: FocusArea | None
+    indicator: Indicator
+    series: list[tuple[int, Decimal]]
+    trend: str
+    chart: str
+
+    @property
+    def trend_label(self) -> str:
+        return Trend(self.trend).label
+
+    @property
+    def latest(self) -> tuple[int, Decimal] | None:
+        return self.series[-1] if self.series else None
+
+
+@dataclass
+class Overview:
+    """All years of an agreement's follow-up side by side."""
+
+    agreement: Agreement
+    parties: list[Organisation]
+    reports: list[FollowUpReport]
+    groups: list[ItemGroup]
+    overdue_year: int | None  # the latest follow-up of a year that is over
+    overdue: list[Overdue]
+    without_role: list[ItemLine]
+    indicators: list[IndicatorOverPeriod]
+    status_counts: list[tuple[str, str, int]]  # (status, label, count) of where every item stands now
+
+    @property
+    def years(self) -> list[int]:
+        return [report.year for report in self.reports]
+
+    @property
+    def lines(self) -> list[ItemLine]:
+        return [line for group in self.groups for line in group.lines]
+
+    @property
+    def commitments(self) -> list[ItemLine]:
+        return [line for line in self.lines if line.commitment is not None]
+
+
+def build_overview(agreement: Agreement) -> Overview:
+    """Everything the dashboard and the evaluation show, in a fixed number of queries however big the agreement."""
+    parties = [link.organisation for link in agreement.party_links.select_related("organisation")]
+    reports = list(FollowUpReport.objects.filter(agreement=agreement).order_by("year"))
+    year_of = {report.pk: report.year for report in reports}
+    years = [report.year for report in reports]
+    focus_areas = list(agreement.focus_areas.all())
+    focus_area_of = {focus_area.pk: focus_area for focus_area in focus_areas}
+
+    # Plain tuples: the outcomes' own objects are not needed, only where each item stood in each year.
+    activity_status = {
+        (row_id, year_of[report_id]): status
+        for report_id, row_id, status in ActivityOutcome.objects.filter(report__agreement=agreement).values_list(
+            "report_id", "row_id", "status"
+        )
+    }
+    commitment_outcome = {
+        (commitment_id, year_of[report_id]): (status, achieved)
+        for report_id, commitment_id, status, achieved in CommitmentOutcome.objects.filter(
+            report__agreement=agreement
+        ).values_list("report_id", "commitment_id", "status", "achieved")
+    }
+
+    groups = {focus_area.pk: ItemGroup(focus_area) for focus_area in focus_areas}
+    others = ItemGroup(None)
+    for row in ActivityRow.objects.filter(focus_area__agreement=agreement):
+        cells = [YearCell(year, activity_status.get((row.pk, year))) for year in years]
+        groups[row.focus_area_id].lines.append(ItemLine(focus_area_of[row.focus_area_id], row, None, cells))
+    commitments = Commitment.objects.filter(agreement=agreement).prefetch_related(
+        Prefetch("parties", queryset=Organisation.objects.only("pk", "name", "kind"))
+    )
+    for commitment in commitments:
+        cells = [YearCell(year, *commitment_outcome.get((commitment.pk, year), (None, None))) for year in years]
+        line = ItemLine(
+            focus_area_of.get(commitment.focus_area_id),
+            None,
+            commitment,
+            cells,
+            period_progress(commitment, [cell.achieved for cell in cells]),
+        )
+        groups.get(commitment.focus_area_id, others).lines.append(line)
+    sections = [group for group in [*groups.values(), others] if group.lines]
+    lines = [line for group in sections for line in group.lines]
+
+    # A year that is over should have ended with everything done, or dropped on purpose.
+    this_year = timezone.localdate().year
+    overdue_year = max((year for year in years if year < this_year), default=None)
+    overdue = []
+    if overdue_year is not None:
+        for line in lines:
+            cell = line.cell(overdue_year)
+            if cell is not None and cell.status and cell.status not in FINISHED:
+                overdue.append(Overdue(line, overdue_year, cell.status))
+
+    series_of: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for indicator_id, report_id, value in IndicatorValue.objects.filter(
+        report__agreement=agreement, value__isnull=False
+    ).values_list("indicator_id", "report_id", "value"):
+        series_of[indicator_id].append((year_of[report_id], value))
+    position = {pk: index for index, pk in enumerate(focus_area_of)}
+    goals = sorted(
+        Goal.objects.filter(agreement=agreement, indicator__isnull=False).select_related("indicator"),
+        key=lambda goal: position.get(goal.focus_area_id, len(position)),  # stable: the goals' own order within
+    )
+    indicators = []
+    for goal in goals:
+        series = sorted(series_of[goal.indicator.pk])
+        indicators.append(
+            IndicatorOverPeriod(
+                goal,
+                focus_area_of.get(goal.focus_area_id),
+                goal.indicator,
+                series,
+                indicator_trend(goal.indicator, series),
+                indicator_chart(goal.indicator, goal, series),
+            )
+        )
+
+    now = Counter(line.latest.status for line in lines if line.latest is not None)
+    return Overview(
+        agreement=agreement,
+        parties=parties,
+        reports=reports,
+        groups=sections,
+        overdue_year=overdue_year,
+        overdue=overdue,
+        without_role=[
+            line for line in lines if line.commitment is not None and not line.commitment.responsible_role.strip()
+        ],
+        indicators=indicators,
+        status_counts=[(value, label, now[value]) for value, label in Status.choices],
+    )
+
+
+def evaluation_of(agreement: Agreement) -> Evaluation | None:
+    """The parties' evaluation, if anyone has written it yet."""
+    return Evaluation.objects.filter(agreement=agreement).first()
+
+
+def evaluation_data(overview: Overview, evaluation: Evaluation | None) -> dict:
+    """The evaluation of the period as plain data, attached to its PDF."""
+    agreement = overview.agreement
+    return {
+        "agreement": agreement.title,
+        "period": str(agreement.period_label),
+        "years": {str(report.year): report.stage for report in overview.reports},
+        "evaluation": evaluation.text if evaluation else "",
+        "conclusions": evaluation.conclusions if evaluation else "",
+        "focus_areas": [
+            {
+                "title": group.focus_area.title if group.focus_area else None,
+                "items": [
+                    {
+                        "kind": "activity" if line.is_activity else "commitment",
+                        "text": line.text,
+                        "parties": [party.name for party in line.parties],
+                        "responsible_role": line.commitment.responsible_role if line.commitment else None,
+                        "statuses": {str(cell.year): cell.status for cell in line.cells},
+                        "achieved": {str(cell.year): cell.achieved for cell in line.cells} if line.progress else None,
+                        "target": line.commitment.target_value if line.commitment else None,
+                        "target_scope": line.commitment.target_scope if line.progress else None,
+                        "target_verdict": line.progress.verdict if line.progress else None,
+                    }
+                    for line in group.lines
+                ],
+            }
+            for group in overview.groups
+        ],
+        "indicators": [
+            {
+                "name": line.indicator.name,
+                "unit": line.indicator.unit,
+                "direction": line.indicator.direction,
+                "baseline": (
+                    {"year": line.indicator.baseline_year, "value": str(line.indicator.baseline_value)}
+                    if line.indicator.baseline_value is not None
+                    else None
+                ),
+                "target": str(line.indicator.target_value) if line.indicator.target_value is not None else None,
+                "values": {str(year): str(value) for year, value in line.series},
+                "trend": line.trend,
+            }
+            for line in overview.indicators
+        ],
+    }
+
+
+def evaluation_pdf_content(agreement: Agreement) -> bytes:
+    """The evaluation report as an archival PDF with its data attached, in the language of the agreement."""
+    with translation.override(settings.LANGUAGE_CODE):
+        # Built inside the override too: the charts' words are chosen when they are drawn.
+        overview = build_overview(agreement)
+        evaluation = evaluation_of(agreement)
+        html = render_to_string(
+            "followup/pdf/evaluation.html", {"agreement": agreement, "overview": overview, "evaluation": evaluation}
+        )
+        data = json.dumps(evaluation_data(overview, evaluation), ensure_ascii=False, indent=2).encode()
+    attachment = AttachedFile(EVALUATION_ATTACHMENT, data, "The evaluation of the period as data (JSON)")
+    return render_pdf(html, roots=pdf_roots(), attachments=(attachment,))
+
+
+def evaluation_save(*, form: EvaluationForm) -> Evaluation:
+    """Save the evaluation unless someone else saved it, or wrote it first, since the form was loaded."""
+    try:
+        with transaction.atomic():
+            if form.instance.pk is not None:
+                claim_version(instance=form.instance, loaded_version=form.cleaned_data["loaded_version"] or 0)
+            return form.save()
+    except IntegrityError:
+        # Two first saves at the same moment: an agreement has one evaluation, and the other one is it now.
+        raise StaleEdit from None
+
+
+@login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    """Every activity and commitment with its status over the years, what is overdue, and the indicators' trends."""
+    agreement = get_agreement_for_user(request, pk)
+    return render(request, "followup/dashboard.html", {"agreement": agreement, "overview": build_overview(agreement)})
 
 
+@login_required
 def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    """The evaluation report of the whole period: every year's outcomes, the indicators and the parties' words."""
+    agreement = get_agreement_for_user(request, pk)
+    return render(
+        request,
+        "followup/evaluation.html",
+        {
+            "agreement": agreement,
+            "overview": build_overview(agreement),
+            "evaluation": evaluation_of(agreement),
+            "can_edit": agreement.is_frozen and agreement.user_is_editor,
+        },
+    )
 
 
+@login_required
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    """The parties write their evaluation of the period and their conclusions."""
+    agreement = get_agreement_for_user(request, pk, write=True, frozen_ok=True)
+    if not agreement.is_frozen:
+        raise PermissionDenied(_("An agreement is followed up once it is signed."))
+    form = EvaluationForm(request.POST or None, instance=evaluation_of(agreement) or Evaluation(agreement=agreement))
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation_save(form=form)
+        except StaleEdit:
+            stored = Evaluation.objects.get(agreement=agreement)
+            form = EvaluationForm(with_version(request.POST, stored.version), instance=stored)
+            form.is_valid()
+            form.add_error(None, stale_message(stored))
+        else:
+            messages.success(request, _("The evaluation has been saved."))
+            return redirect("followup_evaluation", pk=agreement.pk)
+    return render(request, "followup/evaluation_edit.html", {"agreement": agreement, "form": form})
 
 
+@login_required
 def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    """The evaluation report as a PDF, rendered now from the same data as the page."""
+    agreement = get_agreement_for_user(request, pk)
+    return pdf_response(evaluation_pdf_content(agreement), f"utvardering-{slugify(agreement.title)}.pdf")

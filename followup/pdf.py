@@ -54,8 +54,9 @@ def report_data(annual: AnnualReport) -> dict:
 
 
 def annual_report_pdf(report: FollowUpReport) -> bytes:
-    annual = build_annual_report(report)
+    # Archived documents are in the agreement's language, charts' words included, whatever the user reads in.
     with translation.override(settings.LANGUAGE_CODE):
+        annual = build_annual_report(report)
         html = render_to_string(
             "followup/pdf/report.html",
             {"report": report, "agreement": report.agreement, "annual": annual, "draft": not report.is_frozen},

@@ -82,7 +82,7 @@ class AnnualReport:
     trend_counts: list[tuple[str, str, int]]
 
 
-def _chart(indicator: Indicator, goal: Goal, series: list[tuple[int, Decimal]]) -> str:
+def indicator_chart(indicator: Indicator, goal: Goal, series: list[tuple[int, Decimal]]) -> str:
     unit = indicator.unit
     points = [(year, float(value)) for year, value in series]
     baseline = (
@@ -157,7 +157,7 @@ def build_annual_report(report: FollowUpReport) -> AnnualReport:
             next((v for v in values if v.indicator_id == indicator.pk and v.report_id == report.pk), None),
             previous_values[-1] if previous_values else None,
             indicator_trend(indicator, series),
-            _chart(indicator, goal, series),
+            indicator_chart(indicator, goal, series),
         )
         focus_areas.get(goal.focus_area_id, others).indicators.append(line)
 
