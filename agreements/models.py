@@ -436,24 +436,35 @@ def number_sections(sections: list[Section]) -> list[NumberedSection]:
     return flat
 
 
-def archive_path(instance: ArchivedPdf, filename: str) -> str:
-    return f"archive/{instance.agreement_id}/{filename}"
+def archive_path(instance: ArchivedFile, filename: str) -> str:
+    return f"{instance.archive_folder()}/{filename}"
 
 
-class ArchivedPdf(models.Model):
-    """The signed agreement as rendered once at signing, with the checksum that proves it unchanged."""
+class ArchivedFile(models.Model):
+    """A document as rendered once when it was signed or approved, with the checksum that proves it unchanged."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="archived_pdfs")
-    file = models.FileField(upload_to=archive_path)
+    file = models.FileField(upload_to=archive_path, max_length=300)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     archived_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.file.name
+
+
+class ArchivedPdf(ArchivedFile):
+    """The signed agreement's PDF."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="archived_pdfs")
+
+    class Meta:
         ordering = ["-archived_at"]
         verbose_name = _("archived PDF")
         verbose_name_plural = _("archived PDFs")
 
-    def __str__(self) -> str:
-        return self.file.name
+    def archive_folder(self) -> str:
+        return f"archive/{self.agreement_id}"

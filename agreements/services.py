@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Agreement, ArchivedPdf, Section, number_sections
+from .models import Agreement, ArchivedFile, ArchivedPdf, Section, number_sections
 from .pdf import agreement_pdf
 
 
@@ -150,12 +150,14 @@ def agreement_sign(
 def archive_pdf(archived: ArchivedPdf) -> None:
     """Render the (signed) agreement once and store the PDF with its checksum."""
     agreement = archived.agreement
-    pdf = agreement_pdf(agreement)
-    archived.sha256 = hashlib.sha256(pdf).hexdigest()
-    archived.size = len(pdf)
-    archived.file.save(
-        f"{slugify(agreement.title)}-rev{agreement.revision}-{archived.sha256[:12]}.pdf", ContentFile(pdf)
-    )
+    store_archived(archived, agreement_pdf(agreement), f"{slugify(agreement.title)}-rev{agreement.revision}")
+
+
+def store_archived(archived: ArchivedFile, content: bytes, name: str) -> None:
+    """Store a rendered document with its checksum; the name ends with the checksum's start, so it is unique."""
+    archived.sha256 = hashlib.sha256(content).hexdigest()
+    archived.size = len(content)
+    archived.file.save(f"{name}-{archived.sha256[:12]}.pdf", ContentFile(content))
 
 
 class ArchiveCorrupted(Exception):

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agreements.models import Agreement, Organisation
+from agreements.models import Agreement, ArchivedFile, Organisation
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -247,19 +246,14 @@ class Evaluation(models.Model):
         return str(self.agreement)
 
 
-class ArchivedReport(models.Model):
-    """The approved annual report as rendered once at approval, with its checksum."""
+class ArchivedReport(ArchivedFile):
+    """The approved annual report's PDF."""
 
     report = models.OneToOneField(FollowUpReport, on_delete=models.PROTECT, related_name="archived")
-    file = models.FileField(upload_to="archive/followup/")
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    archived_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("archived annual report")
         verbose_name_plural = _("archived annual reports")
 
-    def __str__(self) -> str:
-        return self.file.name
+    def archive_folder(self) -> str:
+        return f"archive/{self.report.agreement_id}/followup"

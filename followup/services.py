@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -16,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Membership, Organisation
+from agreements.services import store_archived
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
 
 from .models import (
@@ -209,12 +208,9 @@ def report_approve(
             report.approved_on = approved_on
             report.case_number = case_number
             report.save(update_fields=["stage", "approved_on", "case_number"])
-            pdf = annual_report_pdf(report)
-            archived = ArchivedReport(
-                report=report, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), archived_by=user
-            )
-            name = f"uppfoljning-{slugify(report.agreement.title)}-{report.year}-{archived.sha256[:12]}.pdf"
-            archived.file.save(name, ContentFile(pdf))
+            archived = ArchivedReport(report=report, archived_by=user)
+            name = f"uppfoljning-{slugify(report.agreement.title)}-{report.year}"
+            store_archived(archived, annual_report_pdf(report), name)
             _notify(
                 report,
                 roles=[Membership.Role.EDITOR, Membership.Role.REVIEWER],
