@@ -8,7 +8,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from agreements.management.commands.benchmark_pdf import DEMO_LABEL, DEMO_PARTY, DEMO_TITLE, LARGE_LABEL
+from agreements.management.commands.benchmark_pdf import (
+    DEMO_LABEL,
+    DEMO_PARTY,
+    DEMO_TITLE,
+    LARGE_LABEL,
+    REPORT_LABEL,
+)
 from agreements.models import Agreement, Organisation
 from agreements.tests.factories import AgreementFactory, OrganisationFactory, PoliceAreaFactory
 
@@ -32,6 +38,7 @@ def test_benchmark_reports_both_documents_and_rolls_the_large_one_back():
     output = out.getvalue()
     assert pages_of(DEMO_LABEL, output) >= 1
     assert pages_of(LARGE_LABEL, output) >= 10
+    assert pages_of(REPORT_LABEL, output) >= 5
     assert not re.search(r"\bChromium\s+\d+\s", output)  # --skip-chromium: no Chromium rows in the table
     assert Agreement.objects.count() == agreements
     assert Organisation.objects.count() == organisations

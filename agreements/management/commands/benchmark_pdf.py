@@ -35,6 +35,9 @@ from agreements.document import build_document
 from agreements.models import Agreement, CooperationForum, Organisation, Party, Section, Signatory
 from agreements.pdf import agreement_pdf, pdf_roots
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
+from followup.models import FollowUpReport, Status
+from followup.pdf import annual_report_pdf
+from followup.services import report_start
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_TIMEOUT_SECONDS = 300
@@ -42,6 +45,7 @@ DEMO_TITLE = "Samverkansöverenskommelse 2023–2026"
 DEMO_PARTY = "Trelleborgs kommun"
 DEMO_LABEL = "Demo agreement"
 LARGE_LABEL = "Large agreement"
+REPORT_LABEL = "Annual report (large)"
 
 
 # --- The large agreement ---------------------------------------------------------------------------------------
@@ -360,16 +364,33 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def weasyprint_series(label: str, agreement: Agreement, runs: int) -> Series:
+def weasyprint_series(label: str, render: Callable[[], bytes], runs: int) -> Series:
     first_memory, runs_memory = PeakRss(), PeakRss()
     with first_memory.measure():
-        first, pdf = timed(lambda: agreement_pdf(agreement))
+        first, pdf = timed(render)
     times = []
     with runs_memory.measure():
         for _ in range(runs):
-            elapsed, pdf = timed(lambda: agreement_pdf(agreement))
+            elapsed, pdf = timed(render)
             times.append(elapsed)
     return Series(label, "WeasyPrint", page_count(pdf), len(pdf), first, times, first_memory.growth, runs_memory.growth)
+
+
+def filled_in_follow_up(agreement: Agreement) -> FollowUpReport:
+    """Two years of follow-up of the (signed) large agreement, the second filled in: the annual report to time."""
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
+    agreement.refresh_from_db()
+    year = agreement.start_date.year
+    for report_year in (year, year + 1):
+        report = report_start(agreement=agreement, year=report_year, copy_previous=report_year > year)
+        statuses = [choice for choice, _ in Status.choices]
+        for n, outcome in enumerate(report.commitment_outcomes.all()):
+            outcome.status, outcome.achieved = statuses[n % len(statuses)], n % 7
+            outcome.save(update_fields=["status", "achieved"])
+        for n, value in enumerate(report.indicator_values.all()):
+            value.value = 100 + 7 * n - 5 * (report_year - year)
+            value.save(update_fields=["value"])
+    return report
 
 
 def agreement_html(agreement: Agreement) -> str:
@@ -516,6 +537,8 @@ class Command(BaseCommand):
                 "that is rolled back."
             )
             results += self.measure(LARGE_LABEL, large, runs, chromium)
+            report = filled_in_follow_up(large)
+            results.append(weasyprint_series(REPORT_LABEL, lambda: annual_report_pdf(report), runs))
             # The large agreement exists only to be measured: leave the database as it was. (Had anything above
             # failed, the exception would have rolled it back just the same.)
             transaction.set_rollback(True)
@@ -535,7 +558,7 @@ class Command(BaseCommand):
         )
 
     def measure(self, label: str, agreement: Agreement, runs: int, chromium: bool) -> list[Series]:
-        results = [weasyprint_series(label, agreement, runs)]
+        results = [weasyprint_series(label, lambda: agreement_pdf(agreement), runs)]
         if chromium:
             results.append(chromium_series(label, agreement_html(agreement), runs))
         return results
