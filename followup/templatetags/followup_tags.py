@@ -1,6 +1,7 @@
 from django import template
 
 from followup.models import Status
+from samverkan.lib.charts import format_number
 
 register = template.Library()
 
@@ -9,3 +10,9 @@ register = template.Library()
 def status_label(value: str) -> str:
     """The status in words (it is never shown by colour alone)."""
     return Status(value).label if value in Status.values else "–"
+
+
+@register.filter
+def number(value) -> str:
+    """A measured value as the charts write it: Swedish format, no needless decimals (24,3 rather than 24,30)."""
+    return "–" if value is None or value == "" else format_number(float(value))
