@@ -1,0 +1,51 @@
+"""Sessions end after a spell of inactivity and, whatever the activity, after a working day."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger("samverkan.security")
+STARTED = "samverkan_session_started"
+
+
+class AbsoluteSessionTimeoutMiddleware:
+    """Log the user out once the session is older than SESSION_ABSOLUTE_SECONDS, even if it was never idle."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.setdefault(STARTED, int(time.time()))
+            if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logger.info("session of %s ended after the absolute timeout", request.user.get_username())
+                logout(request)
+        return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def log_login(sender, request, user, **kwargs) -> None:
+    request.session[STARTED] = int(time.time())
+    logger.info("login %s from %s", user.get_username(), _address(request))
+
+
+@receiver(user_logged_out)
+def log_logout(sender, request, user, **kwargs) -> None:
+    logger.info("logout %s from %s", user.get_username() if user else "-", _address(request))
+
+
+@receiver(user_login_failed)
+def log_failed_login(sender, credentials, request=None, **kwargs) -> None:
+    logger.warning("failed login for %r from %s", credentials.get("username", ""), _address(request))
+
+
+def _address(request: HttpRequest | None) -> str:
+    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
