@@ -14,26 +14,33 @@ from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger("samverkan.security")
 STARTED = "samverkan_session_started"
+TOUCHED = "samverkan_session_touched"
+# Renewing the idle timeout writes the session; once a minute is precise enough and spares the database.
+TOUCH_INTERVAL_SECONDS = 60
 
 
-class AbsoluteSessionTimeoutMiddleware:
-    """Log the user out once the session is older than SESSION_ABSOLUTE_SECONDS, even if it was never idle."""
+class SessionTimeoutMiddleware:
+    """End a session after SESSION_COOKIE_AGE seconds without a request, and after SESSION_ABSOLUTE_SECONDS
+    whatever the activity."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            started = request.session.setdefault(STARTED, int(time.time()))
-            if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+            now = int(time.time())
+            started = request.session.setdefault(STARTED, now)
+            if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logger.info("session of %s ended after the absolute timeout", request.user.get_username())
                 logout(request)
+            elif now - request.session.get(TOUCHED, 0) > TOUCH_INTERVAL_SECONDS:
+                request.session[TOUCHED] = now  # saving the session moves its expiry on
         return self.get_response(request)
 
 
 @receiver(user_logged_in)
 def log_login(sender, request, user, **kwargs) -> None:
-    request.session[STARTED] = int(time.time())
+    request.session[STARTED] = request.session[TOUCHED] = int(time.time())
     logger.info("login %s from %s", user.get_username(), _address(request))
 
 
