@@ -54,7 +54,6 @@ class IndicatorLine:
     indicator: Indicator
     series: list[tuple[int, Decimal]]
     value: IndicatorValue | None
-    previous: Decimal | None
     trend: str
     chart: str
 
@@ -103,59 +102,61 @@ def indicator_chart(indicator: Indicator, goal: Goal, series: list[tuple[int, De
 def build_annual_report(report: FollowUpReport) -> AnnualReport:
     agreement = report.agreement
     parties = [link.organisation for link in agreement.party_links.select_related("organisation")]
-    reports = {r.pk: r.year for r in FollowUpReport.objects.filter(agreement=agreement, year__lte=report.year)}
-    previous_report = max((pk for pk, year in reports.items() if year < report.year), key=reports.get, default=None)
+    year_of = {r.pk: r.year for r in FollowUpReport.objects.filter(agreement=agreement, year__lte=report.year)}
+    last_year = max((year for year in year_of.values() if year < report.year), default=None)
 
-    commitment_outcomes = list(
-        CommitmentOutcome.objects.filter(report_id__in=reports).prefetch_related(
+    # Every year's lines up to this report's, keyed by (item, year): this year's, last year's and the sums.
+    commitment_outcomes = {
+        (o.commitment_id, year_of[o.report_id]): o
+        for o in CommitmentOutcome.objects.filter(report_id__in=year_of).prefetch_related(
             Prefetch("party_comments", queryset=PartyComment.objects.select_related("party"))
         )
-    )
-    activity_outcomes = list(ActivityOutcome.objects.filter(report_id__in=reports))
-    values = list(IndicatorValue.objects.filter(report_id__in=reports))
+    }
+    activity_outcomes = {
+        (o.row_id, year_of[o.report_id]): o for o in ActivityOutcome.objects.filter(report_id__in=year_of)
+    }
+    values = {(v.indicator_id, year_of[v.report_id]): v for v in IndicatorValue.objects.filter(report_id__in=year_of)}
     summaries = {s.focus_area_id: s for s in FocusAreaSummary.objects.filter(report=report)}
 
-    def outcome_of(outcomes, attribute: str, item_pk: int, report_pk: int | None):
-        return next((o for o in outcomes if getattr(o, attribute) == item_pk and o.report_id == report_pk), None)
+    def status_in(outcomes: dict, item_pk: int, year: int | None) -> str | None:
+        outcome = outcomes.get((item_pk, year))
+        return outcome.status if outcome else None
 
     focus_areas = {fa.pk: FocusAreaReport(fa, summaries.get(fa.pk)) for fa in agreement.focus_areas.all()}
     others = FocusAreaReport(None, None)
     for row in ActivityRow.objects.filter(focus_area__agreement=agreement):
-        previous = outcome_of(activity_outcomes, "row_id", row.pk, previous_report)
         focus_areas[row.focus_area_id].activities.append(
-            ActivityLine(row, outcome_of(activity_outcomes, "row_id", row.pk, report.pk), previous and previous.status)
+            ActivityLine(
+                row, activity_outcomes.get((row.pk, report.year)), status_in(activity_outcomes, row.pk, last_year)
+            )
         )
     commitments = Commitment.objects.filter(agreement=agreement).prefetch_related(
         Prefetch("parties", queryset=Organisation.objects.only("pk", "name"))
     )
+    earlier_years = sorted(year for year in year_of.values() if year < report.year)
     for commitment in commitments:
-        outcome = outcome_of(commitment_outcomes, "commitment_id", commitment.pk, report.pk)
-        previous = outcome_of(commitment_outcomes, "commitment_id", commitment.pk, previous_report)
-        earlier = [
-            o.achieved
-            for o in commitment_outcomes
-            if o.commitment_id == commitment.pk and reports[o.report_id] < report.year
-        ]
+        outcome = commitment_outcomes.get((commitment.pk, report.year))
+        earlier = [o.achieved for year in earlier_years if (o := commitment_outcomes.get((commitment.pk, year)))]
         line = CommitmentLine(
             commitment,
             outcome,
             list(outcome.party_comments.all()) if outcome else [],
             target_progress(commitment, outcome.achieved if outcome else None, earlier),
-            previous and previous.status,
+            status_in(commitment_outcomes, commitment.pk, last_year),
         )
         focus_areas.get(commitment.focus_area_id, others).commitments.append(line)
     for goal in Goal.objects.filter(agreement=agreement, indicator__isnull=False).select_related("indicator"):
         indicator = goal.indicator
         series = sorted(
-            (reports[v.report_id], v.value) for v in values if v.indicator_id == indicator.pk and v.value is not None
+            (year, v.value)
+            for year in year_of.values()
+            if (v := values.get((indicator.pk, year))) is not None and v.value is not None
         )
-        previous_values = [value for year, value in series if year < report.year]
         line = IndicatorLine(
             goal,
             indicator,
             series,
-            next((v for v in values if v.indicator_id == indicator.pk and v.report_id == report.pk), None),
-            previous_values[-1] if previous_values else None,
+            values.get((indicator.pk, report.year)),
             indicator_trend(indicator, series),
             indicator_chart(indicator, goal, series),
         )
