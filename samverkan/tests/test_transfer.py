@@ -1,0 +1,484 @@
+"""An agreement exported as one document and imported elsewhere comes back whole: content, follow-up, archived
+files and history, signed and approved as it was, and nothing else is written."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from agreements.history import agreement_changes
+from agreements.models import (
+    Agreement,
+    AgreementFrozen,
+    ArchivedPdf,
+    CooperationForum,
+    Membership,
+    Organisation,
+    Party,
+    Section,
+    Signatory,
+)
+from agreements.services import store_archived, verified_content
+from agreements.tests.factories import (
+    AgreementFactory,
+    CooperationForumFactory,
+    OrganisationFactory,
+    SectionFactory,
+    SignatoryFactory,
+)
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
+from focusareas.tests.factories import (
+    ActionPlanFactory,
+    ActivityRowFactory,
+    CommitmentFactory,
+    FocusAreaFactory,
+    GoalFactory,
+    IndicatorFactory,
+)
+from followup.models import (
+    ActivityOutcome,
+    ArchivedReport,
+    CommitmentOutcome,
+    Evaluation,
+    FocusAreaSummary,
+    FollowUpReport,
+    IndicatorValue,
+    PartyComment,
+    Status,
+)
+from followup.services import report_start
+from samverkan.transfer import (
+    BOOKKEEPING,
+    FORMAT,
+    HISTORY_SCOPE,
+    TransferError,
+    _party_links,
+    _plain_fields,
+    agreement_export,
+    agreement_import,
+    document_dumps,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n% Samverkansoverenskommelse Hamnstad\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+
+# What each model carries besides its plain values, and so what the document must name by reference.
+RELATIONS = {
+    Agreement: {"parties", "previous_revision", "renews"},
+    Party: {"agreement", "organisation"},
+    Signatory: {"agreement", "party"},
+    CooperationForum: {"agreement"},
+    Section: {"agreement", "parent"},
+    FocusArea: {"agreement", "placement"},
+    Goal: {"agreement", "focus_area"},
+    Indicator: {"goal"},
+    ActivityRow: {"focus_area", "goals"},
+    ActionPlan: {"agreement"},
+    Commitment: {"agreement", "focus_area", "action_plan", "parties", "goals"},
+    ReviewEntry: {"commitment", "author"},
+    Evaluation: {"agreement"},
+    FollowUpReport: {"agreement"},
+    CommitmentOutcome: {"report", "commitment", "evidence_file"},
+    PartyComment: {"outcome", "party"},
+    ActivityOutcome: {"report", "row"},
+    IndicatorValue: {"report", "indicator"},
+    FocusAreaSummary: {"report", "focus_area"},
+}
+
+
+def saved_by(user, instance, reason: str | None = None):
+    """Save as the user would through a page, so the history record names them."""
+    instance._history_user = user
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+    return instance
+
+
+@pytest.fixture
+def rich_agreement(world, editor, reviewer, reader) -> Agreement:
+    """The world's agreement with something of every kind, some of it edited and deleted, then signed, its
+    2024 follow-up approved with evidence, 2025 being filled in."""
+    agreement = world.agreement
+    intro = SectionFactory(agreement=agreement, part=Section.Part.AGREEMENT, heading="Inledning", order=0)
+    SectionFactory(
+        agreement=agreement,
+        part=Section.Part.AGREEMENT,
+        parent=intro,
+        heading="Bakgrund",
+        body="<p><strong>Bakgrund</strong> och <em>syfte</em>, se <a href='https://bra.se'>Brå</a>.</p>",
+        order=0,
+    )
+    SectionFactory(agreement=agreement, part=Section.Part.AGREEMENT, heading="Giltighet", order=1)
+    focus_section = SectionFactory(agreement=agreement, part=Section.Part.APPENDIX, heading="Fokusområden", order=0)
+    dropped_section = SectionFactory(agreement=agreement, part=Section.Part.APPENDIX, heading="Utgår", order=1)
+    dropped_section._history_user = editor
+    dropped_section.delete()
+    intro.heading = "Inledning och syfte"
+    saved_by(editor, intro, "Rubriken förtydligad")
+
+    CooperationForumFactory(agreement=agreement)
+    CooperationForumFactory(agreement=agreement, name="Brottsförebyggande rådet", meeting_frequency="Kvartalsvis")
+    SignatoryFactory(agreement=agreement, party=world.municipality, name="Anna Ek", title="Ordförande", order=0)
+    SignatoryFactory(agreement=agreement, party=world.police, name="Per Lind", title="Lokalpolisområdeschef", order=1)
+
+    drugs = FocusAreaFactory(
+        agreement=agreement,
+        placement=focus_section,
+        group_heading="Brottsstatistik",
+        title="Narkotika",
+        description="<p>Narkotika i <em>centrum</em>.</p>",
+        prioritised=True,
+    )
+    safety = FocusAreaFactory(agreement=agreement, title="Trygghet i centrum")
+    goal = GoalFactory(focus_area=drugs, kind=Goal.Kind.RESULT, text="Färre narkotikabrott")
+    IndicatorFactory(goal=goal, name="Anmälda narkotikabrott", baseline_value=Decimal("412.50"), target_value=300)
+    GoalFactory(focus_area=safety, text="Fler känner sig trygga")
+    dropped_goal = GoalFactory(focus_area=safety, text="Utgår")
+    IndicatorFactory(goal=dropped_goal)
+    dropped_goal.delete()
+    row = ActivityRowFactory(focus_area=drugs, activity="Avloppsanalyser")
+    row.goals.set([goal])
+    ActivityRowFactory(focus_area=safety, activity="Trygghetsvandringar")
+    plan = ActionPlanFactory(agreement=agreement)
+    police_commitment = CommitmentFactory(
+        focus_area=drugs,
+        parties=[world.police],
+        text="polisens krogtillsyner",
+        target_value=5,
+        target_scope=Commitment.TargetScope.PER_YEAR,
+        target_unit="krogtillsyner",
+    )
+    joint = CommitmentFactory(focus_area=safety, action_plan=plan, parties=[world.municipality], text="vandring")
+    joint.goals.set([goal])
+    joint.parties.add(world.police)
+    CommitmentFactory(focus_area=None, action_plan=plan, agreement=agreement, text="lägesbild varje år")
+    for author, kind, text in (
+        (reviewer, ReviewEntry.Kind.CHANGE_REQUESTED, "Ange hur många."),
+        (editor, ReviewEntry.Kind.REVISED, ""),
+        (reviewer, ReviewEntry.Kind.ACCEPTED, "Bra."),
+    ):
+        ReviewEntry.objects.create(commitment=police_commitment, author=author, kind=kind, text=text)
+    Evaluation.objects.create(agreement=agreement, text="Perioden gav resultat.", conclusions="Fortsätt.")
+
+    for signatory in agreement.signatories.all():
+        signatory.signed_on = date(2023, 1, 16)
+        signatory.save(update_fields=["signed_on"])
+    agreement.refresh_from_db()
+    agreement.signing_place, agreement.signing_date = "Hamnstad", date(2023, 1, 16)
+    saved_by(editor, agreement)
+    agreement.status = Agreement.Status.SIGNED
+    agreement._history_user = editor
+    agreement.save(update_fields=["status", "updated_at"])
+    store_archived(ArchivedPdf(agreement=agreement, archived_by=editor), PDF, "hamnstad-rev1")
+
+    report = report_start(agreement=agreement, year=2024, copy_previous=False)
+    outcome = report.commitment_outcomes.get(commitment=police_commitment)
+    outcome.status, outcome.achieved = Status.DONE, 6
+    outcome.evidence_file.save("protokoll.png", ContentFile(PNG), save=False)
+    saved_by(reviewer, outcome)
+    comment = outcome.party_comments.get()
+    comment.text = "Sex tillsyner."
+    saved_by(reviewer, comment)
+    value = report.indicator_values.get()
+    value.value, value.source = Decimal("398.25"), "Polisens statistik"
+    saved_by(editor, value)
+    report.summary = "Ett år med fler tillsyner."
+    report.stage, report.approved_on, report.case_number = FollowUpReport.Stage.APPROVED, date(2025, 3, 3), "KS 2025/17"
+    saved_by(reader, report)
+    store_archived(ArchivedReport(report=report, archived_by=reader), PDF + b"% 2024\n", "uppfoljning-2024")
+    report_start(agreement=agreement, year=2025, copy_previous=True)
+    return Agreement.objects.get(pk=agreement.pk)
+
+
+def empty_database(*, keep_people: bool = False) -> None:
+    """Delete every agreement and its history (and the organisations and users), as another installation
+    would be, leaving the stored files where they are."""
+    ArchivedReport.objects.all().delete()
+    FollowUpReport.objects.all().delete()
+    Evaluation.objects.all().delete()
+    ArchivedPdf.objects.all().delete()
+    Agreement.objects.all().delete()
+    if not keep_people:
+        Membership.objects.all().delete()
+        Organisation.objects.all().delete()
+        get_user_model().objects.all().delete()
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical"):
+            model.objects.all().delete()
+
+
+def stored_files(settings) -> list[Path]:
+    return sorted(path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file())
+
+
+def history_counts() -> dict[str, int]:
+    counts = {model._meta.label_lower: model.history.count() for model, _, _ in HISTORY_SCOPE}
+    return {**counts, "parties": _party_links().objects.count()}
+
+
+def shown_changes(agreement: Agreement) -> list[tuple]:
+    """The agreement's history page as its readers see it."""
+    return [
+        (c.when, c.who, c.action, c.kind, c.subject, [(f.label, f.old, f.new) for f in c.fields])
+        for c in agreement_changes(agreement)
+    ]
+
+
+def through_text(document: dict) -> dict:
+    """The document as a file holds it."""
+    return json.loads(document_dumps(document))
+
+
+def evidence_of(document: dict) -> dict:
+    return next(
+        outcome["evidence_file"]
+        for report in document["agreement"]["follow_ups"]
+        for outcome in report["commitment_outcomes"]
+        if outcome["evidence_file"]
+    )
+
+
+def test_an_agreement_comes_back_the_same_in_an_empty_database(rich_agreement):
+    document = agreement_export(rich_agreement)
+    changes = shown_changes(rich_agreement)
+    empty_database()
+
+    imported = agreement_import(through_text(document)).agreement
+
+    assert imported.pk != rich_agreement.pk
+    assert document_dumps(agreement_export(imported)) == document_dumps(document)
+    assert shown_changes(imported) == changes
+
+
+def test_the_document_names_nothing_by_database_id(rich_agreement):
+    document = agreement_export(rich_agreement)
+    text = document_dumps(document)
+
+    assert document["format"] == FORMAT
+    assert '"id"' not in text and "_id" not in text
+    assert [party["organisation"] for party in document["agreement"]["parties"]] == [
+        "Hamnstads kommun",
+        "Lokalpolisområde Hamnstad",
+    ]
+    assert {"deleted": 1} in [record["object"] for record in document["history"]["agreements.section"]]
+    assert str(rich_agreement.pk) not in evidence_of(document)["name"]
+
+
+def test_signed_and_approved_content_comes_back_frozen_with_its_files(rich_agreement):
+    document = through_text(agreement_export(rich_agreement))
+    empty_database()
+
+    imported = agreement_import(document).agreement
+
+    assert imported.status == Agreement.Status.SIGNED
+    assert verified_content(imported.archived_pdfs.get()) == PDF
+    section = imported.sections.first()
+    section.heading = "Ändrad"
+    with pytest.raises(AgreementFrozen):
+        section.save()
+    approved = FollowUpReport.objects.get(agreement=imported, year=2024)
+    assert (approved.stage, approved.approved_on, approved.case_number) == ("approved", date(2025, 3, 3), "KS 2025/17")
+    assert verified_content(approved.archived) == PDF + b"% 2024\n"
+    outcome = approved.commitment_outcomes.get(evidence_file__gt="")
+    assert outcome.evidence_file.name == f"evidence/{imported.pk}/2024/protokoll.png"
+    assert outcome.evidence_file.read() == PNG
+    outcome.achieved = 7
+    with pytest.raises(ValidationError):
+        outcome.save()
+    assert FollowUpReport.objects.get(agreement=imported, year=2025).stage == FollowUpReport.Stage.DRAFT
+
+
+def test_the_import_writes_the_documents_history_and_no_other(rich_agreement):
+    document = through_text(agreement_export(rich_agreement))
+    empty_database()
+
+    agreement_import(document)
+
+    expected = {label: len(records) for label, records in document["history"].items()}
+    expected["parties"] = sum(len(record["parties"]) for record in document["history"]["focusareas.commitment"])
+    assert history_counts() == expected
+    assert Organisation.history.count() == 0
+
+
+def test_deleted_objects_keep_ids_that_no_new_object_takes(rich_agreement):
+    document = agreement_export(rich_agreement)
+    empty_database()
+    imported = agreement_import(document).agreement
+
+    gone = Section.history.filter(agreement_id=imported.pk, history_type="-").values_list("id", flat=True)
+    assert len(gone) == 1
+    assert not Section.objects.filter(pk__in=gone).exists()
+    later = SectionFactory(agreement=AgreementFactory())
+    assert later.pk > max(gone)
+    gone_goals = Goal.history.filter(agreement_id=imported.pk, history_type="-").values_list("id", flat=True)
+    assert GoalFactory().pk > max(gone_goals)
+
+
+def test_missing_users_are_created_inactive_and_existing_ones_reused(rich_agreement, editor, reviewer):
+    document = agreement_export(rich_agreement)
+    empty_database(keep_people=True)
+    reviewer.delete()
+    organisations = set(Organisation.objects.values_list("pk", flat=True))
+
+    result = agreement_import(document)
+
+    assert result.new_organisations == []
+    assert set(Organisation.objects.values_list("pk", flat=True)) == organisations
+    assert result.new_users == ["reviewer"]
+    created = get_user_model().objects.get(username="reviewer")
+    assert not created.is_active
+    assert not created.has_usable_password()
+    assert (created.first_name, created.last_name) == (reviewer.first_name, reviewer.last_name)
+    assert result.agreement.archived_pdfs.get().archived_by == editor
+
+
+def test_an_organisation_of_another_kind_is_refused(world):
+    document = agreement_export(world.agreement)
+    empty_database()
+    OrganisationFactory(name="Lokalpolisområde Hamnstad", kind=Organisation.Kind.MUNICIPALITY)
+
+    with pytest.raises(TransferError, match="Lokalpolisområde Hamnstad"):
+        agreement_import(document)
+    assert not Agreement.objects.exists()
+
+
+def test_the_same_document_imported_again_is_refused(rich_agreement):
+    document = through_text(agreement_export(rich_agreement))
+    counts = history_counts()
+
+    with pytest.raises(TransferError, match=f"agreement {rich_agreement.pk} "):
+        agreement_import(document)
+    assert Agreement.objects.filter(title=rich_agreement.title).count() == 1
+    assert history_counts() == counts
+
+
+def test_a_document_of_an_agreement_changed_since_becomes_a_new_agreement(world):
+    draft = world.agreement
+    document = agreement_export(draft)
+    draft.purpose = "Ett annat syfte."
+    draft.save()
+
+    imported = agreement_import(document).agreement
+
+    assert imported.pk != draft.pk
+    assert imported.purpose != draft.purpose
+    assert Agreement.objects.filter(title=draft.title).count() == 2
+
+
+def test_a_file_that_does_not_match_its_checksum_is_refused_and_nothing_is_written(rich_agreement, settings):
+    document = through_text(agreement_export(rich_agreement))
+    empty_database()
+    evidence = evidence_of(document)
+    damaged = bytearray(base64.b64decode(evidence["content"]))
+    damaged[-1] ^= 1
+    evidence["content"] = base64.b64encode(damaged).decode()
+    files = stored_files(settings)
+
+    with pytest.raises(TransferError, match="checksum"):
+        agreement_import(document)
+
+    assert not Agreement.objects.exists()
+    assert not Organisation.objects.exists()
+    assert not get_user_model().objects.exists()
+    assert set(history_counts().values()) == {0}
+    assert stored_files(settings) == files
+
+
+def test_a_failure_after_the_files_are_stored_leaves_neither_rows_nor_files(rich_agreement, settings):
+    document = through_text(agreement_export(rich_agreement))
+    empty_database()
+    document["history"]["followup.followupreport"][-1]["type"] = "?"
+    files = stored_files(settings)
+
+    with pytest.raises(TransferError, match="unknown type"):
+        agreement_import(document)
+
+    assert not Agreement.objects.exists()
+    assert not ArchivedPdf.objects.exists()
+    assert set(history_counts().values()) == {0}
+    assert stored_files(settings) == files
+
+
+@pytest.mark.parametrize("fmt", ["samverkan-agreement/2", None])
+def test_another_format_is_refused(world, fmt):
+    document = agreement_export(world.agreement)
+    document["format"] = fmt
+
+    with pytest.raises(TransferError, match="format"):
+        agreement_import(document)
+    assert Agreement.objects.count() == 3
+
+
+def test_an_incomplete_document_is_refused(world):
+    document = agreement_export(world.agreement)
+    del document["agreement"]["sections"]
+
+    with pytest.raises(TransferError, match="incomplete"):
+        agreement_import(document)
+    assert Agreement.objects.count() == 3
+
+
+def test_the_commands_write_and_read_the_document(rich_agreement, tmp_path):
+    path = tmp_path / "overenskommelse.json"
+    call_command("export_agreement", rich_agreement.pk, "--output", str(path), stderr=StringIO())
+    shown = StringIO()
+    call_command("export_agreement", rich_agreement.pk, stdout=shown)
+    assert shown.getvalue() == path.read_text(encoding="utf-8")
+    empty_database()
+
+    out = StringIO()
+    call_command("import_agreement", str(path), stdout=out)
+
+    imported = Agreement.objects.get()
+    assert f"Imported agreement {imported.pk}: “{imported.title}”" in out.getvalue()
+    assert "Hamnstads kommun" in out.getvalue()
+    assert "inactive" in out.getvalue() and "editor" in out.getvalue()
+    again = StringIO()
+    call_command("export_agreement", imported.pk, stdout=again)
+    assert again.getvalue() == path.read_text(encoding="utf-8")
+    with pytest.raises(CommandError, match="already here"):
+        call_command("import_agreement", str(path), stdout=StringIO())
+
+
+def test_the_commands_refuse_with_a_message(rich_agreement, tmp_path):
+    document = agreement_export(rich_agreement)
+    evidence_of(document)["sha256"] = "0" * 64
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(document_dumps(document), encoding="utf-8")
+    not_json = tmp_path / "notes.txt"
+    not_json.write_text("Överenskommelsen", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="checksum"):
+        call_command("import_agreement", str(damaged))
+    with pytest.raises(CommandError, match="not a JSON document"):
+        call_command("import_agreement", str(not_json))
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_agreement", str(tmp_path / "missing.json"))
+    with pytest.raises(CommandError, match="No agreement"):
+        call_command("export_agreement", 999_999)
+
+
+@pytest.mark.parametrize("model", list(RELATIONS), ids=lambda model: model.__name__)
+def test_every_field_is_carried(model):
+    plain = {f.name for f in _plain_fields(model)}
+    fields = {
+        f.name
+        for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
+        if not f.primary_key and f.name not in BOOKKEEPING and (f.is_relation or not f.unique)
+    }
+    assert fields - plain == RELATIONS[model]
