@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,17 @@ class VersionedForm(forms.Form):
         self.fields["loaded_version"].initial = version
 
 
+class ConfirmForm(forms.Form):
+    """An action on something shown on the page (sign, delete, approve), carrying the state it was shown in as a
+    fingerprint, so that acting on something that has changed since is refused."""
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, version: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = version
+
+
 class AgreementForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Agreement
@@ -58,9 +71,16 @@ class AgreementForm(VersionedForm, forms.ModelForm):
             "follow_up": forms.Textarea(attrs={"rows": 4}),
         }
 
+    # A new agreement's form is created once, however often it is sent.
+    creation_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs) -> None:
         instance = kwargs.get("instance")
         super().__init__(*args, version=instance.version if instance and instance.pk else None, **kwargs)
+        if instance is not None and instance.pk:
+            del self.fields["creation_key"]
+        else:
+            self.fields["creation_key"].initial = uuid.uuid4()
 
 
 class PartyForm(forms.ModelForm):
@@ -202,15 +222,15 @@ class SectionForm(VersionedForm):
         return None if parent_pk is None else self.candidates[parent_pk]
 
 
-class SignForm(forms.Form):
+class SignForm(ConfirmForm):
     """The signatures as they were made: place and date, and the day each signatory signed."""
 
     signing_place = forms.CharField(label=_("Place of signing"), max_length=100)
     signing_date = forms.DateField(label=_("Date of signing"), widget=DateInput())
 
-    def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
+    def __init__(self, *args, agreement: Agreement, version: str | None = None, **kwargs) -> None:
         kwargs.setdefault("initial", {"signing_place": agreement.signing_place, "signing_date": agreement.signing_date})
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=version, **kwargs)
         self.signatories = list(agreement.signatories.select_related("party"))
         for signatory in self.signatories:
             self.fields[f"signed_on_{signatory.pk}"] = forms.DateField(

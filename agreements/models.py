@@ -204,10 +204,12 @@ class Agreement(models.Model):
         verbose_name=_("renews"),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The new-agreement form that created it, so that sending that form twice creates one agreement.
+    creation_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["version", "created_at", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["version", "creation_key", "created_at", "updated_at"])
     objects = AgreementQuerySet.as_manager()
 
     class Meta:

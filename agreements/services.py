@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import F, Max
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -33,6 +35,64 @@ def claim_version(*, instance: models.Model, loaded_version: int) -> None:
     instance.version = loaded_version + 1
 
 
+def fingerprint(rows: Iterable[tuple]) -> str:
+    """A digest of (kind, pk, version) rows: it changes when any of them is changed, added or removed."""
+    return hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()[:32]
+
+
+def versions(queryset: models.QuerySet) -> list[tuple]:
+    """The (kind, pk, version) rows of a queryset; things without a version count by their presence."""
+    label = queryset.model._meta.label
+    if any(field.name == "version" for field in queryset.model._meta.fields):
+        return [(label, pk, version) for pk, version in queryset.values_list("pk", "version")]
+    return [(label, pk, 0) for pk in queryset.values_list("pk", flat=True)]
+
+
+def claim_fingerprint(*, current: str, loaded_version: str | None) -> None:
+    """Raise StaleEdit unless what an action covers is still as it was when its form was loaded. Without a form
+    (None: a script acting on things as they are now) there is nothing to compare."""
+    if loaded_version is not None and current != loaded_version:
+        raise StaleEdit
+
+
+def agreement_fingerprint(agreement: Agreement) -> str:
+    """The state of the agreement and of everything in its text: what the signatures are recorded on."""
+    from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
+
+    pk = agreement.pk
+    querysets = [
+        Agreement.objects.filter(pk=pk),
+        Section.objects.filter(agreement_id=pk),
+        FocusArea.objects.filter(agreement_id=pk),
+        Goal.objects.filter(agreement_id=pk),
+        Indicator.objects.filter(goal__agreement_id=pk),
+        ActivityRow.objects.filter(focus_area__agreement_id=pk),
+        ActionPlan.objects.filter(agreement_id=pk),
+        Commitment.objects.filter(agreement_id=pk),
+        agreement.party_links.all(),
+        agreement.signatories.all(),
+        agreement.forums.all(),
+    ]
+    return fingerprint(row for queryset in querysets for row in versions(queryset))
+
+
+def deletion_fingerprint(instance: models.Model) -> str:
+    """The state of everything that deleting the instance would delete with it (its subsections, rows, ...)."""
+    collector = Collector(using=router.db_for_write(type(instance)), origin=instance)
+    collector.collect([instance])
+    querysets = [model._base_manager.filter(pk__in=[obj.pk for obj in objs]) for model, objs in collector.data.items()]
+    return fingerprint(row for queryset in [*querysets, *collector.fast_deletes] for row in versions(queryset))
+
+
+@transaction.atomic
+def content_delete(*, instance: models.Model, loaded_version: str) -> None:
+    """Delete an item with everything under it, unless any of that changed after the user was shown what goes."""
+    if not list(type(instance)._default_manager.select_for_update().filter(pk=instance.pk).values_list("pk")):
+        return  # someone else deleted it already, which is what this user asked for too
+    claim_fingerprint(current=deletion_fingerprint(instance), loaded_version=loaded_version)
+    instance.delete()
+
+
 @transaction.atomic
 def agreement_save(*, form, formsets: list, loaded_version: int | None) -> Agreement:
     """Save the agreement form and its inline formsets as one change."""
@@ -46,6 +106,27 @@ def agreement_save(*, form, formsets: list, loaded_version: int | None) -> Agree
         if "order" not in formset.form.base_fields:
             _keep_form_order(formset)
     return agreement
+
+
+class AlreadyCreated(Exception):
+    """The same new-agreement form was sent twice (a double click); the first submission created the agreement."""
+
+    def __init__(self, agreement: Agreement) -> None:
+        super().__init__(agreement)
+        self.agreement = agreement
+
+
+def agreement_create(*, form, formsets: list, creation_key) -> Agreement:
+    """Create the agreement of a new-agreement form once, however often the form is sent."""
+    form.instance.creation_key = creation_key
+    try:
+        with transaction.atomic():
+            return agreement_save(form=form, formsets=formsets, loaded_version=None)
+    except IntegrityError:
+        existing = Agreement.objects.filter(creation_key=creation_key).first() if creation_key else None
+        if existing is None:
+            raise
+        raise AlreadyCreated(existing) from None
 
 
 def _keep_form_order(formset) -> None:
@@ -114,15 +195,23 @@ def section_move(*, section: Section, step: int) -> None:
 
 
 def agreement_sign(
-    *, agreement: Agreement, user, signing_place: str, signing_date: date, signed_on: dict[int, date]
+    *,
+    agreement: Agreement,
+    user,
+    loaded_version: str | None = None,
+    signing_place: str,
+    signing_date: date,
+    signed_on: dict[int, date],
 ) -> ArchivedPdf:
-    """Record the signatures, freeze the agreement and archive its PDF with its checksum, all or nothing."""
+    """Record the signatures, freeze the agreement and archive its PDF with its checksum, all or nothing; refused
+    with StaleEdit if the agreement or its text changed after the signing form was loaded."""
     from focusareas.services import agreement_check_ready_for_signing
 
     archived = None
     try:
         with transaction.atomic():
             agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+            claim_fingerprint(current=agreement_fingerprint(agreement), loaded_version=loaded_version)
             agreement_check_ready_for_signing(agreement)
             signatories = list(agreement.signatories.all())
             if not signatories:
@@ -203,6 +292,7 @@ def agreement_copy(*, source: Agreement, **changes) -> Agreement:
         Agreement.objects.get(pk=source.pk),
         status=Agreement.Status.DRAFT,
         version=1,
+        creation_key=None,
         signing_place="",
         signing_date=None,
         **changes,
@@ -228,7 +318,7 @@ def agreement_copy(*, source: Agreement, **changes) -> Agreement:
         goals[old_pk] = copy(old, agreement=agreement, focus_area=focus_areas.get(old.focus_area_id), version=1)
         if indicator is not None:
             copy(indicator, goal=goals[old_pk])
-    plans = {old.pk: copy(old, agreement=agreement) for old in ActionPlan.objects.filter(agreement=source)}
+    plans = {old.pk: copy(old, agreement=agreement, version=1) for old in ActionPlan.objects.filter(agreement=source)}
     for old in ActivityRow.objects.filter(focus_area__agreement=source).prefetch_related("goals"):
         served = [goals[g.pk] for g in old.goals.all()]
         copy(old, focus_area=focus_areas[old.focus_area_id], version=1).goals.set(served)
@@ -247,8 +337,10 @@ def agreement_copy(*, source: Agreement, **changes) -> Agreement:
     return agreement
 
 
+@transaction.atomic
 def agreement_new_revision(*, agreement: Agreement) -> Agreement:
     """An amendment of a signed agreement: a draft that goes through review and signing again."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)  # one revision, however many clicks
     if agreement.status != Agreement.Status.SIGNED:
         raise ValidationError(_("Only a signed agreement can be amended with a new revision."))
     if agreement.later_revisions.exists():
@@ -256,20 +348,25 @@ def agreement_new_revision(*, agreement: Agreement) -> Agreement:
     return agreement_copy(source=agreement, revision=agreement.revision + 1, previous_revision=agreement, renews=None)
 
 
+@transaction.atomic
 def agreement_renew(*, agreement: Agreement) -> Agreement:
     """A draft for the next period, with this agreement's content, parties and structure."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)  # one renewal, however many clicks
     if agreement.renewals.exists():
         raise ValidationError(_("This agreement has already been renewed."))
     changes: dict = {"revision": 1, "previous_revision": None, "renews": agreement}
     if agreement.end_date:
         years = max(1, round((agreement.end_date - agreement.start_date).days / 365.25))
-        changes["start_date"] = agreement.end_date + timedelta(days=1)
-        changes["end_date"] = _shifted(agreement.end_date, years)
+        try:
+            changes["start_date"] = agreement.end_date + timedelta(days=1)
+            changes["end_date"] = _shifted(agreement.end_date, years)
+        except (OverflowError, ValueError):  # dates entered in the admin at the end of the calendar
+            raise ValidationError(_("The next period would end after the year 9999.")) from None
         old_label = agreement.period_label
         new_label = f"{changes['start_date'].year}–{changes['end_date'].year}"
-        changes["title"] = (
-            agreement.title.replace(old_label, new_label) if old_label in agreement.title else agreement.title
-        )
+        title = agreement.title.replace(old_label, new_label)
+        # A title that would grow past its column keeps its old wording.
+        changes["title"] = title if len(title) <= Agreement._meta.get_field("title").max_length else agreement.title
     else:
         changes["start_date"] = timezone.localdate()
     return agreement_copy(source=agreement, **changes)

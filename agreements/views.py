@@ -18,15 +18,27 @@ from . import services
 from .access import get_agreement_for_user, get_section_for_user
 from .document import build_document
 from .filters import AgreementFilter
-from .forms import AgreementForm, CooperationForumFormSet, PartyFormSet, SectionForm, SignatoryFormSet, SignForm
+from .forms import (
+    AgreementForm,
+    ConfirmForm,
+    CooperationForumFormSet,
+    PartyFormSet,
+    SectionForm,
+    SignatoryFormSet,
+    SignForm,
+)
 from .history import agreement_changes
 from .models import Agreement, ArchivedPdf, Membership, Party, Section, number_sections
 from .pdf import agreement_pdf
 from .revisions import compare
 from .services import (
+    AlreadyCreated,
     ArchiveCorrupted,
     StaleEdit,
+    agreement_fingerprint,
     agreement_save,
+    content_delete,
+    deletion_fingerprint,
     section_create,
     section_move,
     section_update,
@@ -40,17 +52,32 @@ def _editor_organisations(user):
     return Membership.objects.filter(user=user, role=Membership.Role.EDITOR).select_related("organisation")
 
 
-def stale_message(instance: Agreement | Section) -> str:
+def last_saved(instance) -> tuple[str, str]:
+    """Who saved the instance last, and when, as its history records it."""
     latest = instance.history.select_related("history_user").first()
+    if latest is None:
+        return "–", "–"
     who = (latest.history_user.get_full_name() or latest.history_user.get_username()) if latest.history_user else "–"
-    when = formats.date_format(localtime(latest.history_date), "DATETIME_FORMAT")
+    return who, formats.date_format(localtime(latest.history_date), "DATETIME_FORMAT")
+
+
+def stale_message(instance: Agreement | Section) -> str:
+    who, when = last_saved(instance)
     return _(
         "Someone else saved this while you were editing (%(who)s, %(when)s). Your changes have not been saved "
         "but are kept in the form below. Check the saved version, then save again if your changes should apply."
     ) % {"who": who, "when": when}
 
 
-def with_version(data: QueryDict, version: int, name: str = "loaded_version") -> QueryDict:
+def changed_message() -> str:
+    """For an action refused because what it acts on changed after the page was loaded."""
+    return _(
+        "Someone else changed this after you opened the page. Nothing has been done and what you typed is kept "
+        "below. Check what is shown now, then try again."
+    )
+
+
+def with_version(data: QueryDict, version: int | str, name: str = "loaded_version") -> QueryDict:
     """The user's input, carrying the version that is now stored so that a deliberate second save goes through."""
     data = data.copy()
     data[name] = str(version)
@@ -106,7 +133,13 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         )
     }
     if data is not None and all([form.is_valid(), _formsets_valid(formsets)]):
-        agreement = agreement_save(form=form, formsets=list(formsets.values()), loaded_version=None)
+        try:
+            agreement = services.agreement_create(
+                form=form, formsets=list(formsets.values()), creation_key=form.cleaned_data["creation_key"]
+            )
+        except AlreadyCreated as done:
+            messages.info(request, _("This form had already been sent: the agreement was created once."))
+            return redirect(done.agreement)
         messages.success(request, _("The agreement has been created. Add its sections and signatories."))
         return redirect(agreement)
     return render(request, "agreements/agreement_form.html", {"form": form, "formsets": formsets})
@@ -229,17 +262,24 @@ def section_move_view(request: HttpRequest, pk: int, direction: str) -> HttpResp
 def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     section = get_section_for_user(request, pk, write=True)
     agreement = section.agreement
-    if request.method == "POST":
-        section.delete()
-        messages.success(request, _("The section has been deleted."))
-        return redirect(agreement)
+    form = ConfirmForm(request.POST or None, version=deletion_fingerprint(section))
+    if request.method == "POST" and form.is_valid():
+        try:
+            content_delete(instance=section, loaded_version=form.cleaned_data["loaded_version"])
+        except StaleEdit:
+            form = ConfirmForm(with_version(request.POST, deletion_fingerprint(section)))
+            form.is_valid()
+            form.add_error(None, changed_message())
+        else:
+            messages.success(request, _("The section has been deleted."))
+            return redirect(agreement)
     descendants = number_sections(list(Section.objects.filter(agreement=agreement, part=section.part)))
     numbered = next(n for n in descendants if n.section.pk == section.pk)
     subsections = [n for n in descendants if n.number.startswith(numbered.number) and n is not numbered]
     return render(
         request,
         "agreements/section_confirm_delete.html",
-        {"agreement": agreement, "numbered": numbered, "subsections": subsections},
+        {"agreement": agreement, "numbered": numbered, "subsections": subsections, "form": form},
     )
 
 
@@ -282,16 +322,21 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, write=True)
-    form = SignForm(request.POST or None, agreement=agreement)
+    form = SignForm(request.POST or None, agreement=agreement, version=agreement_fingerprint(agreement))
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_sign(
                 agreement=agreement,
                 user=request.user,
+                loaded_version=form.cleaned_data["loaded_version"],
                 signing_place=form.cleaned_data["signing_place"],
                 signing_date=form.cleaned_data["signing_date"],
                 signed_on=form.signed_on(),
             )
+        except StaleEdit:
+            form = SignForm(with_version(request.POST, agreement_fingerprint(agreement)), agreement=agreement)
+            form.is_valid()
+            form.add_error(None, changed_message())
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -5,7 +5,7 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agreements.forms import VersionedForm
+from agreements.forms import ConfirmForm, VersionedForm
 from agreements.models import Agreement, Organisation, Section
 
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
@@ -148,7 +148,7 @@ class ActionPlanForm(AgreementItemForm):
         fields = ["title", "year"]
 
 
-class PasteForm(forms.Form):
+class PasteForm(ConfirmForm):
     table = forms.CharField(
         label=_("Table rows"),
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
@@ -166,5 +166,9 @@ class PasteForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
 
 
-class ReviewCommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+class ReviewCommentForm(VersionedForm):
+    """A reviewer's decision on a commitment, or anyone's comment on it, made on the version the page showed."""
+
+    text = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False, strip=True
+    )

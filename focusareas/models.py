@@ -173,8 +173,9 @@ class ActionPlan(AgreementContent):
         _("year"), null=True, blank=True, validators=[MinValueValidator(1990), MaxValueValidator(2100)]
     )
     order = models.PositiveIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["order", "pk"]

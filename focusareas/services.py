@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from agreements.models import Agreement, Membership, Organisation
-from agreements.services import claim_version
+from agreements.services import claim_fingerprint, claim_version, fingerprint, versions
 
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, ReviewEntry
 from .paste import PastedRow
@@ -82,10 +82,20 @@ def goal_save(*, form, indicator_form, loaded_version: int | None) -> Goal:
     return goal
 
 
+def rows_fingerprint(focus_area: FocusArea) -> str:
+    """The state of the focus area's activity table, which a paste is previewed against."""
+    return fingerprint(versions(ActivityRow.objects.filter(focus_area_id=focus_area.pk)))
+
+
 @transaction.atomic
-def rows_paste(*, focus_area: FocusArea, rows: list[PastedRow], user: AbstractBaseUser) -> list[ActivityRow]:
-    """Add pasted rows after the focus area's existing ones, all or none."""
+def rows_paste(
+    *, focus_area: FocusArea, rows: list[PastedRow], user: AbstractBaseUser, loaded_version: str | None = None
+) -> list[ActivityRow]:
+    """Add pasted rows after the focus area's existing ones, all or none; refused with StaleEdit if the table
+    changed after the paste was previewed (another paste, or the same one sent twice)."""
     focus_area.refuse_if_frozen()  # bulk creation bypasses the rows' own check
+    list(FocusArea.objects.select_for_update().filter(pk=focus_area.pk).values_list("pk"))  # one paste at a time
+    claim_fingerprint(current=rows_fingerprint(focus_area), loaded_version=loaded_version)
     start = _next_order(focus_area.rows.all())
     created = [
         ActivityRow(
@@ -124,7 +134,10 @@ def _may_review(*, agreement: Agreement, user: AbstractBaseUser) -> bool:
 @transaction.atomic
 def agreement_send_for_review(*, agreement: Agreement, user: AbstractBaseUser) -> None:
     """Hand a draft to the police area's reviewers and tell them by e-mail."""
-    if agreement.status != Agreement.Status.DRAFT:
+    # Conditional, so that of two clicks at once only one sends the agreement (and the e-mails).
+    if not Agreement.objects.filter(pk=agreement.pk, status=Agreement.Status.DRAFT).update(
+        status=Agreement.Status.REVIEW
+    ):
         raise ValidationError(_("Only a draft can be sent for review."))
     agreement.status = Agreement.Status.REVIEW
     agreement.save(update_fields=["status", "updated_at"])
@@ -140,26 +153,40 @@ def agreement_send_for_review(*, agreement: Agreement, user: AbstractBaseUser) -
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
 
 
-def _decide(*, commitment: Commitment, user: AbstractBaseUser, status: str, kind: str, text: str = "") -> None:
+def _decide(
+    *, commitment: Commitment, user: AbstractBaseUser, loaded_version: int, status: str, kind: str, text: str = ""
+) -> None:
+    """Record a decision on the commitment as the reviewer saw it: refused with StaleEdit if it was changed, or
+    decided by someone else, after the review page was loaded."""
     if commitment.agreement.status != Agreement.Status.REVIEW:
         raise ValidationError(_("Commitments are reviewed while the agreement is in review."))
     if not _may_review(agreement=commitment.agreement, user=user):
         raise PermissionDenied
+    claim_version(instance=commitment, loaded_version=loaded_version)
     commitment.review_status = status
     commitment.save(update_fields=["review_status"])
     ReviewEntry.objects.create(commitment=commitment, author=user, kind=kind, text=text)
 
 
 @transaction.atomic
-def commitment_accept(*, commitment: Commitment, user: AbstractBaseUser) -> None:
-    _decide(commitment=commitment, user=user, status=Commitment.ReviewStatus.ACCEPTED, kind=ReviewEntry.Kind.ACCEPTED)
-
-
-@transaction.atomic
-def commitment_request_change(*, commitment: Commitment, user: AbstractBaseUser, text: str) -> None:
+def commitment_accept(*, commitment: Commitment, user: AbstractBaseUser, loaded_version: int) -> None:
     _decide(
         commitment=commitment,
         user=user,
+        loaded_version=loaded_version,
+        status=Commitment.ReviewStatus.ACCEPTED,
+        kind=ReviewEntry.Kind.ACCEPTED,
+    )
+
+
+@transaction.atomic
+def commitment_request_change(
+    *, commitment: Commitment, user: AbstractBaseUser, loaded_version: int, text: str
+) -> None:
+    _decide(
+        commitment=commitment,
+        user=user,
+        loaded_version=loaded_version,
         status=Commitment.ReviewStatus.CHANGE_REQUESTED,
         kind=ReviewEntry.Kind.CHANGE_REQUESTED,
         text=text,

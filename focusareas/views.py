@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from agreements.access import get_agreement_for_user
 from agreements.document import build_document
+from agreements.forms import ConfirmForm
 from agreements.models import Agreement, Organisation
-from agreements.services import StaleEdit, reorder
-from agreements.views import stale_message, with_version
+from agreements.services import StaleEdit, content_delete, deletion_fingerprint, reorder
+from agreements.views import changed_message, last_saved, stale_message, with_version
 
 from .access import agreement_of, get_item_for_user
 from .forms import (
@@ -41,6 +42,7 @@ from .services import (
     commitment_save,
     goal_save,
     item_save,
+    rows_fingerprint,
     rows_paste,
     siblings_of,
 )
@@ -295,15 +297,23 @@ def item_move(request: HttpRequest, kind: str, pk: int, direction: str) -> HttpR
 def item_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     item = _item_by_kind(request, kind, pk)
     agreement = agreement_of(item)
-    if request.method == "POST":
-        item.delete()
-        messages.success(request, _("Deleted."))
-        return redirect(workbench_url(agreement))
+    form = ConfirmForm(request.POST or None, version=deletion_fingerprint(item))
+    if request.method == "POST" and form.is_valid():
+        try:
+            content_delete(instance=item, loaded_version=form.cleaned_data["loaded_version"])
+        except StaleEdit:
+            form = ConfirmForm(with_version(request.POST, deletion_fingerprint(item)))
+            form.is_valid()
+            form.add_error(None, changed_message())
+        else:
+            messages.success(request, _("Deleted."))
+            return redirect(workbench_url(agreement))
     return render(
         request,
         "focusareas/item_confirm_delete.html",
         {
             "agreement": agreement,
+            "form": form,
             "item": item,
             "kind": item._meta.verbose_name,
             "cancel": workbench_url(agreement, item),
@@ -315,17 +325,33 @@ def item_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def rows_paste_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Paste a table from Word or Excel: first a preview of the rows, then, once confirmed, all rows at once."""
     focus_area = get_item_for_user(request, FocusArea, pk, write=True)
-    form = PasteForm(request.POST or None)
+    # The table as it was when the paste page was opened; the hidden field keeps it through the preview.
+    form = PasteForm(request.POST or None, version=rows_fingerprint(focus_area))
     rows = form.cleaned_data["table"] if request.method == "POST" and form.is_valid() else None
     if "change" in request.POST:
         rows = None  # back to the text, as it was pasted
     elif rows is not None and "confirm" in request.POST:
-        rows_paste(focus_area=focus_area, rows=rows, user=request.user)
-        messages.success(
-            request,
-            ngettext("%(count)d activity added.", "%(count)d activities added.", len(rows)) % {"count": len(rows)},
-        )
-        return redirect(workbench_url(focus_area.agreement, focus_area))
+        try:
+            rows_paste(
+                focus_area=focus_area, rows=rows, user=request.user, loaded_version=form.cleaned_data["loaded_version"]
+            )
+        except StaleEdit:
+            form = PasteForm(with_version(request.POST, rows_fingerprint(focus_area)))
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Someone else added or changed activities in this table after you opened the paste, or the "
+                    "same rows were sent twice. Nothing has been added. Check the table, then create the rows "
+                    "again if they are still wanted."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d activity added.", "%(count)d activities added.", len(rows)) % {"count": len(rows)},
+            )
+            return redirect(workbench_url(focus_area.agreement, focus_area))
     return render(
         request,
         "focusareas/rows_paste.html",
@@ -336,7 +362,12 @@ def rows_paste_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """The police's review of the commitments: what is open at a glance, and a thread per commitment."""
-    agreement = get_agreement_for_user(request, pk)
+    return _review_page(request, get_agreement_for_user(request, pk))
+
+
+def _review_page(request: HttpRequest, agreement: Agreement, refused: dict | None = None) -> HttpResponse:
+    """The review page; `refused` is a decision that was not recorded: the commitment, the message and what the
+    user typed, shown again at that commitment."""
     commitments = list(
         Commitment.objects.filter(agreement=agreement)
         .select_related("focus_area", "action_plan")
@@ -367,7 +398,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "commitments": commitments,
             "counts": counts,
             "open_items": open_items,
-            "comment_form": ReviewCommentForm(),
+            "refused": refused,
         },
     )
 
@@ -388,25 +419,41 @@ def send_for_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def commitment_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """A reviewer accepts or asks for a change; anyone who may read the agreement may comment."""
+    """A reviewer accepts or asks for a change, on the version of the commitment the page showed; anyone who may
+    read the agreement may comment."""
     commitment = get_item_for_user(request, Commitment, pk)
     agreement = commitment.agreement
     action = request.POST.get("action")
+    if action not in ("accept", "request_change", "comment"):
+        raise Http404
     form = ReviewCommentForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
+        text = form.cleaned_data["text"]
+        loaded_version = form.cleaned_data["loaded_version"] or 0
         if action == "accept":
-            commitment_accept(commitment=commitment, user=request.user)
-        elif action in ("request_change", "comment") and form.is_valid():
-            if action == "request_change":
-                commitment_request_change(commitment=commitment, user=request.user, text=form.cleaned_data["text"])
-            elif agreement.user_can_edit or agreement.user_can_review:
-                commitment_comment(commitment=commitment, user=request.user, text=form.cleaned_data["text"])
-            else:
-                raise ValidationError(_("Your role cannot comment on the review."))
-        elif action in ("request_change", "comment"):
+            commitment_accept(commitment=commitment, user=request.user, loaded_version=loaded_version)
+        elif not text:
             raise ValidationError(_("Write a comment that says what should change."))
+        elif action == "request_change":
+            commitment_request_change(
+                commitment=commitment, user=request.user, loaded_version=loaded_version, text=text
+            )
+        elif agreement.user_can_edit or agreement.user_can_review:
+            commitment_comment(commitment=commitment, user=request.user, text=text)
         else:
-            raise Http404
+            raise ValidationError(_("Your role cannot comment on the review."))
+    except StaleEdit:
+        commitment.refresh_from_db()
+        who, when = last_saved(commitment)
+        message = _(
+            "The commitment was changed, or decided by someone else, after you opened this page (%(who)s, "
+            "%(when)s). Your decision has not been recorded. Read the commitment as it is now, then decide again."
+        ) % {"who": who, "when": when}
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(f"{reverse('commitment_review', args=[agreement.pk])}#commitment-{commitment.pk}")
+        message = " ".join(error.messages)
+    else:
+        return redirect(f"{reverse('commitment_review', args=[agreement.pk])}#commitment-{commitment.pk}")
+    refused = {"pk": commitment.pk, "message": message, "text": request.POST.get("text", "")}
+    return _review_page(request, agreement, refused=refused)

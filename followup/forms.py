@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agreements.forms import DateInput, VersionedForm
+from agreements.forms import ConfirmForm, DateInput, VersionedForm
 from agreements.models import Organisation
 
 from .models import (
@@ -108,7 +108,7 @@ class StartReportForm(forms.Form):
         self.fields["year"].choices = [(year, year) for year in years]
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(ConfirmForm):
     approved_on = forms.DateField(label=_("Approved by the council on"), widget=DateInput())
     case_number = forms.CharField(label=_("Case number (diarienummer)"), max_length=50)
 

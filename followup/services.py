@@ -8,13 +8,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Membership, Organisation
-from agreements.services import store_archived
+from agreements.services import claim_fingerprint, fingerprint, store_archived, versions
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
 
 from .models import (
@@ -57,7 +57,13 @@ def report_start(*, agreement: Agreement, year: int, copy_previous: bool) -> Fol
         raise ValidationError(_("An agreement is followed up once it is signed."))
     report = FollowUpReport(agreement=agreement, year=year)
     report.full_clean()
-    report.save()
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # Someone started the same year at the same moment, after full_clean() had found none.
+        unique = next(c for c in FollowUpReport._meta.constraints if c.name == "followup_one_report_per_year")
+        raise ValidationError(unique.violation_error_message) from None
     previous = (
         FollowUpReport.objects.filter(agreement=agreement, year__lt=year).order_by("-year").first()
         if copy_previous
@@ -134,14 +140,30 @@ def _notify(report: FollowUpReport, *, roles, kinds, subject: str, body: str) ->
 MUNICIPAL = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.OTHER)
 
 
-def _locked(report: FollowUpReport) -> FollowUpReport:
-    return FollowUpReport.objects.select_for_update().select_related("agreement").get(pk=report.pk)
+def report_fingerprint(report: FollowUpReport) -> str:
+    """The state of the report and of every line in it: what a submission, confirmation or approval is made on."""
+    querysets = [
+        FollowUpReport.objects.filter(pk=report.pk),
+        CommitmentOutcome.objects.filter(report_id=report.pk),
+        PartyComment.objects.filter(outcome__report_id=report.pk),
+        ActivityOutcome.objects.filter(report_id=report.pk),
+        IndicatorValue.objects.filter(report_id=report.pk),
+        FocusAreaSummary.objects.filter(report_id=report.pk),
+    ]
+    return fingerprint(row for queryset in querysets for row in versions(queryset))
+
+
+def _locked(report: FollowUpReport, loaded_version: str | None) -> FollowUpReport:
+    """The report, locked for a change of stage; StaleEdit if it changed after the page acting on it was loaded."""
+    report = FollowUpReport.objects.select_for_update().select_related("agreement").get(pk=report.pk)
+    claim_fingerprint(current=report_fingerprint(report), loaded_version=loaded_version)
+    return report
 
 
 @transaction.atomic
-def report_submit(*, report: FollowUpReport, user: AbstractBaseUser) -> None:
+def report_submit(*, report: FollowUpReport, user: AbstractBaseUser, loaded_version: str | None = None) -> None:
     """The municipality hands the filled-in year to the police."""
-    report = _locked(report)
+    report = _locked(report, loaded_version)
     if report.stage != FollowUpReport.Stage.DRAFT:
         raise ValidationError(_("Only a draft can be submitted."))
     if not may_submit(user, report.agreement):
@@ -159,9 +181,9 @@ def report_submit(*, report: FollowUpReport, user: AbstractBaseUser) -> None:
 
 
 @transaction.atomic
-def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser) -> None:
+def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser, loaded_version: str | None = None) -> None:
     """The police confirm the year's follow-up, which then goes to the council for approval."""
-    report = _locked(report)
+    report = _locked(report, loaded_version)
     if report.stage != FollowUpReport.Stage.SUBMITTED:
         raise ValidationError(_("Only a submitted follow-up can be confirmed."))
     if not _member_of(user, report.agreement, [Membership.Role.REVIEWER], Organisation.POLICE_KINDS):
@@ -191,7 +213,12 @@ def may_approve(user: AbstractBaseUser, agreement: Agreement) -> bool:
 
 
 def report_approve(
-    *, report: FollowUpReport, user: AbstractBaseUser, approved_on: date, case_number: str
+    *,
+    report: FollowUpReport,
+    user: AbstractBaseUser,
+    approved_on: date,
+    case_number: str,
+    loaded_version: str | None = None,
 ) -> ArchivedReport:
     """The council's approval: the report is frozen and its PDF archived with its checksum, all or nothing."""
     from .pdf import annual_report_pdf
@@ -199,7 +226,7 @@ def report_approve(
     archived = None
     try:
         with transaction.atomic():
-            report = _locked(report)
+            report = _locked(report, loaded_version)
             if report.stage != FollowUpReport.Stage.CONFIRMED:
                 raise ValidationError(_("The police must confirm the follow-up before it is approved."))
             if not may_approve(user, report.agreement):

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements.access import get_agreement_for_user
+from agreements.forms import ConfirmForm
 from agreements.models import Agreement
 from agreements.services import ArchiveCorrupted, StaleEdit, claim_version, verified_content
-from agreements.views import pdf_response, stale_message, with_version
+from agreements.views import changed_message, pdf_response, stale_message, with_version
 
 from . import services
 from .forms import (
@@ -102,7 +103,17 @@ def _permissions(request: HttpRequest, report: FollowUpReport) -> dict:
 @login_required
 def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     report = get_report_for_user(request, pk, year)
-    permissions = _permissions(request, report)
+    version = services.report_fingerprint(report)
+    return _report_page(
+        request,
+        report,
+        version=version,
+        approve_form=ApproveForm(initial={"approved_on": timezone.localdate()}, version=version),
+    )
+
+
+def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, approve_form, problem=None):
+    """The report with its next step; `version` is the state the step's buttons act on."""
     return render(
         request,
         "followup/report.html",
@@ -110,8 +121,10 @@ def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "agreement": report.agreement,
             "report": report,
             "annual": build_annual_report(report),
-            "approve_form": ApproveForm(initial={"approved_on": timezone.localdate()}),
-            **permissions,
+            "approve_form": approve_form,
+            "loaded_version": version,
+            "problem": problem,
+            **_permissions(request, report),
         },
     )
 
@@ -217,33 +230,39 @@ def _fresh_versions(request: HttpRequest, forms: list):
 @login_required
 @require_POST
 def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> HttpResponse:
+    """Submit, confirm or approve the report as the page showed it: if anyone changed it since, nothing happens and
+    the page shows the report as it is now, with what the user typed."""
     report = get_report_for_user(request, pk, year)
+    if action not in ("submit", "confirm", "approve"):
+        raise Http404
+    form = ApproveForm(request.POST) if action == "approve" else ConfirmForm(request.POST)
     try:
+        if not form.is_valid():
+            if action == "approve":
+                return _report_page(request, report, version=request.POST.get("loaded_version", ""), approve_form=form)
+            raise ValidationError(_("The request was not understood. Reload the page and try again."))
         if action == "submit":
-            services.report_submit(report=report, user=request.user)
+            services.report_submit(report=report, user=request.user, **form.cleaned_data)
             messages.success(request, _("The follow-up has been submitted to the police."))
         elif action == "confirm":
-            services.report_confirm(report=report, user=request.user)
+            services.report_confirm(report=report, user=request.user, **form.cleaned_data)
             messages.success(request, _("The follow-up has been confirmed and goes to the council."))
-        elif action == "approve":
-            form = ApproveForm(request.POST)
-            if not form.is_valid():
-                return render(
-                    request,
-                    "followup/report.html",
-                    {
-                        "agreement": report.agreement,
-                        "report": report,
-                        "annual": build_annual_report(report),
-                        "approve_form": form,
-                        **_permissions(request, report),
-                    },
-                    status=200,
-                )
+        else:
             services.report_approve(report=report, user=request.user, **form.cleaned_data)
             messages.success(request, _("The follow-up is approved and its PDF has been archived."))
-        else:
-            raise Http404
+    except StaleEdit:
+        report = get_report_for_user(request, pk, year)
+        version = services.report_fingerprint(report)
+        approve_form = ApproveForm(with_version(request.POST, version)) if action == "approve" else None
+        if approve_form is not None:
+            approve_form.is_valid()
+        return _report_page(
+            request,
+            report,
+            version=version,
+            approve_form=approve_form or ApproveForm(initial={"approved_on": timezone.localdate()}, version=version),
+            problem=changed_message(),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(report)

@@ -159,7 +159,8 @@ def test_deleting_a_section_deletes_its_subsections(client, world, editor):
     confirm = client.get(reverse("section_delete", args=[parent.pk])).content.decode()
     assert "Brottsstatistik" in confirm
 
-    client.post(reverse("section_delete", args=[parent.pk]))
+    loaded = client.get(reverse("section_delete", args=[parent.pk])).context["form"]["loaded_version"].value()
+    client.post(reverse("section_delete", args=[parent.pk]), {"loaded_version": loaded})
 
     assert not world.agreement.sections.exists()
     assert Section.history.filter(heading="Brottsstatistik", history_type="-").exists()

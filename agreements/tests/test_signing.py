@@ -9,7 +9,14 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from agreements.models import Agreement, AgreementFrozen, ArchivedPdf, Party, Section, Signatory
-from agreements.services import agreement_new_revision, agreement_renew, agreement_sign, section_create, section_move
+from agreements.services import (
+    agreement_fingerprint,
+    agreement_new_revision,
+    agreement_renew,
+    agreement_sign,
+    section_create,
+    section_move,
+)
 from agreements.tests.factories import SectionFactory, SignatoryFactory
 from agreements.tests.test_access import PAGES, _url
 from focusareas.models import ActivityRow, Commitment
@@ -38,7 +45,8 @@ def ready(world):
 
 
 def sign_data(agreement, day="2026-11-20") -> dict:
-    data = {"signing_place": "Hamnstad", "signing_date": day}
+    """What the signing form posts, loaded as the agreement is now."""
+    data = {"signing_place": "Hamnstad", "signing_date": day, "loaded_version": agreement_fingerprint(agreement)}
     for signatory in agreement.signatories.all():
         data[f"signed_on_{signatory.pk}"] = day
     return data

@@ -180,6 +180,11 @@ def test_an_indicator_to_reach_at_least_needs_a_target(client, world, editor):
     assert not Goal.objects.exists()
 
 
+def hidden_version(response) -> str:
+    """The version a page's form carries back, as the browser would send it."""
+    return response.context["form"]["loaded_version"].value()
+
+
 def editable(kind: str, world, focus_area):
     """An item of the kind, its edit URL, valid form data and the field that holds its text."""
     if kind == "row":
@@ -223,11 +228,11 @@ def test_pasting_shows_a_preview_and_saves_only_when_confirmed(client, world, ed
     )
     url = reverse("rows_paste", args=[focus_area.pk])
 
-    preview = client.post(url, {"table": table})
+    preview = client.post(url, {"table": table, "loaded_version": hidden_version(client.get(url))})
     assert len(preview.context["rows"]) == 2
     assert ActivityRow.objects.filter(focus_area=focus_area).count() == 1
 
-    response = client.post(url, {"table": table, "confirm": "1"})
+    response = client.post(url, {"table": table, "confirm": "1", "loaded_version": hidden_version(preview)})
     assert response.status_code == 302
     rows = list(ActivityRow.objects.filter(focus_area=focus_area))
     assert [r.activity for r in rows][1:] == ["Kartlägga", "Skydda"]
@@ -253,7 +258,8 @@ def test_items_move_and_delete(client, world, editor):
     client.force_login(editor)
     client.post(reverse("item_move", args=["aktivitet", second.pk, "up"]))
     assert [r.activity for r in focus_area.rows.all()] == ["Andra", "Första"]
-    client.post(reverse("item_delete", args=["aktivitet", first.pk]))
+    delete = reverse("item_delete", args=["aktivitet", first.pk])
+    client.post(delete, {"loaded_version": client.get(delete).context["form"]["loaded_version"].value()})
     assert [r.activity for r in focus_area.rows.all()] == ["Andra"]
     assert ActivityRow.history.filter(activity="Första", history_type="-").exists()
 

@@ -24,7 +24,11 @@ def in_review(world, editor, reviewer):
 
 
 def decide(client, commitment, action, text=""):
-    return client.post(reverse("commitment_decide", args=[commitment.pk]), {"action": action, "text": text})
+    """Decide as on a review page loaded just now: on the commitment's current version."""
+    loaded = Commitment.objects.get(pk=commitment.pk).version
+    return client.post(
+        reverse("commitment_decide", args=[commitment.pk]), {"action": action, "text": text, "loaded_version": loaded}
+    )
 
 
 def test_sending_for_review_tells_the_police_by_email(
@@ -119,7 +123,7 @@ def test_staff_answer_and_revise_and_the_commitment_goes_back_to_review(client, 
             "parties": [agreement.parties.first().pk],
             "text": "ordna minst fyra trygghetsvandringar",
             "focus_area": second.focus_area_id,
-            "loaded_version": second.version,
+            "loaded_version": Commitment.objects.get(pk=second.pk).version,
         },
     )
     second.refresh_from_db()
@@ -147,7 +151,7 @@ def test_changing_an_accepted_commitment_needs_a_new_acceptance(client, in_revie
             "parties": [agreement.parties.last().pk],
             "text": "något annat",
             "focus_area": first.focus_area_id,
-            "loaded_version": first.version,
+            "loaded_version": Commitment.objects.get(pk=first.pk).version,
         },
     )
     first.refresh_from_db()

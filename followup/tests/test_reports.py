@@ -14,7 +14,7 @@ from agreements.models import Agreement
 from agreements.tests.factories import AgreementFactory
 from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, IndicatorFactory
 from followup.models import CommitmentOutcome, FollowUpReport, IndicatorValue, PartyComment
-from followup.services import report_start
+from followup.services import report_fingerprint, report_start
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +176,8 @@ def test_evidence_must_be_a_real_pdf_or_image(client, report, reviewer, outsider
 
 
 def transition(client, report, action, **data):
+    """Take the step as from a report page loaded just now."""
+    data.setdefault("loaded_version", report_fingerprint(report))
     return client.post(reverse("followup_transition", args=[report.agreement_id, report.year, action]), data)
 
 
