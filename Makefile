@@ -22,6 +22,13 @@ test: $(STAMP)
 	$(PYTHON) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
+# Runs the service for real with gunicorn (samverkan/gunicorn.conf.py): set DATABASE_URL, DEBUG=0, SECRET_KEY
+# and ALLOWED_HOSTS first; WORKERS and BIND choose how many processes and where they listen.
+serve: $(STAMP)
+	$(PYTHON) manage.py collectstatic --noinput
+	$(PYTHON) manage.py migrate --noinput
+	exec $(VENV)/bin/gunicorn samverkan.wsgi --config samverkan/gunicorn.conf.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
