@@ -12,7 +12,7 @@ from django.utils import formats
 from django.utils.text import slugify
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import services
 from .access import get_agreement_for_user, get_section_for_user
@@ -85,6 +85,7 @@ def with_version(data: QueryDict, version: int | str, name: str = "loaded_versio
 
 
 @login_required
+@require_safe
 def agreement_list(request: HttpRequest) -> HttpResponse:
     visible = Agreement.objects.visible_to(request.user)
     filterset = AgreementFilter(request.GET or None, visible=visible)
@@ -173,6 +174,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
     return render(
@@ -189,6 +191,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
     return render(
@@ -284,6 +287,7 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def agreement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed agreement as archived, checked against its checksum; anything else rendered now as a draft."""
     agreement = get_agreement_for_user(request, pk)
@@ -297,6 +301,7 @@ def agreement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def archived_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         archived = ArchivedPdf.objects.get(pk=pk)
@@ -369,6 +374,7 @@ def _derive(request: HttpRequest, pk: int, service, success: str) -> HttpRespons
 
 
 @login_required
+@require_safe
 def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """What changed from the revision before this one."""
     agreement = get_agreement_for_user(request, pk)
@@ -382,5 +388,6 @@ def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from agreements.access import get_agreement_for_user
 from agreements.document import build_document
@@ -68,6 +68,7 @@ def workbench_url(agreement: Agreement, item: models.Model | None = None) -> str
 
 
 @login_required
+@require_safe
 def workbench(request: HttpRequest, pk: int) -> HttpResponse:
     """Where staff write the focus areas, their activities, commitments and goals, and the action plans."""
     agreement = get_agreement_for_user(request, pk)
@@ -360,6 +361,7 @@ def rows_paste_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """The police's review of the commitments: what is open at a glance, and a thread per commitment."""
     return _review_page(request, get_agreement_for_user(request, pk))

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -178,6 +179,7 @@ def _csv(sheets: list[Sheet]) -> bytes:
 
 
 @login_required
+@require_safe
 def report_export(request: HttpRequest, pk: int, year: int, fmt: str) -> HttpResponse:
     """The year's follow-up as an .xlsx workbook or a .csv file, for anyone who may read the agreement."""
     if fmt not in CONTENT_TYPES:

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from agreements.access import get_agreement_for_user
 from agreements.models import Agreement, Organisation
@@ -374,6 +375,7 @@ def evaluation_save(*, form: EvaluationForm) -> Evaluation:
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Every activity and commitment with its status over the years, what is overdue, and the indicators' trends."""
     agreement = get_agreement_for_user(request, pk)
@@ -381,6 +383,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     """The evaluation report of the whole period: every year's outcomes, the indicators and the parties' words."""
     agreement = get_agreement_for_user(request, pk)
@@ -418,6 +421,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The evaluation report as a PDF, rendered now from the same data as the page."""
     agreement = get_agreement_for_user(request, pk)

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from agreements.access import get_agreement_for_user
 from agreements.forms import ConfirmForm
@@ -53,6 +53,7 @@ def period_years(agreement: Agreement) -> list[int]:
 
 
 @login_required
+@require_safe
 def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
     reports = {r.year: r for r in agreement.follow_ups.all()}
@@ -101,6 +102,7 @@ def _permissions(request: HttpRequest, report: FollowUpReport) -> dict:
 
 
 @login_required
+@require_safe
 def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     report = get_report_for_user(request, pk, year)
     version = services.report_fingerprint(report)
@@ -269,6 +271,7 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
 
 
 @login_required
+@require_safe
 def report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """The approved report as archived (checked against its checksum); any other stage rendered now as a draft."""
     report = get_report_for_user(request, pk, year)
@@ -289,6 +292,7 @@ def report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     """An uploaded evidence file, only for those who may read its agreement."""
     try:

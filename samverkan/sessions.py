@@ -8,9 +8,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import ngettext
 
 logger = logging.getLogger("samverkan.security")
 STARTED = "samverkan_session_started"
@@ -54,5 +57,26 @@ def log_failed_login(sender, credentials, request=None, **kwargs) -> None:
     logger.warning("failed login for %r from %s", credentials.get("username", ""), _address(request))
 
 
+def login_locked_out(request: HttpRequest, response: HttpResponse | None, credentials: dict | None) -> HttpResponse:
+    """The login page again, with what was typed and why it cannot go on for now."""
+    logger.warning("login locked for %r from %s", (credentials or {}).get("username", ""), _address(request))
+    minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
+    locked_out = ngettext(
+        "Too many failed logins. Try again in %(minutes)d minute.",
+        "Too many failed logins. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    return render(request, "registration/login.html", {"form": form, "locked_out": locked_out}, status=429)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: behind PROXY_COUNT reverse proxies, the one the farthest of them saw."""
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if settings.PROXY_COUNT and len(forwarded) >= settings.PROXY_COUNT:
+        return forwarded[-settings.PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _address(request: HttpRequest | None) -> str:
-    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+    return (client_address(request) or "-") if request is not None else "-"

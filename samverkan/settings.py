@@ -1,6 +1,7 @@
 """Samverkan's settings, read from environment variables with defaults that work locally."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "axes",
     "agreements",
     "focusareas",
     "followup",
@@ -111,6 +113,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "samverkan.urls"
@@ -150,6 +153,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Repeated failed logins lock the username, and the address they came from, for a while.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("LOGIN_LOCKOUT_SECONDS", 900))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "samverkan.sessions.login_locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "samverkan.sessions.client_address"
+# The number of reverse proxies in front of the service, each adding to X-Forwarded-For.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+CSRF_FAILURE_VIEW = "samverkan.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "agreement_list"
 LOGOUT_REDIRECT_URL = "login"

@@ -13,6 +13,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import RequestFactory
 
 from agreements.document import build_document
 from agreements.management.commands.seed_demo import DEMO_PASSWORD, DEMO_URL
@@ -498,7 +499,7 @@ def test_running_again_restores_a_changed_demo_login():
 
     seed()
 
-    assert authenticate(username="kommunpolis", password=DEMO_PASSWORD) is not None
+    assert authenticate(RequestFactory().post("/"), username="kommunpolis", password=DEMO_PASSWORD) is not None
     assert Membership.objects.get(user=user).role == Membership.Role.REVIEWER
 
 
@@ -549,7 +550,7 @@ def test_every_demo_user_can_log_in_with_the_printed_password():
 
     assert DEMO_PASSWORD in output
     for username in USERNAMES:
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+        assert authenticate(RequestFactory().post("/"), username=username, password=DEMO_PASSWORD) is not None, username
 
 
 def test_police_user_sees_both_municipalities_of_the_police_area_but_not_solvesborg():

@@ -2,11 +2,16 @@
 
 import logging
 import time
+from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from samverkan.sessions import STARTED, TOUCHED
+from samverkan.sessions import STARTED, TOUCHED, client_address
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +50,70 @@ def test_refused_requests_are_logged(client, world, reader, caplog):
     with caplog.at_level(logging.WARNING, logger="django.request"):
         client.get(reverse("agreement_edit", args=[world.agreement.pk]))
     assert any("Forbidden" in record.getMessage() for record in caplog.records)
+
+
+def _log_in(client, username: str, password: str, address: str = "192.0.2.10"):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_repeated_failed_logins_lock_the_username_even_with_the_right_password(client, editor, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _log_in(client, "editor", "fel").status_code == 200
+    assert _log_in(client, "editor", "fel").status_code == 429
+
+    response = _log_in(client, "editor", "test-password-1234", address="198.51.100.7")
+
+    assert response.status_code == 429
+    assert "För många misslyckade inloggningar. Försök igen om 15 minuter." in response.content.decode()
+    assert 'value="editor"' in response.content.decode()  # what was typed is kept
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failed_logins_from_one_address_lock_that_address(client, editor, reader, settings):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        _log_in(client, f"gissning{attempt}", "fel")
+
+    assert _log_in(client, "reader", "test-password-1234").status_code == 429
+    assert _log_in(client, "reader", "test-password-1234", address="198.51.100.7").status_code == 302
+
+
+def test_the_lock_lifts_after_the_cool_off(client, editor, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _log_in(client, "editor", "fel")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
+
+    assert _log_in(client, "editor", "test-password-1234").status_code == 302
+
+
+def test_a_successful_login_forgives_earlier_typing_mistakes(client, editor, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _log_in(client, "editor", "fel")
+    assert _log_in(client, "editor", "test-password-1234").status_code == 302
+    client.logout()
+
+    assert _log_in(client, "editor", "fel").status_code == 200
+    assert _log_in(client, "editor", "test-password-1234").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("proxy_count", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.1"),  # no proxy: a forwarded header is the client's own claim
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # what the client sent before the proxy is ignored
+        (2, "203.0.113.9, 10.0.0.2", "203.0.113.9"),
+        (2, "10.0.0.2", "10.0.0.1"),  # fewer hops than configured: fall back to the peer
+    ],
+)
+def test_the_client_address_behind_reverse_proxies(rf, settings, proxy_count, forwarded, expected):
+    settings.PROXY_COUNT = proxy_count
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
+def test_weak_passwords_are_refused():
+    with pytest.raises(ValidationError):
+        validate_password("12345678")
+    with pytest.raises(ValidationError):
+        validate_password("qwertyuiop")
+    validate_password("Tre-lingon-på-en-bräda")

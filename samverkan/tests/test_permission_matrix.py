@@ -1,0 +1,459 @@
+"""Every URL of the product, for every kind of user, with GET and POST: the outcome is written down per pattern.
+
+The patterns are read from the URLconf, so a new URL without an entry in EXPECTED fails. Objects are those of
+an agreement between the user's organisations or, for the outsiders, of someone else's: a refusal must not
+change the database nor show the agreement's title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from agreements.models import Agreement, ArchivedPdf, Membership
+from agreements.services import agreement_new_revision, store_archived
+from agreements.tests.factories import AgreementFactory, MembershipFactory, SectionFactory, UserFactory
+from focusareas.tests.factories import (
+    ActionPlanFactory,
+    ActivityRowFactory,
+    CommitmentFactory,
+    FocusAreaFactory,
+    GoalFactory,
+    IndicatorFactory,
+)
+from followup.models import CommitmentOutcome, Evaluation
+from followup.services import report_start
+
+pytestmark = pytest.mark.django_db
+
+# What a request comes to.
+OK = "ok"  # served: a page, a file, a form with its messages, or a redirect within the product
+LOGIN = "login"  # sent to the login page
+ADMIN_LOGIN = "admin login"  # sent to the administration's login page
+FORBIDDEN = "forbidden"  # 403: may read the agreement but not do this
+HIDDEN = "hidden"  # 404: as if the object did not exist
+NOT_ALLOWED = "method not allowed"  # 405
+
+USERS = (
+    "anonymous",
+    "editor",  # security unit of the agreement's municipality
+    "reviewer",  # municipal police officer of the agreement's police area
+    "reader",  # council member of the agreement's municipality
+    "outside_editor",  # the same roles in an unrelated municipality and police area
+    "outside_reviewer",
+    "outside_reader",
+    "staff",  # staff member: reads every agreement, changes none
+    "superuser",  # administrator: changes every agreement, manages organisations and users in /admin/
+)
+OUTSIDERS = {"outside_editor": HIDDEN, "outside_reviewer": HIDDEN, "outside_reader": HIDDEN}
+
+
+def expect(default: str, **by_user: str) -> dict[str, str]:
+    return {user: by_user.get(user, default) for user in USERS}
+
+
+PUBLIC = expect(OK)
+LOGGED_IN = expect(OK, anonymous=LOGIN)
+READ = expect(OK, anonymous=LOGIN, **OUTSIDERS)
+EDIT = expect(OK, anonymous=LOGIN, reviewer=FORBIDDEN, reader=FORBIDDEN, staff=FORBIDDEN, **OUTSIDERS)
+# Every party writes its own lines of the follow-up: the security unit and the police, not the council.
+REPORT = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, superuser=FORBIDDEN, **OUTSIDERS)
+CREATE = expect(FORBIDDEN, anonymous=LOGIN, editor=OK, outside_editor=OK, superuser=OK)
+WRONG_METHOD = expect(NOT_ALLOWED, anonymous=LOGIN)
+
+
+def read_only(kind: dict[str, str] = READ) -> dict[str, dict[str, str]]:
+    return {"GET": kind, "POST": WRONG_METHOD}
+
+
+def post_only(kind: dict[str, str] = EDIT) -> dict[str, dict[str, str]]:
+    return {"GET": WRONG_METHOD, "POST": kind}
+
+
+def form(kind: dict[str, str] = EDIT) -> dict[str, dict[str, str]]:
+    return {"GET": kind, "POST": kind}
+
+
+EXPECTED: dict[str, dict[str, dict[str, str]]] = {
+    "home": form(PUBLIC),
+    "login": form(PUBLIC),
+    "logout": {"GET": expect(NOT_ALLOWED), "POST": expect(LOGIN)},
+    "accessibility": {"GET": PUBLIC, "POST": expect(NOT_ALLOWED)},
+    "set_language": form(PUBLIC),
+    # Agreements and their text
+    "agreement_list": read_only(LOGGED_IN),
+    "agreement_create": form(CREATE),
+    "agreement_detail": read_only(),
+    "agreement_edit": form(),
+    "agreement_history": read_only(),
+    "agreement_pdf": read_only(),
+    "archived_pdf": read_only(),
+    "agreement_sign": form(),
+    "agreement_new_revision": post_only(),
+    "agreement_renew": post_only(),
+    "agreement_compare": read_only(),
+    "section_add": form(),
+    "section_edit": form(),
+    "section_move": post_only(),
+    "section_delete": form(),
+    # Focus areas and the police review
+    "focus_area_workbench": read_only(),
+    "focus_area_add": form(),
+    "focus_area_edit": form(),
+    "row_add": form(),
+    "rows_paste": form(),
+    "row_edit": form(),
+    "commitment_add": form(),
+    "commitment_edit": form(),
+    "goal_add": form(),
+    "goal_edit": form(),
+    "action_plan_add": form(),
+    "action_plan_edit": form(),
+    "item_delete": form(),
+    "item_move": post_only(),
+    "commitment_review": read_only(),
+    "send_for_review": post_only(),
+    # Everyone who reads the agreement may comment; who decides is the service's rule (a message, not a 403).
+    "commitment_decide": post_only(READ),
+    # Follow-up
+    "followup_index": read_only(),
+    "followup_start": post_only(),
+    "followup_report": read_only(),
+    "followup_edit": form(REPORT),
+    # Who submits, confirms and approves is the service's rule, answered with a message.
+    "followup_transition": post_only(READ),
+    "followup_pdf": read_only(),
+    "followup_evidence": read_only(),
+    "followup_export": read_only(),
+    "followup_dashboard": read_only(),
+    "followup_evaluation": read_only(),
+    "followup_evaluation_edit": form(),
+    "followup_evaluation_pdf": read_only(),
+}
+
+# The administration is Django's own. Only staff get past its login (which, with its logout, is open to all);
+# staff without model permissions get no page of it but these, and administrators never an error.
+ADMIN_OPEN = {"admin:login", "admin:logout"}
+ADMIN_STAFF_PAGES = ADMIN_OPEN | {"admin:index", "admin:jsi18n", "admin:password_change", "admin:password_change_done"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: its name (or, for the administration's unnamed ones, its route) and its regex."""
+
+    name: str
+    route: str
+    pattern: URLPattern
+
+
+def all_routes() -> list[Route]:
+    routes: list[Route] = []
+
+    def walk(patterns, prefix: str = "", namespace: str = "") -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            else:
+                route = prefix + str(pattern.pattern)
+                if pattern.name:
+                    name = namespace + pattern.name
+                elif route.endswith("(?P<url>.*)$"):
+                    name = f"{namespace}catch_all"
+                else:
+                    name = f"{namespace}{route}"
+                routes.append(Route(name, route, pattern))
+
+    walk(get_resolver().url_patterns)
+    return routes
+
+
+ROUTES = all_routes()
+
+
+def is_admin(route: Route) -> bool:
+    return route.name.startswith("admin:")
+
+
+def test_every_url_pattern_has_its_expected_outcomes():
+    product = {route.name for route in ROUTES if not is_admin(route)}
+    assert product == set(EXPECTED), "add the new URL to EXPECTED, with who may GET and POST it"
+
+
+@dataclass
+class Estate:
+    """An agreement in draft with one of everything, a signed one with its archive, follow-up and evaluation,
+    and a revision of the signed one; all between the world's municipality and police area."""
+
+    draft: Agreement
+    signed: Agreement
+    revision: Agreement
+    objects: dict
+    users: dict
+
+
+@pytest.fixture
+def estate(world, editor, reviewer, reader, outsider, other_police_reviewer) -> Estate:
+    draft = world.agreement
+    section = SectionFactory(agreement=draft, heading="Syfte")
+    focus_area = FocusAreaFactory(agreement=draft, title="Trygg stadskärna")
+    row = ActivityRowFactory(focus_area=focus_area)
+    commitment = CommitmentFactory(focus_area=focus_area, parties=[world.police])
+    goal = GoalFactory(focus_area=focus_area)
+    plan = ActionPlanFactory(agreement=draft)
+
+    signed = AgreementFactory(
+        title="Samverkansöverenskommelse Hamnstad 2023", parties=[world.municipality, world.police]
+    )
+    signed_area = FocusAreaFactory(agreement=signed, title="Narkotika")
+    signed_commitment = CommitmentFactory(focus_area=signed_area, parties=[world.municipality])
+    IndicatorFactory(goal__focus_area=signed_area)
+    CommitmentFactory(focus_area=None, action_plan=ActionPlanFactory(agreement=signed), parties=[world.police])
+    Agreement.objects.filter(pk=signed.pk).update(status=Agreement.Status.SIGNED)
+    signed.refresh_from_db()
+    archived = ArchivedPdf(agreement=signed, archived_by=editor)
+    store_archived(archived, b"%PDF-1.7\n% signerad\n", "hamnstad")
+    report = report_start(agreement=signed, year=2024, copy_previous=False)
+    evidence = default_storage.save("evidence/protokoll.pdf", ContentFile(b"%PDF-1.7\n% protokoll\n"))
+    outcome = CommitmentOutcome.objects.get(report=report, commitment=signed_commitment)
+    CommitmentOutcome.objects.filter(pk=outcome.pk).update(evidence_file=evidence)
+    Evaluation.objects.create(agreement=signed, text="Samarbetet har fungerat väl.")
+    revision = agreement_new_revision(agreement=signed)
+    Group.objects.create(name="Säkerhetsenheten")
+
+    outside_reader = MembershipFactory(
+        user=UserFactory(username="outsidereader"), organisation=world.other_municipality, role=Membership.Role.READER
+    ).user
+    return Estate(
+        draft=draft,
+        signed=signed,
+        revision=revision,
+        objects={
+            "section": section,
+            "focus_area": focus_area,
+            "row": row,
+            "commitment": commitment,
+            "goal": goal,
+            "action_plan": plan,
+            "archived": archived,
+            "report": report,
+            "outcome": outcome,
+            "signed_area": signed_area,
+        },
+        users={
+            "anonymous": None,
+            "editor": editor,
+            "reviewer": reviewer,
+            "reader": reader,
+            "outside_editor": outsider,
+            "outside_reviewer": other_police_reviewer,
+            "outside_reader": outside_reader,
+            "staff": UserFactory(username="staff", is_staff=True),
+            "superuser": UserFactory(username="admin", is_staff=True, is_superuser=True),
+        },
+    )
+
+
+ITEM_KINDS = {
+    "fokusomrade": "focus_area",
+    "aktivitet": "row",
+    "atagande": "commitment",
+    "mal": "goal",
+    "handlingsplan": "action_plan",
+}
+
+
+def product_urls(name: str, estate: Estate) -> list[str]:
+    """The URLs of the pattern to try: one, or one per variant (item kinds, report parts, exports)."""
+    o = estate.objects
+    draft, signed, year = estate.draft.pk, estate.signed.pk, o["report"].year
+    by_pk = {
+        "agreement_detail": draft,
+        "agreement_edit": draft,
+        "agreement_history": draft,
+        "agreement_pdf": draft,
+        "agreement_sign": draft,
+        "agreement_new_revision": signed,
+        "agreement_renew": signed,
+        "agreement_compare": estate.revision.pk,
+        "archived_pdf": o["archived"].pk,
+        "section_edit": o["section"].pk,
+        "section_delete": o["section"].pk,
+        "focus_area_workbench": draft,
+        "focus_area_add": draft,
+        "focus_area_edit": o["focus_area"].pk,
+        "row_add": o["focus_area"].pk,
+        "rows_paste": o["focus_area"].pk,
+        "row_edit": o["row"].pk,
+        "commitment_add": draft,
+        "commitment_edit": o["commitment"].pk,
+        "commitment_decide": o["commitment"].pk,
+        "goal_add": draft,
+        "goal_edit": o["goal"].pk,
+        "action_plan_add": draft,
+        "action_plan_edit": o["action_plan"].pk,
+        "commitment_review": draft,
+        "send_for_review": draft,
+        "followup_index": signed,
+        "followup_start": signed,
+        "followup_evidence": o["outcome"].pk,
+        "followup_dashboard": signed,
+        "followup_evaluation": signed,
+        "followup_evaluation_edit": signed,
+        "followup_evaluation_pdf": signed,
+    }
+    if name in by_pk:
+        return [reverse(name, args=[by_pk[name]])]
+    report = {"pk": signed, "year": year}
+    variants = {
+        "section_add": [{"pk": draft, "part": part} for part in ("agreement", "appendix")],
+        "section_move": [{"pk": o["section"].pk, "direction": "up"}],
+        "item_delete": [{"kind": kind, "pk": o[item].pk} for kind, item in ITEM_KINDS.items()],
+        "item_move": [{"kind": kind, "pk": o[item].pk, "direction": "up"} for kind, item in ITEM_KINDS.items()],
+        "followup_report": [report],
+        "followup_pdf": [report],
+        "followup_edit": [report | {"part": part} for part in (str(o["signed_area"].pk), "ovrigt", "sammanfattning")],
+        "followup_transition": [report | {"action": action} for action in ("submit", "confirm", "approve")],
+        "followup_export": [report | {"fmt": fmt} for fmt in ("xlsx", "csv")],
+    }
+    return [reverse(name, kwargs=kwargs) for kwargs in variants.get(name, [{}])]
+
+
+def admin_url(route: Route, estate: Estate) -> str:
+    """The administration's URL for the pattern, on an existing object where it takes one."""
+    if route.name == "admin:catch_all":
+        return "/admin/finns-inte/"
+    if route.name == "admin:view_on_site":
+        return reverse(route.name, args=[ContentType.objects.get_for_model(Agreement).pk, estate.draft.pk])
+    if route.name == "admin:app_list":
+        return reverse(route.name, kwargs={"app_label": "agreements"})
+    parts = route.route.split("/")
+    if len(parts) > 3 and ("object_id" in route.route or "<id>" in route.route or "([^/]+)" in route.route):
+        instance = apps.get_model(parts[1], parts[2]).objects.order_by("pk").first()
+        if instance is None:  # nothing of the kind yet: the page for an object that does not exist
+            return "/" + route.route.replace("<path:object_id>", "999999")
+        if route.name.endswith("_simple_history"):
+            return f"/admin/{parts[1]}/{parts[2]}/{instance.pk}/history/{instance.history.earliest().history_id}/"
+        return "/" + route.route.replace("<path:object_id>", str(instance.pk)).replace("<id>", str(instance.pk))
+    return reverse(route.name)
+
+
+def urls_for(route: Route, estate: Estate) -> list[str]:
+    return [admin_url(route, estate)] if is_admin(route) else product_urls(route.name, estate)
+
+
+# Data posted where an empty form would not reach the check under test.
+POST_DATA = {"commitment_decide": {"action": "comment", "text": "Hur följs detta upp?"}}
+
+
+def outcome(response) -> str:
+    if response.status_code in (301, 302, 303):
+        location = response["Location"]
+        if location.startswith(reverse("login")):
+            return LOGIN
+        if location.startswith(reverse("admin:login")):
+            return ADMIN_LOGIN
+        return OK
+    return {200: OK, 403: FORBIDDEN, 404: HIDDEN, 405: NOT_ALLOWED}.get(response.status_code, str(response.status_code))
+
+
+def request(url: str, method: str, user, data: dict, *, csrf_checks: bool = False) -> tuple[object, list[str]]:
+    """One request in a savepoint that is rolled back, so each user meets the same database; with the writes
+    it made to the product's tables."""
+    with transaction.atomic():
+        client = Client(enforce_csrf_checks=csrf_checks)
+        if user is not None:
+            client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url) if method == "GET" else client.post(url, data)
+        transaction.set_rollback(True)
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in query["sql"]
+    ]
+    return response, writes
+
+
+def check_matrix(routes: list[Route], estate: Estate, users: tuple[str, ...] = USERS) -> list[str]:
+    titles = [estate.draft.title, estate.signed.title]
+    mismatches = []
+    for route in routes:
+        expected = EXPECTED[route.name]
+        for url in urls_for(route, estate):
+            for method in ("GET", "POST"):
+                for kind in users:
+                    response, writes = request(url, method, estate.users[kind], POST_DATA.get(route.name, {}))
+                    got, wanted = outcome(response), expected[method][kind]
+                    if got != wanted:
+                        mismatches.append(f"{route.name}: {method} {url} as {kind}: {got}, expected {wanted}")
+                    if got != OK and writes and route.name != "logout":  # logging out is a redirect to the login
+                        mismatches.append(f"{route.name}: {method} {url} as {kind} was refused but wrote {writes}")
+                    if got == HIDDEN and any(title in response.content.decode() for title in titles):
+                        mismatches.append(f"{route.name}: {method} {url} as {kind} shows an agreement's title")
+    return mismatches
+
+
+def test_who_may_get_and_post_every_page_of_the_product(estate: Estate):
+    mismatches = check_matrix([route for route in ROUTES if not is_admin(route)], estate)
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_only_administrators_get_into_the_administration(estate: Estate):
+    failures = []
+    for route in (route for route in ROUTES if is_admin(route)):
+        url = admin_url(route, estate)
+        for method in ("GET", "POST"):
+            # Users outside the staff are all alike to the administration: these two stand for them.
+            for kind in ("anonymous", "editor"):
+                response, writes = request(url, method, estate.users[kind], {})
+                if route.name not in ADMIN_OPEN and (outcome(response) != ADMIN_LOGIN or writes):
+                    failures.append(f"{method} {url} as {kind}: {response.status_code}, wrote {writes}")
+            response, writes = request(url, method, estate.users["staff"], {})
+            if route.name not in ADMIN_STAFF_PAGES and (response.status_code == 200 or writes):
+                failures.append(f"{method} {url} as staff without permissions: {response.status_code}")
+            response, _ = request(url, method, estate.users["superuser"], {})
+            if response.status_code >= 500:
+                failures.append(f"{method} {url} as administrator: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_ids_of_other_agreements_in_query_strings_and_forms_reveal_nothing(client, world, editor):
+    """An editor may add to their own agreement, but not under a focus area or plan of someone else's."""
+    foreign = FocusAreaFactory(agreement=world.other_agreement)
+    foreign_plan = ActionPlanFactory(agreement=world.other_agreement)
+    client.force_login(editor)
+    url = reverse("commitment_add", args=[world.agreement.pk])
+
+    assert client.get(f"{url}?focus_area={foreign.pk}").status_code == 404
+    assert client.post(f"{url}?action_plan={foreign_plan.pk}", {"text": "x"}).status_code == 404
+    assert not foreign.commitments.exists() and not foreign_plan.commitments.exists()
+
+
+def test_every_post_needs_the_csrf_token(estate: Estate):
+    """A form posted from another site, without the token, is refused before it reaches the view."""
+    failures = []
+    for route in ROUTES:
+        for url in urls_for(route, estate):
+            for kind in ("superuser",):  # the user who may post the most
+                response, writes = request(
+                    url, "POST", estate.users[kind], POST_DATA.get(route.name, {}), csrf_checks=True
+                )
+                if outcome(response) in (LOGIN, ADMIN_LOGIN, NOT_ALLOWED) and not writes:
+                    continue  # refused before any code that changes something: not logged in, or a read-only page
+                if response.status_code != 403 or writes:
+                    failures.append(f"POST {url} as {kind} without a token: {response.status_code}, wrote {writes}")
+                elif "Formuläret kunde inte skickas" not in response.content.decode():
+                    failures.append(f"POST {url} as {kind}: the refusal does not explain itself in Swedish")
+    assert not failures, "\n".join(failures)
