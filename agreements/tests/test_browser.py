@@ -22,6 +22,7 @@ PAGES = {
     "edit": "/overenskommelser/{pk}/redigera/",
     "section-add": "/overenskommelser/{pk}/avsnitt/ny/appendix/",
     "history": "/overenskommelser/{pk}/historik/",
+    "password": "/losenord/",
 }
 
 

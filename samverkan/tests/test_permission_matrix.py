@@ -90,6 +90,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "logout": {"GET": expect(NOT_ALLOWED), "POST": expect(LOGIN)},
     "accessibility": {"GET": PUBLIC, "POST": expect(NOT_ALLOWED)},
     "set_language": form(PUBLIC),
+    "password_change": form(LOGGED_IN),
+    "password_change_done": read_only(LOGGED_IN),
     # Agreements and their text
     "agreement_list": read_only(LOGGED_IN),
     "agreement_create": form(CREATE),

@@ -117,3 +117,23 @@ def test_weak_passwords_are_refused():
     with pytest.raises(ValidationError):
         validate_password("qwertyuiop")
     validate_password("Tre-lingon-på-en-bräda")
+
+
+def test_a_user_changes_their_password_and_weak_ones_are_refused_in_swedish(client, editor):
+    client.force_login(editor)
+    url = reverse("password_change")
+    assert "Byt lösenord" in client.get(reverse("agreement_list")).content.decode()
+
+    weak = {"old_password": "test-password-1234", "new_password1": "12345678", "new_password2": "12345678"}
+    response = client.post(url, weak)
+    assert response.status_code == 200
+    assert "Detta lösenord är alldeles för vanligt." in response.content.decode()
+    editor.refresh_from_db()
+    assert editor.check_password("test-password-1234")
+
+    good = "Tre-lingon-på-en-bräda"
+    response = client.post(url, weak | {"new_password1": good, "new_password2": good})
+    assert response.status_code == 302 and response["Location"] == reverse("password_change_done")
+    assert client.get(reverse("agreement_list")).status_code == 200  # still logged in
+    editor.refresh_from_db()
+    assert editor.check_password(good)
