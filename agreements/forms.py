@@ -5,6 +5,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.validation import CleanInputMixin, CleanModelForm
+
 from .models import (
     MAX_SECTION_DEPTH,
     Agreement,
@@ -24,7 +26,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(CleanInputMixin, forms.Form):
     """Carries the version the object had when the form was loaded, so a save over a newer one is refused."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
@@ -34,7 +36,7 @@ class VersionedForm(forms.Form):
         self.fields["loaded_version"].initial = version
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(CleanInputMixin, forms.Form):
     """An action on something shown on the page (sign, delete, approve), carrying the state it was shown in as a
     fingerprint, so that acting on something that has changed since is refused."""
 
@@ -83,7 +85,7 @@ class AgreementForm(VersionedForm, forms.ModelForm):
             self.fields["creation_key"].initial = uuid.uuid4()
 
 
-class PartyForm(forms.ModelForm):
+class PartyForm(CleanInputMixin, forms.ModelForm):
     class Meta:
         model = Party
         fields = ["organisation"]
@@ -159,6 +161,7 @@ class BaseSignatoryFormSet(forms.BaseInlineFormSet):
 SignatoryFormSet = forms.inlineformset_factory(
     Agreement,
     Signatory,
+    form=CleanModelForm,
     formset=BaseSignatoryFormSet,
     fields=["name", "title", "party", "order"],
     extra=1,
@@ -168,6 +171,7 @@ SignatoryFormSet = forms.inlineformset_factory(
 CooperationForumFormSet = forms.inlineformset_factory(
     Agreement,
     CooperationForum,
+    form=CleanModelForm,
     fields=["name", "meeting_frequency", "convener", "participants"],
     widgets={"participants": forms.Textarea(attrs={"rows": 2})},
     extra=1,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import ConfirmForm, VersionedForm
 from agreements.models import Agreement, Organisation, Section
+from samverkan.validation import CleanInputMixin
 
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
 from .paste import PastedRow, PasteError, parse_table
@@ -111,7 +112,7 @@ class GoalForm(AgreementItemForm):
         widgets = {"text": _text(2)}
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(CleanInputMixin, forms.ModelForm):
     """The goal's indicator; leaving "what is measured" empty means the goal has none."""
 
     class Meta:
