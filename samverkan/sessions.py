@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -76,6 +76,13 @@ def client_address(request: HttpRequest) -> str:
     if settings.PROXY_COUNT and len(forwarded) >= settings.PROXY_COUNT:
         return forwarded[-settings.PROXY_COUNT]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def attempted_username(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The username a login was tried with, as the throttle records it: cut to the longest a user can have, since
+    anything may be typed and the record's column is not much longer."""
+    username = (credentials or {}).get("username", request.POST.get("username"))
+    return username[: get_user_model().username.field.max_length] if username is not None else None
 
 
 def _address(request: HttpRequest | None) -> str:

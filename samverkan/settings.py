@@ -172,6 +172,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "samverkan.sessions.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "samverkan.sessions.client_address"
+AXES_USERNAME_CALLABLE = "samverkan.sessions.attempted_username"
 # The number of reverse proxies in front of the service, each adding to X-Forwarded-For.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 CSRF_FAILURE_VIEW = "samverkan.views.csrf_failure"
