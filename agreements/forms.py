@@ -135,8 +135,18 @@ class BasePartyFormSet(forms.BaseInlineFormSet):
                 raise forms.ValidationError(_("One of the parties must be an organisation in which you are an editor."))
 
 
+# Far more rows than any agreement has, and few enough that a forged form count costs the server nothing.
+MAX_ROWS = 50
+
 PartyFormSet = forms.inlineformset_factory(
-    Agreement, Party, form=PartyForm, formset=BasePartyFormSet, extra=1, can_delete=True
+    Agreement,
+    Party,
+    form=PartyForm,
+    formset=BasePartyFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
 )
 
 
@@ -166,6 +176,8 @@ SignatoryFormSet = forms.inlineformset_factory(
     fields=["name", "title", "party", "order"],
     extra=1,
     can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
 )
 
 CooperationForumFormSet = forms.inlineformset_factory(
@@ -176,6 +188,8 @@ CooperationForumFormSet = forms.inlineformset_factory(
     widgets={"participants": forms.Textarea(attrs={"rows": 2})},
     extra=1,
     can_delete=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
 )
 
 
