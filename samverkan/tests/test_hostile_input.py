@@ -7,13 +7,16 @@ escaped. Never a server error, never half a save."""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -50,6 +53,9 @@ from followup.models import FollowUpReport
 from samverkan.validation import FORBIDDEN_CHARACTERS
 
 pytestmark = pytest.mark.django_db
+
+# Hypothesis keeps caches (Unicode tables, constants) in .hypothesis/ of the working directory unless told otherwise.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "samverkan-hypothesis"))
 
 # Repeatable in CI and nothing written into the repository: no example database, a fixed seed. No shrinking: each
 # example is a few requests against a database, and the failing one is reported as drawn.
