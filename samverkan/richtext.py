@@ -57,6 +57,12 @@ class RichTextWidget(forms.Textarea):
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__({"rows": 10, "data-richtext": "", **(attrs or {})})
 
+    def format_value(self, value):  # type: ignore[no-untyped-def]
+        """A refused form shows again what was posted; the editor loads it as HTML, so it is cleaned as a save
+        would clean it."""
+        value = super().format_value(value)
+        return sanitize_html(value) if value else value
+
 
 class RichTextField(models.TextField):
     """Text with formatting, sanitised every time it is stored."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from collections.abc import Callable
@@ -54,12 +55,12 @@ def log_logout(sender, request, user, **kwargs) -> None:
 
 @receiver(user_login_failed)
 def log_failed_login(sender, credentials, request=None, **kwargs) -> None:
-    logger.warning("failed login for %r from %s", credentials.get("username", ""), _address(request))
+    logger.warning("failed login for %r from %s", attempted_username(request, credentials), _address(request))
 
 
 def login_locked_out(request: HttpRequest, response: HttpResponse | None, credentials: dict | None) -> HttpResponse:
     """The login page again, with what was typed and why it cannot go on for now."""
-    logger.warning("login locked for %r from %s", (credentials or {}).get("username", ""), _address(request))
+    logger.warning("login locked for %r from %s", attempted_username(request, credentials), _address(request))
     minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
     form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
     locked_out = ngettext(
@@ -74,14 +75,19 @@ def client_address(request: HttpRequest) -> str:
     """The client's address: behind PROXY_COUNT reverse proxies, the one the farthest of them saw."""
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if settings.PROXY_COUNT and len(forwarded) >= settings.PROXY_COUNT:
-        return forwarded[-settings.PROXY_COUNT]
+        try:  # a proxy set up wrongly may pass on whatever the client wrote
+            return str(ipaddress.ip_address(forwarded[-settings.PROXY_COUNT]))
+        except ValueError:
+            pass
     return request.META.get("REMOTE_ADDR", "")
 
 
-def attempted_username(request: HttpRequest, credentials: dict | None) -> str | None:
+def attempted_username(request: HttpRequest | None, credentials: dict | None) -> str | None:
     """The username a login was tried with, as the throttle records it: cut to the longest a user can have, since
     anything may be typed and the record's column is not much longer."""
-    username = (credentials or {}).get("username", request.POST.get("username"))
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username")
     return username[: get_user_model().username.field.max_length] if username is not None else None
 
 

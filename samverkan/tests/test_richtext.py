@@ -1,4 +1,4 @@
-from samverkan.richtext import sanitize_html
+from samverkan.richtext import RichTextWidget, sanitize_html
 
 
 def test_word_formatting_survives():
@@ -20,3 +20,12 @@ def test_scripts_styles_and_events_are_dropped():
 def test_an_empty_editor_stores_nothing():
     assert sanitize_html("<p><br></p>") == ""
     assert sanitize_html("") == ""
+
+
+def test_a_refused_form_gives_the_editor_its_text_cleaned():
+    """The editor loads the textarea's text as HTML: what was posted goes back only as a save would keep it."""
+    html = RichTextWidget().render(
+        "body", '<p><strong>Lägesbild</strong></p><img src=x onerror="alert(1)"><script>x()</script>'
+    )
+    assert "&lt;strong&gt;Lägesbild&lt;/strong&gt;" in html
+    assert "onerror" not in html and "script" not in html.replace("data-richtext", "")

@@ -103,6 +103,7 @@ def test_a_successful_login_forgives_earlier_typing_mistakes(client, editor, set
         (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # what the client sent before the proxy is ignored
         (2, "203.0.113.9, 10.0.0.2", "203.0.113.9"),
         (2, "10.0.0.2", "10.0.0.1"),  # fewer hops than configured: fall back to the peer
+        (1, "'; drop table x", "10.0.0.1"),  # not an address: a proxy passed on what the client wrote
     ],
 )
 def test_the_client_address_behind_reverse_proxies(rf, settings, proxy_count, forwarded, expected):
@@ -137,3 +138,10 @@ def test_a_user_changes_their_password_and_weak_ones_are_refused_in_swedish(clie
     assert client.get(reverse("agreement_list")).status_code == 200  # still logged in
     editor.refresh_from_db()
     assert editor.check_password(good)
+
+
+def test_an_overlong_username_is_logged_cut_to_a_usernames_length(client, db, caplog):
+    with caplog.at_level(logging.WARNING, logger="samverkan.security"):
+        client.post(reverse("login"), {"username": "x" * 5000, "password": "fel"})
+    [message] = [r.getMessage() for r in caplog.records if r.getMessage().startswith("failed login")]
+    assert "x" * 150 in message and "x" * 151 not in message
