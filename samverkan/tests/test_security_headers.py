@@ -1,10 +1,11 @@
-"""Every page forbids inline scripts, framing and foreign sources."""
+"""Every page forbids inline scripts, framing and foreign sources; an error page reveals nothing."""
 
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.views.defaults import server_error
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,10 @@ def test_no_page_template_carries_inline_script_or_style():
             continue  # PDFs are rendered on the server, not in a browser
         text = template.read_text()
         assert "<script>" not in text and " onclick=" not in text and "<style" not in text, template
+
+
+def test_an_unexpected_error_gets_a_swedish_page_that_reveals_nothing(rf):
+    response = server_error(rf.get("/overenskommelser/1/"))
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "Något gick fel" in body and "Traceback" not in body
