@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.utils import translation
 
 from agreements.models import Agreement, Membership, Organisation
@@ -107,3 +108,9 @@ def swedish() -> None:
 def media_root(settings, tmp_path) -> None:
     """Archived PDFs and uploads of a test go to a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def fresh_pdf_cache() -> None:
+    """Every test lays its PDFs out itself: what it checks is the rendering, not an earlier test's."""
+    caches["pdf"].clear()

@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from django.conf import settings
 from pypdf import PdfReader
+from weasyprint import HTML
 
 from agreements.document import build_document
 from agreements.export import agreement_data
@@ -157,3 +158,17 @@ def test_a_script_or_remote_image_in_a_section_never_reaches_the_pdf(agreement, 
     _, pages = read(agreement_pdf(agreement))
     assert "Farligt" in "\n".join(pages)
     assert not [r for r in caplog.records if "example.com" in r.getMessage()]  # sanitised before rendering
+
+
+def test_a_draft_printed_again_is_laid_out_once_until_it_changes(agreement, monkeypatch):
+    layouts = []
+    write_pdf = HTML.write_pdf
+    monkeypatch.setattr(HTML, "write_pdf", lambda self, **options: layouts.append(self) or write_pdf(self, **options))
+
+    assert agreement_pdf(agreement) == agreement_pdf(Agreement.objects.get(pk=agreement.pk))
+    assert len(layouts) == 1
+
+    SectionFactory(agreement=agreement, heading="Ett nytt avsnitt")
+    _, pages = read(agreement_pdf(agreement))
+    assert len(layouts) == 2
+    assert "Ett nytt avsnitt" in "\n".join(pages)

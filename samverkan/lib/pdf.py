@@ -3,12 +3,14 @@ fetched from outside the folders it is given (never over the network)."""
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from django.core.cache import caches
 from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -57,7 +59,22 @@ class LocalFetcher(URLFetcher):
 def render_pdf(
     html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFile, ...] = (), archival: bool = True
 ) -> bytes:
-    """Render HTML whose links are `file:` URLs under the given roots, e.g. {"/static/": STATIC_DIR}."""
+    """Render HTML whose links are `file:` URLs under the given roots, e.g. {"/static/": STATIC_DIR}. The same
+    document is laid out once: printed again unchanged (a draft, say), it comes from the "pdf" cache."""
+    digest = hashlib.sha256(repr((sorted((p, str(r)) for p, r in roots.items()), archival)).encode())
+    digest.update(html.encode())
+    for attachment in attachments:
+        digest.update(repr((attachment.name, attachment.description)).encode())
+        digest.update(attachment.content)
+    key = f"pdf:{digest.hexdigest()}"
+    pdf = caches["pdf"].get(key)
+    if pdf is None:
+        pdf = _render(html, roots=roots, attachments=attachments, archival=archival)
+        caches["pdf"].set(key, pdf)
+    return pdf
+
+
+def _render(html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFile, ...], archival: bool) -> bytes:
     document = HTML(string=html, base_url="file:///", url_fetcher=LocalFetcher(roots))
     options = {"pdf_tags": True}
     if archival:
