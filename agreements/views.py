@@ -5,6 +5,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -261,21 +262,30 @@ def section_move_view(request: HttpRequest, pk: int, direction: str) -> HttpResp
     return redirect(f"{section.agreement.get_absolute_url()}#section-{section.pk}")
 
 
+def delete_on_confirm(request: HttpRequest, instance: models.Model) -> ConfirmForm | None:
+    """Delete the instance once its confirmation is posted, and return None; otherwise the confirmation form, with
+    a message if the instance or anything under it changed after the form was loaded."""
+    form = ConfirmForm(request.POST or None, version=deletion_fingerprint(instance))
+    if request.method != "POST" or not form.is_valid():
+        return form
+    try:
+        content_delete(instance=instance, loaded_version=form.cleaned_data["loaded_version"])
+    except StaleEdit:
+        form = ConfirmForm(with_version(request.POST, deletion_fingerprint(instance)))
+        form.is_valid()
+        form.add_error(None, changed_message())
+        return form
+    return None
+
+
 @login_required
 def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     section = get_section_for_user(request, pk, write=True)
     agreement = section.agreement
-    form = ConfirmForm(request.POST or None, version=deletion_fingerprint(section))
-    if request.method == "POST" and form.is_valid():
-        try:
-            content_delete(instance=section, loaded_version=form.cleaned_data["loaded_version"])
-        except StaleEdit:
-            form = ConfirmForm(with_version(request.POST, deletion_fingerprint(section)))
-            form.is_valid()
-            form.add_error(None, changed_message())
-        else:
-            messages.success(request, _("The section has been deleted."))
-            return redirect(agreement)
+    form = delete_on_confirm(request, section)
+    if form is None:
+        messages.success(request, _("The section has been deleted."))
+        return redirect(agreement)
     descendants = number_sections(list(Section.objects.filter(agreement=agreement, part=section.part)))
     numbered = next(n for n in descendants if n.section.pk == section.pk)
     subsections = [n for n in descendants if n.number.startswith(numbered.number) and n is not numbered]

@@ -17,10 +17,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from agreements.access import get_agreement_for_user
 from agreements.document import build_document
-from agreements.forms import ConfirmForm
 from agreements.models import Agreement, Organisation
-from agreements.services import StaleEdit, content_delete, deletion_fingerprint, reorder
-from agreements.views import changed_message, last_saved, stale_message, with_version
+from agreements.services import StaleEdit, reorder
+from agreements.views import delete_on_confirm, last_saved, stale_message, with_version
 
 from .access import agreement_of, get_item_for_user
 from .forms import (
@@ -298,17 +297,10 @@ def item_move(request: HttpRequest, kind: str, pk: int, direction: str) -> HttpR
 def item_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     item = _item_by_kind(request, kind, pk)
     agreement = agreement_of(item)
-    form = ConfirmForm(request.POST or None, version=deletion_fingerprint(item))
-    if request.method == "POST" and form.is_valid():
-        try:
-            content_delete(instance=item, loaded_version=form.cleaned_data["loaded_version"])
-        except StaleEdit:
-            form = ConfirmForm(with_version(request.POST, deletion_fingerprint(item)))
-            form.is_valid()
-            form.add_error(None, changed_message())
-        else:
-            messages.success(request, _("Deleted."))
-            return redirect(workbench_url(agreement))
+    form = delete_on_confirm(request, item)
+    if form is None:
+        messages.success(request, _("Deleted."))
+        return redirect(workbench_url(agreement))
     return render(
         request,
         "focusareas/item_confirm_delete.html",

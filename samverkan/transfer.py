@@ -670,6 +670,13 @@ class _Importer:
                 f"The document refers to a {model._meta.verbose_name} {ref!r} it does not hold (or holds later)."
             ) from None
 
+    def restore(self, instance: models.Model, data: dict[str, Any], ref: Any = None) -> None:
+        """Save the instance with the document's values and remember it under its reference: by default its key,
+        as the document gives it."""
+        _assign(instance, data)
+        _save(instance)
+        self.keep(instance, str(instance.key) if ref is None else ref)
+
     def keep(self, instance: models.Model, ref: Any) -> None:
         key = _ref_key(ref)
         if key in self.ids[type(instance)]:
@@ -689,49 +696,31 @@ class _Importer:
 
         for item in data["parties"]:
             party = Party(agreement=agreement, organisation=self.organisation(item["organisation"]))
-            _assign(party, item)
-            _save(party)
-            self.keep(party, item["organisation"])
+            self.restore(party, item, item["organisation"])
         for index, item in enumerate(data["signatories"]):
             signatory = Signatory(agreement=agreement, party=self.organisation(item["party"]))
-            _assign(signatory, item)
-            _save(signatory)
-            self.keep(signatory, index)
+            self.restore(signatory, item, index)
         for index, item in enumerate(data["forums"]):
             forum = CooperationForum(agreement=agreement)
-            _assign(forum, item)
-            _save(forum)
-            self.keep(forum, index)
+            self.restore(forum, item, index)
         for item in data["sections"]:
             section = Section(agreement=agreement, parent_id=self.pk(Section, item["parent"]))
-            _assign(section, item)
-            _save(section)
-            self.keep(section, str(section.key))
+            self.restore(section, item)
         for item in data["focus_areas"]:
             focus_area = FocusArea(agreement=agreement, placement_id=self.pk(Section, item["placement"]))
-            _assign(focus_area, item)
-            _save(focus_area)
-            self.keep(focus_area, str(focus_area.key))
+            self.restore(focus_area, item)
         for item in data["goals"]:
             goal = Goal(agreement=agreement, focus_area_id=self.pk(FocusArea, item["focus_area"]))
-            _assign(goal, item)
-            _save(goal)
-            self.keep(goal, str(goal.key))
+            self.restore(goal, item)
             if item["indicator"] is not None:
                 indicator = Indicator(goal=goal)
-                _assign(indicator, item["indicator"])
-                _save(indicator)
-                self.keep(indicator, str(goal.key))
+                self.restore(indicator, item["indicator"], str(goal.key))
         for index, item in enumerate(data["action_plans"]):
             plan = ActionPlan(agreement=agreement)
-            _assign(plan, item)
-            _save(plan)
-            self.keep(plan, index)
+            self.restore(plan, item, index)
         for item in data["activity_rows"]:
             row = ActivityRow(focus_area_id=self.pk(FocusArea, item["focus_area"]))
-            _assign(row, item)
-            _save(row)
-            self.keep(row, str(row.key))
+            self.restore(row, item)
             _set_related(row, "goals", [self.pk(Goal, key) for key in item["goals"]])
         for item in data["commitments"]:
             commitment = Commitment(
@@ -739,9 +728,7 @@ class _Importer:
                 focus_area_id=self.pk(FocusArea, item["focus_area"]),
                 action_plan_id=self.pk(ActionPlan, item["action_plan"]),
             )
-            _assign(commitment, item)
-            _save(commitment)
-            self.keep(commitment, str(commitment.key))
+            self.restore(commitment, item)
             _set_related(commitment, "parties", [self.organisation(name) for name in item["parties"]])
             _set_related(commitment, "goals", [self.pk(Goal, key) for key in item["goals"]])
             for entry_data in item["review"]:
@@ -751,9 +738,7 @@ class _Importer:
                 _restore_timestamps(entry, entry_data)
         if data["evaluation"] is not None:
             evaluation = Evaluation(agreement=agreement)
-            _assign(evaluation, data["evaluation"])
-            _save(evaluation)
-            self.keep(evaluation, "evaluation")
+            self.restore(evaluation, data["evaluation"], "evaluation")
         for item in data["archived_pdfs"]:
             self.archive(ArchivedPdf(agreement=agreement), item)
 
@@ -792,9 +777,7 @@ class _Importer:
                 self.keep(outcome, [year, item["commitment"]])
                 for comment_data in item["party_comments"]:
                     comment = PartyComment(outcome=outcome, party=self.organisation(comment_data["party"]))
-                    _assign(comment, comment_data)
-                    _save(comment)
-                    self.keep(comment, [year, item["commitment"], comment_data["party"]])
+                    self.restore(comment, comment_data, [year, item["commitment"], comment_data["party"]])
             lines = (
                 ("activity_outcomes", ActivityOutcome, "row", ActivityRow),
                 ("indicator_values", IndicatorValue, "indicator", Indicator),
@@ -803,9 +786,7 @@ class _Importer:
             for name, model, attname, to in lines:
                 for item in data[name]:
                     line = model(report=report, **{f"{attname}_id": self.pk(to, item[attname])})
-                    _assign(line, item)
-                    _save(line)
-                    self.keep(line, [year, item[attname]])
+                    self.restore(line, item, [year, item[attname]])
             if data["archived"] is not None:
                 self.archive(ArchivedReport(report=report), data["archived"])
             self.reports.append((report, stage))
