@@ -35,6 +35,9 @@ def add_appendix_section(page: Page, heading: str, *, under: str | None = None, 
         parent = page.locator("#id_parent option", has_text=under).get_attribute("value")
         page.locator("#id_parent").select_option(parent)
     if bold:
+        # The toolbar shows once the script has put the editor in the textarea's place; a click sent before that
+        # would wait on the textarea the script then hides.
+        expect(page.get_by_role("toolbar")).to_be_visible()
         page.get_by_role("textbox", name="Text", exact=True).click()
         page.keyboard.type("Parterna ska ")
         page.get_by_role("toolbar").get_by_role("button", name="Fet", exact=True).click()
