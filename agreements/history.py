@@ -10,7 +10,7 @@ from django.utils import formats
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, CooperationForum, Organisation, Party, Section, Signatory
+from .models import Agreement, Organisation, agreement_content_models, content_parent_field
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 HIDDEN_FIELDS = {"id", "agreement"}
@@ -52,22 +52,34 @@ def _display(field: models.Field, value: object, names: dict[tuple[type, int], s
 
 
 def _subject(record) -> str:
-    for attr in ("heading", "name", "title"):
+    for attr in ("heading", "name", "title", "activity", "text"):
         if hasattr(record, attr):
-            return getattr(record, attr)
+            return strip_tags(getattr(record, attr))
     return str(getattr(record, "organisation", ""))
+
+
+def _history_records(agreement: Agreement) -> list[tuple[type[models.Model], list]]:
+    """The history records of the agreement and of all its content, deleted content included: each model's records
+    are found by the ids of what it hangs under, as those ids appear in that model's own records."""
+    ids: dict[type[models.Model], set[int]] = {Agreement: {agreement.pk}}
+    loaded = []
+    for model in agreement_content_models():
+        if not hasattr(model, "history"):
+            continue
+        if model is Agreement:
+            records = Agreement.history.filter(id=agreement.pk)
+        else:
+            parent = content_parent_field(model)
+            records = model.history.filter(**{f"{parent.attname}__in": ids.get(parent.related_model, ())})
+        records = list(records.select_related("history_user").order_by("history_date", "history_id"))
+        ids.setdefault(model, set()).update(record.id for record in records)
+        loaded.append((model, records))
+    return loaded
 
 
 def agreement_changes(agreement: Agreement, limit: int = 500) -> list[Change]:
     """Every recorded change to the agreement and what hangs under it, newest first."""
-    record_sets = [(Agreement, Agreement.history.filter(id=agreement.pk))] + [
-        (model, model.history.filter(agreement_id=agreement.pk))
-        for model in (Party, Signatory, CooperationForum, Section)
-    ]
-    loaded = [
-        (model, list(records.select_related("history_user").order_by("history_date", "history_id")))
-        for model, records in record_sets
-    ]
+    loaded = _history_records(agreement)
     organisation_ids = {
         getattr(record, attname)
         for model, records in loaded
@@ -80,8 +92,7 @@ def agreement_changes(agreement: Agreement, limit: int = 500) -> list[Change]:
         for pk, name in Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name")
     }
     for model, records in loaded:
-        if model is Section:
-            names.update({(Section, r.id): r.heading for r in records})
+        names.update({(model, record.id): _subject(record) for record in records})
 
     changes: list[Change] = []
     for model, records in loaded:

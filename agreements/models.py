@@ -470,3 +470,17 @@ class ArchivedPdf(ArchivedFile):
 
     def archive_folder(self) -> str:
         return f"archive/{self.agreement_id}"
+
+
+def agreement_content_models() -> list[type[models.Model]]:
+    """The agreement and every model that is part of its content (each declares its `agreement_path`), every model
+    after the one it hangs under: the one list of what an agreement holds."""
+    from django.apps import apps
+
+    content = [model for model in apps.get_models() if issubclass(model, AgreementContent)]
+    return [Agreement, *sorted(content, key=lambda model: model.agreement_path.count("__"))]
+
+
+def content_parent_field(model: type[models.Model]) -> models.ForeignKey:
+    """The foreign key by which a content model hangs under the agreement or under other content."""
+    return model._meta.get_field(model.agreement_path.split("__")[0].removesuffix("_id"))
