@@ -1,11 +1,18 @@
-"""Every page forbids inline scripts, framing and foreign sources; an error page reveals nothing."""
+"""Every page forbids inline scripts, framing and foreign sources; nothing shown to a logged-in user is cached; an
+error page reveals nothing."""
 
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.views.defaults import server_error
+
+from agreements.models import Agreement
+from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
+from followup import services as followup_services
+from followup.models import CommitmentOutcome
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +41,39 @@ def test_pages_send_a_strict_content_security_policy(client, world, editor):
         assert "'unsafe-inline'" not in response["Content-Security-Policy"], url
         assert response["X-Frame-Options"] == "DENY", url
         assert response["X-Content-Type-Options"] == "nosniff", url
+
+
+def test_nothing_shown_to_a_logged_in_user_is_kept_in_a_cache(client, world, editor):
+    agreement = world.agreement
+    CommitmentFactory(focus_area=FocusAreaFactory(agreement=agreement), parties=[world.municipality])
+    client.force_login(editor)
+    draft_pdf = client.get(reverse("agreement_pdf", args=[agreement.pk]))
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
+    report = followup_services.report_start(
+        agreement=Agreement.objects.get(pk=agreement.pk), year=2024, copy_previous=False
+    )
+    outcome = CommitmentOutcome.objects.get(report=report)
+    outcome.evidence_file.save("underlag.pdf", ContentFile(b"%PDF-1.7\n%underlag\n"))
+
+    responses = {
+        "page": client.get(reverse("agreement_detail", args=[agreement.pk])),
+        "pdf": draft_pdf,
+        "excel": client.get(reverse("followup_export", args=[agreement.pk, 2024, "xlsx"])),
+        "evidence": client.get(reverse("followup_evidence", args=[outcome.pk])),
+    }
+    assert responses["pdf"]["Content-Type"] == "application/pdf"
+    assert responses["evidence"].getvalue().startswith(b"%PDF")
+    for name, response in responses.items():
+        assert response.status_code == 200, name
+        directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, name
+
+
+def test_a_stricter_cache_header_is_kept_and_the_login_page_is_never_stored(client, editor):
+    never_cache = "max-age=0, no-cache, no-store, must-revalidate, private"  # Django's never_cache
+    assert client.get(reverse("login"))["Cache-Control"] == never_cache
+    client.force_login(editor)
+    assert client.get(reverse("login"))["Cache-Control"] == never_cache
 
 
 def test_no_page_template_carries_inline_script_or_style():
