@@ -13,6 +13,7 @@ from agreements.models import Agreement
 from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
 from followup import services as followup_services
 from followup.models import CommitmentOutcome
+from samverkan.tests.browser import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,35 @@ def test_no_page_template_carries_inline_script_or_style():
             continue  # PDFs are rendered on the server, not in a browser
         text = template.read_text()
         assert "<script>" not in text and " onclick=" not in text and "<style" not in text, template
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_history_of_an_agreement_breaks_no_content_security_policy(page, live_server, world, admin_user):
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    log_in(page, live_server, admin_user.get_username(), "password")
+
+    response = page.goto(f"{live_server.url}/admin/agreements/agreement/{world.agreement.pk}/history/")
+
+    assert response.status == 200
+    assert page.locator("#change-history").count() == 1
+    paginator = page.locator(".paginator")
+    assert paginator.inner_text().strip()
+    # The look the inline style gave, now from our stylesheet.
+    assert paginator.evaluate("element => getComputedStyle(element).borderTopWidth") == "0px"
+    assert violations == []
+
+
+def test_the_admin_history_of_an_agreement_has_no_inline_style(client, world, admin_user):
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:agreements_agreement_history", args=[world.agreement.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="change-history"' in body and "Ändrad av" in body
+    assert "style=" not in body and "<style" not in body
 
 
 def test_an_unexpected_error_gets_a_swedish_page_that_reveals_nothing(rf):
