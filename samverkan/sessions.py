@@ -1,4 +1,5 @@
-"""Sessions end after a spell of inactivity and, whatever the activity, after a working day."""
+"""Sessions end after a spell of inactivity and, whatever the activity, after a working day; failed logins lock
+the username, and at a far higher count the address they came from."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ import logging
 import time
 from collections.abc import Callable
 
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -56,6 +62,38 @@ def log_logout(sender, request, user, **kwargs) -> None:
 @receiver(user_login_failed)
 def log_failed_login(sender, credentials, request=None, **kwargs) -> None:
     logger.warning("failed login for %r from %s", attempted_username(request, credentials), _address(request))
+
+
+class LoginThrottle(AxesDatabaseHandler):
+    """django-axes' count of failed logins per username, with an address locked as well once the failures from it,
+    whatever the usernames, reach LOGIN_ADDRESS_FAILURE_LIMIT."""
+
+    def is_locked(self, request: HttpRequest, credentials: dict | None = None) -> bool:
+        return super().is_locked(request, credentials) or _address_failures(request) >= (
+            settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        )
+
+    def user_login_failed(self, sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        # The failure that reaches the address's limit is answered with the lock, as one reaching a username's is.
+        if request is not None and not request.axes_locked_out and self.is_locked(request, credentials):
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            user_locked_out.send(
+                "axes",
+                request=request,
+                username=attempted_username(request, credentials),
+                ip_address=request.axes_ip_address,
+            )
+
+
+def _address_failures(request: HttpRequest) -> int:
+    """Failed logins from the request's address within the cool-off, for every username tried from it. A login's
+    success forgives only its own username's failures, so no account can wipe the address's record."""
+    recent = AccessAttempt.objects.filter(
+        ip_address=request.axes_ip_address, attempt_time__gte=get_cool_off_threshold(request)
+    )
+    return recent.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
 
 def login_locked_out(request: HttpRequest, response: HttpResponse | None, credentials: dict | None) -> HttpResponse:

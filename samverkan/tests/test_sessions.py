@@ -1,5 +1,7 @@
-"""Sessions end when idle and after a working day; logins and refusals are logged."""
+"""Sessions end when idle and after a working day; failed logins lock a username, or at a higher count an
+address; logins and refusals are logged."""
 
+import io
 import logging
 import time
 from datetime import timedelta
@@ -8,6 +10,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,12 +72,50 @@ def test_repeated_failed_logins_lock_the_username_even_with_the_right_password(c
     assert "_auth_user_id" not in client.session
 
 
-def test_repeated_failed_logins_from_one_address_lock_that_address(client, editor, reader, settings):
-    for attempt in range(settings.AXES_FAILURE_LIMIT):
-        _log_in(client, f"gissning{attempt}", "fel")
+def test_another_accounts_login_does_not_forgive_a_usernames_failures(client, editor, reader, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _log_in(client, "editor", "fel").status_code == 200
+    assert _log_in(client, "reader", "test-password-1234").status_code == 302  # the guesser's own account
+    client.logout()
 
-    assert _log_in(client, "reader", "test-password-1234").status_code == 429
+    assert _log_in(client, "editor", "fel").status_code == 429
+    assert _log_in(client, "editor", "test-password-1234", address="198.51.100.7").status_code == 429
+
+
+def test_failures_under_several_usernames_do_not_lock_out_others_behind_the_same_address(client, reader, settings):
+    usernames = ["anna", "bertil", "cecilia"]
+    for username in usernames:
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            assert _log_in(client, username, "fel").status_code == 200
+    assert len(usernames) * (settings.AXES_FAILURE_LIMIT - 1) < settings.LOGIN_ADDRESS_FAILURE_LIMIT
+
+    assert _log_in(client, "reader", "test-password-1234").status_code == 302
+
+
+def test_an_address_is_locked_at_its_own_limit_whatever_the_usernames(client, reader, settings):
+    per_username = settings.AXES_FAILURE_LIMIT - 1  # no username alone reaches its limit
+    for attempt in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT - 1):
+        assert _log_in(client, f"gissning{attempt // per_username}", "fel").status_code == 200
+    assert _log_in(client, "gissning-sista", "fel").status_code == 429
+
+    response = _log_in(client, "reader", "test-password-1234")
+    assert response.status_code == 429
+    assert 'value="reader"' in response.content.decode()
     assert _log_in(client, "reader", "test-password-1234", address="198.51.100.7").status_code == 302
+    client.logout()
+
+    call_command("axes_reset_ip", "192.0.2.10", stdout=io.StringIO())
+    assert _log_in(client, "reader", "test-password-1234").status_code == 302
+
+
+def test_an_administrator_lifts_a_usernames_lock(client, editor, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _log_in(client, "editor", "fel")
+    assert _log_in(client, "editor", "test-password-1234").status_code == 429
+
+    call_command("axes_reset_username", "editor", stdout=io.StringIO())
+
+    assert _log_in(client, "editor", "test-password-1234").status_code == 302
 
 
 def test_the_lock_lifts_after_the_cool_off(client, editor, settings):
