@@ -1,7 +1,56 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Agreement, CooperationForum, Membership, Organisation, Party, Section, Signatory
+from .models import (
+    Agreement,
+    AgreementContent,
+    AgreementFrozen,
+    CooperationForum,
+    Membership,
+    Organisation,
+    Party,
+    Section,
+    Signatory,
+)
+
+
+def frozen_agreements(instance: Agreement | AgreementContent, chosen: Agreement | None = None) -> bool:
+    """Whether the agreement, or the agreement the content belongs to as stored or is moved to, is signed."""
+    if isinstance(instance, Agreement):
+        pks = [instance.pk]
+    else:
+        pks = [instance.owning_agreement_id() if instance.pk else None, chosen.pk if chosen else None]
+    return Agreement.objects.filter(pk__in=[pk for pk in pks if pk], status__in=Agreement.FROZEN_STATUSES).exists()
+
+
+class FrozenRefusingForm(forms.ModelForm):
+    """Refuses a change to a signed agreement or to its content with the reason on the form, as the product does."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if frozen_agreements(self.instance, cleaned.get("agreement")):
+            raise AgreementFrozen
+        return cleaned
+
+
+class FrozenRefusingAdmin(SimpleHistoryAdmin):
+    """An agreement, or content of one, that once signed is neither changed nor deleted in the administration."""
+
+    form = FrozenRefusingForm
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj is not None and frozen_agreements(obj))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except AgreementFrozen as refusal:
+            # Signed after the form's check, or by this very change before its inline rows were saved: nothing
+            # of the change is kept.
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class MembershipInline(admin.TabularInline):
@@ -43,7 +92,7 @@ class CooperationForumInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(FrozenRefusingAdmin):
     list_display = ["title", "status", "start_date", "end_date"]
     list_filter = ["status"]
     search_fields = ["title", "parties__name"]
@@ -51,7 +100,7 @@ class AgreementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):
+class SectionAdmin(FrozenRefusingAdmin):
     list_display = ["heading", "agreement", "part", "order"]
     list_filter = ["part"]
     search_fields = ["heading", "agreement__title"]

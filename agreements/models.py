@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +32,13 @@ class AgreementFrozen(ValidationError):
         super().__init__(FROZEN_MESSAGE, code="frozen")
 
 
+def in_transaction(model: type[models.Model]) -> AbstractContextManager:
+    """The caller's transaction, or a new one around the block: a row lock taken in it then lasts until the write
+    it guards is committed."""
+    using = router.db_for_write(model)
+    return nullcontext() if transaction.get_connection(using).in_atomic_block else transaction.atomic(using=using)
+
+
 class AgreementContent(models.Model):
     """Something that is part of an agreement's content, and so is frozen with it once it is signed."""
 
@@ -40,12 +48,14 @@ class AgreementContent(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        self.refuse_if_frozen()
-        super().save(*args, **kwargs)
+        with in_transaction(type(self)):
+            self.refuse_if_frozen()
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self.refuse_if_frozen()
-        return super().delete(*args, **kwargs)
+        with in_transaction(type(self)):
+            self.refuse_if_frozen()
+            return super().delete(*args, **kwargs)
 
     def owning_agreement_id(self) -> int | None:
         owner = self
@@ -55,7 +65,10 @@ class AgreementContent(models.Model):
         return getattr(owner, last)
 
     def refuse_if_frozen(self) -> None:
-        if Agreement.objects.filter(pk=self.owning_agreement_id(), status__in=Agreement.FROZEN_STATUSES).exists():
+        """Raise AgreementFrozen if the agreement is signed. Call it in the transaction of the write it guards: it
+        locks the agreement's row, so that the write waits for a signing under way (and is then refused) and a
+        signing waits for the write (and then sees it when it checks what it signs)."""
+        if Agreement.stored_as_frozen(self.owning_agreement_id()):
             raise AgreementFrozen
 
 
@@ -235,20 +248,27 @@ class Agreement(models.Model):
     def save(self, *args, update_fields=None, **kwargs) -> None:
         # Once signed, only the status may move on (to ended); everything else is frozen.
         status_only = update_fields is not None and set(update_fields) <= {"status", "updated_at"}
-        if self.pk and not status_only and self._stored_as_frozen():
-            raise AgreementFrozen
-        super().save(*args, update_fields=update_fields, **kwargs)
+        with in_transaction(type(self)):
+            if self.pk and not status_only and self.stored_as_frozen(self.pk):
+                raise AgreementFrozen
+            super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("agreement_detail", args=[self.pk])
 
     def delete(self, *args, **kwargs):
-        if self._stored_as_frozen():
-            raise AgreementFrozen
-        return super().delete(*args, **kwargs)
+        with in_transaction(type(self)):
+            if self.stored_as_frozen(self.pk):
+                raise AgreementFrozen
+            return super().delete(*args, **kwargs)
 
-    def _stored_as_frozen(self) -> bool:
-        return type(self).objects.filter(pk=self.pk, status__in=self.FROZEN_STATUSES).exists()
+    @classmethod
+    def stored_as_frozen(cls, pk: int | None) -> bool:
+        """Whether the agreement is signed as stored, read under a lock on its row held to the end of the caller's
+        transaction: signing takes the same lock, so a change and a signing of one agreement happen one after the
+        other, never interleaved."""
+        status = cls.objects.select_for_update().filter(pk=pk).values_list("status", flat=True).first()
+        return status in cls.FROZEN_STATUSES
 
     @property
     def is_frozen(self) -> bool:

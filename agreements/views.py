@@ -78,6 +78,12 @@ def changed_message() -> str:
     )
 
 
+def show_refusal(form, refusal: ValidationError) -> None:
+    """A change the service refused (the agreement was signed while the form was open, say) as the form's error,
+    with what the user typed kept in the form."""
+    form.add_error(None, refusal.messages)
+
+
 def with_version(data: QueryDict, version: int | str, name: str = "loaded_version") -> QueryDict:
     """The user's input, carrying the version that is now stored so that a deliberate second save goes through."""
     data = data.copy()
@@ -166,6 +172,8 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _formsets_valid(formsets)
             form.is_valid()
             form.add_error(None, stale_message(agreement))
+        except ValidationError as refusal:
+            show_refusal(form, refusal)
         else:
             messages.success(request, _("The agreement has been saved."))
             return redirect(agreement)
@@ -207,15 +215,19 @@ def section_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
         raise Http404
     form = SectionForm(request.POST or None, agreement=agreement, part=part)
     if request.method == "POST" and form.is_valid():
-        section = section_create(
-            agreement=agreement,
-            part=part,
-            parent=form.cleaned_data["parent"],
-            heading=form.cleaned_data["heading"],
-            body=form.cleaned_data["body"],
-        )
-        messages.success(request, _("The section has been added."))
-        return redirect(f"{agreement.get_absolute_url()}#section-{section.pk}")
+        try:
+            section = section_create(
+                agreement=agreement,
+                part=part,
+                parent=form.cleaned_data["parent"],
+                heading=form.cleaned_data["heading"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The section has been added."))
+            return redirect(f"{agreement.get_absolute_url()}#section-{section.pk}")
     return render(
         request,
         "agreements/section_form.html",
@@ -244,6 +256,8 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             form.is_valid()
             form.add_error(None, stale_message(section))
+        except ValidationError as refusal:
+            show_refusal(form, refusal)
         else:
             messages.success(request, _("The section has been saved."))
             return redirect(f"{agreement.get_absolute_url()}#section-{section.pk}")
@@ -258,7 +272,10 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def section_move_view(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
     section = get_section_for_user(request, pk, write=True)
-    section_move(section=section, step=-1 if direction == "up" else 1)
+    try:
+        section_move(section=section, step=-1 if direction == "up" else 1)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
     return redirect(f"{section.agreement.get_absolute_url()}#section-{section.pk}")
 
 
@@ -274,6 +291,9 @@ def delete_on_confirm(request: HttpRequest, instance: models.Model) -> ConfirmFo
         form = ConfirmForm(with_version(request.POST, deletion_fingerprint(instance)))
         form.is_valid()
         form.add_error(None, changed_message())
+        return form
+    except ValidationError as refusal:
+        show_refusal(form, refusal)
         return form
     return None
 

@@ -19,7 +19,7 @@ from agreements.access import get_agreement_for_user
 from agreements.document import build_document
 from agreements.models import Agreement, Organisation
 from agreements.services import StaleEdit, reorder
-from agreements.views import delete_on_confirm, last_saved, stale_message, with_version
+from agreements.views import delete_on_confirm, last_saved, show_refusal, stale_message, with_version
 
 from .access import agreement_of, get_item_for_user
 from .forms import (
@@ -102,6 +102,8 @@ def _item_form(
             extra = extra_forms(data) if extra_forms else {}
             form.is_valid()
             form.add_error(None, stale_message(instance))
+        except ValidationError as refusal:
+            show_refusal(form, refusal)
         else:
             if is_htmx(request) and partial:
                 return render(request, partial, {"item": item, "agreement": agreement})
@@ -289,7 +291,10 @@ def _item_by_kind(request: HttpRequest, kind: str, pk: int) -> models.Model:
 @require_POST
 def item_move(request: HttpRequest, kind: str, pk: int, direction: str) -> HttpResponse:
     item = _item_by_kind(request, kind, pk)
-    reorder(instance=item, siblings=siblings_of(item), step=-1 if direction == "up" else 1)
+    try:
+        reorder(instance=item, siblings=siblings_of(item), step=-1 if direction == "up" else 1)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
     return redirect(workbench_url(agreement_of(item), item))
 
 
@@ -339,6 +344,8 @@ def rows_paste_view(request: HttpRequest, pk: int) -> HttpResponse:
                     "again if they are still wanted."
                 ),
             )
+        except ValidationError as refusal:
+            show_refusal(form, refusal)
         else:
             messages.success(
                 request,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agreements.models import Agreement, ArchivedFile, Organisation
+from agreements.models import Agreement, ArchivedFile, Organisation, in_transaction
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -90,15 +90,21 @@ class ReportContent(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        self.refuse_if_frozen()
-        super().save(*args, **kwargs)
+        with in_transaction(type(self)):
+            self.refuse_if_frozen()
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self.refuse_if_frozen()
-        return super().delete(*args, **kwargs)
+        with in_transaction(type(self)):
+            self.refuse_if_frozen()
+            return super().delete(*args, **kwargs)
 
     def refuse_if_frozen(self) -> None:
-        if FollowUpReport.objects.filter(pk=self.report_id, stage=FollowUpReport.Stage.APPROVED).exists():
+        """Raise if the report is approved. It locks the report's row to the end of the transaction, as approving
+        does, so that a line saved while the report is being approved either lands before the approval checks what
+        it approves or is refused."""
+        stage = FollowUpReport.objects.select_for_update().filter(pk=self.report_id).values_list("stage", flat=True)
+        if stage.first() == FollowUpReport.Stage.APPROVED:
             raise ValidationError(_("The follow-up is approved and can no longer be changed."), code="frozen")
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from agreements.models import Agreement, AgreementFrozen, ArchivedPdf, Party, Section, Signatory
+from agreements.models import FROZEN_MESSAGE, Agreement, AgreementFrozen, ArchivedPdf, Party, Section, Signatory
 from agreements.services import (
     agreement_fingerprint,
     agreement_new_revision,
@@ -236,3 +236,116 @@ def test_a_signed_agreement_past_its_end_shows_as_ended(client, signed, editor):
     assert [a.pk for a in ended] == [signed.pk]
     assert not client.get(reverse("agreement_list") + "?status=signed").context["agreements"]
     assert "Avslutad" in client.get(signed.get_absolute_url()).content.decode()
+
+
+@pytest.fixture
+def signed_meanwhile(monkeypatch):
+    """Someone signs the agreement just after a request has found that it may still be changed."""
+    from agreements import access, views
+    from focusareas import access as focus_area_access
+    from focusareas import views as focus_area_views
+
+    fetch = access.get_agreement_for_user
+
+    def fetch_then_sign(request, pk, **kwargs):
+        agreement = fetch(request, pk, **kwargs)
+        Agreement.objects.filter(pk=pk).update(status=Agreement.Status.SIGNED)
+        return agreement
+
+    for module in (access, views, focus_area_access, focus_area_views):
+        monkeypatch.setattr(module, "get_agreement_for_user", fetch_then_sign)
+
+
+def frozen_request(kind: str, agreement: Agreement) -> tuple[str, dict, str]:
+    """A change of the kind to the agreement as its page posts it: the URL, the data and text the user typed."""
+    from agreements.tests.test_agreement_form import edit_data
+    from focusareas.services import rows_fingerprint
+
+    section = SectionFactory(agreement=agreement)
+    focus_area = FocusAreaFactory(agreement=agreement)
+    row = ActivityRowFactory(focus_area=focus_area)
+    match kind:
+        case "agreement_edit":
+            return reverse("agreement_edit", args=[agreement.pk]), edit_data(agreement, purpose="Nytt syfte"), "Nytt"
+        case "section_add":
+            url = reverse("section_add", args=[agreement.pk, "appendix"])
+            return url, {"heading": "Nytt avsnitt", "body": "", "parent": ""}, "Nytt avsnitt"
+        case "section_edit":
+            data = {"heading": "Ny rubrik", "body": "", "parent": "", "loaded_version": section.version}
+            return reverse("section_edit", args=[section.pk]), data, "Ny rubrik"
+        case "section_delete":
+            from agreements.services import deletion_fingerprint
+
+            data = {"loaded_version": deletion_fingerprint(section)}
+            return reverse("section_delete", args=[section.pk]), data, section.heading
+        case "focus_area_edit":
+            data = {"title": "Ny titel", "loaded_version": focus_area.version}
+            return reverse("focus_area_edit", args=[focus_area.pk]), data, "Ny titel"
+        case "row_add":
+            return reverse("row_add", args=[focus_area.pk]), {"activity": "Ny aktivitet"}, "Ny aktivitet"
+        case "item_delete":
+            from agreements.services import deletion_fingerprint
+
+            data = {"loaded_version": deletion_fingerprint(row)}
+            return reverse("item_delete", args=["aktivitet", row.pk]), data, row.activity
+        case "rows_paste":
+            data = {"table": "Inklistrad aktivitet", "confirm": "1", "loaded_version": rows_fingerprint(focus_area)}
+            return reverse("rows_paste", args=[focus_area.pk]), data, "Inklistrad aktivitet"
+    raise AssertionError(kind)
+
+
+def content_of(agreement: Agreement) -> str:
+    return agreement_fingerprint(agreement) + repr(
+        list(Agreement.objects.filter(pk=agreement.pk).values_list("purpose", flat=True))
+        + list(Section.objects.filter(agreement=agreement).values_list("heading", flat=True))
+        + list(ActivityRow.objects.filter(focus_area__agreement=agreement).values_list("activity", flat=True))
+    )
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "agreement_edit",
+        "section_add",
+        "section_edit",
+        "section_delete",
+        "focus_area_edit",
+        "row_add",
+        "item_delete",
+        "rows_paste",
+    ],
+)
+def test_a_change_posted_while_the_agreement_was_signed_is_refused_on_the_form(
+    client, world, editor, signed_meanwhile, kind
+):
+    url, data, typed = frozen_request(kind, world.agreement)
+    before = content_of(world.agreement)
+    client.force_login(editor)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert [str(error) for error in response.context["form"].non_field_errors()] == [str(FROZEN_MESSAGE)]
+    assert typed in response.content.decode()
+    assert content_of(world.agreement) == before
+
+
+@pytest.mark.parametrize("kind", ["section", "aktivitet"])
+def test_a_move_posted_while_the_agreement_was_signed_is_refused_with_the_reason(
+    client, world, editor, signed_meanwhile, kind
+):
+    focus_area = FocusAreaFactory(agreement=world.agreement)
+    if kind == "section":
+        SectionFactory(agreement=world.agreement)
+        url = reverse("section_move", args=[SectionFactory(agreement=world.agreement).pk, "up"])
+    else:
+        ActivityRowFactory(focus_area=focus_area)
+        url = reverse("item_move", args=[kind, ActivityRowFactory(focus_area=focus_area).pk, "up"])
+    before = content_of(world.agreement)
+    client.force_login(editor)
+
+    response = client.post(url, follow=True)
+
+    assert response.status_code == 200
+    assert [str(message) for message in response.context["messages"]] == [str(FROZEN_MESSAGE)]
+    assert content_of(world.agreement) == before
