@@ -110,6 +110,20 @@ class ReportContent(models.Model):
             raise ValidationError(_("The follow-up is approved and can no longer be changed."), code="frozen")
 
 
+def cascade_unless_approved(collector, field, sub_objs, using) -> None:
+    """Delete a report's lines with what they follow up, unless a report is approved: the approved year is a record,
+    and a delete cascading to its lines would bypass its freeze."""
+    approved = field.model._base_manager.filter(
+        pk__in=[line.pk for line in sub_objs], report__stage=FollowUpReport.Stage.APPROVED
+    )
+    if approved.exists():
+        raise models.ProtectedError(
+            _("It is followed up in an approved follow-up, which can no longer be changed, so it cannot be deleted."),
+            set(approved),
+        )
+    models.CASCADE(collector, field, sub_objs, using)
+
+
 def evidence_path(instance: CommitmentOutcome, filename: str) -> str:
     return f"evidence/{instance.report.agreement_id}/{instance.report.year}/{filename}"
 
@@ -166,7 +180,7 @@ class CommitmentOutcome(ReportContent):
     """What came of a commitment in the report's year."""
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="commitment_outcomes")
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="outcomes")
+    commitment = models.ForeignKey(Commitment, on_delete=cascade_unless_approved, related_name="outcomes")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     achieved = models.PositiveIntegerField(
         _("achieved"), null=True, blank=True, validators=[MaxValueValidator(1_000_000)], help_text=_("How many.")
@@ -217,7 +231,7 @@ class ActivityOutcome(ReportContent):
     """What came of an activity row in the report's year."""
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="activity_outcomes")
-    row = models.ForeignKey(ActivityRow, on_delete=models.CASCADE, related_name="outcomes")
+    row = models.ForeignKey(ActivityRow, on_delete=cascade_unless_approved, related_name="outcomes")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     comment = models.TextField(_("comment"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -237,7 +251,7 @@ class IndicatorValue(ReportContent):
     """An indicator's measured value for the report's year."""
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="indicator_values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=cascade_unless_approved, related_name="values")
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     comment = models.TextField(_("comment"), blank=True)
@@ -258,7 +272,7 @@ class FocusAreaSummary(ReportContent):
     """The year in one focus area, in the parties' words."""
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="focus_area_summaries")
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="summaries")
+    focus_area = models.ForeignKey(FocusArea, on_delete=cascade_unless_approved, related_name="summaries")
     summary = models.TextField(_("summary"), blank=True)
     conclusions = models.TextField(_("conclusions"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
