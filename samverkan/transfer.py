@@ -945,9 +945,10 @@ class _Importer:
             report.stage = stage
             _save(report, update_fields=["stage"])
         agreement = self.agreement
-        _restore_timestamps(agreement, self.data)
-        agreement.status = self.status
-        _save(agreement, update_fields=["status"])
+        with _at("agreement"):
+            _restore_timestamps(agreement, self.data)
+            agreement.status = self.status
+            _save(agreement, update_fields=["status"])
 
     # History ------------------------------------------------------------------------------------------------
 
