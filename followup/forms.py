@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from pathlib import PureWindowsPath
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import ConfirmForm, DateInput, VersionedForm
 from agreements.models import Organisation
+from samverkan.validation import FORBIDDEN_CHARACTERS
 
 from .models import (
     ActivityOutcome,
@@ -14,6 +18,8 @@ from .models import (
     FollowUpReport,
     IndicatorValue,
     PartyComment,
+    evidence_extension,
+    evidence_stored_name,
 )
 
 
@@ -55,6 +61,20 @@ class CommitmentOutcomeForm(VersionedModelForm):
             )
         if self.instance.commitment.target_value is None:
             del self.fields["achieved"]
+
+    def clean_evidence_file(self):
+        """A new file is stored under a name of our own with the extension of what its content is; the name it
+        came with is kept for display. Clearing the file clears that name too."""
+        file = self.cleaned_data.get("evidence_file")
+        if isinstance(file, UploadedFile):
+            extension = evidence_extension(file)
+            # Both separators: a browser on Windows may send the whole path.
+            name = FORBIDDEN_CHARACTERS.sub("", PureWindowsPath(file.name or "").name).strip()
+            self.instance.evidence_name = name[-255:] or f"underlag.{extension}"
+            file.name = evidence_stored_name(extension)
+        elif file is False:
+            self.instance.evidence_name = ""
+        return file
 
     def save_comments(self) -> None:
         for name, text in self.cleaned_data.items():

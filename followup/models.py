@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import uuid
+import zipfile
+
+import filetype
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,11 +15,15 @@ from agreements.models import Agreement, ArchivedFile, Organisation, in_transact
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# What an evidence file must start with to be what it says it is; the name and the browser's word are not proof.
-EVIDENCE_SIGNATURES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
+# The kinds of evidence accepted, by the extension each is stored under. The kind is read from the content: the
+# name and the browser's word are not proof.
+EVIDENCE_EXTENSIONS = {"pdf", "png", "jpg", "gif", "webp", "docx", "xlsx", "pptx", "odt", "ods"}
+# Office documents are zip files; which one a file is, its parts say: OOXML's main part beside its content types,
+# ODF's mimetype entry.
+OOXML_MAIN_PARTS = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx", "ppt/presentation.xml": "pptx"}
+ODF_MIMETYPES = {
+    b"application/vnd.oasis.opendocument.text": "odt",
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
 }
 
 
@@ -108,24 +116,77 @@ class ReportContent(models.Model):
             raise ValidationError(_("The follow-up is approved and can no longer be changed."), code="frozen")
 
 
+def cascade_unless_approved(collector, field, sub_objs, using) -> None:
+    """Delete a report's lines with what they follow up, unless a report is approved: the approved year is a record,
+    and a delete cascading to its lines would bypass its freeze."""
+    approved = field.model._base_manager.filter(
+        pk__in=[line.pk for line in sub_objs], report__stage=FollowUpReport.Stage.APPROVED
+    )
+    if approved.exists():
+        raise models.ProtectedError(
+            _("It is followed up in an approved follow-up, which can no longer be changed, so it cannot be deleted."),
+            set(approved),
+        )
+    models.CASCADE(collector, field, sub_objs, using)
+
+
 def evidence_path(instance: CommitmentOutcome, filename: str) -> str:
     return f"evidence/{instance.report.agreement_id}/{instance.report.year}/{filename}"
 
 
-def validate_evidence(file) -> None:
+def evidence_extension(file) -> str:
+    """The extension an evidence file is stored under, decided by its content; ValidationError for anything but a
+    PDF, an image (PNG, JPEG, GIF, WebP) or an office document (docx, xlsx, pptx, odt, ods)."""
     if file.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError(_("The file is larger than 10 MB."))
-    head = file.read(8)
+        raise ValidationError(_("The file is larger than 10 MB."), code="evidence_size")
     file.seek(0)
-    if not any(head.startswith(signature) for signature in EVIDENCE_SIGNATURES):
-        raise ValidationError(_("Only PDF files and PNG or JPEG images can be attached."))
+    kind = filetype.guess(file.read(8192))
+    file.seek(0)
+    extension = None if kind is None else {"apng": "png"}.get(kind.extension, kind.extension)
+    if extension in ("zip", "docx", "xlsx", "pptx", "odt", "ods"):
+        extension = _office_extension(file)
+    if extension not in EVIDENCE_EXTENSIONS:
+        raise ValidationError(
+            _(
+                "Only PDF files, images (PNG, JPEG, GIF, WebP) and office documents (docx, xlsx, pptx, odt, ods) "
+                "can be attached."
+            ),
+            code="evidence_type",
+        )
+    return extension
+
+
+def _office_extension(file) -> str | None:
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                if archive.getinfo("mimetype").file_size > 100:
+                    return None
+                return ODF_MIMETYPES.get(archive.read("mimetype").strip())
+            if "[Content_Types].xml" in names:
+                return next((extension for part, extension in OOXML_MAIN_PARTS.items() if part in names), None)
+            return None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
+        return None
+    finally:
+        file.seek(0)
+
+
+def validate_evidence(file) -> None:
+    evidence_extension(file)
+
+
+def evidence_stored_name(extension: str) -> str:
+    """A name of our own for an evidence file: what users called it is kept apart, for display only."""
+    return f"{uuid.uuid4().hex}.{extension}"
 
 
 class CommitmentOutcome(ReportContent):
     """What came of a commitment in the report's year."""
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="commitment_outcomes")
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="outcomes")
+    commitment = models.ForeignKey(Commitment, on_delete=cascade_unless_approved, related_name="outcomes")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     achieved = models.PositiveIntegerField(
         _("achieved"), null=True, blank=True, validators=[MaxValueValidator(1_000_000)], help_text=_("How many.")
@@ -134,6 +195,7 @@ class CommitmentOutcome(ReportContent):
     evidence_file = models.FileField(
         _("evidence (file)"), upload_to=evidence_path, blank=True, validators=[validate_evidence], max_length=300
     )
+    evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])
@@ -175,7 +237,7 @@ class ActivityOutcome(ReportContent):
     """What came of an activity row in the report's year."""
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="activity_outcomes")
-    row = models.ForeignKey(ActivityRow, on_delete=models.CASCADE, related_name="outcomes")
+    row = models.ForeignKey(ActivityRow, on_delete=cascade_unless_approved, related_name="outcomes")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     comment = models.TextField(_("comment"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -195,7 +257,7 @@ class IndicatorValue(ReportContent):
     """An indicator's measured value for the report's year."""
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="indicator_values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=cascade_unless_approved, related_name="values")
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     comment = models.TextField(_("comment"), blank=True)
@@ -216,7 +278,7 @@ class FocusAreaSummary(ReportContent):
     """The year in one focus area, in the parties' words."""
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="focus_area_summaries")
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="summaries")
+    focus_area = models.ForeignKey(FocusArea, on_delete=cascade_unless_approved, related_name="summaries")
     summary = models.TextField(_("summary"), blank=True)
     conclusions = models.TextField(_("conclusions"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -114,6 +114,18 @@ def report_start(*, agreement: Agreement, year: int, copy_previous: bool) -> Fol
     return report
 
 
+def outcome_save(*, form) -> CommitmentOutcome:
+    """Save a commitment's outcome as the form has it, with its parties' comments. An evidence file it replaces or
+    clears is deleted once the transaction commits: a save rolled back leaves the line naming its old file."""
+    stored = CommitmentOutcome.objects.filter(pk=form.instance.pk).values_list("evidence_file", flat=True).first()
+    outcome = form.save()
+    form.save_comments()
+    if stored and stored != outcome.evidence_file.name:
+        storage = outcome.evidence_file.storage
+        transaction.on_commit(lambda: storage.delete(stored))
+    return outcome
+
+
 def refuse_unless_open(report: FollowUpReport) -> None:
     if not report.is_open_for_outcomes:
         raise ValidationError(_("The follow-up has been confirmed and can no longer be filled in."))

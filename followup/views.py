@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import logging
+import mimetypes
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -188,9 +190,10 @@ def report_edit(request: HttpRequest, pk: int, year: int, part: str) -> HttpResp
                     if not form.has_changed():
                         continue
                     claim_version(instance=form.instance, loaded_version=form.cleaned_data["loaded_version"] or 0)
-                    form.save()
                     if isinstance(form, CommitmentOutcomeForm):
-                        form.save_comments()
+                        services.outcome_save(form=form)
+                    else:
+                        form.save()
         except StaleEdit:
             stale = next(f.instance for f in forms if f.has_changed())
             problem = stale_message(type(stale).objects.get(pk=stale.pk))
@@ -300,6 +303,14 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     except CommitmentOutcome.DoesNotExist:
         raise Http404 from None
     get_agreement_for_user(request, outcome.report.agreement_id)
-    response = FileResponse(outcome.evidence_file.open("rb"), as_attachment=True)
+    # Under the name it was uploaded with (files stored before names were kept, under their stored name), typed by
+    # the stored name, whose extension is what the content was found to be.
+    stored = outcome.evidence_file.name
+    response = FileResponse(
+        outcome.evidence_file.open("rb"),
+        as_attachment=True,
+        filename=outcome.evidence_name or PurePosixPath(stored).name,
+        content_type=mimetypes.guess_type(stored)[0] or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

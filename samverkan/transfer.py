@@ -17,20 +17,23 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, models, transaction
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Prefetch
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, ArchivedPdf, CooperationForum, Organisation, Party, Section, Signatory
@@ -45,8 +48,10 @@ from followup.models import (
     FollowUpReport,
     IndicatorValue,
     PartyComment,
-    validate_evidence,
+    evidence_extension,
+    evidence_stored_name,
 )
+from samverkan.validation import EARLIEST_DATE, LATEST_DATE, reject_control_characters
 
 FORMAT = "samverkan-agreement/1"
 # Counters against lost updates count one database's saves; they are not part of the content.
@@ -128,7 +133,17 @@ def _moment(value: datetime) -> str:
 
 
 def _decode(f: models.Field, value: Any) -> Any:
-    return None if value is None else f.to_python(value)
+    """A value of the document as the field holds it, under the rules every form applies: no control characters,
+    no date outside 1900–2200."""
+    if value is None:
+        return None
+    value = f.to_python(value)
+    reject_control_characters(value)
+    if isinstance(value, date):
+        day = value.date() if isinstance(value, datetime) else value
+        MinValueValidator(EARLIEST_DATE)(day)
+        MaxValueValidator(LATEST_DATE)(day)
+    return value
 
 
 def _values(instance: models.Model) -> dict[str, Any]:
@@ -137,9 +152,15 @@ def _values(instance: models.Model) -> dict[str, Any]:
 
 def _assign(instance: models.Model, data: dict[str, Any]) -> None:
     # A field the document lacks (one added after it was written) keeps its default.
+    errors: dict[str, list[str]] = {}
     for f in _plain_fields(type(instance)):
         if f.name in data:
-            setattr(instance, f.attname, _decode(f, data[f.name]))
+            try:
+                setattr(instance, f.attname, _decode(f, data[f.name]))
+            except ValidationError as error:
+                errors[f.name] = error.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 def _timestamps(model: type[models.Model]) -> list[models.Field]:
@@ -516,64 +537,162 @@ def _history_fields(model: type[models.Model]) -> list[models.Field]:
 def agreement_import(document: dict[str, Any]) -> Imported:
     """Create the document's agreement with everything in it, all or nothing, and return it.
 
-    Refused with TransferError: another format, a file whose bytes do not match its checksum, an organisation
-    of another kind than the one of that name here, and an agreement identical to one already here (the same
-    document is imported once; an agreement that was changed since is imported as a new one). Missing
-    organisations are created; missing users are created inactive, without a usable password.
+    Refused with TransferError, naming where in the document: another format, a file whose bytes do not match its
+    checksum or whose name is not a plain file name, a value the forms would refuse (control characters, a date
+    outside 1900–2200, too long, not one of the choices), a section under a section of the other part, stages
+    that cannot have been reached (a follow-up of an unsigned agreement, a signed agreement or an approved report
+    without its archived PDF), an organisation of another kind than the one of that name here, and an agreement
+    identical to one already here (the same document is imported once; an agreement that was changed since is
+    imported as a new one). Missing organisations are created; missing users are created inactive, without a
+    usable password.
     """
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         found = document.get("format") if isinstance(document, dict) else None
         raise TransferError(f"This is not a {FORMAT} document (its format is {found!r}); nothing was imported.")
     try:
         return _Importer(document).run()
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, ValidationError) as error:
         raise TransferError(f"The document is incomplete or malformed ({error!r}); nothing was imported.") from error
+
+
+@contextmanager
+def _at(where: str) -> Iterator[None]:
+    """Whatever is wrong with the part of the document at `where` is refused with a message naming the place."""
+    try:
+        yield
+    except ValidationError as error:
+        raise TransferError(f"{_located(where, error)} Nothing was imported.") from None
+    except KeyError as error:
+        raise TransferError(f"{where}: {error.args[0]!r} is missing. Nothing was imported.") from None
+    except (TypeError, ValueError, AttributeError) as error:
+        raise TransferError(f"{where}: not what an export holds ({error}). Nothing was imported.") from None
+
+
+def _located(where: str, error: ValidationError) -> str:
+    if not hasattr(error, "error_dict"):
+        return f"{where}: {' '.join(error.messages)}"
+    return " ".join(
+        f"{where if name == NON_FIELD_ERRORS else f'{where}.{name}'}: {' '.join(messages)}"
+        for name, messages in error.message_dict.items()
+    )
+
+
+def _items(container: dict[str, Any], key: str, where: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """The objects listed under the key, each with where it is in the document."""
+    path = f"{where}.{key}" if where else key
+    if key not in container:
+        raise TransferError(f"{where or 'The document'}: {key!r} is missing. Nothing was imported.")
+    items = container[key]
+    if not isinstance(items, list):
+        raise TransferError(f"{path}: a list was expected, not {type(items).__name__}. Nothing was imported.")
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise TransferError(
+                f"{path}[{index}]: an object was expected, not {type(item).__name__}. Nothing was imported."
+            )
+    return [(f"{path}[{index}]", item) for index, item in enumerate(items)]
+
+
+# A file name from a document names a file in the folder it is stored in, nothing else.
+PLAIN_FILE_NAME = re.compile(r"[\w][\w .()+-]{0,99}")
+OUR_EVIDENCE_NAME = re.compile(r"[0-9a-f]{32}\.([a-z]+)")
+
+
+def _plain_file_name(name: Any) -> str:
+    if not isinstance(name, str) or not PLAIN_FILE_NAME.fullmatch(name) or ".." in name:
+        raise ValidationError(
+            {"name": f"{name!r} is not a plain file name: no folders, “..” or other characters are allowed."}
+        )
+    return name
 
 
 class _Importer:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
-        self.data = document["agreement"]
+        with _at("agreement"):
+            self.data = document["agreement"]
+            if not isinstance(self.data, dict):
+                raise TypeError(f"an object was expected, not {type(self.data).__name__}")
         self.ids: dict[type[models.Model], dict[Any, int]] = defaultdict(dict)
         self.organisations: dict[str, Organisation] = {}
         self.users: dict[str, Any] = {}
         self.new_organisations: list[str] = []
         self.new_users: list[str] = []
         self.written: list[models.fields.files.FieldFile] = []
-        self.contents = self.verified_contents()
+        self.section_parts: dict[Any, str] = {}
+        self.contents, self.names = self.verified_contents()
+        self.check_stages()
 
-    def verified_contents(self) -> dict[int, bytes]:
-        """Every file's bytes, checked against its checksum and its kind before anything is written."""
+    def verified_contents(self) -> tuple[dict[int, bytes], dict[int, str]]:
+        """Every file's bytes, checked against its checksum and its kind, and the name it is stored under, before
+        anything is written."""
         contents: dict[int, bytes] = {}
+        names: dict[int, str] = {}
 
-        def check(item: dict[str, Any] | None, evidence: bool) -> None:
+        def check(item: Any, where: str, evidence: bool) -> None:
             if item is None:
                 return
-            try:
-                content = base64.b64decode(item["content"], validate=True)
-            except binascii.Error:
-                raise TransferError(f"The file {item['name']} is not valid base64; nothing was imported.") from None
-            if hashlib.sha256(content).hexdigest() != item["sha256"] or len(content) != item["size"]:
-                raise TransferError(
-                    f"The file {item['name']} does not match its checksum: the document is damaged. "
-                    "Nothing was imported."
-                )
-            if evidence:
+            with _at(where):
+                if not isinstance(item, dict):
+                    raise TypeError(f"an object was expected, not {type(item).__name__}")
+                name = _plain_file_name(item["name"])
                 try:
-                    validate_evidence(ContentFile(content, name=item["name"]))
-                except ValidationError:
-                    raise TransferError(f"The evidence file {item['name']} is not a PDF, PNG or JPEG file.") from None
-            elif not content.startswith(b"%PDF-"):
-                raise TransferError(f"The archived file {item['name']} is not a PDF.")
-            contents[id(item)] = content
+                    content = base64.b64decode(item["content"], validate=True)
+                except binascii.Error:
+                    raise TransferError(
+                        f"{where}: the file {name} is not valid base64; nothing was imported."
+                    ) from None
+                if hashlib.sha256(content).hexdigest() != item["sha256"] or len(content) != item["size"]:
+                    raise TransferError(
+                        f"{where}: the file {name} does not match its checksum: the document is damaged. "
+                        "Nothing was imported."
+                    )
+                if evidence:
+                    extension = evidence_extension(ContentFile(content, name=name))
+                    ours = OUR_EVIDENCE_NAME.fullmatch(name)
+                    names[id(item)] = name if ours and ours[1] == extension else evidence_stored_name(extension)
+                elif not content.startswith(b"%PDF-"):
+                    raise TransferError(f"{where}: the archived file {name} is not a PDF. Nothing was imported.")
+                else:
+                    names[id(item)] = f"{slugify(PurePosixPath(name).stem)[:100] or 'arkiv'}.pdf"
+                contents[id(item)] = content
 
-        for item in self.data["archived_pdfs"]:
-            check(item, evidence=False)
-        for report in self.data["follow_ups"]:
-            check(report["archived"], evidence=False)
-            for outcome in report["commitment_outcomes"]:
-                check(outcome["evidence_file"], evidence=True)
-        return contents
+        for where, item in _items(self.data, "archived_pdfs", "agreement"):
+            check(item, where, evidence=False)
+        for where, report in _items(self.data, "follow_ups", "agreement"):
+            with _at(where):
+                archived = report["archived"]
+            check(archived, f"{where}.archived", evidence=False)
+            for line, outcome in _items(report, "commitment_outcomes", where):
+                with _at(line):
+                    evidence = outcome["evidence_file"]
+                check(evidence, f"{line}.evidence_file", evidence=True)
+        return contents, names
+
+    def check_stages(self) -> None:
+        """Only stages the product can reach: a follow-up is of a signed agreement, and what was signed or
+        approved comes with the PDF archived then."""
+        with _at("agreement.status"):
+            Agreement._meta.get_field("status").validate(self.data["status"], None)
+        signed = self.data["status"] in Agreement.FROZEN_STATUSES
+        if signed and not self.data["archived_pdfs"]:
+            raise TransferError(
+                "agreement.archived_pdfs: a signed agreement comes with the PDF archived when it was signed, and "
+                "the document has none. Nothing was imported."
+            )
+        for where, report in _items(self.data, "follow_ups", "agreement"):
+            with _at(f"{where}.stage"):
+                FollowUpReport._meta.get_field("stage").validate(report["stage"], None)
+            if not signed:
+                raise TransferError(
+                    f"{where}: a follow-up is of a signed agreement, and the document's agreement is "
+                    f"{self.data['status']}. Nothing was imported."
+                )
+            if report["stage"] == FollowUpReport.Stage.APPROVED and report["archived"] is None:
+                raise TransferError(
+                    f"{where}.archived: an approved follow-up comes with the PDF archived when it was approved, "
+                    "and the document has none. Nothing was imported."
+                )
 
     def run(self) -> Imported:
         try:
@@ -585,12 +704,18 @@ class _Importer:
                 self.create_follow_ups()
                 self.freeze()
                 self.create_history()
+        except DatabaseError as error:
+            self.forget_written()
+            raise TransferError(f"The database refused the document ({error}); nothing was imported.") from None
         except BaseException:
-            # Files are not part of the transaction: none may outlive an import that did not happen.
-            for written in self.written:
-                written.delete(save=False)
+            self.forget_written()
             raise
         return Imported(self.agreement, self.new_organisations, self.new_users)
+
+    def forget_written(self) -> None:
+        # Files are not part of the transaction: none may outlive an import that did not happen.
+        for written in self.written:
+            written.delete(save=False)
 
     def refuse_duplicate(self) -> None:
         def comparable(document: dict[str, Any]) -> str:
@@ -598,9 +723,14 @@ class _Importer:
             return document_dumps({key: value for key, value in document.items() if key != "users"})
 
         wanted = comparable(self.document)
-        candidates = Agreement.objects.filter(
-            title=self.data["title"], start_date=self.data["start_date"], revision=self.data.get("revision", 1)
-        )
+        with _at("agreement"):
+            candidates = list(
+                Agreement.objects.filter(
+                    title=_decode(Agreement._meta.get_field("title"), self.data["title"]),
+                    start_date=_decode(Agreement._meta.get_field("start_date"), self.data["start_date"]),
+                    revision=self.data.get("revision", 1),
+                )
+            )
         for candidate in candidates:
             try:
                 same = comparable(agreement_export(candidate)) == wanted
@@ -613,36 +743,34 @@ class _Importer:
                 )
 
     def load_organisations(self) -> None:
-        for item in self.document["organisations"]:
-            organisation = Organisation.objects.filter(name=item["name"]).first()
-            if organisation is None:
-                organisation = Organisation(name=item["name"], kind=item["kind"])
-                _save(organisation)
-                self.new_organisations.append(organisation.name)
-            elif organisation.kind != item["kind"]:
-                raise TransferError(
-                    f"The organisation “{organisation.name}” is here a {organisation.get_kind_display()}, "
-                    f"in the document a {Organisation.Kind(item['kind']).label}; nothing was imported."
-                )
+        for where, item in _items(self.document, "organisations"):
+            with _at(where):
+                name = _decode(Organisation._meta.get_field("name"), item["name"])
+                organisation = Organisation.objects.filter(name=name).first()
+                if organisation is None:
+                    organisation = Organisation(name=name, kind=item["kind"])
+                    _save(organisation)
+                    self.new_organisations.append(organisation.name)
+                elif organisation.kind != item["kind"]:
+                    raise TransferError(
+                        f"The organisation “{organisation.name}” is here a {organisation.get_kind_display()}, "
+                        f"in the document a {Organisation.Kind(item['kind']).label}; nothing was imported."
+                    )
             self.organisations[organisation.name] = organisation
 
     def load_users(self) -> None:
         user_model = get_user_model()
-        for item in self.document["users"]:
-            username = item["username"]
-            user = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first()
-            if user is None:
-                user = user_model(
-                    **{user_model.USERNAME_FIELD: username},
-                    first_name=item.get("first_name", ""),
-                    last_name=item.get("last_name", ""),
-                    email=item.get("email", ""),
-                    is_active=False,
-                )
-                user.set_unusable_password()
-                user.full_clean()
-                user.save()
-                self.new_users.append(username)
+        for where, item in _items(self.document, "users"):
+            with _at(where):
+                username = item["username"]
+                user = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first()
+                if user is None:
+                    user = user_model(**{user_model.USERNAME_FIELD: username}, is_active=False)
+                    _assign(user, {name: item.get(name, "") for name in ("first_name", "last_name", "email")})
+                    user.set_unusable_password()
+                    user.full_clean()
+                    user.save()
+                    self.new_users.append(username)
             self.users[username] = user
 
     def organisation(self, name: str) -> Organisation:
@@ -686,61 +814,75 @@ class _Importer:
     def create_content(self) -> None:
         data = self.data
         agreement = Agreement()
-        _assign(agreement, data)
-        # Signed at the end: until then its content may be created.
-        self.status = agreement.status
-        agreement.status = Agreement.Status.DRAFT
-        _save(agreement)
+        with _at("agreement"):
+            _assign(agreement, data)
+            # Signed at the end: until then its content may be created.
+            self.status = agreement.status
+            agreement.status = Agreement.Status.DRAFT
+            _save(agreement)
         self.agreement = agreement
         self.keep(agreement, "agreement")
 
-        for item in data["parties"]:
-            party = Party(agreement=agreement, organisation=self.organisation(item["organisation"]))
-            self.restore(party, item, item["organisation"])
-        for index, item in enumerate(data["signatories"]):
-            signatory = Signatory(agreement=agreement, party=self.organisation(item["party"]))
-            self.restore(signatory, item, index)
-        for index, item in enumerate(data["forums"]):
-            forum = CooperationForum(agreement=agreement)
-            self.restore(forum, item, index)
-        for item in data["sections"]:
-            section = Section(agreement=agreement, parent_id=self.pk(Section, item["parent"]))
-            self.restore(section, item)
-        for item in data["focus_areas"]:
-            focus_area = FocusArea(agreement=agreement, placement_id=self.pk(Section, item["placement"]))
-            self.restore(focus_area, item)
-        for item in data["goals"]:
-            goal = Goal(agreement=agreement, focus_area_id=self.pk(FocusArea, item["focus_area"]))
-            self.restore(goal, item)
+        for where, item in _items(data, "parties", "agreement"):
+            with _at(where):
+                party = Party(agreement=agreement, organisation=self.organisation(item["organisation"]))
+                self.restore(party, item, item["organisation"])
+        for index, (where, item) in enumerate(_items(data, "signatories", "agreement")):
+            with _at(where):
+                signatory = Signatory(agreement=agreement, party=self.organisation(item["party"]))
+                self.restore(signatory, item, index)
+        for index, (where, item) in enumerate(_items(data, "forums", "agreement")):
+            with _at(where):
+                self.restore(CooperationForum(agreement=agreement), item, index)
+        for where, item in _items(data, "sections", "agreement"):
+            with _at(where):
+                section = Section(agreement=agreement, parent_id=self.pk(Section, item["parent"]))
+                # Parents come from this document only, so they are of this agreement; they must be of this part.
+                if item["parent"] is not None and self.section_parts[_ref_key(item["parent"])] != item.get("part"):
+                    raise ValidationError({"parent": "The parent section is in the other part of the agreement."})
+                self.restore(section, item)
+                self.section_parts[str(section.key)] = section.part
+        for where, item in _items(data, "focus_areas", "agreement"):
+            with _at(where):
+                focus_area = FocusArea(agreement=agreement, placement_id=self.pk(Section, item["placement"]))
+                self.restore(focus_area, item)
+        for where, item in _items(data, "goals", "agreement"):
+            with _at(where):
+                goal = Goal(agreement=agreement, focus_area_id=self.pk(FocusArea, item["focus_area"]))
+                self.restore(goal, item)
             if item["indicator"] is not None:
-                indicator = Indicator(goal=goal)
-                self.restore(indicator, item["indicator"], str(goal.key))
-        for index, item in enumerate(data["action_plans"]):
-            plan = ActionPlan(agreement=agreement)
-            self.restore(plan, item, index)
-        for item in data["activity_rows"]:
-            row = ActivityRow(focus_area_id=self.pk(FocusArea, item["focus_area"]))
-            self.restore(row, item)
-            _set_related(row, "goals", [self.pk(Goal, key) for key in item["goals"]])
-        for item in data["commitments"]:
-            commitment = Commitment(
-                agreement=agreement,
-                focus_area_id=self.pk(FocusArea, item["focus_area"]),
-                action_plan_id=self.pk(ActionPlan, item["action_plan"]),
-            )
-            self.restore(commitment, item)
-            _set_related(commitment, "parties", [self.organisation(name) for name in item["parties"]])
-            _set_related(commitment, "goals", [self.pk(Goal, key) for key in item["goals"]])
-            for entry_data in item["review"]:
-                entry = ReviewEntry(commitment=commitment, author=self.user(entry_data["author"]))
-                _assign(entry, entry_data)
-                _save(entry)
-                _restore_timestamps(entry, entry_data)
+                with _at(f"{where}.indicator"):
+                    self.restore(Indicator(goal=goal), item["indicator"], str(goal.key))
+        for index, (where, item) in enumerate(_items(data, "action_plans", "agreement")):
+            with _at(where):
+                self.restore(ActionPlan(agreement=agreement), item, index)
+        for where, item in _items(data, "activity_rows", "agreement"):
+            with _at(where):
+                row = ActivityRow(focus_area_id=self.pk(FocusArea, item["focus_area"]))
+                self.restore(row, item)
+                _set_related(row, "goals", [self.pk(Goal, key) for key in item["goals"]])
+        for where, item in _items(data, "commitments", "agreement"):
+            with _at(where):
+                commitment = Commitment(
+                    agreement=agreement,
+                    focus_area_id=self.pk(FocusArea, item["focus_area"]),
+                    action_plan_id=self.pk(ActionPlan, item["action_plan"]),
+                )
+                self.restore(commitment, item)
+                _set_related(commitment, "parties", [self.organisation(name) for name in item["parties"]])
+                _set_related(commitment, "goals", [self.pk(Goal, key) for key in item["goals"]])
+            for entry_where, entry_data in _items(item, "review", where):
+                with _at(entry_where):
+                    entry = ReviewEntry(commitment=commitment, author=self.user(entry_data["author"]))
+                    _assign(entry, entry_data)
+                    _save(entry)
+                    _restore_timestamps(entry, entry_data)
         if data["evaluation"] is not None:
-            evaluation = Evaluation(agreement=agreement)
-            self.restore(evaluation, data["evaluation"], "evaluation")
-        for item in data["archived_pdfs"]:
-            self.archive(ArchivedPdf(agreement=agreement), item)
+            with _at("agreement.evaluation"):
+                self.restore(Evaluation(agreement=agreement), data["evaluation"], "evaluation")
+        for where, item in _items(data, "archived_pdfs", "agreement"):
+            with _at(where):
+                self.archive(ArchivedPdf(agreement=agreement), item)
 
     def archive(self, archived: ArchivedPdf | ArchivedReport, item: dict[str, Any]) -> None:
         archived.archived_by = self.user(item["archived_by"])
@@ -753,42 +895,48 @@ class _Importer:
         )
 
     def store(self, file: models.fields.files.FieldFile, item: dict[str, Any]) -> None:
-        file.save(PurePosixPath(item["name"]).name, ContentFile(self.contents[id(item)]), save=False)
+        """The file under the name chosen for it when it was checked, never a name the document gives."""
+        file.save(self.names[id(item)], ContentFile(self.contents[id(item)]), save=False)
         self.written.append(file)
 
     def create_follow_ups(self) -> None:
         self.reports: list[tuple[FollowUpReport, str]] = []
-        for data in self.data["follow_ups"]:
+        for where, data in _items(self.data, "follow_ups", "agreement"):
             report = FollowUpReport(agreement=self.agreement)
-            _assign(report, data)
-            # Approved at the end: until then its lines may be created.
-            stage, report.stage = report.stage, FollowUpReport.Stage.DRAFT
-            _save(report)
-            _restore_timestamps(report, data)
+            with _at(where):
+                _assign(report, data)
+                # Approved at the end: until then its lines may be created.
+                stage, report.stage = report.stage, FollowUpReport.Stage.DRAFT
+                _save(report)
+                _restore_timestamps(report, data)
             year = report.year
             self.keep(report, year)
-            for item in data["commitment_outcomes"]:
-                outcome = CommitmentOutcome(report=report, commitment_id=self.pk(Commitment, item["commitment"]))
-                _assign(outcome, item)
-                if item["evidence_file"] is not None:
-                    self.store(outcome.evidence_file, item["evidence_file"])
-                _save(outcome)
-                outcome.evidence_file.close()
-                self.keep(outcome, [year, item["commitment"]])
-                for comment_data in item["party_comments"]:
-                    comment = PartyComment(outcome=outcome, party=self.organisation(comment_data["party"]))
-                    self.restore(comment, comment_data, [year, item["commitment"], comment_data["party"]])
+            for line_where, item in _items(data, "commitment_outcomes", where):
+                with _at(line_where):
+                    outcome = CommitmentOutcome(report=report, commitment_id=self.pk(Commitment, item["commitment"]))
+                    _assign(outcome, item)
+                    if item["evidence_file"] is not None:
+                        self.store(outcome.evidence_file, item["evidence_file"])
+                    _save(outcome)
+                    outcome.evidence_file.close()
+                    self.keep(outcome, [year, item["commitment"]])
+                for comment_where, comment_data in _items(item, "party_comments", line_where):
+                    with _at(comment_where):
+                        comment = PartyComment(outcome=outcome, party=self.organisation(comment_data["party"]))
+                        self.restore(comment, comment_data, [year, item["commitment"], comment_data["party"]])
             lines = (
                 ("activity_outcomes", ActivityOutcome, "row", ActivityRow),
                 ("indicator_values", IndicatorValue, "indicator", Indicator),
                 ("focus_area_summaries", FocusAreaSummary, "focus_area", FocusArea),
             )
             for name, model, attname, to in lines:
-                for item in data[name]:
-                    line = model(report=report, **{f"{attname}_id": self.pk(to, item[attname])})
-                    self.restore(line, item, [year, item[attname]])
+                for line_where, item in _items(data, name, where):
+                    with _at(line_where):
+                        line = model(report=report, **{f"{attname}_id": self.pk(to, item[attname])})
+                        self.restore(line, item, [year, item[attname]])
             if data["archived"] is not None:
-                self.archive(ArchivedReport(report=report), data["archived"])
+                with _at(f"{where}.archived"):
+                    self.archive(ArchivedReport(report=report), data["archived"])
             self.reports.append((report, stage))
 
     def freeze(self) -> None:
@@ -797,22 +945,31 @@ class _Importer:
             report.stage = stage
             _save(report, update_fields=["stage"])
         agreement = self.agreement
-        _restore_timestamps(agreement, self.data)
-        agreement.status = self.status
-        _save(agreement, update_fields=["status"])
+        with _at("agreement"):
+            _restore_timestamps(agreement, self.data)
+            agreement.status = self.status
+            _save(agreement, update_fields=["status"])
 
     # History ------------------------------------------------------------------------------------------------
 
     def create_history(self) -> None:
-        history = self.document["history"]
+        with _at("history"):
+            history = self.document["history"]
+            if not isinstance(history, dict):
+                raise TypeError(f"an object was expected, not {type(history).__name__}")
         labels = {model._meta.label_lower: model for model, _, _ in HISTORY_SCOPE}
         unknown = set(history) - set(labels)
         if unknown:
             raise TransferError(f"The document holds history of {', '.join(sorted(unknown))}, which is not imported.")
-        self.reserve_deleted(history)
+        with _at("history"):
+            self.reserve_deleted(history)
         for model, _, _ in HISTORY_SCOPE:
-            records = history.get(model._meta.label_lower, [])
-            rows = [self.record(model, item) for item in records]
+            label = model._meta.label_lower
+            records = [item for _, item in _items(history, label, "history")] if label in history else []
+            rows = []
+            for index, item in enumerate(records):
+                with _at(f"history.{label}[{index}]"):
+                    rows.append(self.record(model, item))
             created = model.history.model.objects.bulk_create(rows)
             if model is Commitment:
                 self.commitment_parties(created, records)
@@ -860,10 +1017,26 @@ class _Importer:
                 if f.is_relation:
                     value = self.history_pk(f.related_model, value)
                 elif isinstance(f, models.FileField):
-                    value = _evidence_folder(self.agreement.pk) + value if value else value
+                    if value and (not isinstance(value, str) or ".." in PurePosixPath(value).parts):
+                        raise ValidationError({f.name: f"{value!r} is not a file of the agreement's own folder."})
+                    value = _evidence_folder(self.agreement.pk) + value.lstrip("/") if value else value
                 else:
-                    value = _decode(f, value)
+                    try:
+                        value = _decode(f, value)
+                    except ValidationError as error:
+                        raise ValidationError({f.name: error.messages}) from None
                 setattr(row, f.attname, value)
+        # Lengths and choices as the live objects have them. Links were resolved above (and may name deleted
+        # objects), file names were checked above (the file itself is not kept with a record), and an empty value
+        # is what the record held.
+        files = {f.name for f in model._meta.fields if isinstance(f, models.FileField)}
+        row.clean_fields(
+            exclude=[
+                f.name
+                for f in row._meta.fields
+                if f.is_relation or f.primary_key or f.name in files or getattr(row, f.attname) in (None, "")
+            ]
+        )
         return row
 
     def commitment_parties(self, created: list[models.Model], records: list[dict[str, Any]]) -> None:

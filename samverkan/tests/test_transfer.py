@@ -4,7 +4,9 @@ files and history, signed and approved as it was, and nothing else is written.""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -57,6 +59,7 @@ from followup.models import (
     IndicatorValue,
     PartyComment,
     Status,
+    evidence_stored_name,
 )
 from followup.services import report_start
 from samverkan.transfer import (
@@ -189,7 +192,9 @@ def rich_agreement(world, editor, reviewer, reader) -> Agreement:
     report = report_start(agreement=agreement, year=2024, copy_previous=False)
     outcome = report.commitment_outcomes.get(commitment=police_commitment)
     outcome.status, outcome.achieved = Status.DONE, 6
-    outcome.evidence_file.save("protokoll.png", ContentFile(PNG), save=False)
+    # As an upload is stored: under a name of our own, the name it came with kept apart.
+    outcome.evidence_file.save(evidence_stored_name("png"), ContentFile(PNG), save=False)
+    outcome.evidence_name = "protokoll.png"
     saved_by(reviewer, outcome)
     comment = outcome.party_comments.get()
     comment.text = "Sex tillsyner."
@@ -276,7 +281,7 @@ def test_the_document_names_nothing_by_database_id(rich_agreement):
         "Lokalpolisområde Hamnstad",
     ]
     assert {"deleted": 1} in [record["object"] for record in document["history"]["agreements.section"]]
-    assert str(rich_agreement.pk) not in evidence_of(document)["name"]
+    assert "/" not in evidence_of(document)["name"]
 
 
 def test_signed_and_approved_content_comes_back_frozen_with_its_files(rich_agreement):
@@ -295,7 +300,8 @@ def test_signed_and_approved_content_comes_back_frozen_with_its_files(rich_agree
     assert (approved.stage, approved.approved_on, approved.case_number) == ("approved", date(2025, 3, 3), "KS 2025/17")
     assert verified_content(approved.archived) == PDF + b"% 2024\n"
     outcome = approved.commitment_outcomes.get(evidence_file__gt="")
-    assert outcome.evidence_file.name == f"evidence/{imported.pk}/2024/protokoll.png"
+    assert outcome.evidence_file.name == f"evidence/{imported.pk}/2024/{evidence_of(document)['name']}"
+    assert outcome.evidence_name == "protokoll.png"
     assert outcome.evidence_file.read() == PNG
     outcome.achieved = 7
     with pytest.raises(ValidationError):
@@ -428,7 +434,7 @@ def test_an_incomplete_document_is_refused(world):
     document = agreement_export(world.agreement)
     del document["agreement"]["sections"]
 
-    with pytest.raises(TransferError, match="incomplete"):
+    with pytest.raises(TransferError, match="agreement: 'sections' is missing"):
         agreement_import(document)
     assert Agreement.objects.count() == 3
 
@@ -482,3 +488,128 @@ def test_every_field_is_carried(model):
         if not f.primary_key and f.name not in BOOKKEEPING and (f.is_relation or not f.unique)
     }
     assert fields - plain == RELATIONS[model]
+
+
+def section_with_parent(document: dict) -> int:
+    return next(index for index, item in enumerate(document["agreement"]["sections"]) if item["parent"] is not None)
+
+
+def evidence_line(document: dict) -> int:
+    outcomes = document["agreement"]["follow_ups"][0]["commitment_outcomes"]
+    return next(index for index, outcome in enumerate(outcomes) if outcome["evidence_file"])
+
+
+def with_content(item: dict, content: bytes) -> None:
+    item.update(content=base64.b64encode(content).decode(), sha256=hashlib.sha256(content).hexdigest())
+    item["size"] = len(content)
+
+
+# A document changed as someone crafting one would, and where the refusal must say the fault is.
+CRAFTED = {
+    "control character in a heading": (
+        lambda d: d["agreement"]["sections"][0].update(heading="Inledning\x00"),
+        lambda d: "agreement.sections[0].heading:",
+    ),
+    "date in the year 9999": (
+        lambda d: d["agreement"].update(signing_date="9999-01-01"),
+        lambda d: "agreement.signing_date:",
+    ),
+    "approval date in the year 9999": (
+        lambda d: d["agreement"]["follow_ups"][0].update(approved_on="9999-01-01"),
+        lambda d: "agreement.follow_ups[0].approved_on:",
+    ),
+    "title of 10,000 characters": (
+        lambda d: d["agreement"].update(title="Överenskommelse " * 625),
+        lambda d: "agreement.title:",
+    ),
+    "parent section in the other part": (
+        lambda d: d["agreement"]["sections"][section_with_parent(d)].update(part=Section.Part.APPENDIX),
+        lambda d: f"agreement.sections[{section_with_parent(d)}].parent:",
+    ),
+    "status that is no status": (
+        lambda d: d["agreement"].update(status="hacked"),
+        lambda d: "agreement.status:",
+    ),
+    "approved follow-up of a draft agreement": (
+        lambda d: d["agreement"].update(status=Agreement.Status.DRAFT),
+        lambda d: "agreement.follow_ups[0]:",
+    ),
+    "signed agreement without its PDF": (
+        lambda d: d["agreement"].update(archived_pdfs=[]),
+        lambda d: "agreement.archived_pdfs:",
+    ),
+    "approved follow-up without its PDF": (
+        lambda d: d["agreement"]["follow_ups"][0].update(archived=None),
+        lambda d: "agreement.follow_ups[0].archived:",
+    ),
+    "evidence file named to climb out of its folder": (
+        lambda d: evidence_of(d).update(name="../../etc/passwd"),
+        lambda d: f"agreement.follow_ups[0].commitment_outcomes[{evidence_line(d)}].evidence_file.name:",
+    ),
+    "archived file with an absolute name": (
+        lambda d: d["agreement"]["archived_pdfs"][0].update(name="/etc/cron.d/job.pdf"),
+        lambda d: "agreement.archived_pdfs[0].name:",
+    ),
+    "evidence file that is a web page": (
+        lambda d: with_content(evidence_of(d), b"<!DOCTYPE html><script>alert(1)</script>"),
+        lambda d: f"agreement.follow_ups[0].commitment_outcomes[{evidence_line(d)}].evidence_file:",
+    ),
+    "text where a list is expected": (
+        lambda d: d["agreement"].update(sections="Inledning"),
+        lambda d: "agreement.sections: a list was expected",
+    ),
+    "missing key": (
+        lambda d: d["agreement"]["commitments"][0].pop("focus_area"),
+        lambda d: "agreement.commitments[0]: 'focus_area' is missing",
+    ),
+    "control character in a history record": (
+        lambda d: d["history"]["agreements.section"][0]["fields"].update(heading="Inledning\x1b[2J"),
+        lambda d: "history.agreements.section[0].heading:",
+    ),
+}
+
+
+@pytest.mark.parametrize("crafted", list(CRAFTED))
+def test_a_crafted_document_is_refused_where_it_is_wrong_and_nothing_is_written(rich_agreement, settings, crafted):
+    change, where = CRAFTED[crafted]
+    document = through_text(agreement_export(rich_agreement))
+    empty_database()
+    files = stored_files(settings)
+    change(document)
+
+    with pytest.raises(TransferError) as refused:
+        agreement_import(document)
+
+    assert where(document) in str(refused.value)
+    assert "Nothing was imported" in str(refused.value)
+    assert not Agreement.objects.exists()
+    assert not Organisation.objects.exists()
+    assert not get_user_model().objects.exists()
+    assert set(history_counts().values()) == {0}
+    assert stored_files(settings) == files
+
+
+def test_the_command_refuses_a_crafted_document_naming_where(rich_agreement, tmp_path):
+    document = agreement_export(rich_agreement)
+    document["agreement"]["sections"][0]["heading"] = "Inledning\x00"
+    crafted = tmp_path / "crafted.json"
+    crafted.write_text(document_dumps(document), encoding="utf-8")
+    agreements = Agreement.objects.count()
+
+    with pytest.raises(CommandError, match=re.escape("agreement.sections[0].heading: ")):
+        call_command("import_agreement", str(crafted), stdout=StringIO())
+    assert Agreement.objects.count() == agreements
+
+
+def test_imported_files_are_stored_under_names_of_our_own(rich_agreement):
+    document = through_text(agreement_export(rich_agreement))
+    empty_database()
+    evidence_of(document)["name"] = "protokoll maj.png"
+    document["agreement"]["archived_pdfs"][0]["name"] = "Avtal (slutligt).pdf"
+
+    imported = agreement_import(document).agreement
+
+    outcome = CommitmentOutcome.objects.get(report__agreement=imported, evidence_file__gt="")
+    assert re.fullmatch(rf"evidence/{imported.pk}/2024/[0-9a-f]{{32}}\.png", outcome.evidence_file.name)
+    assert outcome.evidence_name == "protokoll.png"
+    assert imported.archived_pdfs.get().file.name.endswith("/avtal-slutligt.pdf")
