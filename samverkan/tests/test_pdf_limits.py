@@ -71,7 +71,7 @@ def test_a_signing_whose_pdf_cannot_be_made_signs_nothing(client, ready, editor,
     assert not (settings.MEDIA_ROOT.exists() and any(p.is_file() for p in settings.MEDIA_ROOT.rglob("*")))
 
 
-def test_an_approval_whose_pdf_cannot_be_made_approves_nothing(client, world, reader, settings):
+def test_a_follow_up_whose_pdf_cannot_be_made_is_neither_printed_nor_approved(client, world, reader, settings):
     agreement = world.agreement
     SectionFactory(agreement=agreement, heading="Lägesbild")
     Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
@@ -80,6 +80,12 @@ def test_an_approval_whose_pdf_cannot_be_made_approves_nothing(client, world, re
     report.refresh_from_db()
     settings.PDF_RENDER_SECONDS = 0.01  # the report is short: only a limit no layout meets stops it
     client.force_login(reader)
+    for draft in (
+        reverse("followup_pdf", args=[agreement.pk, 2024]),
+        reverse("followup_evaluation_pdf", args=[agreement.pk]),
+    ):
+        response = client.get(draft)
+        assert response.status_code == 503 and ERROR_PAGE in response.content.decode()
     response = client.post(
         reverse("followup_transition", args=[agreement.pk, 2024, "approve"]),
         {"approved_on": "2025-03-18", "case_number": "KS 2025/112", "loaded_version": report_fingerprint(report)},
