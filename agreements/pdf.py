@@ -18,8 +18,9 @@ DATA_ATTACHMENT = "samverkansoverenskommelse.json"
 
 
 def pdf_roots() -> dict:
-    """The only folders a PDF may read from: our static files and our uploaded media."""
-    return {"/static/": settings.BASE_DIR / "static", "/media/": settings.MEDIA_ROOT}
+    """The only folder a PDF may read from: our fonts (the print CSS is in the document itself). No document
+    shows an uploaded file, so none of MEDIA_ROOT is readable: not another agreement's evidence, nor an archive."""
+    return {"/static/fonts/": settings.BASE_DIR / "static" / "fonts"}
 
 
 def agreement_pdf(agreement: Agreement) -> bytes:

@@ -15,6 +15,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from samverkan.lib.pdf import RenderTooLarge
+
 from . import services
 from .access import get_agreement_for_user, get_section_for_user
 from .document import build_document
@@ -322,7 +324,10 @@ def agreement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed agreement as archived, checked against its checksum; anything else rendered now as a draft."""
     agreement = get_agreement_for_user(request, pk)
     if not agreement.is_frozen:
-        return pdf_response(agreement_pdf(agreement), f"{slugify(agreement.title)}-utkast.pdf")
+        try:
+            return pdf_response(agreement_pdf(agreement), f"{slugify(agreement.title)}-utkast.pdf")
+        except RenderTooLarge:
+            return pdf_too_large(request, agreement)
     archived = agreement.archived_pdfs.first()
     if archived is None:  # signed outside the product, e.g. in the admin: there is no signed PDF to give
         logger.warning("Signed agreement %s has no archived PDF", agreement.pk)
@@ -346,6 +351,11 @@ def archived_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
             request, "agreements/archive_corrupted.html", {"agreement": agreement, "archived": archived}, status=500
         )
     return pdf_response(content, archived.file.name.rsplit("/", 1)[-1])
+
+
+def pdf_too_large(request: HttpRequest, agreement: Agreement) -> HttpResponse:
+    """The page for a document whose layout hit its time or memory limit; nothing was signed or approved."""
+    return render(request, "pdf_too_large.html", {"agreement": agreement}, status=503)
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -374,6 +384,8 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, changed_message())
         except ValidationError as error:
             form.add_error(None, error)
+        except RenderTooLarge:
+            return pdf_too_large(request, agreement)
         else:
             messages.success(request, _("The agreement is signed, and its PDF has been archived."))
             return redirect(agreement)

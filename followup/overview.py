@@ -26,10 +26,10 @@ from agreements.access import get_agreement_for_user
 from agreements.models import Agreement, Organisation
 from agreements.pdf import pdf_roots
 from agreements.services import StaleEdit, claim_version
-from agreements.views import pdf_response, stale_message, with_version
+from agreements.views import pdf_response, pdf_too_large, stale_message, with_version
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
 from samverkan.lib.charts import progress_bar
-from samverkan.lib.pdf import AttachedFile, render_pdf
+from samverkan.lib.pdf import AttachedFile, RenderTooLarge, render_pdf
 
 from .forms import EvaluationForm
 from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status
@@ -425,4 +425,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The evaluation report as a PDF, rendered now from the same data as the page."""
     agreement = get_agreement_for_user(request, pk)
-    return pdf_response(evaluation_pdf_content(agreement), f"utvardering-{slugify(agreement.title)}.pdf")
+    try:
+        return pdf_response(evaluation_pdf_content(agreement), f"utvardering-{slugify(agreement.title)}.pdf")
+    except RenderTooLarge:
+        return pdf_too_large(request, agreement)

@@ -18,7 +18,8 @@ from agreements.access import get_agreement_for_user
 from agreements.forms import ConfirmForm
 from agreements.models import Agreement
 from agreements.services import ArchiveCorrupted, StaleEdit, claim_version, verified_content
-from agreements.views import changed_message, pdf_response, stale_message, with_version
+from agreements.views import changed_message, pdf_response, pdf_too_large, stale_message, with_version
+from samverkan.lib.pdf import RenderTooLarge
 
 from . import services
 from .forms import (
@@ -270,6 +271,8 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except RenderTooLarge:
+        return pdf_too_large(request, report.agreement)
     return redirect(report)
 
 
@@ -280,7 +283,10 @@ def report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     report = get_report_for_user(request, pk, year)
     archived = getattr(report, "archived", None) if report.is_frozen else None
     if archived is None:
-        return pdf_response(annual_report_pdf(report), f"uppfoljning-{report.year}-utkast.pdf")
+        try:
+            return pdf_response(annual_report_pdf(report), f"uppfoljning-{report.year}-utkast.pdf")
+        except RenderTooLarge:
+            return pdf_too_large(request, report.agreement)
     try:
         content = verified_content(archived)
     except ArchiveCorrupted:

@@ -167,6 +167,11 @@ CACHES = {
     },
 }
 
+# A PDF is laid out in a child process stopped after this long (below gunicorn's timeout, so the worker lives to
+# answer) or when it needs this much memory: one document out of all proportion must not take the service down.
+PDF_RENDER_SECONDS = env_int("PDF_RENDER_SECONDS", 45)
+PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

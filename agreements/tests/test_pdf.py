@@ -7,14 +7,14 @@ from io import BytesIO
 import pytest
 from django.conf import settings
 from pypdf import PdfReader
-from weasyprint import HTML
 
 from agreements.document import build_document
 from agreements.export import agreement_data
-from agreements.models import Agreement
-from agreements.pdf import DATA_ATTACHMENT, agreement_pdf
+from agreements.models import Agreement, Section
+from agreements.pdf import DATA_ATTACHMENT, agreement_pdf, pdf_roots
 from agreements.tests.factories import SectionFactory, SignatoryFactory
 from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, IndicatorFactory
+from samverkan.lib import pdf
 from samverkan.lib.pdf import LocalFetcher, RefusedResource
 
 pytestmark = pytest.mark.django_db
@@ -162,8 +162,8 @@ def test_a_script_or_remote_image_in_a_section_never_reaches_the_pdf(agreement, 
 
 def test_a_draft_printed_again_is_laid_out_once_until_it_changes(agreement, monkeypatch):
     layouts = []
-    write_pdf = HTML.write_pdf
-    monkeypatch.setattr(HTML, "write_pdf", lambda self, **options: layouts.append(self) or write_pdf(self, **options))
+    render = pdf._render
+    monkeypatch.setattr(pdf, "_render", lambda html, **options: layouts.append(html) or render(html, **options))
 
     assert agreement_pdf(agreement) == agreement_pdf(Agreement.objects.get(pk=agreement.pk))
     assert len(layouts) == 1
@@ -172,3 +172,47 @@ def test_a_draft_printed_again_is_laid_out_once_until_it_changes(agreement, monk
     _, pages = read(agreement_pdf(agreement))
     assert len(layouts) == 2
     assert "Ett nytt avsnitt" in "\n".join(pages)
+
+
+def link_addresses(pdf: bytes) -> list[str]:
+    """Every URI a link annotation in the PDF opens."""
+    reader = PdfReader(BytesIO(pdf))
+    return [
+        str(annotation.get_object()["/A"]["/URI"])
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/URI" in annotation.get_object().get("/A", {})
+    ]
+
+
+def test_links_in_the_pdf_lead_to_the_web_or_our_site_never_to_files(agreement, settings):
+    settings.SITE_URL = "https://samverkan.example.se"
+    section = SectionFactory(agreement=agreement, heading="Länkar")
+    # Stored past the sanitiser (before today's rules, or by an SQL update): the PDF cleans it again.
+    Section.objects.filter(pk=section.pk).update(
+        body='<p><a href="//fileserver/share">share</a> <a href="rapporter/2025.pdf">relative</a> '
+        '<a href="file:///etc/passwd">file</a> <a href="/agreements/3/">ours</a> '
+        '<a href="https://bra.se/statistik">bra</a> <a href="mailto:trygghet@hamnstad.se">mail</a></p>'
+    )
+    pdf = agreement_pdf(Agreement.objects.get(pk=agreement.pk))
+    addresses = link_addresses(pdf)
+    assert not [a for a in addresses if not a.startswith(("https:", "http:", "mailto:"))]
+    assert {"https://samverkan.example.se/agreements/3/", "https://bra.se/statistik"} <= set(addresses)
+    assert "mailto:trygghet@hamnstad.se" in addresses
+    assert "share" in "\n".join(read(pdf)[1])  # the link's text stays, without its address
+
+
+def test_the_pdf_reads_our_fonts_but_no_uploaded_file(world, settings):
+    """No document shows an upload: another agreement's evidence, or an archive, is not the PDF's to read."""
+    evidence = settings.MEDIA_ROOT / "evidence" / f"agreement-{world.other_agreement.pk}.pdf"
+    evidence.parent.mkdir(parents=True)
+    evidence.write_bytes(b"%PDF-1.7 Skogsas")
+    fetch = LocalFetcher(pdf_roots())
+    assert fetch("file:///static/fonts/liberation-sans/LiberationSans-Regular.ttf").read()
+    for url in (
+        "file:///media/evidence/" + evidence.name,
+        "file:///static/css/samverkan.css",
+        "file:///static/fonts/../../manage.py",
+    ):
+        with pytest.raises(RefusedResource):
+            fetch(url)

@@ -1,25 +1,42 @@
-"""Archival PDFs from HTML with WeasyPrint: PDF/A-3 with tags and attachments, fonts embedded, and nothing
-fetched from outside the folders it is given (never over the network)."""
+"""Archival PDFs from HTML with WeasyPrint: PDF/A-3 with tags and attachments, fonts embedded, nothing
+fetched from outside the folders it is given (never over the network), and each layout in a child process
+bounded in time and memory."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import mimetypes
+import multiprocessing
+import os
+import re
+import resource
 from dataclasses import dataclass
 from functools import cache
+from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.core.cache import caches
-from weasyprint import HTML, Attachment
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 PDF_VARIANT = "pdf/a-3u"
+FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
+
+
+logger = logging.getLogger(__name__)
 
 
 class RefusedResource(ValueError):
     """The document asked for a file outside the folders it may read."""
+
+
+class RenderTooLarge(Exception):
+    """Laying the document out took longer, or more memory, than a render may (PDF_RENDER_SECONDS,
+    PDF_RENDER_MEMORY_MB)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +92,114 @@ def render_pdf(
 
 
 def _render(html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFile, ...], archival: bool) -> bytes:
+    """Lay the document out in a forked child, killed at PDF_RENDER_SECONDS and limited to PDF_RENDER_MEMORY_MB
+    more than it was forked with: one document out of all proportion then costs its reader an error page, not
+    the worker (which gunicorn kills at its own timeout, losing every request it serves) or the machine's memory.
+    RenderTooLarge when a limit is hit."""
+    seconds = settings.PDF_RENDER_SECONDS
+    _load_fonts(html, roots=roots)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_render_in_child,
+        args=(sender, html, roots, attachments, archival, settings.PDF_RENDER_MEMORY_MB),
+        daemon=True,
+    )
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            logger.warning("A PDF render took more than %s seconds and was stopped", seconds)
+            raise RenderTooLarge(f"more than {seconds} s")
+        try:
+            outcome, value, records = receiver.recv()
+        except EOFError:  # the child died, killed by the memory limit in the C libraries, say
+            child.join(5)
+            logger.warning("A PDF render ended without a result (exit code %s)", child.exitcode)
+            raise RenderTooLarge("the render ended without a result") from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    for record in records:
+        logging.getLogger(record.name).handle(record)
+    if outcome == "pdf":
+        return value
+    if outcome == "memory":
+        logger.warning("A PDF render needed more than %s MB", settings.PDF_RENDER_MEMORY_MB)
+        raise RenderTooLarge(f"more than {settings.PDF_RENDER_MEMORY_MB} MB")
+    raise value
+
+
+def _load_fonts(html: str, *, roots: dict[str, Path]) -> None:
+    """Load the system fonts and the document's @font-face fonts into this process's font configuration before a
+    child is forked: every child inherits them, instead of loading them anew (a tenth of a second) into a copy
+    that dies with it. A font face must therefore be in the document's own <style>: one a child found elsewhere
+    would be written to the folder the configuration shares on disk, and the next child, finding the file there,
+    would take it as loaded."""
+    if faces := "".join(FONT_FACE.findall(html)):
+        CSS(string=faces, base_url="file:///", url_fetcher=LocalFetcher(roots), font_config=font_configuration())
+    else:
+        font_configuration()
+
+
+def _render_in_child(
+    sender: Connection,
+    html: str,
+    roots: dict[str, Path],
+    attachments: tuple[AttachedFile, ...],
+    archival: bool,
+    memory_mb: int,
+) -> None:
+    """The child's side of _render: send ("pdf", bytes), ("memory", None) or ("error", the exception), with what
+    it logged (WeasyPrint's warnings), for the parent to log where its own records go."""
+    records = _LogCollector()
+    logging.getLogger().handlers = [records]
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    # The limit counts the address space the child was forked with (the worker's libraries and heap) too.
+    limit = _address_space() + memory_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    # A child stopped by the limit must not write the worker's memory, the agreement in it, to a core file.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    try:
+        pdf = _layout(html, roots=roots, attachments=attachments, archival=archival)
+        sender.send(("pdf", pdf, records.records))
+    except MemoryError:
+        sender.send(("memory", None, records.records))
+    except Exception as error:  # the parent raises it, as an in-process render would have
+        try:
+            sender.send(("error", error, records.records))
+        except Exception:  # an exception that cannot be pickled is told by its text
+            sender.send(("error", RuntimeError(repr(error)), records.records))
+    finally:
+        sender.close()
+
+
+class _LogCollector(logging.Handler):
+    """Keeps a child's log records, made picklable, to be sent to the parent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.exc_info = None
+        self.records.append(record)
+
+
+def _address_space() -> int:
+    """The process's current virtual memory size in bytes (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _layout(html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFile, ...], archival: bool) -> bytes:
     document = HTML(string=html, base_url="file:///", url_fetcher=LocalFetcher(roots))
     options = {"pdf_tags": True}
     if archival:
