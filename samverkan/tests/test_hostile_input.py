@@ -1116,6 +1116,39 @@ def test_ids_beyond_every_column_in_the_address_are_not_found(client, world, edi
     assert post(client, url, {}).status_code in (404, 405)
 
 
+# Digits that str.isdigit() takes and int() refuses, other scripts' digits, and more digits than int() reads.
+NOT_IDS = ["²", "①", "١٢٣", "1" * 5000, "+1", " 1", "1.0"]
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [(name, f"focus_area={value}") for name in ("commitment_add", "goal_add") for value in NOT_IDS]
+    + [("commitment_add", f"action_plan={value}") for value in NOT_IDS],
+)
+def test_a_focus_area_or_action_plan_in_the_query_that_is_no_id_is_not_found(
+    client, world, editor, content, name, query
+):
+    client.force_login(editor)
+    url = reverse(name, args=[world.agreement.pk]) + "?" + query
+    before = snapshot()
+    assert client.get(url).status_code == 404
+    assert post(client, url, {"text": "genomföra tillsyner"}).status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("value", ["²", "1" * 5000])
+def test_a_follow_up_address_with_an_id_that_is_no_id_is_not_found(client, editor, report, value):
+    client.force_login(editor)
+    pk, year = report.agreement_id, report.year
+    for url in [
+        f"/overenskommelser/{pk}/uppfoljning/{year}/fyll-i/{value}/",
+        f"/overenskommelser/{value}/uppfoljning/{year}/fyll-i/ovrigt/",
+    ]:
+        assert client.get(url).status_code == 404
+        assert post(client, url, {}).status_code == 404
+    assert post(client, f"/overenskommelser/{value}/uppfoljning/{year}/submit/", {}).status_code == 404
+
+
 def test_control_characters_are_named_in_the_forbidden_set():
     assert FORBIDDEN_CHARACTERS.search("\x00")
     assert FORBIDDEN_CHARACTERS.search("\x1b")
