@@ -154,9 +154,13 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreementForm(data, instance=agreement)
     formsets = _agreement_formsets(request, agreement, data)
     if data is not None and all([form.is_valid(), _formsets_valid(formsets)]):
+        in_review = agreement.status == Agreement.Status.REVIEW
         try:
-            agreement_save(
-                form=form, formsets=list(formsets.values()), loaded_version=form.cleaned_data["loaded_version"]
+            agreement = agreement_save(
+                form=form,
+                formsets=list(formsets.values()),
+                user=request.user,
+                loaded_version=form.cleaned_data["loaded_version"],
             )
         except StaleEdit:
             agreement = get_agreement_for_user(request, pk, write=True)
@@ -168,6 +172,14 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, stale_message(agreement))
         else:
             messages.success(request, _("The agreement has been saved."))
+            if in_review and agreement.status == Agreement.Status.DRAFT:
+                messages.warning(
+                    request,
+                    _(
+                        "The parties changed, so the agreement is a draft again: send it for review once more, and "
+                        "the police review every commitment anew."
+                    ),
+                )
             return redirect(agreement)
     return render(
         request, "agreements/agreement_form.html", {"form": form, "formsets": formsets, "agreement": agreement}

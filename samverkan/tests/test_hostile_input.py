@@ -47,6 +47,7 @@ from focusareas.tests.factories import (
     FocusAreaFactory,
     GoalFactory,
     IndicatorFactory,
+    accept,
 )
 from followup import services as followup_services
 from followup.models import FollowUpReport
@@ -489,10 +490,10 @@ def test_adding_and_editing_a_section(client, world, editor, content, data):
 
 @FEW
 @given(data=st.data())
-def test_signing(client, world, editor, content, data):
+def test_signing(client, world, editor, reviewer, content, data):
     client.force_login(editor)
     agreement, signatory = world.agreement, content["signatory"]
-    Commitment.objects.filter(agreement=agreement).update(review_status=Commitment.ReviewStatus.ACCEPTED)
+    accept(Commitment.objects.filter(agreement=agreement), reviewer=reviewer)
     fields = {
         "signing_place": hostile_text(),
         "signing_date": hostile_date(),
@@ -752,12 +753,12 @@ def test_the_same_edit_posted_twice_is_saved_once(client, world, editor, content
             assert form_errors(second.context) or "alert-danger" in second.content.decode()
 
 
-def test_posting_review_sign_revision_and_renewal_twice_never_fails(client, world, editor, content):
+def test_posting_review_sign_revision_and_renewal_twice_never_fails(client, world, editor, reviewer, content):
     client.force_login(editor)
     agreement = world.agreement
     for _ in range(2):
         assert post(client, reverse("send_for_review", args=[agreement.pk]), {}).status_code == 302
-    Commitment.objects.filter(agreement=agreement).update(review_status=Commitment.ReviewStatus.ACCEPTED)
+    accept(Commitment.objects.filter(agreement=agreement), reviewer=reviewer)
     url = reverse("agreement_sign", args=[agreement.pk])
     signing = {
         "signing_place": "Hamnstad",
