@@ -197,10 +197,32 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "document": build_document(agreement),
             "archived_pdfs": list(agreement.archived_pdfs.select_related("archived_by")),
-            "later_revisions": list(agreement.later_revisions.all()),
-            "renewals": list(agreement.renewals.all()),
+            **_related_agreements(request, agreement),
         },
     )
+
+
+def _related_agreements(request: HttpRequest, agreement: Agreement) -> dict:
+    """The revisions and renewals linked from the page: named only if the user may open them, since another
+    period's agreement can have other parties. Whether any exist decides which actions the page offers."""
+    related = list(
+        Agreement.objects.filter(
+            models.Q(previous_revision=agreement)
+            | models.Q(renews=agreement)
+            | models.Q(pk__in=[pk for pk in (agreement.previous_revision_id, agreement.renews_id) if pk])
+        )
+    )
+    shown = set(
+        Agreement.objects.visible_to(request.user).filter(pk__in=[a.pk for a in related]).values_list("pk", flat=True)
+    )
+    return {
+        "later_revisions": [a for a in related if a.previous_revision_id == agreement.pk and a.pk in shown],
+        "renewals": [a for a in related if a.renews_id == agreement.pk and a.pk in shown],
+        "previous_revision_shown": agreement.previous_revision_id in shown,
+        "renewed_agreement_shown": agreement.renews_id in shown,
+        "has_later_revision": any(a.previous_revision_id == agreement.pk for a in related),
+        "is_renewed": any(a.renews_id == agreement.pk for a in related),
+    }
 
 
 @login_required

@@ -297,3 +297,33 @@ def test_signing_is_refused_when_a_police_party_joined_after_the_acceptances(cli
     # Accepted again after the district joined, the agreement can be signed.
     accept(Commitment.objects.filter(agreement=ready), reviewer=reviewer)
     assert client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready)).status_code == 302
+
+
+def test_revisions_and_renewals_are_named_only_to_those_who_may_open_them(client, signed, world, editor, reviewer):
+    revision = agreement_new_revision(agreement=signed)
+    renewal = agreement_renew(agreement=Agreement.objects.get(pk=signed.pk))
+    for later, title in [(revision, "Reviderad överenskommelse Skogsås"), (renewal, "Förnyad överenskommelse Skogsås")]:
+        Party.objects.filter(agreement=later, organisation=world.police).update(organisation=world.other_police)
+        Agreement.objects.filter(pk=later.pk).update(title=title)
+
+    client.force_login(reviewer)  # reads the original as the police area that was a party then
+    page = client.get(signed.get_absolute_url()).content.decode()
+    assert "Förnyad överenskommelse Skogsås" not in page
+    for later in (revision, renewal):
+        assert reverse("agreement_detail", args=[later.pk]) not in page
+        assert client.get(later.get_absolute_url()).status_code == 404
+
+    client.force_login(editor)  # the municipality is a party of all three
+    page = client.get(signed.get_absolute_url()).content.decode()
+    assert "Förnyad överenskommelse Skogsås" in page
+    assert reverse("agreement_detail", args=[revision.pk]) in page
+
+
+def test_a_renewal_links_back_only_for_those_who_may_open_the_original(client, signed, world, other_police_reviewer):
+    renewal = agreement_renew(agreement=signed)
+    Party.objects.filter(agreement=renewal, organisation=world.police).update(organisation=world.other_police)
+    client.force_login(other_police_reviewer)
+
+    page = client.get(renewal.get_absolute_url()).content.decode()
+
+    assert reverse("agreement_detail", args=[signed.pk]) not in page
