@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from .models import FROZEN_MESSAGE, Agreement, Section
+
+# ASCII digits only, and few enough for any id column: str.isdigit() also takes "²" and "①", which int() refuses,
+# and int() refuses more than 4300 digits.
+ID = re.compile(r"[0-9]{1,18}")
+
+
+def id_or_404(value: int | str) -> int:
+    """An id as an address or a query string gives it; anything that cannot be an id is not found (404)."""
+    if isinstance(value, int):
+        return value
+    if not ID.fullmatch(value):
+        raise Http404
+    return int(value)
 
 
 def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False, frozen_ok: bool = False) -> Agreement:

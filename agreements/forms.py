@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.validation import CleanInputMixin, CleanModelForm
@@ -133,6 +134,31 @@ class BasePartyFormSet(forms.BaseInlineFormSet):
             )
             if not any(o.pk in own for o in organisations):
                 raise forms.ValidationError(_("One of the parties must be an organisation in which you are an editor."))
+        if self.instance.pk is not None:
+            self._refuse_removing_named_parties(organisations)
+
+    def _refuse_removing_named_parties(self, organisations: list[Organisation]) -> None:
+        """A party that commitments name stays until they are given to other parties: a commitment of an
+        organisation that is no party to the agreement binds nobody."""
+        # Commitments belong to focusareas, which builds on this app.
+        from focusareas.models import Commitment
+
+        removed = Organisation.objects.filter(agreement_parties__agreement=self.instance).exclude(
+            pk__in=[o.pk for o in organisations]
+        )
+        errors = []
+        for party in removed:
+            named = Commitment.objects.filter(agreement=self.instance, parties=party).order_by("pk")
+            if named:
+                errors.append(
+                    _(
+                        "%(party)s cannot be removed while commitments name it: %(commitments)s. Choose other "
+                        "parties for those commitments first."
+                    )
+                    % {"party": party, "commitments": ", ".join(f"“{Truncator(c.text).chars(60)}”" for c in named)}
+                )
+        if errors:
+            raise forms.ValidationError(errors)
 
 
 # Far more rows than any agreement has, and few enough that a forged form count costs the server nothing.

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, router, transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Agreement, ArchivedFile, ArchivedPdf, Section, number_sections
+from .models import Agreement, ArchivedFile, ArchivedPdf, Organisation, Section, number_sections
 from .pdf import agreement_pdf
 
 
@@ -94,17 +95,32 @@ def content_delete(*, instance: models.Model, loaded_version: str) -> None:
 
 
 @transaction.atomic
-def agreement_save(*, form, formsets: list, loaded_version: int | None) -> Agreement:
-    """Save the agreement form and its inline formsets as one change."""
+def agreement_save(*, form, formsets: list, user: AbstractBaseUser | None, loaded_version: int | None) -> Agreement:
+    """Save the agreement form and its inline formsets as one change. A change of parties sends an agreement in
+    review, or with accepted commitments, back to draft for a new review, recorded as the user's (None only when
+    the agreement is new)."""
+    from focusareas.services import agreement_parties_changed
+
     agreement: Agreement = form.instance
-    if agreement.pk is not None:
+    existing = agreement.pk is not None
+    if existing:
         claim_version(instance=agreement, loaded_version=loaded_version or 0)
+        parties_before = set(Organisation.objects.filter(agreement_parties__agreement=agreement))
     agreement = form.save()
     for formset in formsets:
         formset.instance = agreement
         formset.save()
         if "order" not in formset.form.base_fields:
             _keep_form_order(formset)
+    if existing:
+        parties_after = set(Organisation.objects.filter(agreement_parties__agreement=agreement))
+        if parties_after != parties_before:
+            agreement_parties_changed(
+                agreement=agreement,
+                user=user,
+                removed=sorted(parties_before - parties_after, key=str),
+                added=sorted(parties_after - parties_before, key=str),
+            )
     return agreement
 
 
@@ -121,7 +137,7 @@ def agreement_create(*, form, formsets: list, creation_key) -> Agreement:
     form.instance.creation_key = creation_key
     try:
         with transaction.atomic():
-            return agreement_save(form=form, formsets=formsets, loaded_version=None)
+            return agreement_save(form=form, formsets=formsets, user=None, loaded_version=None)
     except IntegrityError:
         existing = Agreement.objects.filter(creation_key=creation_key).first() if creation_key else None
         if existing is None:

@@ -162,9 +162,13 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreementForm(data, instance=agreement)
     formsets = _agreement_formsets(request, agreement, data)
     if data is not None and all([form.is_valid(), _formsets_valid(formsets)]):
+        in_review = agreement.status == Agreement.Status.REVIEW
         try:
-            agreement_save(
-                form=form, formsets=list(formsets.values()), loaded_version=form.cleaned_data["loaded_version"]
+            agreement = agreement_save(
+                form=form,
+                formsets=list(formsets.values()),
+                user=request.user,
+                loaded_version=form.cleaned_data["loaded_version"],
             )
         except StaleEdit:
             agreement = get_agreement_for_user(request, pk, write=True)
@@ -178,6 +182,14 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             show_refusal(form, refusal)
         else:
             messages.success(request, _("The agreement has been saved."))
+            if in_review and agreement.status == Agreement.Status.DRAFT:
+                messages.warning(
+                    request,
+                    _(
+                        "The parties changed, so the agreement is a draft again: send it for review once more, and "
+                        "the police review every commitment anew."
+                    ),
+                )
             return redirect(agreement)
     return render(
         request, "agreements/agreement_form.html", {"form": form, "formsets": formsets, "agreement": agreement}
@@ -195,10 +207,32 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "document": build_document(agreement),
             "archived_pdfs": list(agreement.archived_pdfs.select_related("archived_by")),
-            "later_revisions": list(agreement.later_revisions.all()),
-            "renewals": list(agreement.renewals.all()),
+            **_related_agreements(request, agreement),
         },
     )
+
+
+def _related_agreements(request: HttpRequest, agreement: Agreement) -> dict:
+    """The revisions and renewals linked from the page: named only if the user may open them, since another
+    period's agreement can have other parties. Whether any exist decides which actions the page offers."""
+    related = list(
+        Agreement.objects.filter(
+            models.Q(previous_revision=agreement)
+            | models.Q(renews=agreement)
+            | models.Q(pk__in=[pk for pk in (agreement.previous_revision_id, agreement.renews_id) if pk])
+        )
+    )
+    shown = set(
+        Agreement.objects.visible_to(request.user).filter(pk__in=[a.pk for a in related]).values_list("pk", flat=True)
+    )
+    return {
+        "later_revisions": [a for a in related if a.previous_revision_id == agreement.pk and a.pk in shown],
+        "renewals": [a for a in related if a.renews_id == agreement.pk and a.pk in shown],
+        "previous_revision_shown": agreement.previous_revision_id in shown,
+        "renewed_agreement_shown": agreement.renews_id in shown,
+        "has_later_revision": any(a.previous_revision_id == agreement.pk for a in related),
+        "is_renewed": any(a.renews_id == agreement.pk for a in related),
+    }
 
 
 @login_required

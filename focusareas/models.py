@@ -285,6 +285,7 @@ class ReviewEntry(AgreementContent):
         CHANGE_REQUESTED = "change_requested", _("Requested a change")
         COMMENT = "comment", _("Commented")
         REVISED = "revised", _("Revised the commitment")
+        PARTIES_CHANGED = "parties_changed", _("Changed the agreement's parties")
 
     agreement_path = "commitment__agreement_id"
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from agreements.models import Agreement, Membership, Organisation
+from agreements.models import Agreement, Membership, Organisation, Party
 from agreements.services import claim_fingerprint, claim_version, fingerprint, versions
 
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, ReviewEntry
@@ -193,6 +196,33 @@ def commitment_request_change(
     )
 
 
+@transaction.atomic
+def agreement_parties_changed(
+    *, agreement: Agreement, user: AbstractBaseUser, removed: list[Organisation], added: list[Organisation]
+) -> None:
+    """After its parties changed, an agreement in review or with accepted commitments goes back to draft with every
+    commitment open: an acceptance binds the police party whose reviewer gave it, and a new party has reviewed
+    nothing."""
+    commitments = list(Commitment.objects.select_for_update().filter(agreement=agreement))
+    accepted = any(c.review_status == Commitment.ReviewStatus.ACCEPTED for c in commitments)
+    if agreement.status != Agreement.Status.REVIEW and not accepted:
+        return
+    agreement.status = Agreement.Status.DRAFT
+    agreement.save(update_fields=["status", "updated_at"])
+    names = ", ".join
+    text = _("Removed: %(removed)s. Added: %(added)s. The commitments are to be reviewed again.") % {
+        "removed": names(o.name for o in removed) or "–",
+        "added": names(o.name for o in added) or "–",
+    }
+    for commitment in commitments:
+        commitment.review_status = Commitment.ReviewStatus.OPEN
+        commitment.version += 1  # a decision from a review page loaded before the change is refused
+        commitment.save(update_fields=["review_status", "version"])
+    ReviewEntry.objects.bulk_create(
+        ReviewEntry(commitment=c, author=user, kind=ReviewEntry.Kind.PARTIES_CHANGED, text=text) for c in commitments
+    )
+
+
 def commitment_comment(*, commitment: Commitment, user: AbstractBaseUser, text: str) -> ReviewEntry:
     """A comment in the review thread, from staff or the police; it changes no decision."""
     return ReviewEntry.objects.create(commitment=commitment, author=user, kind=ReviewEntry.Kind.COMMENT, text=text)
@@ -215,4 +245,59 @@ def agreement_check_ready_for_signing(agreement: Agreement) -> None:
                 count,
             )
             % {"count": count}
+        )
+    _check_accepted_by_the_police_parties(agreement)
+
+
+def _quoted(commitments: list[Commitment]) -> str:
+    return ", ".join(f"“{Truncator(c.text).chars(60)}”" for c in commitments)
+
+
+def _check_accepted_by_the_police_parties(agreement: Agreement) -> None:
+    """Raise unless each commitment was last accepted by a reviewer of a police party of the agreement as it is now,
+    and no police party joined after those decisions: the signatures bind the parties that reviewed it."""
+    police = Party.objects.filter(agreement=agreement, organisation__kind__in=Organisation.POLICE_KINDS)
+    reviewers = set(
+        Membership.objects.filter(
+            role=Membership.Role.REVIEWER, organisation__in=police.values("organisation_id")
+        ).values_list("user_id", flat=True)
+    )
+    latest = ReviewEntry.objects.filter(commitment=OuterRef("pk"), kind=ReviewEntry.Kind.ACCEPTED).order_by(
+        "-created_at", "-pk"
+    )
+    commitments = list(
+        Commitment.objects.filter(agreement=agreement).annotate(
+            accepted_by=Subquery(latest.values("author_id")[:1]),
+            accepted_at=Subquery(latest.values("created_at")[:1]),
+        )
+    )
+    unconfirmed = [c for c in commitments if c.accepted_by not in reviewers]
+    if unconfirmed:
+        raise ValidationError(
+            ngettext(
+                "This commitment was not accepted by a reviewer of a police party of the agreement: %(commitments)s. "
+                "A reviewer of the police party must accept it.",
+                "These commitments were not accepted by a reviewer of a police party of the agreement: "
+                "%(commitments)s. A reviewer of the police party must accept them.",
+                len(unconfirmed),
+            )
+            % {"commitments": _quoted(unconfirmed)}
+        )
+    if not commitments:
+        return
+    decided = min(c.accepted_at for c in commitments)
+    # Since when each police party's row has named its organisation: a row's organisation can also be changed in place.
+    joined: dict[int, tuple[int, datetime]] = {}
+    records = Party.history.filter(id__in=police.values("pk")).order_by("history_date", "history_id")
+    for pk, organisation_id, when in records.values_list("id", "organisation_id", "history_date"):
+        if pk not in joined or joined[pk][0] != organisation_id:
+            joined[pk] = (organisation_id, when)
+    late = Organisation.objects.filter(pk__in=[o for o, since in joined.values() if since > decided])
+    if late:
+        raise ValidationError(
+            _(
+                "%(parties)s became a party after the police had reviewed the commitments. A reviewer of each police "
+                "party must accept the commitments before the agreement is signed."
+            )
+            % {"parties": ", ".join(o.name for o in late)}
         )

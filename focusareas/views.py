@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from agreements.access import get_agreement_for_user
+from agreements.access import get_agreement_for_user, id_or_404
 from agreements.document import build_document
 from agreements.models import Agreement, Organisation
 from agreements.services import StaleEdit, reorder
@@ -181,10 +181,8 @@ def _owner_from_query(request: HttpRequest, agreement: Agreement, name: str, mod
     value = request.GET.get(name, "")
     if not value:
         return None
-    if not value.isdigit():
-        raise Http404
     try:
-        return model.objects.get(pk=int(value), agreement=agreement)
+        return model.objects.get(pk=id_or_404(value), agreement=agreement)
     except model.DoesNotExist:
         raise Http404 from None
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from agreements.access import get_agreement_for_user
+from agreements.access import get_agreement_for_user, id_or_404
 from agreements.forms import ConfirmForm
 from agreements.models import Agreement
 from agreements.services import ArchiveCorrupted, StaleEdit, claim_version, verified_content
@@ -38,9 +38,9 @@ from .report import build_annual_report
 logger = logging.getLogger(__name__)
 
 
-def get_report_for_user(request: HttpRequest, pk: int, year: int) -> FollowUpReport:
+def get_report_for_user(request: HttpRequest, pk: int | str, year: int | str) -> FollowUpReport:
     """The agreement's report for the year, under the agreement's access rules."""
-    agreement = get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request, id_or_404(pk))  # some addresses give the id as typed
     try:
         report = FollowUpReport.objects.get(agreement=agreement, year=year)
     except FollowUpReport.DoesNotExist:
@@ -148,7 +148,7 @@ def report_edit(request: HttpRequest, pk: int, year: int, part: str) -> HttpResp
     if part == "sammanfattning":
         section = None
     else:
-        wanted = None if part == "ovrigt" else int(part) if part.isdigit() else -1
+        wanted = None if part == "ovrigt" else id_or_404(part)
         section = next((s for s in annual.focus_areas if (s.focus_area.pk if s.focus_area else None) == wanted), None)
         if section is None:
             raise Http404

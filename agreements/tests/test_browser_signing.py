@@ -18,10 +18,10 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from agreements import services
-from agreements.models import Agreement, ArchivedPdf, Section, Signatory
-from agreements.tests.factories import SectionFactory, SignatoryFactory
+from agreements.models import Agreement, ArchivedPdf, Membership, Section, Signatory
+from agreements.tests.factories import MembershipFactory, SectionFactory, SignatoryFactory
 from focusareas.models import Commitment, FocusArea, Goal
-from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory, GoalFactory
+from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory, GoalFactory, accept
 from samverkan.tests.browser import assert_accessible, log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -53,7 +53,11 @@ def agreement_in_review(world, *, commitment_status: str = Commitment.ReviewStat
     parent = SectionFactory(agreement=agreement, heading="Fokusområden", body="<p>Lägesbilden visar…</p>")
     SectionFactory(agreement=agreement, parent=parent, heading="Lägesbild", body="<p>Parterna tar fram den.</p>")
     focus_area = FocusAreaFactory(agreement=agreement, placement=parent, title="Misshandel")
-    commitment = CommitmentFactory(focus_area=focus_area, parties=[world.police], review_status=commitment_status)
+    commitment = CommitmentFactory(focus_area=focus_area, parties=[world.police])
+    if commitment_status == Commitment.ReviewStatus.ACCEPTED:
+        accept([commitment], reviewer=MembershipFactory(organisation=world.police, role=Membership.Role.REVIEWER).user)
+    else:
+        Commitment.objects.filter(pk=commitment.pk).update(review_status=commitment_status)
     commitment.goals.add(GoalFactory(focus_area=focus_area, text="Antalet misshandelsbrott ska minska"))
     for order, ((name, title), party) in enumerate(zip(SIGNATORIES, [world.municipality, world.police], strict=True)):
         SignatoryFactory(agreement=agreement, party=party, name=name, title=title, order=order)

@@ -8,7 +8,16 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from agreements.models import FROZEN_MESSAGE, Agreement, AgreementFrozen, ArchivedPdf, Party, Section, Signatory
+from agreements.models import (
+    FROZEN_MESSAGE,
+    Agreement,
+    AgreementFrozen,
+    ArchivedPdf,
+    Organisation,
+    Party,
+    Section,
+    Signatory,
+)
 from agreements.services import (
     agreement_fingerprint,
     agreement_new_revision,
@@ -17,27 +26,28 @@ from agreements.services import (
     section_create,
     section_move,
 )
-from agreements.tests.factories import SectionFactory, SignatoryFactory
+from agreements.tests.factories import PoliceAreaFactory, SectionFactory, SignatoryFactory
 from agreements.tests.test_access import PAGES, _url
+from agreements.tests.test_agreement_form import edit_data
 from focusareas.models import ActivityRow, Commitment
 from focusareas.services import commitment_comment, rows_paste
-from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, GoalFactory
+from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, GoalFactory, accept
 from focusareas.tests.test_access import urls as focus_area_urls
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ready(world):
+def ready(world, reviewer):
     """An agreement in review whose only commitment the police have accepted, with two signatories."""
     agreement = world.agreement
     section = SectionFactory(agreement=agreement, heading="Bakgrund")
     focus_area = FocusAreaFactory(agreement=agreement, title="Narkotika", placement=section)
     goal = GoalFactory(focus_area=focus_area)
     ActivityRowFactory(focus_area=focus_area, activity="Avloppsanalyser").goals.add(goal)
-    CommitmentFactory(
-        focus_area=focus_area, review_status=Commitment.ReviewStatus.ACCEPTED, text="fem tillsyner"
-    ).goals.add(goal)
+    commitment = CommitmentFactory(focus_area=focus_area, text="fem tillsyner")
+    commitment.goals.add(goal)
+    accept([commitment], reviewer=reviewer)
     SignatoryFactory(agreement=agreement, party=world.municipality, name="Anna Ek", order=0)
     SignatoryFactory(agreement=agreement, party=world.police, name="Bo Lind", order=1)
     Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.REVIEW)
@@ -107,11 +117,11 @@ def test_a_draft_cannot_be_signed(world, editor):
         )
 
 
-def test_every_edit_page_refuses_a_signed_agreement_with_the_reason(client, ready, world, editor):
+def test_every_edit_page_refuses_a_signed_agreement_with_the_reason(client, ready, world, editor, reviewer):
     # The pages' items are made while the agreement is still open to change; then it is signed.
     pages = [(_url(name, world, with_section), method) for name, with_section, method, write in PAGES if write]
     pages += [(url, method) for url, method, write in focus_area_urls(world) if write]
-    Commitment.objects.update(review_status=Commitment.ReviewStatus.ACCEPTED)
+    accept(Commitment.objects.all(), reviewer=reviewer)
     client.force_login(editor)
     assert client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready)).status_code == 302
     for url, method in pages:
@@ -349,3 +359,93 @@ def test_a_move_posted_while_the_agreement_was_signed_is_refused_with_the_reason
     assert response.status_code == 200
     assert [str(message) for message in response.context["messages"]] == [str(FROZEN_MESSAGE)]
     assert content_of(world.agreement) == before
+
+
+def test_after_the_police_area_is_replaced_only_its_own_review_leads_to_signing(
+    client, ready, world, editor, reviewer, other_police_reviewer
+):
+    client.force_login(editor)
+    data = edit_data(ready, **{"signatories-1-DELETE": "on"})  # Bo Lind signs for the police area replaced
+    row = next(key for key, value in data.items() if value == str(world.police.pk) and key.startswith("parties-"))
+    data[row] = str(world.other_police.pk)
+    assert client.post(reverse("agreement_edit", args=[ready.pk]), data).status_code == 302
+    ready.refresh_from_db()
+    assert ready.status == Agreement.Status.DRAFT
+    assert list(Commitment.objects.filter(agreement=ready).values_list("review_status", flat=True)) == ["open"]
+
+    response = client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready))
+    assert response.status_code == 200 and "Polisen måste ha granskat" in response.content.decode()
+
+    # Reviewed again, now by the police area that is a party.
+    SignatoryFactory(agreement=ready, party=world.other_police, name="Cia Berg", order=1)
+    client.post(reverse("send_for_review", args=[ready.pk]))
+    client.force_login(other_police_reviewer)
+    commitment = Commitment.objects.get(agreement=ready)
+    decide = reverse("commitment_decide", args=[commitment.pk])
+    assert client.post(decide, {"action": "accept", "loaded_version": commitment.version}).status_code == 302
+    client.force_login(editor)
+    ready.refresh_from_db()
+    assert client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready)).status_code == 302
+    assert Agreement.objects.get(pk=ready.pk).status == Agreement.Status.SIGNED
+
+
+def test_signing_needs_each_acceptance_from_a_reviewer_of_a_police_party_of_the_agreement(client, ready, world, editor):
+    # The police area replaced behind the forms' back: the acceptance on record is the old police area's.
+    Party.objects.filter(agreement=ready, organisation=world.police).update(organisation=world.other_police)
+    Signatory.objects.filter(agreement=ready, party=world.police).update(party=world.other_police)
+    client.force_login(editor)
+
+    response = client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready))
+
+    assert response.status_code == 200
+    assert "inte godkänts av en granskare" in response.content.decode() and "“fem tillsyner”" in (
+        response.content.decode()
+    )
+    assert Agreement.objects.get(pk=ready.pk).status == Agreement.Status.REVIEW
+    assert not ArchivedPdf.objects.exists()
+
+
+def test_signing_is_refused_when_a_police_party_joined_after_the_acceptances(client, ready, world, editor, reviewer):
+    district = PoliceAreaFactory(name="Polisregion Syd", kind=Organisation.Kind.POLICE_DISTRICT)
+    Party.objects.create(agreement=ready, organisation=district, order=2)  # behind the forms' back
+    client.force_login(editor)
+
+    response = client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready))
+
+    assert response.status_code == 200
+    assert "Polisregion Syd blev part efter att polisen hade granskat" in response.content.decode()
+    assert Agreement.objects.get(pk=ready.pk).status == Agreement.Status.REVIEW
+
+    # Accepted again after the district joined, the agreement can be signed.
+    accept(Commitment.objects.filter(agreement=ready), reviewer=reviewer)
+    assert client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready)).status_code == 302
+
+
+def test_revisions_and_renewals_are_named_only_to_those_who_may_open_them(client, signed, world, editor, reviewer):
+    revision = agreement_new_revision(agreement=signed)
+    renewal = agreement_renew(agreement=Agreement.objects.get(pk=signed.pk))
+    for later, title in [(revision, "Reviderad överenskommelse Skogsås"), (renewal, "Förnyad överenskommelse Skogsås")]:
+        Party.objects.filter(agreement=later, organisation=world.police).update(organisation=world.other_police)
+        Agreement.objects.filter(pk=later.pk).update(title=title)
+
+    client.force_login(reviewer)  # reads the original as the police area that was a party then
+    page = client.get(signed.get_absolute_url()).content.decode()
+    assert "Förnyad överenskommelse Skogsås" not in page
+    for later in (revision, renewal):
+        assert reverse("agreement_detail", args=[later.pk]) not in page
+        assert client.get(later.get_absolute_url()).status_code == 404
+
+    client.force_login(editor)  # the municipality is a party of all three
+    page = client.get(signed.get_absolute_url()).content.decode()
+    assert "Förnyad överenskommelse Skogsås" in page
+    assert reverse("agreement_detail", args=[revision.pk]) in page
+
+
+def test_a_renewal_links_back_only_for_those_who_may_open_the_original(client, signed, world, other_police_reviewer):
+    renewal = agreement_renew(agreement=signed)
+    Party.objects.filter(agreement=renewal, organisation=world.police).update(organisation=world.other_police)
+    client.force_login(other_police_reviewer)
+
+    page = client.get(renewal.get_absolute_url()).content.decode()
+
+    assert reverse("agreement_detail", args=[signed.pk]) not in page

@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 
 from agreements.tests.factories import AgreementFactory
-from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 
 
 class FocusAreaFactory(factory.django.DjangoModelFactory):
@@ -75,3 +75,12 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     direction = Indicator.Direction.DECREASE
     baseline_year = 2022
     baseline_value = 412
+
+
+def accept(commitments, *, reviewer) -> None:
+    """The police's acceptance as a reviewer's decision records it: each commitment's status and its thread's entry."""
+    commitments = list(commitments)
+    Commitment.objects.filter(pk__in=[c.pk for c in commitments]).update(review_status=Commitment.ReviewStatus.ACCEPTED)
+    ReviewEntry.objects.bulk_create(
+        ReviewEntry(commitment=c, author=reviewer, kind=ReviewEntry.Kind.ACCEPTED) for c in commitments
+    )

@@ -4,9 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from agreements.models import Agreement
+from agreements.models import Agreement, Organisation
+from agreements.tests.factories import PoliceAreaFactory
+from agreements.tests.test_agreement_form import edit_data, management
 from focusareas.models import Commitment, ReviewEntry
-from focusareas.services import agreement_check_ready_for_signing
+from focusareas.services import agreement_check_ready_for_signing, open_commitments
 from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +173,87 @@ def test_the_review_page_counts_what_is_open_per_focus_area(client, in_review, r
     (row,) = response.context["counts"]
     assert (row.title, row.total, row.accepted, row.waiting) == ("Narkotika", 2, 1, 1)
     assert [c.text for c in response.context["open_items"]] == ["ordna trygghetsvandringar"]
+
+
+def party_row(data: dict, organisation) -> str:
+    """The prefix of the party row that names the organisation in the edit form's data."""
+    return next(key.removesuffix("-organisation") for key, value in data.items() if value == str(organisation.pk))
+
+
+def accept_all(client, agreement, editor, reviewer) -> None:
+    client.force_login(editor)
+    client.post(reverse("send_for_review", args=[agreement.pk]))
+    client.force_login(reviewer)
+    for commitment in Commitment.objects.filter(agreement=agreement):
+        assert decide(client, commitment, "accept").status_code == 302
+    assert not open_commitments(agreement).exists()
+
+
+def test_replacing_the_police_area_after_every_acceptance_starts_the_review_again(
+    client, world, in_review, editor, reviewer
+):
+    agreement, first, second = in_review
+    first.parties.set([world.municipality])  # no commitment names the police area, so it may be replaced
+    accept_all(client, agreement, editor, reviewer)
+    client.force_login(editor)
+    data = edit_data(Agreement.objects.get(pk=agreement.pk))
+    data[f"{party_row(data, world.police)}-organisation"] = str(world.other_police.pk)
+
+    response = client.post(reverse("agreement_edit", args=[agreement.pk]), data)
+
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.DRAFT
+    assert set(agreement.parties.all()) == {world.municipality, world.other_police}
+    assert set(Commitment.objects.filter(agreement=agreement).values_list("review_status", flat=True)) == {"open"}
+    entries = ReviewEntry.objects.filter(commitment__agreement=agreement, kind=ReviewEntry.Kind.PARTIES_CHANGED)
+    assert sorted((e.commitment_id, e.author) for e in entries) == [(first.pk, editor), (second.pk, editor)]
+    assert world.police.name in entries[0].text and world.other_police.name in entries[0].text
+    with pytest.raises(ValidationError):
+        agreement_check_ready_for_signing(agreement)
+    client.force_login(reviewer)  # the replaced police area no longer reads the agreement
+    assert client.get(reverse("commitment_review", args=[agreement.pk])).status_code == 404
+
+
+def test_adding_a_police_district_to_an_agreement_in_review_starts_the_review_again(
+    client, world, in_review, editor, reviewer
+):
+    agreement, *_ = in_review
+    district = PoliceAreaFactory(name="Polisregion Syd", kind=Organisation.Kind.POLICE_DISTRICT)
+    accept_all(client, agreement, editor, reviewer)
+    client.force_login(editor)
+    data = edit_data(Agreement.objects.get(pk=agreement.pk), **management("parties", 3, 2))
+    data["parties-2-organisation"] = str(district.pk)
+
+    assert client.post(reverse("agreement_edit", args=[agreement.pk]), data).status_code == 302
+
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.DRAFT
+    assert not Commitment.objects.filter(agreement=agreement).exclude(review_status="open").exists()
+
+
+@pytest.mark.parametrize("how", ["in its row", "by removing its row and adding another"])
+def test_a_party_that_commitments_name_cannot_be_replaced(client, world, in_review, editor, reviewer, how):
+    agreement, first, second = in_review  # the first commitment is the police area's
+    accept_all(client, agreement, editor, reviewer)
+    client.force_login(editor)
+    data = edit_data(Agreement.objects.get(pk=agreement.pk), title="Ny titel")
+    row = party_row(data, world.police)
+    if how == "in its row":
+        data[f"{row}-organisation"] = str(world.other_police.pk)
+    else:
+        data |= {f"{row}-DELETE": "on", **management("parties", 3, 2), "parties-2-organisation": world.other_police.pk}
+
+    response = client.post(reverse("agreement_edit", args=[agreement.pk]), data)
+
+    assert response.status_code == 200
+    (error,) = response.context["formsets"]["parties"].non_form_errors()
+    assert world.police.name in error and f"“{first.text}”" in error
+    assert second.text not in error
+    assert "inte tas bort" in response.content.decode()
+    assert 'value="Ny titel"' in response.content.decode()
+    agreement.refresh_from_db()
+    assert (agreement.title, agreement.status) == (world.agreement.title, Agreement.Status.REVIEW)
+    assert set(agreement.parties.all()) == {world.municipality, world.police}
+    assert set(Commitment.objects.filter(agreement=agreement).values_list("review_status", flat=True)) == {"accepted"}
+    assert not ReviewEntry.objects.filter(kind=ReviewEntry.Kind.PARTIES_CHANGED).exists()

@@ -47,6 +47,7 @@ from focusareas.tests.factories import (
     FocusAreaFactory,
     GoalFactory,
     IndicatorFactory,
+    accept,
 )
 from followup import services as followup_services
 from followup.models import FollowUpReport
@@ -489,10 +490,10 @@ def test_adding_and_editing_a_section(client, world, editor, content, data):
 
 @FEW
 @given(data=st.data())
-def test_signing(client, world, editor, content, data):
+def test_signing(client, world, editor, reviewer, content, data):
     client.force_login(editor)
     agreement, signatory = world.agreement, content["signatory"]
-    Commitment.objects.filter(agreement=agreement).update(review_status=Commitment.ReviewStatus.ACCEPTED)
+    accept(Commitment.objects.filter(agreement=agreement), reviewer=reviewer)
     fields = {
         "signing_place": hostile_text(),
         "signing_date": hostile_date(),
@@ -752,12 +753,12 @@ def test_the_same_edit_posted_twice_is_saved_once(client, world, editor, content
             assert form_errors(second.context) or "alert-danger" in second.content.decode()
 
 
-def test_posting_review_sign_revision_and_renewal_twice_never_fails(client, world, editor, content):
+def test_posting_review_sign_revision_and_renewal_twice_never_fails(client, world, editor, reviewer, content):
     client.force_login(editor)
     agreement = world.agreement
     for _ in range(2):
         assert post(client, reverse("send_for_review", args=[agreement.pk]), {}).status_code == 302
-    Commitment.objects.filter(agreement=agreement).update(review_status=Commitment.ReviewStatus.ACCEPTED)
+    accept(Commitment.objects.filter(agreement=agreement), reviewer=reviewer)
     url = reverse("agreement_sign", args=[agreement.pk])
     signing = {
         "signing_place": "Hamnstad",
@@ -1114,6 +1115,39 @@ def test_ids_beyond_every_column_in_the_address_are_not_found(client, world, edi
     client.force_login(editor)
     assert client.get(url).status_code == 404
     assert post(client, url, {}).status_code in (404, 405)
+
+
+# Digits that str.isdigit() takes and int() refuses, other scripts' digits, and more digits than int() reads.
+NOT_IDS = ["²", "①", "١٢٣", "1" * 5000, "+1", " 1", "1.0"]
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [(name, f"focus_area={value}") for name in ("commitment_add", "goal_add") for value in NOT_IDS]
+    + [("commitment_add", f"action_plan={value}") for value in NOT_IDS],
+)
+def test_a_focus_area_or_action_plan_in_the_query_that_is_no_id_is_not_found(
+    client, world, editor, content, name, query
+):
+    client.force_login(editor)
+    url = reverse(name, args=[world.agreement.pk]) + "?" + query
+    before = snapshot()
+    assert client.get(url).status_code == 404
+    assert post(client, url, {"text": "genomföra tillsyner"}).status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("value", ["²", "1" * 5000])
+def test_a_follow_up_address_with_an_id_that_is_no_id_is_not_found(client, editor, report, value):
+    client.force_login(editor)
+    pk, year = report.agreement_id, report.year
+    for url in [
+        f"/overenskommelser/{pk}/uppfoljning/{year}/fyll-i/{value}/",
+        f"/overenskommelser/{value}/uppfoljning/{year}/fyll-i/ovrigt/",
+    ]:
+        assert client.get(url).status_code == 404
+        assert post(client, url, {}).status_code == 404
+    assert post(client, f"/overenskommelser/{value}/uppfoljning/{year}/submit/", {}).status_code == 404
 
 
 def test_control_characters_are_named_in_the_forbidden_set():

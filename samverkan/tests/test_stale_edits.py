@@ -31,6 +31,7 @@ from focusareas.tests.factories import (
     CommitmentFactory,
     FocusAreaFactory,
     IndicatorFactory,
+    accept,
 )
 from followup import forms as followup_forms
 from followup import services as followup_services
@@ -274,9 +275,9 @@ def sign_data(client, agreement) -> dict:
 
 
 @pytest.mark.parametrize("change", ["agreement", "section", "commitment"])
-def test_signing_an_agreement_changed_since_the_form_was_loaded(in_review, editor, colleague, change):
+def test_signing_an_agreement_changed_since_the_form_was_loaded(in_review, editor, reviewer, colleague, change):
     agreement, commitment = in_review
-    Commitment.objects.filter(pk=commitment.pk).update(review_status=Commitment.ReviewStatus.ACCEPTED)
+    accept([commitment], reviewer=reviewer)
     data = sign_data(login(editor), agreement)
     if change == "agreement":
         Agreement.objects.filter(pk=agreement.pk).update(title="Ändrad titel", version=agreement.version + 1)
@@ -544,7 +545,7 @@ def test_of_two_saves_at_the_same_moment_exactly_one_wins(world, editor, reviewe
         check = lambda: ReviewEntry.objects.filter(commitment=commitment).count() == 1  # noqa: E731
     elif scenario == "agreement_sign":
         state(Agreement.Status.REVIEW)
-        Commitment.objects.filter(pk=commitment.pk).update(review_status=Commitment.ReviewStatus.ACCEPTED)
+        accept([commitment], reviewer=reviewer)
         loaded = agreement_fingerprint(agreement)
         signatory = agreement.signatories.get()
 
