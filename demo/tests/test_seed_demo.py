@@ -16,8 +16,8 @@ from django.core.management.base import CommandError
 from django.test import RequestFactory
 
 from agreements.document import build_document
-from agreements.management.commands.seed_demo import DEMO_PASSWORD, DEMO_URL
 from agreements.models import Agreement, Membership, Organisation, Section, number_sections
+from demo.loader import DEMO_PASSWORD, DEMO_URL
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 from followup.models import (
     ActivityOutcome,
