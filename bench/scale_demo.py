@@ -33,20 +33,19 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
-from agreements.management.commands.seed_demo import (  # noqa: E402
-    DEMO_PASSWORD,
-    LPO_KARLSHAMN,
-    LPO_TRELLEBORG,
-    SOLVESBORG,
-    SVEDALA,
-    TRELLEBORG,
-)
 from agreements.models import Agreement, ArchivedPdf, Membership, Organisation  # noqa: E402
 from agreements.services import agreement_copy, archive_pdf  # noqa: E402
+from demo.loader import DEMO_PASSWORD  # noqa: E402
 from focusareas.models import Commitment  # noqa: E402
 from followup.services import report_approve, report_confirm, report_start, report_submit  # noqa: E402
 
 User = get_user_model()
+# The demo organisations the bench copies from, as named in demo/data/people.yaml.
+TRELLEBORG = "Trelleborgs kommun"
+SVEDALA = "Svedala kommun"
+LPO_TRELLEBORG = "Lokalpolisområde Trelleborg"
+SOLVESBORG = "Sölvesborgs kommun"
+LPO_KARLSHAMN = "Lokalpolisområde Karlshamn"
 POLICE = {"t": LPO_TRELLEBORG, "k": LPO_KARLSHAMN}
 
 

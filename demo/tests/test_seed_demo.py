@@ -1,4 +1,8 @@
-"""The demo data that `make run` loads: what it contains, that it can be loaded again, and its logins."""
+"""The demo data that `make run` loads: what it contains, that it can be loaded again, and its logins.
+
+The demo is loaded once for the whole module (it renders three PDFs); each test runs in a transaction that is
+rolled back, so a test that changes the demo or loads it again leaves the next one the demo as first loaded.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,18 @@ import re
 from collections import Counter
 from datetime import date
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.test import RequestFactory
+from django.test.utils import override_settings
 
 from agreements.document import build_document
-from agreements.management.commands.seed_demo import DEMO_PASSWORD, DEMO_URL
 from agreements.models import Agreement, Membership, Organisation, Section, number_sections
+from demo.loader import DEMO_PASSWORD, DEMO_URL
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 from followup.models import (
     ActivityOutcome,
@@ -54,18 +59,41 @@ FOLLOW_UP_MODELS = (
 BROTTSSTATISTIK = ["Misshandel", "Olaga hot och ofredande", "Övrig stöld", "Bedrägerier", "Skadegörelse"]
 
 
-@pytest.fixture(autouse=True)
-def demo_settings(settings):
-    # pytest-django turns DEBUG off, and the command refuses to run without it.
-    settings.DEBUG = True
-    # Hashing the demo password with the production hasher would make each seed take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# pytest-django turns DEBUG off, and the command refuses to run without it. Hashing the demo password with the
+# production hasher would make each seed take seconds.
+DEMO_SETTINGS = {"DEBUG": True, "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
 
 
 def seed() -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_media(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, demo_media) -> str:
+    """The demo, loaded and committed once for the module; returns what the command printed.
+
+    Afterwards the database is emptied as a transactional test would leave it, so later modules start clean.
+    """
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media, **DEMO_SETTINGS):
+        output = seed()
+    yield output
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def demo_settings(settings, seeded, demo_media):
+    for name, value in DEMO_SETTINGS.items():
+        setattr(settings, name, value)
+    # The archived PDFs of the module's demo are in its own folder, not in the one each test would get.
+    settings.MEDIA_ROOT = demo_media
 
 
 def row_counts() -> dict[str, int]:
@@ -82,8 +110,6 @@ def party_names(agreement: Agreement) -> list[str]:
 
 
 def test_creates_the_organisations_with_their_kinds():
-    seed()
-
     kinds = dict(Organisation.objects.values_list("name", "kind"))
     assert kinds == {
         "Trelleborgs kommun": Organisation.Kind.MUNICIPALITY,
@@ -96,8 +122,6 @@ def test_creates_the_organisations_with_their_kinds():
 
 
 def test_creates_one_user_per_role_in_the_right_organisation():
-    seed()
-
     memberships = {
         (m.user.username, m.organisation.name, m.role)
         for m in Membership.objects.select_related("user", "organisation")
@@ -119,8 +143,6 @@ def test_creates_one_user_per_role_in_the_right_organisation():
 
 
 def test_creates_the_four_agreements_with_their_parties_in_order():
-    seed()
-
     assert Agreement.objects.count() == 4
     trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
     assert party_names(trelleborg) == ["Trelleborgs kommun", "Lokalpolisområde Trelleborg"]
@@ -146,7 +168,6 @@ def test_creates_the_four_agreements_with_their_parties_in_order():
 
 
 def test_trelleborg_appendix_is_numbered_like_the_reference():
-    seed()
     trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
 
     numbered = number_sections(list(trelleborg.sections.filter(part=Section.Part.APPENDIX)))
@@ -161,15 +182,12 @@ def test_trelleborg_appendix_is_numbered_like_the_reference():
 
 
 def test_demo_texts_use_only_simple_formatting():
-    seed()
-
     texts = [*Section.objects.values_list("body", flat=True), *FocusArea.objects.values_list("description", flat=True)]
     used = {tag for text in texts for tag in re.findall(r"<(\w+)", text)}
     assert used <= DEMO_TAGS
 
 
 def test_trelleborg_focus_areas_follow_the_reference_tables():
-    seed()
     trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
 
     focus_areas = list(trelleborg.focus_areas.prefetch_related("rows"))
@@ -198,7 +216,6 @@ def test_trelleborg_focus_areas_follow_the_reference_tables():
 
 
 def test_trelleborg_commitments_await_review_and_name_who_does_what():
-    seed()
     trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
 
     commitments = list(trelleborg.commitments.prefetch_related("parties"))
@@ -219,7 +236,6 @@ def test_trelleborg_commitments_await_review_and_name_who_does_what():
 
 
 def test_trelleborg_appendix_numbers_the_crime_statistics_group_once():
-    seed()
     trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
 
     outline = build_document(trelleborg).appendix
@@ -238,7 +254,6 @@ def test_trelleborg_appendix_numbers_the_crime_statistics_group_once():
 
 
 def test_trelleborg_goals_have_indicators_with_the_wanted_directions():
-    seed()
     trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
 
     indicators = list(Indicator.objects.filter(goal__agreement=trelleborg).select_related("goal"))
@@ -269,7 +284,6 @@ def test_trelleborg_goals_have_indicators_with_the_wanted_directions():
 
 
 def test_svedala_is_half_way_through_the_police_review():
-    seed()
     svedala = agreement(SVEDALA_2024, "Svedala kommun")
 
     commitments = list(svedala.commitments.prefetch_related("review_entries__author"))
@@ -297,7 +311,6 @@ def test_svedala_is_half_way_through_the_police_review():
 
 
 def test_solvesborg_has_an_accepted_action_plan_with_commitments_per_party():
-    seed()
     solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
 
     plan = solvesborg.action_plans.get()
@@ -322,7 +335,6 @@ def test_solvesborg_has_an_accepted_action_plan_with_commitments_per_party():
 
 
 def test_solvesborg_goals_have_indicators_and_its_focus_areas_activities():
-    seed()
     solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
 
     indicators = list(Indicator.objects.filter(goal__agreement=solvesborg).select_related("goal"))
@@ -343,7 +355,6 @@ def test_solvesborg_goals_have_indicators_and_its_focus_areas_activities():
 
 
 def test_solvesborg_is_followed_up_2024_approved_and_2025_in_draft():
-    seed()
     solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
 
     reports = list(solvesborg.follow_ups.order_by("year"))
@@ -366,7 +377,6 @@ def test_solvesborg_is_followed_up_2024_approved_and_2025_in_draft():
 
 
 def test_every_line_of_both_follow_up_years_is_filled_in():
-    seed()
     solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
     commitment_count = solvesborg.commitments.count()
 
@@ -395,7 +405,6 @@ def test_every_line_of_both_follow_up_years_is_filled_in():
 
 
 def test_indicator_values_exist_for_both_years():
-    seed()
     solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
     indicators = Indicator.objects.filter(goal__agreement=solvesborg)
 
@@ -410,7 +419,6 @@ def test_indicator_values_exist_for_both_years():
 
 
 def test_the_2025_annual_report_compares_with_2024():
-    seed()
     draft = agreement(SOLVESBORG, "Sölvesborgs kommun").follow_ups.get(year=2025)
 
     annual = build_annual_report(draft)
@@ -428,7 +436,6 @@ def test_the_2025_annual_report_compares_with_2024():
 
 
 def test_a_signed_agreement_seeded_before_its_goals_gets_follow_ups_but_no_new_content():
-    seed()
     solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
     # A dev database from before the demo had goals, activities and follow-ups for Sölvesborg.
     Agreement.objects.filter(pk=solvesborg.pk).update(status=Agreement.Status.DRAFT)
@@ -452,7 +459,6 @@ def test_a_signed_agreement_seeded_before_its_goals_gets_follow_ups_but_no_new_c
 
 
 def test_a_signed_agreement_without_focus_areas_is_left_without_them():
-    seed()
     solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
     Agreement.objects.filter(pk=solvesborg.pk).update(status=Agreement.Status.DRAFT)
     ArchivedReport.objects.filter(report__agreement=solvesborg).delete()
@@ -467,14 +473,11 @@ def test_a_signed_agreement_without_focus_areas_is_left_without_them():
 
 
 def test_only_the_ended_agreement_has_no_focus_areas():
-    seed()
-
     assert not agreement(TRELLEBORG_2019, "Trelleborgs kommun").focus_areas.exists()
     assert Agreement.objects.filter(focus_areas__isnull=False).distinct().count() == 3
 
 
 def test_running_twice_changes_nothing():
-    seed()
     counts = row_counts()
     passwords = dict(get_user_model().objects.values_list("username", "password"))
     versions = dict(Agreement.objects.values_list("pk", "version"))
@@ -491,7 +494,6 @@ def test_running_twice_changes_nothing():
 
 
 def test_running_again_restores_a_changed_demo_login():
-    seed()
     user = get_user_model().objects.get(username="kommunpolis")
     user.set_password("något-annat")
     user.save()
@@ -504,7 +506,6 @@ def test_running_again_restores_a_changed_demo_login():
 
 
 def test_running_again_keeps_changes_made_to_an_agreement():
-    seed()
     trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
     Agreement.objects.filter(pk=trelleborg.pk).update(purpose="Ändrat i webbläsaren.")
 
@@ -515,7 +516,6 @@ def test_running_again_keeps_changes_made_to_an_agreement():
 
 
 def test_running_again_keeps_changes_made_to_focus_areas():
-    seed()
     trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
     FocusArea.objects.filter(agreement=trelleborg, title="Hamnen").update(title="Hamnen och färjetrafiken")
     trelleborg.commitments.filter(focus_area__title="Trafik").delete()
@@ -529,7 +529,6 @@ def test_running_again_keeps_changes_made_to_focus_areas():
 
 
 def test_an_agreement_seeded_before_focus_areas_existed_gets_them():
-    seed()
     trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
     focus_area_count = trelleborg.focus_areas.count()
     for model in (FocusArea, Goal, ActionPlan):
@@ -545,8 +544,8 @@ def test_an_agreement_seeded_before_focus_areas_existed_gets_them():
     assert "tillagda i 1 av dem" in output
 
 
-def test_every_demo_user_can_log_in_with_the_printed_password():
-    output = seed()
+def test_every_demo_user_can_log_in_with_the_printed_password(seeded):
+    output = seeded
 
     assert DEMO_PASSWORD in output
     for username in USERNAMES:
@@ -554,7 +553,6 @@ def test_every_demo_user_can_log_in_with_the_printed_password():
 
 
 def test_police_user_sees_both_municipalities_of_the_police_area_but_not_solvesborg():
-    seed()
     police = get_user_model().objects.get(username="kommunpolis")
 
     visible = set(Agreement.objects.visible_to(police).values_list("title", flat=True))
@@ -563,14 +561,12 @@ def test_police_user_sees_both_municipalities_of_the_police_area_but_not_solvesb
 
 
 def test_karlshamn_police_user_sees_only_solvesborg():
-    seed()
     police = get_user_model().objects.get(username="polis-karlshamn")
 
     assert list(Agreement.objects.visible_to(police).values_list("title", flat=True)) == [SOLVESBORG]
 
 
 def test_municipal_editor_sees_only_their_own_municipality():
-    seed()
     svedala = get_user_model().objects.get(username="svedala")
     solvesborg = get_user_model().objects.get(username="solvesborg")
 
@@ -578,22 +574,11 @@ def test_municipal_editor_sees_only_their_own_municipality():
     assert list(Agreement.objects.visible_to(solvesborg).values_list("title", flat=True)) == [SOLVESBORG]
 
 
-def test_output_lists_every_login_and_the_address():
-    output = seed()
+def test_output_lists_every_login_and_the_address(seeded):
+    output = seeded
 
     for username in USERNAMES:
         assert re.search(rf"^\s*{username}\s", output, re.MULTILINE), username
     for role in ("redaktör", "granskare", "läsare", "systemförvaltare"):
         assert role in output
     assert DEMO_URL in output
-
-
-def test_refuses_to_run_without_debug_unless_forced(settings):
-    settings.DEBUG = False
-
-    with pytest.raises(CommandError):
-        call_command("seed_demo", stdout=StringIO())
-    assert not Agreement.objects.exists()
-
-    call_command("seed_demo", "--force", stdout=StringIO())
-    assert Agreement.objects.count() == 4
