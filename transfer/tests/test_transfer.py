@@ -62,17 +62,10 @@ from followup.models import (
     evidence_stored_name,
 )
 from followup.services import report_start
-from samverkan.transfer import (
-    BOOKKEEPING,
-    FORMAT,
-    HISTORY_SCOPE,
-    TransferError,
-    _party_links,
-    _plain_fields,
-    agreement_export,
-    agreement_import,
-    document_dumps,
-)
+from transfer.document import BOOKKEEPING, FORMAT, TransferError, _plain_fields, document_dumps
+from transfer.exporter import agreement_export
+from transfer.history import HISTORY_SCOPE, _party_links
+from transfer.importer import agreement_import
 
 pytestmark = pytest.mark.django_db
 
