@@ -8,48 +8,31 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from simple_history.models import HistoricalRecords
 
-from agreements.models import Agreement, CooperationForum, Organisation, Party, Section, Signatory
-from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
-from followup.models import (
-    ActivityOutcome,
-    CommitmentOutcome,
-    Evaluation,
-    FocusAreaSummary,
-    FollowUpReport,
-    IndicatorValue,
-    PartyComment,
-)
+from agreements.models import Agreement, Organisation, content_parent_field
+from focusareas.models import Commitment
 
 from .document import TransferError, _at, _carried, _decode, _encode, _items, _moment
 from .ids import _evidence_folder
 
-# The tracked models whose history belongs to an agreement, parents first, each with the field tying its records
-# to its parent's objects, live or deleted.
-HISTORY_SCOPE: tuple[tuple[type[models.Model], str, type[models.Model] | None], ...] = (
-    (Agreement, "id", None),
-    (Party, "agreement_id", Agreement),
-    (Signatory, "agreement_id", Agreement),
-    (CooperationForum, "agreement_id", Agreement),
-    (Section, "agreement_id", Agreement),
-    (FocusArea, "agreement_id", Agreement),
-    (Goal, "agreement_id", Agreement),
-    (Indicator, "goal_id", Goal),
-    (ActivityRow, "focus_area_id", FocusArea),
-    (ActionPlan, "agreement_id", Agreement),
-    (Commitment, "agreement_id", Agreement),
-    (Evaluation, "agreement_id", Agreement),
-    (FollowUpReport, "agreement_id", Agreement),
-    (CommitmentOutcome, "report_id", FollowUpReport),
-    (PartyComment, "outcome_id", CommitmentOutcome),
-    (ActivityOutcome, "report_id", FollowUpReport),
-    (IndicatorValue, "report_id", FollowUpReport),
-    (FocusAreaSummary, "report_id", FollowUpReport),
-)
+
+@cache
+def history_scope() -> tuple[tuple[type[models.Model], str, type[models.Model] | None], ...]:
+    """The tracked models whose history belongs to an agreement, parents first, each with the field tying its records
+    to its parent's objects, live or deleted, and that parent: the agreement, then every tracked model that declares
+    its `agreement_path`, content and follow-up alike, found in the app registry."""
+    under = [model for model in apps.get_models() if hasattr(model, "agreement_path") and hasattr(model, "history")]
+    scope: list[tuple[type[models.Model], str, type[models.Model] | None]] = [(Agreement, "id", None)]
+    # A model's path runs through its parent's, one hop longer: the shorter paths come first.
+    for model in sorted(under, key=lambda model: model.agreement_path.count("__")):
+        parent = content_parent_field(model)
+        scope.append((model, parent.attname, parent.related_model))
+    return tuple(scope)
 
 
 def _party_links() -> type[models.Model]:
@@ -73,7 +56,7 @@ class HistoryExport:
     def history(self) -> dict[str, list[dict[str, Any]]]:
         loaded: dict[type[models.Model], list] = {}
         ids: dict[type[models.Model], set[int]] = {Agreement: {self.agreement.pk}}
-        for model, parent_field, parent in HISTORY_SCOPE:
+        for model, parent_field, parent in history_scope():
             scope = {"id": self.agreement.pk} if parent is None else {f"{parent_field}__in": ids[parent]}
             records = model.history.filter(**scope).select_related("history_user")
             loaded[model] = list(records.order_by("history_date", "history_id"))
@@ -161,13 +144,13 @@ class HistoryImport:
             history = self.document["history"]
             if not isinstance(history, dict):
                 raise TypeError(f"an object was expected, not {type(history).__name__}")
-        labels = {model._meta.label_lower: model for model, _, _ in HISTORY_SCOPE}
+        labels = {model._meta.label_lower: model for model, _, _ in history_scope()}
         unknown = set(history) - set(labels)
         if unknown:
             raise TransferError(f"The document holds history of {', '.join(sorted(unknown))}, which is not imported.")
         with _at("history"):
             self.reserve_deleted(history)
-        for model, _, _ in HISTORY_SCOPE:
+        for model, _, _ in history_scope():
             label = model._meta.label_lower
             records = [item for _, item in _items(history, label, "history")] if label in history else []
             rows = []
@@ -181,7 +164,7 @@ class HistoryImport:
     def reserve_deleted(self, history: dict[str, list[dict[str, Any]]]) -> None:
         """Ids for objects that no longer exist, which no object of their kind will get later."""
         wanted: dict[type[models.Model], set[int]] = defaultdict(set)
-        for model, _, _ in HISTORY_SCOPE:
+        for model, _, _ in history_scope():
             relations = [f for f in _history_fields(model) if f.is_relation]
             for item in history.get(model._meta.label_lower, []):
                 found = [(model, item["object"])] + [(f.related_model, item["fields"].get(f.name)) for f in relations]
