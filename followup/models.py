@@ -41,6 +41,8 @@ class Status(models.TextChoices):
 class FollowUpReport(models.Model):
     """The year's follow-up of an agreement, filled in by both parties and approved by the council."""
 
+    agreement_path = "agreement_id"
+
     class Stage(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted by the municipality")
@@ -185,6 +187,8 @@ def evidence_stored_name(extension: str) -> str:
 class CommitmentOutcome(ReportContent):
     """What came of a commitment in the report's year."""
 
+    agreement_path = "report__agreement_id"
+
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="commitment_outcomes")
     commitment = models.ForeignKey(Commitment, on_delete=cascade_unless_approved, related_name="outcomes")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
@@ -214,6 +218,8 @@ class CommitmentOutcome(ReportContent):
 class PartyComment(ReportContent):
     """A party's own words on what it did for a commitment in the year."""
 
+    agreement_path = "outcome__report__agreement_id"
+
     outcome = models.ForeignKey(CommitmentOutcome, on_delete=models.CASCADE, related_name="party_comments")
     party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("party"))
     text = models.TextField(_("comment"), blank=True)
@@ -236,6 +242,8 @@ class PartyComment(ReportContent):
 class ActivityOutcome(ReportContent):
     """What came of an activity row in the report's year."""
 
+    agreement_path = "report__agreement_id"
+
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="activity_outcomes")
     row = models.ForeignKey(ActivityRow, on_delete=cascade_unless_approved, related_name="outcomes")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
@@ -255,6 +263,8 @@ class ActivityOutcome(ReportContent):
 
 class IndicatorValue(ReportContent):
     """An indicator's measured value for the report's year."""
+
+    agreement_path = "report__agreement_id"
 
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="indicator_values")
     indicator = models.ForeignKey(Indicator, on_delete=cascade_unless_approved, related_name="values")
@@ -277,6 +287,8 @@ class IndicatorValue(ReportContent):
 class FocusAreaSummary(ReportContent):
     """The year in one focus area, in the parties' words."""
 
+    agreement_path = "report__agreement_id"
+
     report = models.ForeignKey(FollowUpReport, on_delete=models.CASCADE, related_name="focus_area_summaries")
     focus_area = models.ForeignKey(FocusArea, on_delete=cascade_unless_approved, related_name="summaries")
     summary = models.TextField(_("summary"), blank=True)
@@ -298,6 +310,8 @@ class FocusAreaSummary(ReportContent):
 
 class Evaluation(models.Model):
     """The parties' evaluation of the whole agreement period, written after it ends."""
+
+    agreement_path = "agreement_id"
 
     agreement = models.OneToOneField(Agreement, on_delete=models.PROTECT, related_name="evaluation")
     text = models.TextField(_("evaluation"), blank=True)

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "focusareas",
     "followup",
     "demo",
+    "transfer",
 ]
 
 MIDDLEWARE = [

@@ -62,17 +62,10 @@ from followup.models import (
     evidence_stored_name,
 )
 from followup.services import report_start
-from samverkan.transfer import (
-    BOOKKEEPING,
-    FORMAT,
-    HISTORY_SCOPE,
-    TransferError,
-    _party_links,
-    _plain_fields,
-    agreement_export,
-    agreement_import,
-    document_dumps,
-)
+from transfer.document import BOOKKEEPING, FORMAT, TransferError, _plain_fields, document_dumps
+from transfer.exporter import agreement_export
+from transfer.history import _party_links, history_scope
+from transfer.importer import agreement_import
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +93,27 @@ RELATIONS = {
     ActivityOutcome: {"report", "row"},
     IndicatorValue: {"report", "indicator"},
     FocusAreaSummary: {"report", "focus_area"},
+}
+
+# The tracked models whose history an agreement's document carries, each with the model it hangs under.
+PARENTS = {
+    Party: Agreement,
+    Signatory: Agreement,
+    CooperationForum: Agreement,
+    Section: Agreement,
+    FocusArea: Agreement,
+    Goal: Agreement,
+    Indicator: Goal,
+    ActivityRow: FocusArea,
+    ActionPlan: Agreement,
+    Commitment: Agreement,
+    Evaluation: Agreement,
+    FollowUpReport: Agreement,
+    CommitmentOutcome: FollowUpReport,
+    PartyComment: CommitmentOutcome,
+    ActivityOutcome: FollowUpReport,
+    IndicatorValue: FollowUpReport,
+    FocusAreaSummary: FollowUpReport,
 }
 
 
@@ -232,7 +246,7 @@ def stored_files(settings) -> list[Path]:
 
 
 def history_counts() -> dict[str, int]:
-    counts = {model._meta.label_lower: model.history.count() for model, _, _ in HISTORY_SCOPE}
+    counts = {model._meta.label_lower: model.history.count() for model, _, _ in history_scope()}
     return {**counts, "parties": _party_links().objects.count()}
 
 
@@ -319,6 +333,25 @@ def test_the_import_writes_the_documents_history_and_no_other(rich_agreement):
     expected["parties"] = sum(len(record["parties"]) for record in document["history"]["focusareas.commitment"])
     assert history_counts() == expected
     assert Organisation.history.count() == 0
+
+
+def test_the_history_carried_is_of_every_tracked_model_under_an_agreement_parents_first():
+    scope = history_scope()
+    order = [model for model, _, _ in scope]
+
+    assert scope[0] == (Agreement, "id", None)
+    assert {model: parent for model, _, parent in scope[1:]} == PARENTS
+    assert all(order.index(parent) < order.index(model) for model, parent in PARENTS.items())
+
+
+def test_each_model_declares_the_path_to_the_objects_whose_history_is_carried(rich_agreement):
+    history = agreement_export(rich_agreement)["history"]
+
+    for model in PARENTS:
+        live = {json.dumps(r["object"]) for r in history[model._meta.label_lower] if not isinstance(r["object"], dict)}
+        found = model._default_manager.filter(**{model.agreement_path: rich_agreement.pk})
+        assert (model.__name__, found.count()) == (model.__name__, len(live))
+        assert live
 
 
 def test_deleted_objects_keep_ids_that_no_new_object_takes(rich_agreement):

@@ -4,7 +4,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from samverkan.transfer import TransferError, agreement_import
+from transfer.document import TransferError
+from transfer.importer import agreement_import
 
 
 class Command(BaseCommand):

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from agreements.models import Agreement
-from samverkan.transfer import TransferError, agreement_export, document_dumps
+from transfer.document import TransferError, document_dumps
+from transfer.exporter import agreement_export
 
 
 class Command(BaseCommand):
