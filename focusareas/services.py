@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Max, OuterRef, Subquery
-from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from agreements.models import Agreement, Membership, Organisation, Party
 from agreements.services import claim_fingerprint, claim_version, fingerprint, versions
+from samverkan.lib.mail import send_review_requested
 
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, ReviewEntry
 from .paste import PastedRow
@@ -116,20 +114,6 @@ def rows_paste(
     return bulk_create_with_history(created, ActivityRow, default_user=user)
 
 
-def _reviewers_addresses(agreement: Agreement) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            role=Membership.Role.REVIEWER,
-            organisation__kind__in=Organisation.POLICE_KINDS,
-            organisation__agreement_parties__agreement=agreement,
-            user__is_active=True,
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
-
-
 def _may_review(*, agreement: Agreement, user: AbstractBaseUser) -> bool:
     return Agreement.objects.with_permissions(user).filter(pk=agreement.pk, user_can_review=True).exists()
 
@@ -144,16 +128,7 @@ def agreement_send_for_review(*, agreement: Agreement, user: AbstractBaseUser) -
         raise ValidationError(_("Only a draft can be sent for review."))
     agreement.status = Agreement.Status.REVIEW
     agreement.save(update_fields=["status", "updated_at"])
-    recipients = _reviewers_addresses(agreement)
-    if not recipients:
-        return
-    link = settings.SITE_URL + reverse("commitment_review", args=[agreement.pk])
-    subject = _("To review: %(title)s") % {"title": agreement.title}
-    body = _(
-        "%(user)s has sent the agreement “%(title)s” for review.\n\n"
-        "Accept each commitment or request a change with a comment:\n%(link)s\n"
-    ) % {"user": user.get_full_name() or user.get_username(), "title": agreement.title, "link": link}
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    send_review_requested(agreement=agreement, user=user)
 
 
 def _decide(

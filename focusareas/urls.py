@@ -1,8 +1,9 @@
 from django.urls import path, re_path
 
 from . import views
+from .kinds import ITEM_KINDS
 
-KINDS = "fokusomrade|aktivitet|atagande|mal|handlingsplan"
+KINDS = "|".join(ITEM_KINDS)
 
 urlpatterns = [
     path("<int:pk>/fokusomraden/", views.workbench, name="focus_area_workbench"),

@@ -22,16 +22,8 @@ from agreements.services import StaleEdit, reorder
 from agreements.views import delete_on_confirm, last_saved, show_refusal, stale_message, with_version
 
 from .access import agreement_of, get_item_for_user
-from .forms import (
-    ActionPlanForm,
-    ActivityRowForm,
-    CommitmentForm,
-    FocusAreaForm,
-    GoalForm,
-    IndicatorForm,
-    PasteForm,
-    ReviewCommentForm,
-)
+from .forms import IndicatorForm, PasteForm, ReviewCommentForm
+from .kinds import ITEM_KINDS, kind_of
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 from .services import (
     agreement_send_for_review,
@@ -46,16 +38,6 @@ from .services import (
     siblings_of,
 )
 
-# The kinds of item that are moved and deleted the same way, by the name their URLs use.
-ITEM_KINDS: dict[str, type[models.Model]] = {
-    "fokusomrade": FocusArea,
-    "aktivitet": ActivityRow,
-    "atagande": Commitment,
-    "mal": Goal,
-    "handlingsplan": ActionPlan,
-}
-ANCHORS = {FocusArea: "focus-area", ActivityRow: "row", Commitment: "commitment", Goal: "goal", ActionPlan: "plan"}
-
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -63,7 +45,7 @@ def is_htmx(request: HttpRequest) -> bool:
 
 def workbench_url(agreement: Agreement, item: models.Model | None = None) -> str:
     url = reverse("focus_area_workbench", args=[agreement.pk])
-    return f"{url}#{ANCHORS[type(item)]}-{item.pk}" if item is not None else url
+    return f"{url}#{kind_of(item).anchor}-{item.pk}" if item is not None else url
 
 
 @login_required
@@ -78,7 +60,6 @@ def _item_form(
     request: HttpRequest,
     *,
     agreement: Agreement,
-    form_class: type,
     instance: models.Model,
     heading: str,
     partial: str | None = None,
@@ -88,8 +69,9 @@ def _item_form(
     """Show and save the form of one item. Through htmx the form and, once saved, the item replace each other
     in place on the page; without JavaScript the form is a page of its own that leads back to the item."""
     data = request.POST if request.method == "POST" else None
+    form_class = kind_of(instance).form
     # Ids unique to the item, so that several forms open at once on one page keep their labels apart.
-    auto_id = f"id_{ANCHORS[type(instance)]}-{instance.pk or 'new'}_%s"
+    auto_id = f"id_{kind_of(instance).anchor}-{instance.pk or 'new'}_%s"
     form = form_class(data, instance=instance, agreement=agreement, auto_id=auto_id)
     extra = extra_forms(data) if extra_forms else {}
     if data is not None and all([form.is_valid(), *[f.is_valid() for f in extra.values()]]):
@@ -132,7 +114,6 @@ def focus_area_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_form(
         request,
         agreement=agreement,
-        form_class=FocusAreaForm,
         instance=FocusArea(agreement=agreement),
         heading=_("New focus area"),
     )
@@ -144,7 +125,6 @@ def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_form(
         request,
         agreement=focus_area.agreement,
-        form_class=FocusAreaForm,
         instance=focus_area,
         heading=_("Edit focus area"),
     )
@@ -156,7 +136,6 @@ def row_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_form(
         request,
         agreement=focus_area.agreement,
-        form_class=ActivityRowForm,
         instance=ActivityRow(focus_area=focus_area),
         heading=_("New activity in %(focus_area)s") % {"focus_area": focus_area.title},
         partial="focusareas/partials/row.html",
@@ -169,7 +148,6 @@ def row_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_form(
         request,
         agreement=row.focus_area.agreement,
-        form_class=ActivityRowForm,
         instance=row,
         heading=_("Edit activity"),
         partial="focusareas/partials/row.html",
@@ -198,7 +176,6 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_form(
         request,
         agreement=agreement,
-        form_class=CommitmentForm,
         instance=commitment,
         heading=_("New commitment"),
         partial="focusareas/partials/commitment.html",
@@ -212,7 +189,6 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_form(
         request,
         agreement=commitment.agreement,
-        form_class=CommitmentForm,
         instance=commitment,
         heading=_("Edit commitment"),
         partial="focusareas/partials/commitment.html",
@@ -233,7 +209,6 @@ def _goal_form(request: HttpRequest, *, agreement: Agreement, goal: Goal, headin
     return _item_form(
         request,
         agreement=agreement,
-        form_class=GoalForm,
         instance=goal,
         heading=heading,
         partial="focusareas/partials/goal.html",
@@ -261,7 +236,6 @@ def action_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_form(
         request,
         agreement=agreement,
-        form_class=ActionPlanForm,
         instance=ActionPlan(agreement=agreement),
         heading=_("New action plan"),
     )
@@ -273,7 +247,6 @@ def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _item_form(
         request,
         agreement=plan.agreement,
-        form_class=ActionPlanForm,
         instance=plan,
         heading=_("Edit action plan"),
     )
@@ -282,7 +255,7 @@ def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _item_by_kind(request: HttpRequest, kind: str, pk: int) -> models.Model:
     if kind not in ITEM_KINDS:
         raise Http404
-    return get_item_for_user(request, ITEM_KINDS[kind], pk, write=True)
+    return get_item_for_user(request, ITEM_KINDS[kind].model, pk, write=True)
 
 
 @login_required

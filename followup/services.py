@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Membership, Organisation
 from agreements.services import claim_fingerprint, fingerprint, store_archived, versions
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
+from samverkan.lib.mail import send_followup_approved, send_followup_confirmed, send_followup_submitted
 
 from .models import (
     ActivityOutcome,
@@ -131,24 +129,6 @@ def refuse_unless_open(report: FollowUpReport) -> None:
         raise ValidationError(_("The follow-up has been confirmed and can no longer be filled in."))
 
 
-def _notify(report: FollowUpReport, *, roles, kinds, subject: str, body: str) -> None:
-    recipients = list(
-        Membership.objects.filter(
-            role__in=roles,
-            organisation__kind__in=kinds,
-            organisation__agreement_parties__agreement=report.agreement,
-            user__is_active=True,
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
-    if recipients:
-        link = settings.SITE_URL + reverse("followup_report", args=[report.agreement_id, report.year])
-        message = f"{body}\n\n{link}\n"
-        transaction.on_commit(lambda: send_mail(subject, message, None, recipients))
-
-
 MUNICIPAL = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.OTHER)
 
 
@@ -182,14 +162,7 @@ def report_submit(*, report: FollowUpReport, user: AbstractBaseUser, loaded_vers
         raise PermissionDenied
     report.stage = FollowUpReport.Stage.SUBMITTED
     report.save(update_fields=["stage"])
-    _notify(
-        report,
-        roles=[Membership.Role.REVIEWER],
-        kinds=Organisation.POLICE_KINDS,
-        subject=_("Follow-up %(year)s to confirm: %(title)s") % {"year": report.year, "title": report.agreement},
-        body=_("The municipality has submitted the follow-up of %(year)s. Check the police's part and confirm it.")
-        % {"year": report.year},
-    )
+    send_followup_submitted(report=report)
 
 
 @transaction.atomic
@@ -202,14 +175,7 @@ def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser, loaded_ver
         raise PermissionDenied
     report.stage = FollowUpReport.Stage.CONFIRMED
     report.save(update_fields=["stage"])
-    _notify(
-        report,
-        roles=[Membership.Role.EDITOR, Membership.Role.READER],
-        kinds=MUNICIPAL,
-        subject=_("Follow-up %(year)s to approve: %(title)s") % {"year": report.year, "title": report.agreement},
-        body=_("The police have confirmed the follow-up of %(year)s. It is ready for the council's approval.")
-        % {"year": report.year},
-    )
+    send_followup_confirmed(report=report)
 
 
 def may_submit(user: AbstractBaseUser, agreement: Agreement) -> bool:
@@ -250,14 +216,7 @@ def report_approve(
             archived = ArchivedReport(report=report, archived_by=user)
             name = f"uppfoljning-{slugify(report.agreement.title)}-{report.year}"
             store_archived(archived, annual_report_pdf(report), name)
-            _notify(
-                report,
-                roles=[Membership.Role.EDITOR, Membership.Role.REVIEWER],
-                kinds=(*MUNICIPAL, *Organisation.POLICE_KINDS),
-                subject=_("Follow-up %(year)s approved: %(title)s") % {"year": report.year, "title": report.agreement},
-                body=_("The council approved the follow-up of %(year)s on %(date)s (%(case)s).")
-                % {"year": report.year, "date": approved_on.isoformat(), "case": case_number},
-            )
+            send_followup_approved(report=report)
     except BaseException:
         if archived is not None and archived.file:
             archived.file.delete(save=False)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import export, overview, views
+from . import overview, spreadsheets, views
 
 urlpatterns = [
     path("<int:pk>/uppfoljning/", views.followup_index, name="followup_index"),
@@ -20,7 +20,7 @@ urlpatterns = [
 urlpatterns += [
     path("<int:pk>/uppfoljning/<int:year>/pdf/", views.report_pdf, name="followup_pdf"),
     path("uppfoljning/underlag/<int:pk>/", views.evidence_file, name="followup_evidence"),
-    path("<int:pk>/uppfoljning/<int:year>/export.<str:fmt>", export.report_export, name="followup_export"),
+    path("<int:pk>/uppfoljning/<int:year>/export.<str:fmt>", spreadsheets.report_export, name="followup_export"),
     path("<int:pk>/uppfoljning/oversikt/", overview.dashboard, name="followup_dashboard"),
     path("<int:pk>/uppfoljning/utvardering/", overview.evaluation, name="followup_evaluation"),
     path("<int:pk>/uppfoljning/utvardering/redigera/", overview.evaluation_edit, name="followup_evaluation_edit"),

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from focusareas.kinds import ITEM_KINDS
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal
 from focusareas.tests.factories import (
     ActionPlanFactory,
     ActivityRowFactory,
@@ -39,7 +41,9 @@ def urls(world) -> list[tuple[str, str, bool]]:
         (reverse("action_plan_edit", args=[plan.pk]), "get", True),
         (reverse("send_for_review", args=[agreement.pk]), "post", True),
     ]
-    for kind, item in (("fokusomrade", focus_area), ("aktivitet", row), ("atagande", commitment), ("mal", goal)):
+    items = {FocusArea: focus_area, ActivityRow: row, Commitment: commitment, Goal: goal, ActionPlan: plan}
+    for kind in ITEM_KINDS:
+        item = items[ITEM_KINDS[kind].model]
         pages.append((reverse("item_delete", args=[kind, item.pk]), "get", True))
         pages.append((reverse("item_move", args=[kind, item.pk, "up"]), "post", True))
     return pages

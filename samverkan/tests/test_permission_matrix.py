@@ -23,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agreements.models import FROZEN_MESSAGE, Agreement, ArchivedPdf, Membership, Section
 from agreements.services import agreement_new_revision, store_archived
 from agreements.tests.factories import AgreementFactory, MembershipFactory, SectionFactory, UserFactory
+from focusareas.kinds import ITEM_KINDS
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal
 from focusareas.tests.factories import (
     ActionPlanFactory,
     ActivityRowFactory,
@@ -266,12 +268,13 @@ def estate(world, editor, reviewer, reader, outsider, other_police_reviewer) -> 
     )
 
 
-ITEM_KINDS = {
-    "fokusomrade": "focus_area",
-    "aktivitet": "row",
-    "atagande": "commitment",
-    "mal": "goal",
-    "handlingsplan": "action_plan",
+# The estate's object of each item kind's model.
+ITEM_OBJECTS = {
+    FocusArea: "focus_area",
+    ActivityRow: "row",
+    Commitment: "commitment",
+    Goal: "goal",
+    ActionPlan: "action_plan",
 }
 
 
@@ -320,8 +323,10 @@ def product_urls(name: str, estate: Estate) -> list[str]:
     variants = {
         "section_add": [{"pk": draft, "part": part} for part in ("agreement", "appendix")],
         "section_move": [{"pk": o["section"].pk, "direction": "up"}],
-        "item_delete": [{"kind": kind, "pk": o[item].pk} for kind, item in ITEM_KINDS.items()],
-        "item_move": [{"kind": kind, "pk": o[item].pk, "direction": "up"} for kind, item in ITEM_KINDS.items()],
+        "item_delete": [{"kind": name, "pk": o[ITEM_OBJECTS[kind.model]].pk} for name, kind in ITEM_KINDS.items()],
+        "item_move": [
+            {"kind": name, "pk": o[ITEM_OBJECTS[kind.model]].pk, "direction": "up"} for name, kind in ITEM_KINDS.items()
+        ],
         "followup_report": [report],
         "followup_pdf": [report],
         "followup_edit": [report | {"part": part} for part in (str(o["signed_area"].pk), "ovrigt", "sammanfattning")],

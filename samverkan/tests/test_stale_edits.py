@@ -24,7 +24,8 @@ from agreements.tests.factories import MembershipFactory, SectionFactory, Signat
 from agreements.tests.test_agreement_form import edit_data
 from focusareas import forms as focus_area_forms
 from focusareas import services as focus_area_services
-from focusareas.models import ActivityRow, Commitment, ReviewEntry
+from focusareas.kinds import ITEM_KINDS
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, ReviewEntry
 from focusareas.tests.factories import (
     ActionPlanFactory,
     ActivityRowFactory,
@@ -309,21 +310,21 @@ def test_sending_for_review_twice(world, editor, colleague):
     assert Agreement.objects.get(pk=world.agreement.pk).status == Agreement.Status.REVIEW
 
 
-@pytest.mark.parametrize("kind", ["fokusomrade", "aktivitet", "atagande", "mal", "handlingsplan"])
+@pytest.mark.parametrize("kind", ITEM_KINDS)
 def test_deleting_something_changed_since_the_confirmation_was_loaded(world, editor, colleague, kind):
     focus_area = FocusAreaFactory(agreement=world.agreement, title="Narkotika")
     row = ActivityRowFactory(focus_area=focus_area)
     item = {
-        "fokusomrade": focus_area,
-        "aktivitet": row,
-        "atagande": CommitmentFactory(focus_area=focus_area),
-        "mal": focus_area_services.Goal.objects.create(agreement=world.agreement, focus_area=focus_area, text="Mål"),
-        "handlingsplan": ActionPlanFactory(agreement=world.agreement),
-    }[kind]
+        FocusArea: focus_area,
+        ActivityRow: row,
+        Commitment: CommitmentFactory(focus_area=focus_area),
+        Goal: Goal.objects.create(agreement=world.agreement, focus_area=focus_area, text="Mål"),
+        ActionPlan: ActionPlanFactory(agreement=world.agreement),
+    }[ITEM_KINDS[kind].model]
     url = reverse("item_delete", args=[kind, item.pk])
     loaded = hidden(login(editor).get(url).content.decode())
     # Meanwhile a colleague changes it (for a focus area: an activity in it, which would go with it).
-    changed = row if kind == "fokusomrade" else item
+    changed = row if isinstance(item, FocusArea) else item
     claim_version(instance=changed, loaded_version=changed.version)
 
     response = login(editor).post(url, {"loaded_version": loaded})

@@ -1,0 +1,157 @@
+"""Every e-mail the service sends: its recipients, its exact subject and body in Swedish and English, and that it
+goes only once the change that caused it is committed."""
+
+from datetime import date
+
+import pytest
+from django.db import transaction
+from django.utils import translation
+
+from agreements.models import Agreement, Membership
+from agreements.tests.factories import MembershipFactory, UserFactory
+from focusareas.services import agreement_send_for_review
+from followup.models import FollowUpReport
+from followup.services import report_approve, report_confirm, report_start, report_submit
+from samverkan.lib.mail import recipients
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://samverkan.example.se"
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings) -> None:
+    settings.SITE_URL = SITE
+
+
+@pytest.fixture
+def people(world, editor, reviewer, reader):
+    """The agreement's editor, reviewer and reader with addresses; the title has a character HTML would escape."""
+    for user in (editor, reviewer, reader):
+        user.email = f"{user.username}@example.se"
+        user.first_name, user.last_name = "Anna", user.username.capitalize()
+        user.save()
+    Agreement.objects.filter(pk=world.agreement.pk).update(title="Hamnstad & Slättby")
+    world.agreement.refresh_from_db()
+    return world.agreement
+
+
+def sent(mailoutbox) -> list[tuple[list[str], str, str]]:
+    return [(sorted(message.to), message.subject, message.body) for message in mailoutbox]
+
+
+def test_review_requested_goes_to_the_police_reviewers(
+    people, editor, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement_send_for_review(agreement=people, user=editor)
+    link = f"{SITE}/overenskommelser/{people.pk}/granskning/"
+    assert sent(mailoutbox) == [
+        (
+            ["reviewer@example.se"],
+            "Att granska: Hamnstad & Slättby",
+            "Anna Editor har skickat överenskommelsen “Hamnstad & Slättby” på granskning.\n\n"
+            f"Godkänn varje åtagande eller begär en ändring med en kommentar:\n{link}\n",
+        )
+    ]
+
+
+def test_review_requested_in_english(people, editor, reviewer, mailoutbox, django_capture_on_commit_callbacks):
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        agreement_send_for_review(agreement=people, user=editor)
+    link = f"{SITE}/overenskommelser/{people.pk}/granskning/"
+    assert sent(mailoutbox) == [
+        (
+            ["reviewer@example.se"],
+            "To review: Hamnstad & Slättby",
+            "Anna Editor has sent the agreement “Hamnstad & Slättby” for review.\n\n"
+            f"Accept each commitment or request a change with a comment:\n{link}\n",
+        )
+    ]
+
+
+@pytest.fixture
+def report(people):
+    Agreement.objects.filter(pk=people.pk).update(status=Agreement.Status.SIGNED)
+    return report_start(agreement=Agreement.objects.get(pk=people.pk), year=2024, copy_previous=False)
+
+
+def test_followup_submitted_confirmed_and_approved(
+    report, editor, reviewer, reader, mailoutbox, django_capture_on_commit_callbacks
+):
+    link = f"{SITE}/overenskommelser/{report.agreement_id}/uppfoljning/2024/"
+    with django_capture_on_commit_callbacks(execute=True):
+        report_submit(report=report, user=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_confirm(report=report, user=reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_approve(report=report, user=reader, approved_on=date(2025, 3, 18), case_number="KS 2025/112")
+    assert sent(mailoutbox) == [
+        (
+            ["reviewer@example.se"],
+            "Uppföljning 2024 att bekräfta: Hamnstad & Slättby",
+            f"Kommunen har skickat in uppföljningen för 2024. Kontrollera polisens del och bekräfta den.\n\n{link}\n",
+        ),
+        (
+            ["editor@example.se", "reader@example.se"],
+            "Uppföljning 2024 att godkänna: Hamnstad & Slättby",
+            f"Polisen har bekräftat uppföljningen för 2024. Den är klar att godkännas av kommunstyrelsen.\n\n{link}\n",
+        ),
+        (
+            ["editor@example.se", "reviewer@example.se"],
+            "Uppföljning 2024 godkänd: Hamnstad & Slättby",
+            f"Kommunstyrelsen godkände uppföljningen för 2024 den 2025-03-18 (KS 2025/112).\n\n{link}\n",
+        ),
+    ]
+
+
+def test_followup_messages_in_english(report, editor, reviewer, reader, mailoutbox, django_capture_on_commit_callbacks):
+    link = f"{SITE}/overenskommelser/{report.agreement_id}/uppfoljning/2024/"
+    with translation.override("en"):
+        with django_capture_on_commit_callbacks(execute=True):
+            report_submit(report=report, user=editor)
+        with django_capture_on_commit_callbacks(execute=True):
+            report_confirm(report=report, user=reviewer)
+        with django_capture_on_commit_callbacks(execute=True):
+            report_approve(report=report, user=reader, approved_on=date(2025, 3, 18), case_number="KS 2025/112")
+    assert [(subject, body) for _, subject, body in sent(mailoutbox)] == [
+        (
+            "Follow-up 2024 to confirm: Hamnstad & Slättby",
+            "The municipality has submitted the follow-up of 2024. Check the police's part and confirm it."
+            f"\n\n{link}\n",
+        ),
+        (
+            "Follow-up 2024 to approve: Hamnstad & Slättby",
+            f"The police have confirmed the follow-up of 2024. It is ready for the council's approval.\n\n{link}\n",
+        ),
+        (
+            "Follow-up 2024 approved: Hamnstad & Slättby",
+            f"The council approved the follow-up of 2024 on 2025-03-18 (KS 2025/112).\n\n{link}\n",
+        ),
+    ]
+
+
+def test_a_change_rolled_back_tells_nobody(report, editor, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        report_submit(report=report, user=editor)
+        raise RuntimeError
+    assert mailoutbox == []
+    assert FollowUpReport.objects.get(pk=report.pk).stage == FollowUpReport.Stage.DRAFT
+
+
+def test_recipients_are_active_members_with_an_address_in_the_roles_and_kinds_asked(world, reviewer):
+    reviewer.email = "reviewer@example.se"
+    reviewer.save()
+
+    def member(organisation, role, **fields):
+        MembershipFactory(user=UserFactory(**fields), organisation=organisation, role=role)
+
+    member(world.police, Membership.Role.REVIEWER, email="inactive@example.se", is_active=False)
+    member(world.police, Membership.Role.REVIEWER, email="")
+    member(world.police, Membership.Role.READER, email="reader@example.se")
+    member(world.municipality, Membership.Role.REVIEWER, email="municipal@example.se")
+    member(world.other_police, Membership.Role.REVIEWER, email="elsewhere@example.se")
+    police_reviewers = recipients(
+        agreement=world.agreement, kinds=world.police.POLICE_KINDS, roles=[Membership.Role.REVIEWER]
+    )
+    assert police_reviewers == ["reviewer@example.se"]
