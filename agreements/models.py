@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -82,6 +83,7 @@ class Organisation(models.Model):
         OTHER = "other", _("Other party")
 
     POLICE_KINDS = (Kind.POLICE_AREA, Kind.POLICE_DISTRICT)
+    MUNICIPAL_KINDS = (Kind.MUNICIPALITY, Kind.OTHER)
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -99,6 +101,23 @@ class Organisation(models.Model):
     @property
     def is_police(self) -> bool:
         return self.kind in self.POLICE_KINDS
+
+
+class MembershipQuerySet(models.QuerySet):
+    def addresses(self, *, agreement: Agreement, kinds: Iterable[str], roles: Iterable[str]) -> list[str]:
+        """The e-mail addresses of the active members with one of the roles in the agreement's parties of the
+        given kinds: whom a message about the agreement goes to."""
+        return list(
+            self.filter(
+                role__in=roles,
+                organisation__kind__in=kinds,
+                organisation__agreement_parties__agreement=agreement,
+                user__is_active=True,
+            )
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+            .distinct()
+        )
 
 
 class Membership(models.Model):
@@ -124,6 +143,7 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

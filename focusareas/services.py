@@ -15,8 +15,8 @@ from simple_history.utils import bulk_create_with_history
 
 from agreements.models import Agreement, Membership, Organisation, Party
 from agreements.services import claim_fingerprint, claim_version, fingerprint, versions
-from samverkan.lib.mail import send_review_requested
 
+from .mail import send_review_requested
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, ReviewEntry
 from .paste import PastedRow
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement, Membership, Organisation
 from agreements.services import claim_fingerprint, fingerprint, store_archived, versions
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
-from samverkan.lib.mail import send_followup_approved, send_followup_confirmed, send_followup_submitted
 
+from .mail import send_followup_approved, send_followup_confirmed, send_followup_submitted
 from .models import (
     ActivityOutcome,
     ArchivedReport,
@@ -129,7 +129,7 @@ def refuse_unless_open(report: FollowUpReport) -> None:
         raise ValidationError(_("The follow-up has been confirmed and can no longer be filled in."))
 
 
-MUNICIPAL = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.OTHER)
+MUNICIPAL = Organisation.MUNICIPAL_KINDS
 
 
 def report_fingerprint(report: FollowUpReport) -> str:

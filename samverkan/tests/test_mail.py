@@ -12,7 +12,6 @@ from agreements.tests.factories import MembershipFactory, UserFactory
 from focusareas.services import agreement_send_for_review
 from followup.models import FollowUpReport
 from followup.services import report_approve, report_confirm, report_start, report_submit
-from samverkan.lib.mail import recipients
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +150,7 @@ def test_recipients_are_active_members_with_an_address_in_the_roles_and_kinds_as
     member(world.police, Membership.Role.READER, email="reader@example.se")
     member(world.municipality, Membership.Role.REVIEWER, email="municipal@example.se")
     member(world.other_police, Membership.Role.REVIEWER, email="elsewhere@example.se")
-    police_reviewers = recipients(
+    police_reviewers = Membership.objects.addresses(
         agreement=world.agreement, kinds=world.police.POLICE_KINDS, roles=[Membership.Role.REVIEWER]
     )
     assert police_reviewers == ["reviewer@example.se"]

@@ -1,0 +1,56 @@
+"""The e-mails of the yearly follow-up, one function per message (texts in templates/mail/)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from agreements.models import Membership, Organisation
+from samverkan.lib.mail import send_on_commit
+
+from .models import FollowUpReport
+
+
+def _report_context(report: FollowUpReport) -> dict:
+    return {
+        "year": report.year,
+        "title": report.agreement,
+        "link": settings.SITE_URL + reverse("followup_report", args=[report.agreement_id, report.year]),
+    }
+
+
+def send_followup_submitted(*, report: FollowUpReport) -> None:
+    """To the police's reviewers: the municipality has submitted the year's follow-up for them to confirm."""
+    send_on_commit(
+        "followup_submitted",
+        to=Membership.objects.addresses(
+            agreement=report.agreement, kinds=Organisation.POLICE_KINDS, roles=[Membership.Role.REVIEWER]
+        ),
+        context=_report_context(report),
+    )
+
+
+def send_followup_confirmed(*, report: FollowUpReport) -> None:
+    """To the municipality's editors and council: the police have confirmed the follow-up, ready for approval."""
+    send_on_commit(
+        "followup_confirmed",
+        to=Membership.objects.addresses(
+            agreement=report.agreement,
+            kinds=Organisation.MUNICIPAL_KINDS,
+            roles=[Membership.Role.EDITOR, Membership.Role.READER],
+        ),
+        context=_report_context(report),
+    )
+
+
+def send_followup_approved(*, report: FollowUpReport) -> None:
+    """To both sides' editors and reviewers: the council has approved the follow-up."""
+    send_on_commit(
+        "followup_approved",
+        to=Membership.objects.addresses(
+            agreement=report.agreement,
+            kinds=(*Organisation.MUNICIPAL_KINDS, *Organisation.POLICE_KINDS),
+            roles=[Membership.Role.EDITOR, Membership.Role.REVIEWER],
+        ),
+        context=_report_context(report) | {"date": report.approved_on.isoformat(), "case": report.case_number},
+    )
