@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.edits import ConfirmForm, DateInput, VersionedForm, VersionedModelForm
 from samverkan.validation import CleanInputMixin, CleanModelForm
 
 from .models import (
@@ -20,35 +21,7 @@ from .models import (
 )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
-class VersionedForm(CleanInputMixin, forms.Form):
-    """Carries the version the object had when the form was loaded, so a save over a newer one is refused."""
-
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
-
-    def __init__(self, *args, version: int | None = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["loaded_version"].initial = version
-
-
-class ConfirmForm(CleanInputMixin, forms.Form):
-    """An action on something shown on the page (sign, delete, approve), carrying the state it was shown in as a
-    fingerprint, so that acting on something that has changed since is refused."""
-
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-
-    def __init__(self, *args, version: str | None = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["loaded_version"].initial = version
-
-
-class AgreementForm(VersionedForm, forms.ModelForm):
+class AgreementForm(VersionedModelForm):
     class Meta:
         model = Agreement
         fields = [
@@ -78,9 +51,8 @@ class AgreementForm(VersionedForm, forms.ModelForm):
     creation_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
-        instance = kwargs.get("instance")
-        super().__init__(*args, version=instance.version if instance and instance.pk else None, **kwargs)
-        if instance is not None and instance.pk:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
             del self.fields["creation_key"]
         else:
             self.fields["creation_key"].initial = uuid.uuid4()

@@ -9,13 +9,20 @@ from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import formats
 from django.utils.text import slugify
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from samverkan.lib.edits import (
+    changed_message,
+    delete_on_confirm,
+    show_refusal,
+    stale_form,
+    stale_message,
+    with_version,
+)
 from samverkan.lib.pdf import RenderTooLarge
+from samverkan.lib.versions import StaleEdit
 
 from . import services
 from .access import get_agreement_for_user, get_section_for_user
@@ -23,7 +30,6 @@ from .document import build_document
 from .filters import AgreementFilter
 from .forms import (
     AgreementForm,
-    ConfirmForm,
     CooperationForumFormSet,
     PartyFormSet,
     SectionForm,
@@ -37,11 +43,8 @@ from .revisions import compare
 from .services import (
     AlreadyCreated,
     ArchiveCorrupted,
-    StaleEdit,
     agreement_fingerprint,
     agreement_save,
-    content_delete,
-    deletion_fingerprint,
     section_create,
     section_move,
     section_update,
@@ -53,44 +56,6 @@ logger = logging.getLogger(__name__)
 
 def _editor_organisations(user):
     return Membership.objects.filter(user=user, role=Membership.Role.EDITOR).select_related("organisation")
-
-
-def last_saved(instance) -> tuple[str, str]:
-    """Who saved the instance last, and when, as its history records it."""
-    latest = instance.history.select_related("history_user").first()
-    if latest is None:
-        return "–", "–"
-    who = (latest.history_user.get_full_name() or latest.history_user.get_username()) if latest.history_user else "–"
-    return who, formats.date_format(localtime(latest.history_date), "DATETIME_FORMAT")
-
-
-def stale_message(instance: Agreement | Section) -> str:
-    who, when = last_saved(instance)
-    return _(
-        "Someone else saved this while you were editing (%(who)s, %(when)s). Your changes have not been saved "
-        "but are kept in the form below. Check the saved version, then save again if your changes should apply."
-    ) % {"who": who, "when": when}
-
-
-def changed_message() -> str:
-    """For an action refused because what it acts on changed after the page was loaded."""
-    return _(
-        "Someone else changed this after you opened the page. Nothing has been done and what you typed is kept "
-        "below. Check what is shown now, then try again."
-    )
-
-
-def show_refusal(form, refusal: ValidationError) -> None:
-    """A change the service refused (the agreement was signed while the form was open, say) as the form's error,
-    with what the user typed kept in the form."""
-    form.add_error(None, refusal.messages)
-
-
-def with_version(data: QueryDict, version: int | str, name: str = "loaded_version") -> QueryDict:
-    """The user's input, carrying the version that is now stored so that a deliberate second save goes through."""
-    data = data.copy()
-    data[name] = str(version)
-    return data
 
 
 @login_required
@@ -172,12 +137,14 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEdit:
             agreement = get_agreement_for_user(request, pk, write=True)
-            data = with_version(request.POST, agreement.version)
-            form = AgreementForm(data, instance=agreement)
-            formsets = _agreement_formsets(request, agreement, data)
+            formsets = _agreement_formsets(request, agreement, request.POST)
             _formsets_valid(formsets)
-            form.is_valid()
-            form.add_error(None, stale_message(agreement))
+            form = stale_form(
+                lambda data: AgreementForm(data, instance=agreement),
+                data=request.POST,
+                current=agreement.version,
+                message=stale_message(agreement),
+            )
         except ValidationError as refusal:
             show_refusal(form, refusal)
         else:
@@ -287,11 +254,12 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEdit:
             section.refresh_from_db()
-            form = SectionForm(
-                with_version(request.POST, section.version), agreement=agreement, part=section.part, section=section
+            form = stale_form(
+                lambda data: SectionForm(data, agreement=agreement, part=section.part, section=section),
+                data=request.POST,
+                current=section.version,
+                message=stale_message(section),
             )
-            form.is_valid()
-            form.add_error(None, stale_message(section))
         except ValidationError as refusal:
             show_refusal(form, refusal)
         else:
@@ -313,25 +281,6 @@ def section_move_view(request: HttpRequest, pk: int, direction: str) -> HttpResp
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     return redirect(f"{section.agreement.get_absolute_url()}#section-{section.pk}")
-
-
-def delete_on_confirm(request: HttpRequest, instance: models.Model) -> ConfirmForm | None:
-    """Delete the instance once its confirmation is posted, and return None; otherwise the confirmation form, with
-    a message if the instance or anything under it changed after the form was loaded."""
-    form = ConfirmForm(request.POST or None, version=deletion_fingerprint(instance))
-    if request.method != "POST" or not form.is_valid():
-        return form
-    try:
-        content_delete(instance=instance, loaded_version=form.cleaned_data["loaded_version"])
-    except StaleEdit:
-        form = ConfirmForm(with_version(request.POST, deletion_fingerprint(instance)))
-        form.is_valid()
-        form.add_error(None, changed_message())
-        return form
-    except ValidationError as refusal:
-        show_refusal(form, refusal)
-        return form
-    return None
 
 
 @login_required
@@ -407,13 +356,16 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
             services.agreement_sign(
                 agreement=agreement,
                 user=request.user,
-                loaded_version=form.cleaned_data["loaded_version"],
+                loaded_version=form.cleaned_data["loaded_fingerprint"],
                 signing_place=form.cleaned_data["signing_place"],
                 signing_date=form.cleaned_data["signing_date"],
                 signed_on=form.signed_on(),
             )
         except StaleEdit:
-            form = SignForm(with_version(request.POST, agreement_fingerprint(agreement)), agreement=agreement)
+            form = SignForm(
+                with_version(request.POST, agreement_fingerprint(agreement), name="loaded_fingerprint"),
+                agreement=agreement,
+            )
             form.is_valid()
             form.add_error(None, changed_message())
         except ValidationError as error:

@@ -5,8 +5,8 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agreements.forms import ConfirmForm, VersionedForm
 from agreements.models import Agreement, Organisation, Section
+from samverkan.lib.edits import ConfirmForm, VersionedForm, VersionedModelForm
 from samverkan.validation import CleanInputMixin
 
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
@@ -17,13 +17,11 @@ def _text(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class AgreementItemForm(VersionedForm, forms.ModelForm):
+class AgreementItemForm(VersionedModelForm):
     """A form for something that belongs to an agreement; choices are limited to that agreement's own things."""
 
     def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
-        instance = kwargs.get("instance")
-        version = getattr(instance, "version", None) if instance is not None and instance.pk else None
-        super().__init__(*args, version=version, **kwargs)
+        super().__init__(*args, **kwargs)
         self.agreement = agreement
         limits = {
             "placement": Section.objects.filter(agreement=agreement, part=Section.Part.APPENDIX),

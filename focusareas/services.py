@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from agreements.models import Agreement, Membership, Organisation, Party
-from agreements.services import claim_fingerprint, claim_version, fingerprint, versions
+from samverkan.lib.versions import claim_fingerprint, claim_version, fingerprint, versions
 
 from .mail import send_review_requested
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, ReviewEntry
@@ -90,13 +90,13 @@ def rows_fingerprint(focus_area: FocusArea) -> str:
 
 @transaction.atomic
 def rows_paste(
-    *, focus_area: FocusArea, rows: list[PastedRow], user: AbstractBaseUser, loaded_version: str | None = None
+    *, focus_area: FocusArea, rows: list[PastedRow], user: AbstractBaseUser, loaded_fingerprint: str | None = None
 ) -> list[ActivityRow]:
     """Add pasted rows after the focus area's existing ones, all or none; refused with StaleEdit if the table
     changed after the paste was previewed (another paste, or the same one sent twice)."""
     focus_area.refuse_if_frozen()  # bulk creation bypasses the rows' own check
     list(FocusArea.objects.select_for_update().filter(pk=focus_area.pk).values_list("pk"))  # one paste at a time
-    claim_fingerprint(current=rows_fingerprint(focus_area), loaded_version=loaded_version)
+    claim_fingerprint(current=rows_fingerprint(focus_area), loaded_version=loaded_fingerprint)
     start = _next_order(focus_area.rows.all())
     created = [
         ActivityRow(

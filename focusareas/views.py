@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST, require_safe
 from agreements.access import get_agreement_for_user, id_or_404
 from agreements.document import build_document
 from agreements.models import Agreement, Organisation
-from agreements.services import StaleEdit, reorder
-from agreements.views import delete_on_confirm, last_saved, show_refusal, stale_message, with_version
+from agreements.services import reorder
+from samverkan.lib.edits import delete_on_confirm, last_saved, show_refusal, stale_form, stale_message
+from samverkan.lib.versions import StaleEdit
 
 from .access import agreement_of, get_item_for_user
 from .forms import IndicatorForm, PasteForm, ReviewCommentForm
@@ -79,11 +80,13 @@ def _item_form(
             item = save(form=form, loaded_version=form.cleaned_data["loaded_version"], **extra)
         except StaleEdit:
             instance.refresh_from_db()
-            data = with_version(request.POST, instance.version)
-            form = form_class(data, instance=instance, agreement=agreement, auto_id=auto_id)
-            extra = extra_forms(data) if extra_forms else {}
-            form.is_valid()
-            form.add_error(None, stale_message(instance))
+            extra = extra_forms(request.POST) if extra_forms else {}
+            form = stale_form(
+                lambda data: form_class(data, instance=instance, agreement=agreement, auto_id=auto_id),
+                data=request.POST,
+                current=instance.version,
+                message=stale_message(instance),
+            )
         except ValidationError as refusal:
             show_refusal(form, refusal)
         else:
@@ -302,18 +305,22 @@ def rows_paste_view(request: HttpRequest, pk: int) -> HttpResponse:
     elif rows is not None and "confirm" in request.POST:
         try:
             rows_paste(
-                focus_area=focus_area, rows=rows, user=request.user, loaded_version=form.cleaned_data["loaded_version"]
+                focus_area=focus_area,
+                rows=rows,
+                user=request.user,
+                loaded_fingerprint=form.cleaned_data["loaded_fingerprint"],
             )
         except StaleEdit:
-            form = PasteForm(with_version(request.POST, rows_fingerprint(focus_area)))
-            form.is_valid()
-            form.add_error(
-                None,
-                _(
+            form = stale_form(
+                PasteForm,
+                data=request.POST,
+                current=rows_fingerprint(focus_area),
+                message=_(
                     "Someone else added or changed activities in this table after you opened the paste, or the "
                     "same rows were sent twice. Nothing has been added. Check the table, then create the rows "
                     "again if they are still wanted."
                 ),
+                name="loaded_fingerprint",
             )
         except ValidationError as refusal:
             show_refusal(form, refusal)

@@ -6,8 +6,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from agreements.forms import ConfirmForm, DateInput, VersionedForm
 from agreements.models import Organisation
+from samverkan.lib.edits import ConfirmForm, DateInput, VersionedModelForm
 from samverkan.validation import FORBIDDEN_CHARACTERS
 
 from .models import (
@@ -25,12 +25,6 @@ from .models import (
 
 def _rows(n: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": n})
-
-
-class VersionedModelForm(VersionedForm, forms.ModelForm):
-    def __init__(self, *args, **kwargs) -> None:
-        instance = kwargs.get("instance")
-        super().__init__(*args, version=getattr(instance, "version", None), **kwargs)
 
 
 class CommitmentOutcomeForm(VersionedModelForm):

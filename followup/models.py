@@ -27,6 +27,13 @@ ODF_MIMETYPES = {
 }
 
 
+class ReportFrozen(ValidationError):
+    """A change to an approved follow-up report or to any line of it."""
+
+    def __init__(self) -> None:
+        super().__init__(_("The follow-up is approved and can no longer be changed."), code="frozen")
+
+
 class Status(models.TextChoices):
     """How far an activity or a commitment has come in the year."""
 
@@ -83,6 +90,14 @@ class FollowUpReport(models.Model):
         if self.agreement_id and self.year and not self.agreement.is_active_in(self.year):
             raise ValidationError({"year": _("The year is outside the agreement's period.")})
 
+    @classmethod
+    def stored_as_frozen(cls, pk: int | None) -> bool:
+        """Whether the report is approved as stored, read under a lock on its row held to the end of the caller's
+        transaction: approving takes the same lock, so a change to a line and an approval happen one after the
+        other, never interleaved."""
+        stage = cls.objects.select_for_update().filter(pk=pk).values_list("stage", flat=True).first()
+        return stage == cls.Stage.APPROVED
+
     @property
     def is_frozen(self) -> bool:
         return self.stage == self.Stage.APPROVED
@@ -110,12 +125,11 @@ class ReportContent(models.Model):
             return super().delete(*args, **kwargs)
 
     def refuse_if_frozen(self) -> None:
-        """Raise if the report is approved. It locks the report's row to the end of the transaction, as approving
-        does, so that a line saved while the report is being approved either lands before the approval checks what
-        it approves or is refused."""
-        stage = FollowUpReport.objects.select_for_update().filter(pk=self.report_id).values_list("stage", flat=True)
-        if stage.first() == FollowUpReport.Stage.APPROVED:
-            raise ValidationError(_("The follow-up is approved and can no longer be changed."), code="frozen")
+        """Raise ReportFrozen if the report is approved. Call it in the transaction of the write it guards: it locks
+        the report's row, as approving does, so that a line saved while the report is being approved either lands
+        before the approval checks what it approves or is refused."""
+        if FollowUpReport.stored_as_frozen(self.report_id):
+            raise ReportFrozen
 
 
 def cascade_unless_approved(collector, field, sub_objs, using) -> None:

@@ -25,11 +25,12 @@ from django.views.decorators.http import require_safe
 from agreements.access import get_agreement_for_user
 from agreements.models import Agreement, Organisation
 from agreements.pdf import pdf_roots
-from agreements.services import StaleEdit, claim_version
-from agreements.views import pdf_response, pdf_too_large, stale_message, with_version
+from agreements.views import pdf_response, pdf_too_large
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
 from samverkan.lib.charts import progress_bar
+from samverkan.lib.edits import stale_form, stale_message
 from samverkan.lib.pdf import AttachedFile, RenderTooLarge, render_pdf
+from samverkan.lib.versions import StaleEdit, claim_version
 
 from .forms import EvaluationForm
 from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status
@@ -411,9 +412,12 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             evaluation_save(form=form)
         except StaleEdit:
             stored = Evaluation.objects.get(agreement=agreement)
-            form = EvaluationForm(with_version(request.POST, stored.version), instance=stored)
-            form.is_valid()
-            form.add_error(None, stale_message(stored))
+            form = stale_form(
+                lambda data: EvaluationForm(data, instance=stored),
+                data=request.POST,
+                current=stored.version,
+                message=stale_message(stored),
+            )
         else:
             messages.success(request, _("The evaluation has been saved."))
             return redirect("followup_evaluation", pk=agreement.pk)

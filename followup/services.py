@@ -11,8 +11,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Membership, Organisation
-from agreements.services import claim_fingerprint, fingerprint, store_archived, versions
+from agreements.services import store_archived
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
+from samverkan.lib.versions import claim_fingerprint, fingerprint, versions
 
 from .mail import send_followup_approved, send_followup_confirmed, send_followup_submitted
 from .models import (
@@ -145,17 +146,17 @@ def report_fingerprint(report: FollowUpReport) -> str:
     return fingerprint(row for queryset in querysets for row in versions(queryset))
 
 
-def _locked(report: FollowUpReport, loaded_version: str | None) -> FollowUpReport:
+def _locked(report: FollowUpReport, loaded_fingerprint: str | None) -> FollowUpReport:
     """The report, locked for a change of stage; StaleEdit if it changed after the page acting on it was loaded."""
     report = FollowUpReport.objects.select_for_update().select_related("agreement").get(pk=report.pk)
-    claim_fingerprint(current=report_fingerprint(report), loaded_version=loaded_version)
+    claim_fingerprint(current=report_fingerprint(report), loaded_version=loaded_fingerprint)
     return report
 
 
 @transaction.atomic
-def report_submit(*, report: FollowUpReport, user: AbstractBaseUser, loaded_version: str | None = None) -> None:
+def report_submit(*, report: FollowUpReport, user: AbstractBaseUser, loaded_fingerprint: str | None = None) -> None:
     """The municipality hands the filled-in year to the police."""
-    report = _locked(report, loaded_version)
+    report = _locked(report, loaded_fingerprint)
     if report.stage != FollowUpReport.Stage.DRAFT:
         raise ValidationError(_("Only a draft can be submitted."))
     if not may_submit(user, report.agreement):
@@ -166,9 +167,9 @@ def report_submit(*, report: FollowUpReport, user: AbstractBaseUser, loaded_vers
 
 
 @transaction.atomic
-def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser, loaded_version: str | None = None) -> None:
+def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser, loaded_fingerprint: str | None = None) -> None:
     """The police confirm the year's follow-up, which then goes to the council for approval."""
-    report = _locked(report, loaded_version)
+    report = _locked(report, loaded_fingerprint)
     if report.stage != FollowUpReport.Stage.SUBMITTED:
         raise ValidationError(_("Only a submitted follow-up can be confirmed."))
     if not _member_of(user, report.agreement, [Membership.Role.REVIEWER], Organisation.POLICE_KINDS):
@@ -196,7 +197,7 @@ def report_approve(
     user: AbstractBaseUser,
     approved_on: date,
     case_number: str,
-    loaded_version: str | None = None,
+    loaded_fingerprint: str | None = None,
 ) -> ArchivedReport:
     """The council's approval: the report is frozen and its PDF archived with its checksum, all or nothing."""
     from .pdf import annual_report_pdf
@@ -204,7 +205,7 @@ def report_approve(
     archived = None
     try:
         with transaction.atomic():
-            report = _locked(report, loaded_version)
+            report = _locked(report, loaded_fingerprint)
             if report.stage != FollowUpReport.Stage.CONFIRMED:
                 raise ValidationError(_("The police must confirm the follow-up before it is approved."))
             if not may_approve(user, report.agreement):

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from agreements.access import get_agreement_for_user, id_or_404
-from agreements.forms import ConfirmForm
 from agreements.models import Agreement
-from agreements.services import ArchiveCorrupted, StaleEdit, claim_version, verified_content
-from agreements.views import changed_message, pdf_response, pdf_too_large, stale_message, with_version
+from agreements.services import ArchiveCorrupted, verified_content
+from agreements.views import pdf_response, pdf_too_large
+from samverkan.lib.edits import ConfirmForm, changed_message, stale_message, with_version
 from samverkan.lib.pdf import RenderTooLarge
+from samverkan.lib.versions import StaleEdit, claim_version
 
 from . import services
 from .forms import (
@@ -127,7 +128,7 @@ def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, 
             "report": report,
             "annual": build_annual_report(report),
             "approve_form": approve_form,
-            "loaded_version": version,
+            "loaded_fingerprint": version,
             "problem": problem,
             **_permissions(request, report),
         },
@@ -245,7 +246,9 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
     try:
         if not form.is_valid():
             if action == "approve":
-                return _report_page(request, report, version=request.POST.get("loaded_version", ""), approve_form=form)
+                return _report_page(
+                    request, report, version=request.POST.get("loaded_fingerprint", ""), approve_form=form
+                )
             raise ValidationError(_("The request was not understood. Reload the page and try again."))
         if action == "submit":
             services.report_submit(report=report, user=request.user, **form.cleaned_data)
@@ -259,7 +262,9 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
     except StaleEdit:
         report = get_report_for_user(request, pk, year)
         version = services.report_fingerprint(report)
-        approve_form = ApproveForm(with_version(request.POST, version)) if action == "approve" else None
+        approve_form = (
+            ApproveForm(with_version(request.POST, version, name="loaded_fingerprint")) if action == "approve" else None
+        )
         if approve_form is not None:
             approve_form.is_valid()
         return _report_page(

@@ -159,8 +159,8 @@ def test_deleting_a_section_deletes_its_subsections(client, world, editor):
     confirm = client.get(reverse("section_delete", args=[parent.pk])).content.decode()
     assert "Brottsstatistik" in confirm
 
-    loaded = client.get(reverse("section_delete", args=[parent.pk])).context["form"]["loaded_version"].value()
-    client.post(reverse("section_delete", args=[parent.pk]), {"loaded_version": loaded})
+    loaded = client.get(reverse("section_delete", args=[parent.pk])).context["form"]["loaded_fingerprint"].value()
+    client.post(reverse("section_delete", args=[parent.pk]), {"loaded_fingerprint": loaded})
 
     assert not world.agreement.sections.exists()
     assert Section.history.filter(heading="Brottsstatistik", history_type="-").exists()

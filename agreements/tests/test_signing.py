@@ -56,7 +56,7 @@ def ready(world, reviewer):
 
 def sign_data(agreement, day="2026-11-20") -> dict:
     """What the signing form posts, loaded as the agreement is now."""
-    data = {"signing_place": "Hamnstad", "signing_date": day, "loaded_version": agreement_fingerprint(agreement)}
+    data = {"signing_place": "Hamnstad", "signing_date": day, "loaded_fingerprint": agreement_fingerprint(agreement)}
     for signatory in agreement.signatories.all():
         data[f"signed_on_{signatory.pk}"] = day
     return data
@@ -284,9 +284,9 @@ def frozen_request(kind: str, agreement: Agreement) -> tuple[str, dict, str]:
             data = {"heading": "Ny rubrik", "body": "", "parent": "", "loaded_version": section.version}
             return reverse("section_edit", args=[section.pk]), data, "Ny rubrik"
         case "section_delete":
-            from agreements.services import deletion_fingerprint
+            from samverkan.lib.versions import deletion_fingerprint
 
-            data = {"loaded_version": deletion_fingerprint(section)}
+            data = {"loaded_fingerprint": deletion_fingerprint(section)}
             return reverse("section_delete", args=[section.pk]), data, section.heading
         case "focus_area_edit":
             data = {"title": "Ny titel", "loaded_version": focus_area.version}
@@ -294,12 +294,12 @@ def frozen_request(kind: str, agreement: Agreement) -> tuple[str, dict, str]:
         case "row_add":
             return reverse("row_add", args=[focus_area.pk]), {"activity": "Ny aktivitet"}, "Ny aktivitet"
         case "item_delete":
-            from agreements.services import deletion_fingerprint
+            from samverkan.lib.versions import deletion_fingerprint
 
-            data = {"loaded_version": deletion_fingerprint(row)}
+            data = {"loaded_fingerprint": deletion_fingerprint(row)}
             return reverse("item_delete", args=["aktivitet", row.pk]), data, row.activity
         case "rows_paste":
-            data = {"table": "Inklistrad aktivitet", "confirm": "1", "loaded_version": rows_fingerprint(focus_area)}
+            data = {"table": "Inklistrad aktivitet", "confirm": "1", "loaded_fingerprint": rows_fingerprint(focus_area)}
             return reverse("rows_paste", args=[focus_area.pk]), data, "Inklistrad aktivitet"
     raise AssertionError(kind)
 

@@ -180,9 +180,9 @@ def test_an_indicator_to_reach_at_least_needs_a_target(client, world, editor):
     assert not Goal.objects.exists()
 
 
-def hidden_version(response) -> str:
-    """The version a page's form carries back, as the browser would send it."""
-    return response.context["form"]["loaded_version"].value()
+def hidden_fingerprint(response) -> str:
+    """The fingerprint a page's form carries back, as the browser would send it."""
+    return response.context["form"]["loaded_fingerprint"].value()
 
 
 def editable(kind: str, world, focus_area):
@@ -228,11 +228,11 @@ def test_pasting_shows_a_preview_and_saves_only_when_confirmed(client, world, ed
     )
     url = reverse("rows_paste", args=[focus_area.pk])
 
-    preview = client.post(url, {"table": table, "loaded_version": hidden_version(client.get(url))})
+    preview = client.post(url, {"table": table, "loaded_fingerprint": hidden_fingerprint(client.get(url))})
     assert len(preview.context["rows"]) == 2
     assert ActivityRow.objects.filter(focus_area=focus_area).count() == 1
 
-    response = client.post(url, {"table": table, "confirm": "1", "loaded_version": hidden_version(preview)})
+    response = client.post(url, {"table": table, "confirm": "1", "loaded_fingerprint": hidden_fingerprint(preview)})
     assert response.status_code == 302
     rows = list(ActivityRow.objects.filter(focus_area=focus_area))
     assert [r.activity for r in rows][1:] == ["Kartlägga", "Skydda"]
@@ -259,7 +259,7 @@ def test_items_move_and_delete(client, world, editor):
     client.post(reverse("item_move", args=["aktivitet", second.pk, "up"]))
     assert [r.activity for r in focus_area.rows.all()] == ["Andra", "Första"]
     delete = reverse("item_delete", args=["aktivitet", first.pk])
-    client.post(delete, {"loaded_version": client.get(delete).context["form"]["loaded_version"].value()})
+    client.post(delete, {"loaded_fingerprint": client.get(delete).context["form"]["loaded_fingerprint"].value()})
     assert [r.activity for r in focus_area.rows.all()] == ["Andra"]
     assert ActivityRow.history.filter(activity="Första", history_type="-").exists()
 

@@ -1,10 +1,21 @@
 """An approved follow-up keeps its lines: deleting what they follow up is refused rather than cascading to them."""
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 
+from agreements.models import AgreementFrozen
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
-from followup.models import ActivityOutcome, CommitmentOutcome, FocusAreaSummary, FollowUpReport, IndicatorValue
+from followup.models import (
+    ActivityOutcome,
+    CommitmentOutcome,
+    FocusAreaSummary,
+    FollowUpReport,
+    IndicatorValue,
+    ReportFrozen,
+)
 from followup.services import report_start
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +63,25 @@ def test_lines_of_a_report_not_yet_approved_go_with_what_they_follow_up(signed_a
     target.delete()
 
     assert line.objects.filter(report=report).count() == kept
+
+
+def test_a_line_of_an_approved_report_is_refused_as_content_of_a_signed_agreement_is(signed_agreement):
+    """Both frozen kinds of content refuse the same way: a ValidationError of code "frozen", raised by a check that
+    locks the owning row in the write's own transaction."""
+    report = report_start(agreement=signed_agreement, year=2024, copy_previous=False)
+    FollowUpReport.objects.filter(pk=report.pk).update(stage=FollowUpReport.Stage.APPROVED)
+    line = ActivityOutcome.objects.filter(report=report).first()
+    line.comment = "Ändrad efteråt"
+
+    with CaptureQueriesContext(connection) as queries, pytest.raises(ReportFrozen) as refused:
+        line.save()
+
+    assert isinstance(refused.value, ValidationError) and refused.value.code == AgreementFrozen().code == "frozen"
+    assert ActivityOutcome.objects.get(pk=line.pk).comment != "Ändrad efteråt"
+    locks = [q["sql"] for q in queries if "followup_followupreport" in q["sql"]]
+    assert locks, "the check reads the report's row"
+    if connection.features.has_select_for_update:
+        assert all("FOR UPDATE" in sql for sql in locks)
+    with pytest.raises(ReportFrozen):
+        line.delete()
+    assert ActivityOutcome.objects.filter(pk=line.pk).exists()

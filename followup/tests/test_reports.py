@@ -177,7 +177,7 @@ def test_evidence_must_be_a_real_pdf_or_image(client, report, reviewer, outsider
 
 def transition(client, report, action, **data):
     """Take the step as from a report page loaded just now."""
-    data.setdefault("loaded_version", report_fingerprint(report))
+    data.setdefault("loaded_fingerprint", report_fingerprint(report))
     return client.post(reverse("followup_transition", args=[report.agreement_id, report.year, action]), data)
 
 

@@ -301,9 +301,9 @@ def assert_refused_or_stored_safely(client, response, before: dict, *, pages: tu
         assert_inert(page.content.decode())
 
 
-def shown_version(client, url: str, form: str = "form") -> str:
-    """The version (or fingerprint) a form carries as the page shows it, as a browser would send it back."""
-    return client.get(url).context[form]["loaded_version"].value() or ""
+def shown_fingerprint(client, url: str, form: str = "form") -> str:
+    """The fingerprint a form carries as the page shows it, as a browser would send it back."""
+    return client.get(url).context[form]["loaded_fingerprint"].value() or ""
 
 
 @contextmanager
@@ -504,9 +504,9 @@ def test_signing(client, world, editor, reviewer, content, data):
         "signing_place": "Hamnstad",
         "signing_date": "2024-05-02",
         f"signed_on_{signatory.pk}": "2024-05-02",
-        "loaded_version": shown_version(client, reverse("agreement_sign", args=[agreement.pk])),
+        "loaded_fingerprint": shown_fingerprint(client, reverse("agreement_sign", args=[agreement.pk])),
     }
-    fields["loaded_version"] = hostile_text()
+    fields["loaded_fingerprint"] = hostile_text()
     # Most examples are refused before a PDF is rendered; the few that sign archive one, which takes a moment.
     body = apply(base, data.draw(changes(fields).filter(lambda c: c)))
     with rolled_back():
@@ -688,9 +688,14 @@ def test_pasting_a_table(client, world, editor, content, data):
     )
     url = reverse("rows_paste", args=[content["focus_area"].pk])
     body = apply(
-        {"table": "Aktivitet\tÅtgärd\nKartläggning\tTrygghetsvandring", "loaded_version": shown_version(client, url)},
+        {
+            "table": "Aktivitet\tÅtgärd\nKartläggning\tTrygghetsvandring",
+            "loaded_fingerprint": shown_fingerprint(client, url),
+        },
         data.draw(
-            changes({"table": table, "confirm": st.just("1"), "change": st.just("1"), "loaded_version": hostile_text()})
+            changes(
+                {"table": table, "confirm": st.just("1"), "change": st.just("1"), "loaded_fingerprint": hostile_text()}
+            )
         ),
     )
     with rolled_back():
@@ -764,7 +769,7 @@ def test_posting_review_sign_revision_and_renewal_twice_never_fails(client, worl
         "signing_place": "Hamnstad",
         "signing_date": "2024-05-02",
         f"signed_on_{content['signatory'].pk}": "2024-05-02",
-        "loaded_version": shown_version(client, url),
+        "loaded_fingerprint": shown_fingerprint(client, url),
     }
     first = post(client, url, signing)
     assert first.status_code == 302, form_errors(first.context)
@@ -933,9 +938,9 @@ def test_starting_and_moving_a_follow_up_on(client, world, editor, reviewer, rep
         url = reverse("followup_transition", args=[pk, report.year, action])
         if action == "approve":
             FollowUpReport.objects.filter(pk=report.pk).update(stage=FollowUpReport.Stage.CONFIRMED)
-        shown = client.get(reverse("followup_report", args=[pk, report.year])).context["loaded_version"]
-        base = {"approved_on": "2025-03-18", "case_number": "KS 2025/112", "loaded_version": shown}
-        fields = {"approved_on": hostile_date(), "case_number": hostile_text(), "loaded_version": hostile_text()}
+        shown = client.get(reverse("followup_report", args=[pk, report.year])).context["loaded_fingerprint"]
+        base = {"approved_on": "2025-03-18", "case_number": "KS 2025/112", "loaded_fingerprint": shown}
+        fields = {"approved_on": hostile_date(), "case_number": hostile_text(), "loaded_fingerprint": hostile_text()}
     body = apply(base, data.draw(changes(fields)))
     if action == "approve" and body == base:
         body["case_number"] = "\x00"  # a valid approval renders and archives a PDF: covered elsewhere

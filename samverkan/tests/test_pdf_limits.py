@@ -60,7 +60,11 @@ def test_a_render_past_its_time_limit_ends_on_an_error_page_and_the_worker_carri
 def test_a_signing_whose_pdf_cannot_be_made_signs_nothing(client, ready, editor, settings):
     settings.PDF_RENDER_SECONDS = 0.5
     client.force_login(editor)
-    data = {"signing_place": "Hamnstad", "signing_date": "2026-11-20", "loaded_version": agreement_fingerprint(ready)}
+    data = {
+        "signing_place": "Hamnstad",
+        "signing_date": "2026-11-20",
+        "loaded_fingerprint": agreement_fingerprint(ready),
+    }
     data |= {f"signed_on_{signatory.pk}": "2026-11-20" for signatory in ready.signatories.all()}
     response = client.post(reverse("agreement_sign", args=[ready.pk]), data)
     assert response.status_code == 503
@@ -88,7 +92,7 @@ def test_a_follow_up_whose_pdf_cannot_be_made_is_neither_printed_nor_approved(cl
         assert response.status_code == 503 and ERROR_PAGE in response.content.decode()
     response = client.post(
         reverse("followup_transition", args=[agreement.pk, 2024, "approve"]),
-        {"approved_on": "2025-03-18", "case_number": "KS 2025/112", "loaded_version": report_fingerprint(report)},
+        {"approved_on": "2025-03-18", "case_number": "KS 2025/112", "loaded_fingerprint": report_fingerprint(report)},
     )
     assert response.status_code == 503
     assert ERROR_PAGE in response.content.decode()

@@ -21,7 +21,7 @@ from agreements.models import (
     Section,
     Signatory,
 )
-from agreements.services import content_delete, reorder, section_create, section_move, section_update
+from agreements.services import reorder, section_create, section_move, section_update
 from agreements.tests.factories import CooperationForumFactory, SectionFactory, SignatoryFactory
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
 from focusareas.paste import PastedRow
@@ -45,6 +45,7 @@ from followup.models import (
     IndicatorValue,
     PartyComment,
 )
+from samverkan.lib.versions import content_delete
 from samverkan.tests.test_stale_edits import needs_real_concurrency, race
 
 # Rounds per kind of write, each starting the write later into the signing; RACE_ROUNDS=50 for a deeper run.
@@ -223,7 +224,7 @@ def test_a_write_while_the_agreement_is_signed_lands_before_the_check_or_is_refu
                 return lambda: section_move(section=Section.objects.get(pk=section.pk), step=-1)
             case "section_delete":
                 section = SectionFactory(agreement=agreement)
-                return lambda: content_delete(instance=Section.objects.get(pk=section.pk), loaded_version=None)
+                return lambda: content_delete(instance=Section.objects.get(pk=section.pk), loaded_fingerprint=None)
             case "focus_area":
                 return edit(FocusArea, focus_area.pk, title=f"Fokus {n}")
             case "activity_row":
@@ -235,7 +236,7 @@ def test_a_write_while_the_agreement_is_signed_lands_before_the_check_or_is_refu
                 )
             case "activity_row_delete":
                 doomed = ActivityRowFactory(focus_area=focus_area)
-                return lambda: content_delete(instance=ActivityRow.objects.get(pk=doomed.pk), loaded_version=None)
+                return lambda: content_delete(instance=ActivityRow.objects.get(pk=doomed.pk), loaded_fingerprint=None)
             case "paste":
                 return lambda: rows_paste(
                     focus_area=FocusArea.objects.get(pk=focus_area.pk),
@@ -333,7 +334,7 @@ def test_a_line_saved_while_the_follow_up_is_approved_lands_before_the_check_or_
                         user=editor,
                         approved_on=date(2025, 3, 1),
                         case_number="KS 2025/17",
-                        loaded_version=loaded,
+                        loaded_fingerprint=loaded,
                     )
 
                 outcomes = race(

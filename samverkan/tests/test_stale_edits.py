@@ -19,7 +19,7 @@ from django.urls import reverse
 from agreements import forms as agreement_forms
 from agreements import services as agreement_services
 from agreements.models import Agreement, Membership, Section
-from agreements.services import StaleEdit, agreement_fingerprint, claim_version
+from agreements.services import agreement_fingerprint
 from agreements.tests.factories import MembershipFactory, SectionFactory, SignatoryFactory, UserFactory
 from agreements.tests.test_agreement_form import edit_data
 from focusareas import forms as focus_area_forms
@@ -37,6 +37,7 @@ from focusareas.tests.factories import (
 from followup import forms as followup_forms
 from followup import services as followup_services
 from followup.models import ActivityOutcome, Evaluation, FollowUpReport
+from samverkan.lib.versions import StaleEdit, claim_version
 
 pytestmark = pytest.mark.django_db
 
@@ -271,7 +272,11 @@ def test_a_comment_is_never_refused(in_review, editor):
 
 def sign_data(client, agreement) -> dict:
     form = client.get(reverse("agreement_sign", args=[agreement.pk])).context["form"]
-    data = {"signing_place": "Hamnstad", "signing_date": "2026-11-20", "loaded_version": form["loaded_version"].value()}
+    data = {
+        "signing_place": "Hamnstad",
+        "signing_date": "2026-11-20",
+        "loaded_fingerprint": form["loaded_fingerprint"].value(),
+    }
     return data | {f"signed_on_{s.pk}": "2026-11-20" for s in agreement.signatories.all()}
 
 
@@ -297,7 +302,7 @@ def test_signing_an_agreement_changed_since_the_form_was_loaded(in_review, edito
     assert not agreement.archived_pdfs.exists()
 
     # Once the signer has seen the page again, signing goes through.
-    again = data | {"loaded_version": response.context["form"]["loaded_version"].value()}
+    again = data | {"loaded_fingerprint": response.context["form"]["loaded_fingerprint"].value()}
     assert login(editor).post(reverse("agreement_sign", args=[agreement.pk]), again).status_code == 302
     assert Agreement.objects.get(pk=agreement.pk).status == Agreement.Status.SIGNED
 
@@ -322,29 +327,29 @@ def test_deleting_something_changed_since_the_confirmation_was_loaded(world, edi
         ActionPlan: ActionPlanFactory(agreement=world.agreement),
     }[ITEM_KINDS[kind].model]
     url = reverse("item_delete", args=[kind, item.pk])
-    loaded = hidden(login(editor).get(url).content.decode())
+    loaded = hidden(login(editor).get(url).content.decode(), "loaded_fingerprint")
     # Meanwhile a colleague changes it (for a focus area: an activity in it, which would go with it).
     changed = row if isinstance(item, FocusArea) else item
     claim_version(instance=changed, loaded_version=changed.version)
 
-    response = login(editor).post(url, {"loaded_version": loaded})
+    response = login(editor).post(url, {"loaded_fingerprint": loaded})
 
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert type(item).objects.filter(pk=item.pk).exists()
-    again = response.context["form"]["loaded_version"].value()
-    assert login(editor).post(url, {"loaded_version": again}).status_code == 302
+    again = response.context["form"]["loaded_fingerprint"].value()
+    assert login(editor).post(url, {"loaded_fingerprint": again}).status_code == 302
     assert not type(item).objects.filter(pk=item.pk).exists()
 
 
 def test_deleting_a_section_whose_subsection_changed_or_was_added_meanwhile(world, editor, colleague):
     parent = SectionFactory(agreement=world.agreement, heading="Lägesbild")
     url = reverse("section_delete", args=[parent.pk])
-    loaded = hidden(login(editor).get(url).content.decode())
+    loaded = hidden(login(editor).get(url).content.decode(), "loaded_fingerprint")
     login(colleague).post(
         reverse("section_add", args=[world.agreement.pk, "appendix"]), {"heading": "Ny", "parent": parent.pk}
     )
 
-    response = login(editor).post(url, {"loaded_version": loaded})
+    response = login(editor).post(url, {"loaded_fingerprint": loaded})
 
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert "Ny" in response.content.decode()  # the confirmation now lists the new subsection
@@ -357,13 +362,20 @@ def test_pasting_into_a_table_someone_pasted_into_meanwhile(world, editor, colle
     table = "Kartlägga\tInsats\tStatistik\tFärre\r\n"
     mine = hidden(
         login(editor)
-        .post(url, {"table": table, "loaded_version": hidden(login(editor).get(url).content.decode())})
-        .content.decode()
+        .post(
+            url,
+            {
+                "table": table,
+                "loaded_fingerprint": hidden(login(editor).get(url).content.decode(), "loaded_fingerprint"),
+            },
+        )
+        .content.decode(),
+        "loaded_fingerprint",
     )
-    theirs = hidden(login(colleague).get(url).content.decode())
-    assert login(colleague).post(url, {"table": table, "confirm": "1", "loaded_version": theirs}).status_code == 302
+    theirs = hidden(login(colleague).get(url).content.decode(), "loaded_fingerprint")
+    assert login(colleague).post(url, {"table": table, "confirm": "1", "loaded_fingerprint": theirs}).status_code == 302
 
-    response = login(editor).post(url, {"table": table, "confirm": "1", "loaded_version": mine})
+    response = login(editor).post(url, {"table": table, "confirm": "1", "loaded_fingerprint": mine})
 
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert "Kartlägga" in response.content.decode()
@@ -376,7 +388,7 @@ def test_the_same_paste_sent_twice_adds_the_rows_once(world, editor):
     data = {
         "table": "Kartlägga\tInsats\t\t\r\n",
         "confirm": "1",
-        "loaded_version": hidden(login(editor).get(url).content.decode()),
+        "loaded_fingerprint": hidden(login(editor).get(url).content.decode(), "loaded_fingerprint"),
     }
     assert login(editor).post(url, data).status_code == 302
     assert login(editor).post(url, data).status_code == 200
@@ -384,7 +396,7 @@ def test_the_same_paste_sent_twice_adds_the_rows_once(world, editor):
 
 
 def report_page_version(client, report) -> str:
-    return hidden(client.get(report.get_absolute_url()).content.decode())
+    return hidden(client.get(report.get_absolute_url()).content.decode(), "loaded_fingerprint")
 
 
 def fill_in(client, report, comment: str) -> None:
@@ -415,14 +427,14 @@ def test_a_step_of_the_follow_up_on_a_report_changed_since_it_was_loaded(
         fill_in(login(colleague if action == "submit" else reviewer), report, "Ändrad just nu")
 
     url = reverse("followup_transition", args=[report.agreement_id, report.year, action])
-    typed = {"loaded_version": loaded, "approved_on": "2025-03-20", "case_number": "KS 2025/17"}
+    typed = {"loaded_fingerprint": loaded, "approved_on": "2025-03-20", "case_number": "KS 2025/17"}
     response = login(actor).post(url, typed)
 
     assert response.status_code == 200 and response.context["problem"]
     if action == "approve":
         assert 'value="KS 2025/17"' in response.content.decode()
     assert FollowUpReport.objects.get(pk=report.pk).stage == stage
-    again = typed | {"loaded_version": hidden(response.content.decode())}
+    again = typed | {"loaded_fingerprint": hidden(response.content.decode(), "loaded_fingerprint")}
     assert login(actor).post(url, again).status_code == 302
     assert FollowUpReport.objects.get(pk=report.pk).stage != stage
 
@@ -575,7 +587,7 @@ def test_of_two_saves_at_the_same_moment_exactly_one_wins(world, editor, reviewe
             FollowUpReport.objects.filter(pk=report.pk).update(stage=FollowUpReport.Stage.SUBMITTED)
             loaded = followup_services.report_fingerprint(report)
             calls = [
-                lambda user=user: followup_services.report_confirm(report=report, user=user, loaded_version=loaded)
+                lambda user=user: followup_services.report_confirm(report=report, user=user, loaded_fingerprint=loaded)
                 for user in (reviewer, second_reviewer)
             ]
             check = lambda: FollowUpReport.objects.get(pk=report.pk).history.count() == 2  # noqa: E731
@@ -608,14 +620,16 @@ def _has_version(model) -> bool:
 @pytest.mark.parametrize("form_class", _form_classes(), ids=lambda cls: cls.__name__)
 def test_every_form_on_something_versioned_carries_its_loaded_version(form_class):
     model = getattr(getattr(form_class, "_meta", None), "model", None)
-    carries = "loaded_version" in form_class.base_fields
+    carries_version = "loaded_version" in form_class.base_fields
+    carries_fingerprint = "loaded_fingerprint" in form_class.base_fields
     if model is not None:
-        assert carries == _has_version(model), (
+        assert carries_version == _has_version(model), (
             f"{form_class.__name__} edits {model.__name__}: a form carries loaded_version exactly when its model "
-            "has a version (add the version field, or VersionedForm to the form)"
+            "has a version (add the version field, or VersionedModelForm to the form)"
         )
-    elif form_class not in CREATING_ONLY and form_class not in (
-        agreement_forms.VersionedForm,
-        agreement_forms.ConfirmForm,
-    ):
-        assert carries, f"{form_class.__name__} acts on something that others may change: give it a loaded_version"
+        assert not carries_fingerprint, f"{form_class.__name__} edits one row: its version number is what it carries"
+    elif form_class not in CREATING_ONLY:
+        assert carries_version or carries_fingerprint, (
+            f"{form_class.__name__} acts on something that others may change: give it a loaded_version (VersionedForm) "
+            "or, when it acts on several rows, a loaded_fingerprint (ConfirmForm)"
+        )

@@ -1,0 +1,64 @@
+"""Lost-update protection, the data side: a version claimed by a conditional UPDATE, and fingerprints of what an
+action covers, compared with the state the user was shown."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from django.db import models, router, transaction
+from django.db.models import F
+from django.db.models.deletion import Collector
+
+
+class StaleEdit(Exception):
+    """Someone saved the object after the form was loaded; saving now would overwrite their change."""
+
+
+def claim_version(*, instance: models.Model, loaded_version: int) -> None:
+    """Move the stored version on from the one the form was loaded with, or raise StaleEdit.
+
+    A conditional UPDATE is atomic on every database, so of two concurrent saves only one wins.
+    """
+    model: type[models.Model] = type(instance)
+    claimed = model._default_manager.filter(pk=instance.pk, version=loaded_version).update(version=F("version") + 1)
+    if not claimed:
+        raise StaleEdit
+    instance.version = loaded_version + 1
+
+
+def fingerprint(rows: Iterable[tuple]) -> str:
+    """A digest of (kind, pk, version) rows: it changes when any of them is changed, added or removed."""
+    return hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()[:32]
+
+
+def versions(queryset: models.QuerySet) -> list[tuple]:
+    """The (kind, pk, version) rows of a queryset; things without a version count by their presence."""
+    label = queryset.model._meta.label
+    if any(field.name == "version" for field in queryset.model._meta.fields):
+        return [(label, pk, version) for pk, version in queryset.values_list("pk", "version")]
+    return [(label, pk, 0) for pk in queryset.values_list("pk", flat=True)]
+
+
+def claim_fingerprint(*, current: str, loaded_version: str | None) -> None:
+    """Raise StaleEdit unless what an action covers is still as it was when its form was loaded. Without a form
+    (None: a script acting on things as they are now) there is nothing to compare."""
+    if loaded_version is not None and current != loaded_version:
+        raise StaleEdit
+
+
+def deletion_fingerprint(instance: models.Model) -> str:
+    """The state of everything that deleting the instance would delete with it (its subsections, rows, ...)."""
+    collector = Collector(using=router.db_for_write(type(instance)), origin=instance)
+    collector.collect([instance])
+    querysets = [model._base_manager.filter(pk__in=[obj.pk for obj in objs]) for model, objs in collector.data.items()]
+    return fingerprint(row for queryset in [*querysets, *collector.fast_deletes] for row in versions(queryset))
+
+
+@transaction.atomic
+def content_delete(*, instance: models.Model, loaded_fingerprint: str) -> None:
+    """Delete an item with everything under it, unless any of that changed after the user was shown what goes."""
+    if not list(type(instance)._default_manager.select_for_update().filter(pk=instance.pk).values_list("pk")):
+        return  # someone else deleted it already, which is what this user asked for too
+    claim_fingerprint(current=deletion_fingerprint(instance), loaded_version=loaded_fingerprint)
+    instance.delete()
