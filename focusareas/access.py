@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from agreements.access import get_agreement_for_user
 from agreements.models import Agreement
+from samverkan.lib.access import Access
 
 from .models import ActivityRow
 
 
-def get_item_for_user(request: HttpRequest, model: type[models.Model], pk: int, *, write: bool = False):
+def get_item_for_user(
+    user: AbstractBaseUser | AnonymousUser, model: type[models.Model], pk: int, access: Access = Access.READ
+):
     """The item with its agreement (annotated with the user's permissions): 404 for outsiders, 403 read-only."""
     related = "focus_area" if model is ActivityRow else "agreement"
     try:
@@ -19,7 +23,7 @@ def get_item_for_user(request: HttpRequest, model: type[models.Model], pk: int, 
     except model.DoesNotExist:
         raise Http404 from None
     owner = item.focus_area if model is ActivityRow else item
-    owner.agreement = get_agreement_for_user(request, owner.agreement_id, write=write)
+    owner.agreement = get_agreement_for_user(user, owner.agreement_id, access)
     return item
 
 

@@ -20,6 +20,7 @@ from agreements.document import build_document
 from agreements.models import Agreement, Organisation
 from agreements.services import StaleEdit, reorder
 from agreements.views import delete_on_confirm, last_saved, show_refusal, stale_message, with_version
+from samverkan.lib.access import Access
 
 from .access import agreement_of, get_item_for_user
 from .forms import (
@@ -70,7 +71,7 @@ def workbench_url(agreement: Agreement, item: models.Model | None = None) -> str
 @require_safe
 def workbench(request: HttpRequest, pk: int) -> HttpResponse:
     """Where staff write the focus areas, their activities, commitments and goals, and the action plans."""
-    agreement = get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request.user, pk)
     return render(request, "focusareas/workbench.html", {"agreement": agreement, "document": build_document(agreement)})
 
 
@@ -128,7 +129,7 @@ def _item_form(
 
 @login_required
 def focus_area_add(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=agreement,
@@ -140,7 +141,7 @@ def focus_area_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    focus_area = get_item_for_user(request, FocusArea, pk, write=True)
+    focus_area = get_item_for_user(request.user, FocusArea, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=focus_area.agreement,
@@ -152,7 +153,7 @@ def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def row_add(request: HttpRequest, pk: int) -> HttpResponse:
-    focus_area = get_item_for_user(request, FocusArea, pk, write=True)
+    focus_area = get_item_for_user(request.user, FocusArea, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=focus_area.agreement,
@@ -165,7 +166,7 @@ def row_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def row_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    row = get_item_for_user(request, ActivityRow, pk, write=True)
+    row = get_item_for_user(request.user, ActivityRow, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=row.focus_area.agreement,
@@ -189,7 +190,7 @@ def _owner_from_query(request: HttpRequest, agreement: Agreement, name: str, mod
 
 @login_required
 def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     commitment = Commitment(
         agreement=agreement,
         focus_area=_owner_from_query(request, agreement, "focus_area", FocusArea),
@@ -208,7 +209,7 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    commitment = get_item_for_user(request, Commitment, pk, write=True)
+    commitment = get_item_for_user(request.user, Commitment, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=commitment.agreement,
@@ -244,20 +245,20 @@ def _goal_form(request: HttpRequest, *, agreement: Agreement, goal: Goal, headin
 
 @login_required
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     goal = Goal(agreement=agreement, focus_area=_owner_from_query(request, agreement, "focus_area", FocusArea))
     return _goal_form(request, agreement=agreement, goal=goal, heading=_("New goal"))
 
 
 @login_required
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = get_item_for_user(request, Goal, pk, write=True)
+    goal = get_item_for_user(request.user, Goal, pk, Access.EDIT)
     return _goal_form(request, agreement=goal.agreement, goal=goal, heading=_("Edit goal"))
 
 
 @login_required
 def action_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=agreement,
@@ -269,7 +270,7 @@ def action_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_item_for_user(request, ActionPlan, pk, write=True)
+    plan = get_item_for_user(request.user, ActionPlan, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=plan.agreement,
@@ -282,7 +283,7 @@ def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _item_by_kind(request: HttpRequest, kind: str, pk: int) -> models.Model:
     if kind not in ITEM_KINDS:
         raise Http404
-    return get_item_for_user(request, ITEM_KINDS[kind], pk, write=True)
+    return get_item_for_user(request.user, ITEM_KINDS[kind], pk, Access.EDIT)
 
 
 @login_required
@@ -320,7 +321,7 @@ def item_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 def rows_paste_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Paste a table from Word or Excel: first a preview of the rows, then, once confirmed, all rows at once."""
-    focus_area = get_item_for_user(request, FocusArea, pk, write=True)
+    focus_area = get_item_for_user(request.user, FocusArea, pk, Access.EDIT)
     # The table as it was when the paste page was opened; the hidden field keeps it through the preview.
     form = PasteForm(request.POST or None, version=rows_fingerprint(focus_area))
     rows = form.cleaned_data["table"] if request.method == "POST" and form.is_valid() else None
@@ -361,7 +362,7 @@ def rows_paste_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """The police's review of the commitments: what is open at a glance, and a thread per commitment."""
-    return _review_page(request, get_agreement_for_user(request, pk))
+    return _review_page(request, get_agreement_for_user(request.user, pk))
 
 
 def _review_page(request: HttpRequest, agreement: Agreement, refused: dict | None = None) -> HttpResponse:
@@ -405,7 +406,7 @@ def _review_page(request: HttpRequest, agreement: Agreement, refused: dict | Non
 @login_required
 @require_POST
 def send_for_review(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     try:
         agreement_send_for_review(agreement=agreement, user=request.user)
     except ValidationError as error:
@@ -420,7 +421,7 @@ def send_for_review(request: HttpRequest, pk: int) -> HttpResponse:
 def commitment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """A reviewer accepts or asks for a change, on the version of the commitment the page showed; anyone who may
     read the agreement may comment."""
-    commitment = get_item_for_user(request, Commitment, pk)
+    commitment = get_item_for_user(request.user, Commitment, pk)
     agreement = commitment.agreement
     action = request.POST.get("action")
     if action not in ("accept", "request_change", "comment"):

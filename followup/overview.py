@@ -28,6 +28,7 @@ from agreements.pdf import pdf_roots
 from agreements.services import StaleEdit, claim_version
 from agreements.views import pdf_response, pdf_too_large, stale_message, with_version
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
+from samverkan.lib.access import Access
 from samverkan.lib.charts import progress_bar
 from samverkan.lib.pdf import AttachedFile, RenderTooLarge, render_pdf
 
@@ -378,7 +379,7 @@ def evaluation_save(*, form: EvaluationForm) -> Evaluation:
 @require_safe
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Every activity and commitment with its status over the years, what is overdue, and the indicators' trends."""
-    agreement = get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request.user, pk)
     return render(request, "followup/dashboard.html", {"agreement": agreement, "overview": build_overview(agreement)})
 
 
@@ -386,7 +387,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     """The evaluation report of the whole period: every year's outcomes, the indicators and the parties' words."""
-    agreement = get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request.user, pk)
     return render(
         request,
         "followup/evaluation.html",
@@ -402,7 +403,7 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The parties write their evaluation of the period and their conclusions."""
-    agreement = get_agreement_for_user(request, pk, write=True, frozen_ok=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
     if not agreement.is_frozen:
         raise PermissionDenied(_("An agreement is followed up once it is signed."))
     form = EvaluationForm(request.POST or None, instance=evaluation_of(agreement) or Evaluation(agreement=agreement))
@@ -424,7 +425,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The evaluation report as a PDF, rendered now from the same data as the page."""
-    agreement = get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request.user, pk)
     try:
         return pdf_response(evaluation_pdf_content(agreement), f"utvardering-{slugify(agreement.title)}.pdf")
     except RenderTooLarge:

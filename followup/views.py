@@ -19,6 +19,7 @@ from agreements.forms import ConfirmForm
 from agreements.models import Agreement
 from agreements.services import ArchiveCorrupted, StaleEdit, claim_version, verified_content
 from agreements.views import changed_message, pdf_response, pdf_too_large, stale_message, with_version
+from samverkan.lib.access import Access
 from samverkan.lib.pdf import RenderTooLarge
 
 from . import services
@@ -40,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 def get_report_for_user(request: HttpRequest, pk: int | str, year: int | str) -> FollowUpReport:
     """The agreement's report for the year, under the agreement's access rules."""
-    agreement = get_agreement_for_user(request, id_or_404(pk))  # some addresses give the id as typed
+    agreement = get_agreement_for_user(request.user, id_or_404(pk))  # some addresses give the id as typed
     try:
         report = FollowUpReport.objects.get(agreement=agreement, year=year)
     except FollowUpReport.DoesNotExist:
@@ -58,7 +59,7 @@ def period_years(agreement: Agreement) -> list[int]:
 @login_required
 @require_safe
 def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request.user, pk)
     reports = {r.year: r for r in agreement.follow_ups.all()}
     can_start = agreement.is_frozen and agreement.user_is_editor
     start_form = StartReportForm(years=[y for y in period_years(agreement) if y not in reports])
@@ -76,7 +77,7 @@ def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_start(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True, frozen_ok=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
     existing = set(agreement.follow_ups.values_list("year", flat=True))
     form = StartReportForm(request.POST, years=[y for y in period_years(agreement) if y not in existing])
     if not form.is_valid():
@@ -308,7 +309,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
         outcome = CommitmentOutcome.objects.select_related("report").get(pk=pk, evidence_file__gt="")
     except CommitmentOutcome.DoesNotExist:
         raise Http404 from None
-    get_agreement_for_user(request, outcome.report.agreement_id)
+    get_agreement_for_user(request.user, outcome.report.agreement_id)
     # Under the name it was uploaded with (files stored before names were kept, under their stored name), typed by
     # the stored name, whose extension is what the content was found to be.
     stored = outcome.evidence_file.name
