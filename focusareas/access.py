@@ -1,4 +1,5 @@
-"""Focus areas, rows, commitments, goals and action plans are reached through their agreement's access rules."""
+"""Focus areas, rows, commitments, goals and action plans are reached through their agreement's access rules; the
+police's review of the commitments has rules of its own."""
 
 from __future__ import annotations
 
@@ -29,3 +30,15 @@ def get_item_for_user(
 
 def agreement_of(item: models.Model) -> Agreement:
     return item.focus_area.agreement if isinstance(item, ActivityRow) else item.agreement
+
+
+def may_review(user: AbstractBaseUser, agreement: Agreement) -> bool:
+    """A reviewer of one of the agreement's police parties accepts commitments or asks for changes: nobody else
+    decides on the police's behalf. Asked of the database, so that a membership ended meanwhile counts."""
+    return Agreement.objects.with_permissions(user).filter(pk=agreement.pk, user_can_review=True).exists()
+
+
+def may_comment_on_review(agreement: Agreement) -> bool:
+    """For an agreement fetched with the user's permissions: its editors (while it is a draft) and the police's
+    reviewers write in the review threads."""
+    return agreement.user_can_edit or agreement.user_can_review

@@ -22,7 +22,7 @@ from agreements.services import StaleEdit, reorder
 from agreements.views import delete_on_confirm, last_saved, show_refusal, stale_message, with_version
 from samverkan.lib.access import Access
 
-from .access import agreement_of, get_item_for_user
+from .access import agreement_of, get_item_for_user, may_comment_on_review
 from .forms import (
     ActionPlanForm,
     ActivityRowForm,
@@ -440,7 +440,7 @@ def commitment_decide(request: HttpRequest, pk: int) -> HttpResponse:
             commitment_request_change(
                 commitment=commitment, user=request.user, loaded_version=loaded_version, text=text
             )
-        elif agreement.user_can_edit or agreement.user_can_review:
+        elif may_comment_on_review(agreement):
             commitment_comment(commitment=commitment, user=request.user, text=text)
         else:
             raise ValidationError(_("Your role cannot comment on the review."))
