@@ -14,13 +14,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Membership, Organisation
-from agreements.services import claim_fingerprint, fingerprint, store_archived, versions
+from agreements.services import StaleEdit, claim_fingerprint, claim_version, fingerprint, store_archived, versions
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
 
+from .forms import EvaluationForm
 from .models import (
     ActivityOutcome,
     ArchivedReport,
     CommitmentOutcome,
+    Evaluation,
     FocusAreaSummary,
     FollowUpReport,
     IndicatorValue,
@@ -263,3 +265,15 @@ def report_approve(
             archived.file.delete(save=False)
         raise
     return archived
+
+
+def evaluation_save(*, form: EvaluationForm) -> Evaluation:
+    """Save the evaluation unless someone else saved it, or wrote it first, since the form was loaded."""
+    try:
+        with transaction.atomic():
+            if form.instance.pk is not None:
+                claim_version(instance=form.instance, loaded_version=form.cleaned_data["loaded_version"] or 0)
+            return form.save()
+    except IntegrityError:
+        # Two first saves at the same moment: an agreement has one evaluation, and the other one is it now.
+        raise StaleEdit from None

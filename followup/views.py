@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -27,13 +28,15 @@ from .forms import (
     ActivityOutcomeForm,
     ApproveForm,
     CommitmentOutcomeForm,
+    EvaluationForm,
     FocusAreaSummaryForm,
     IndicatorValueForm,
     ReportTextForm,
     StartReportForm,
 )
-from .models import CommitmentOutcome, FollowUpReport
-from .pdf import annual_report_pdf
+from .models import CommitmentOutcome, Evaluation, FollowUpReport
+from .overview import build_overview, evaluation_of
+from .pdf import annual_report_pdf, evaluation_pdf_content
 from .report import build_annual_report
 
 logger = logging.getLogger(__name__)
@@ -321,3 +324,60 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every activity and commitment with its status over the years, what is overdue, and the indicators' trends."""
+    agreement = get_agreement_for_user(request.user, pk)
+    return render(request, "followup/dashboard.html", {"agreement": agreement, "overview": build_overview(agreement)})
+
+
+@login_required
+@require_safe
+def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evaluation report of the whole period: every year's outcomes, the indicators and the parties' words."""
+    agreement = get_agreement_for_user(request.user, pk)
+    return render(
+        request,
+        "followup/evaluation.html",
+        {
+            "agreement": agreement,
+            "overview": build_overview(agreement),
+            "evaluation": evaluation_of(agreement),
+            "can_edit": agreement.is_frozen and agreement.user_is_editor,
+        },
+    )
+
+
+@login_required
+def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The parties write their evaluation of the period and their conclusions."""
+    agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
+    if not agreement.is_frozen:
+        raise PermissionDenied(_("An agreement is followed up once it is signed."))
+    form = EvaluationForm(request.POST or None, instance=evaluation_of(agreement) or Evaluation(agreement=agreement))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_save(form=form)
+        except StaleEdit:
+            stored = Evaluation.objects.get(agreement=agreement)
+            form = EvaluationForm(with_version(request.POST, stored.version), instance=stored)
+            form.is_valid()
+            form.add_error(None, stale_message(stored))
+        else:
+            messages.success(request, _("The evaluation has been saved."))
+            return redirect("followup_evaluation", pk=agreement.pk)
+    return render(request, "followup/evaluation_edit.html", {"agreement": agreement, "form": form})
+
+
+@login_required
+@require_safe
+def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evaluation report as a PDF, rendered now from the same data as the page."""
+    agreement = get_agreement_for_user(request.user, pk)
+    try:
+        return pdf_response(evaluation_pdf_content(agreement), f"utvardering-{slugify(agreement.title)}.pdf")
+    except RenderTooLarge:
+        return pdf_too_large(request, agreement)
