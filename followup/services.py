@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.forms import ModelForm
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from agreements.models import Agreement, Membership, Organisation
 from agreements.services import StaleEdit, claim_fingerprint, claim_version, fingerprint, store_archived, versions
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
 
-from .forms import EvaluationForm
+from .forms import CommitmentOutcomeForm, EvaluationForm
 from .models import (
     ActivityOutcome,
     ArchivedReport,
@@ -131,6 +132,23 @@ def outcome_save(*, form) -> CommitmentOutcome:
 def refuse_unless_open(report: FollowUpReport) -> None:
     if not report.is_open_for_outcomes:
         raise ValidationError(_("The follow-up has been confirmed and can no longer be filled in."))
+
+
+@transaction.atomic
+def report_part_save(*, report: FollowUpReport, forms: list[ModelForm]) -> None:
+    """Save a part of the year's report (a focus area, the commitments outside them, or the summary) as its valid
+    forms have it: all or nothing, StaleEdit if a line was saved by someone else since the form was loaded, and
+    a ValidationError once the report is confirmed."""
+    refuse_unless_open(FollowUpReport.objects.select_for_update().get(pk=report.pk))
+    # Only what this user changed is written: the other party may be saving its own lines now.
+    for form in forms:
+        if not form.has_changed():
+            continue
+        claim_version(instance=form.instance, loaded_version=form.cleaned_data["loaded_version"] or 0)
+        if isinstance(form, CommitmentOutcomeForm):
+            outcome_save(form=form)
+        else:
+            form.save()
 
 
 def _notify(report: FollowUpReport, *, roles, kinds, subject: str, body: str) -> None:

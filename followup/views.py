@@ -7,7 +7,6 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from agreements.access import get_agreement_for_user, id_or_404
 from agreements.forms import ConfirmForm
 from agreements.models import Agreement
-from agreements.services import ArchiveCorrupted, StaleEdit, claim_version, verified_content
+from agreements.services import ArchiveCorrupted, StaleEdit, verified_content
 from agreements.views import changed_message, pdf_response, pdf_too_large, stale_message, with_version
 from samverkan.lib.access import Access
 from samverkan.lib.pdf import RenderTooLarge
@@ -188,17 +187,7 @@ def report_edit(request: HttpRequest, pk: int, year: int, part: str) -> HttpResp
     problem = None
     if data is not None and all([form.is_valid() for form in forms]):
         try:
-            with transaction.atomic():
-                services.refuse_unless_open(FollowUpReport.objects.select_for_update().get(pk=report.pk))
-                # Only what this user changed is written: the other party may be saving its own lines now.
-                for form in forms:
-                    if not form.has_changed():
-                        continue
-                    claim_version(instance=form.instance, loaded_version=form.cleaned_data["loaded_version"] or 0)
-                    if isinstance(form, CommitmentOutcomeForm):
-                        services.outcome_save(form=form)
-                    else:
-                        form.save()
+            services.report_part_save(report=report, forms=forms)
         except StaleEdit:
             stale = next(f.instance for f in forms if f.has_changed())
             problem = stale_message(type(stale).objects.get(pk=stale.pk))
