@@ -18,6 +18,7 @@ from agreements.models import Agreement, Membership, Organisation
 from agreements.services import StaleEdit, claim_fingerprint, claim_version, fingerprint, store_archived, versions
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
 
+from .access import MUNICIPAL, may_approve, may_confirm, may_submit
 from .forms import CommitmentOutcomeForm, EvaluationForm
 from .models import (
     ActivityOutcome,
@@ -29,27 +30,6 @@ from .models import (
     IndicatorValue,
     PartyComment,
 )
-
-WRITING_ROLES = (Membership.Role.EDITOR, Membership.Role.REVIEWER)
-
-
-def writing_parties(user: AbstractBaseUser, agreement: Agreement) -> set[int]:
-    """The parties for which the user fills in the follow-up: the security unit for its municipality, the
-    municipal police officer for the police."""
-    return set(
-        Membership.objects.filter(
-            user=user, role__in=WRITING_ROLES, organisation__agreement_parties__agreement=agreement
-        ).values_list("organisation_id", flat=True)
-    )
-
-
-def _member_of(user: AbstractBaseUser, agreement: Agreement, roles, kinds) -> bool:
-    return Membership.objects.filter(
-        user=user,
-        role__in=roles,
-        organisation__kind__in=kinds,
-        organisation__agreement_parties__agreement=agreement,
-    ).exists()
 
 
 @transaction.atomic
@@ -169,9 +149,6 @@ def _notify(report: FollowUpReport, *, roles, kinds, subject: str, body: str) ->
         transaction.on_commit(lambda: send_mail(subject, message, None, recipients))
 
 
-MUNICIPAL = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.OTHER)
-
-
 def report_fingerprint(report: FollowUpReport) -> str:
     """The state of the report and of every line in it: what a submission, confirmation or approval is made on."""
     querysets = [
@@ -218,7 +195,7 @@ def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser, loaded_ver
     report = _locked(report, loaded_version)
     if report.stage != FollowUpReport.Stage.SUBMITTED:
         raise ValidationError(_("Only a submitted follow-up can be confirmed."))
-    if not _member_of(user, report.agreement, [Membership.Role.REVIEWER], Organisation.POLICE_KINDS):
+    if not may_confirm(user, report.agreement):
         raise PermissionDenied
     report.stage = FollowUpReport.Stage.CONFIRMED
     report.save(update_fields=["stage"])
@@ -229,18 +206,6 @@ def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser, loaded_ver
         subject=_("Follow-up %(year)s to approve: %(title)s") % {"year": report.year, "title": report.agreement},
         body=_("The police have confirmed the follow-up of %(year)s. It is ready for the council's approval.")
         % {"year": report.year},
-    )
-
-
-def may_submit(user: AbstractBaseUser, agreement: Agreement) -> bool:
-    """The municipality's security unit hands the year to the police."""
-    return _member_of(user, agreement, [Membership.Role.EDITOR], MUNICIPAL)
-
-
-def may_approve(user: AbstractBaseUser, agreement: Agreement) -> bool:
-    """The council (or the security unit on its behalf) records the approval."""
-    return _member_of(
-        user, agreement, [Membership.Role.READER, Membership.Role.EDITOR], [Organisation.Kind.MUNICIPALITY]
     )
 
 

@@ -23,6 +23,7 @@ from samverkan.lib.access import Access
 from samverkan.lib.pdf import RenderTooLarge
 
 from . import services
+from .access import get_report_for_user, may_follow_up, report_permissions
 from .forms import (
     ActivityOutcomeForm,
     ApproveForm,
@@ -41,17 +42,6 @@ from .report import build_annual_report
 logger = logging.getLogger(__name__)
 
 
-def get_report_for_user(request: HttpRequest, pk: int | str, year: int | str) -> FollowUpReport:
-    """The agreement's report for the year, under the agreement's access rules."""
-    agreement = get_agreement_for_user(request.user, id_or_404(pk))  # some addresses give the id as typed
-    try:
-        report = FollowUpReport.objects.get(agreement=agreement, year=year)
-    except FollowUpReport.DoesNotExist:
-        raise Http404 from None
-    report.agreement = agreement
-    return report
-
-
 def period_years(agreement: Agreement) -> list[int]:
     """The years a follow-up can be made for: the period's, up to this year."""
     last = min(agreement.end_date.year if agreement.end_date else 2100, timezone.localdate().year)
@@ -63,7 +53,7 @@ def period_years(agreement: Agreement) -> list[int]:
 def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, pk)
     reports = {r.year: r for r in agreement.follow_ups.all()}
-    can_start = agreement.is_frozen and agreement.user_is_editor
+    can_start = may_follow_up(agreement)
     start_form = StartReportForm(years=[y for y in period_years(agreement) if y not in reports])
     return render(
         request,
@@ -95,22 +85,10 @@ def report_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(report)
 
 
-def _permissions(request: HttpRequest, report: FollowUpReport) -> dict:
-    agreement = report.agreement
-    writing = services.writing_parties(request.user, agreement)
-    return {
-        "writing_parties": writing,
-        "can_fill_in": bool(writing) and report.is_open_for_outcomes,
-        "can_submit": report.stage == FollowUpReport.Stage.DRAFT and services.may_submit(request.user, agreement),
-        "can_confirm": report.stage == FollowUpReport.Stage.SUBMITTED and agreement.user_can_review,
-        "can_approve": report.stage == FollowUpReport.Stage.CONFIRMED and services.may_approve(request.user, agreement),
-    }
-
-
 @login_required
 @require_safe
 def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    report = get_report_for_user(request, pk, year)
+    report = get_report_for_user(request.user, pk, year)
     version = services.report_fingerprint(report)
     return _report_page(
         request,
@@ -132,7 +110,7 @@ def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, 
             "approve_form": approve_form,
             "loaded_version": version,
             "problem": problem,
-            **_permissions(request, report),
+            **report_permissions(request.user, report),
         },
     )
 
@@ -141,12 +119,8 @@ def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, 
 def report_edit(request: HttpRequest, pk: int, year: int, part: str) -> HttpResponse:
     """Fill in one focus area of the year (or the commitments outside every focus area, or the report's own
     summary): each user the lines of their own parties, everyone the shared ones."""
-    report = get_report_for_user(request, pk, year)
-    writing = services.writing_parties(request.user, report.agreement)
-    if not writing:
-        raise PermissionDenied
-    if not report.is_open_for_outcomes:
-        raise PermissionDenied(_("The follow-up has been confirmed and can no longer be filled in."))
+    report = get_report_for_user(request.user, pk, year, Access.EDIT)
+    writing = report.user_writing_parties
     annual = build_annual_report(report)
     if part == "sammanfattning":
         section = None
@@ -231,7 +205,7 @@ def _fresh_versions(request: HttpRequest, forms: list):
 def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> HttpResponse:
     """Submit, confirm or approve the report as the page showed it: if anyone changed it since, nothing happens and
     the page shows the report as it is now, with what the user typed."""
-    report = get_report_for_user(request, pk, year)
+    report = get_report_for_user(request.user, pk, year)
     if action not in ("submit", "confirm", "approve"):
         raise Http404
     form = ApproveForm(request.POST) if action == "approve" else ConfirmForm(request.POST)
@@ -250,7 +224,7 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
             services.report_approve(report=report, user=request.user, **form.cleaned_data)
             messages.success(request, _("The follow-up is approved and its PDF has been archived."))
     except StaleEdit:
-        report = get_report_for_user(request, pk, year)
+        report = get_report_for_user(request.user, pk, year)
         version = services.report_fingerprint(report)
         approve_form = ApproveForm(with_version(request.POST, version)) if action == "approve" else None
         if approve_form is not None:
@@ -273,7 +247,7 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
 @require_safe
 def report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """The approved report as archived (checked against its checksum); any other stage rendered now as a draft."""
-    report = get_report_for_user(request, pk, year)
+    report = get_report_for_user(request.user, pk, year)
     archived = getattr(report, "archived", None) if report.is_frozen else None
     if archived is None:
         try:
@@ -335,7 +309,7 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "overview": build_overview(agreement),
             "evaluation": evaluation_of(agreement),
-            "can_edit": agreement.is_frozen and agreement.user_is_editor,
+            "can_edit": may_follow_up(agreement),
         },
     )
 
