@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
+
+from samverkan.lib.access import Access
 
 from .models import FROZEN_MESSAGE, Agreement, Section
 
@@ -23,25 +26,25 @@ def id_or_404(value: int | str) -> int:
     return int(value)
 
 
-def get_agreement_for_user(request: HttpRequest, pk: int, *, write: bool = False, frozen_ok: bool = False) -> Agreement:
-    """The agreement if the user's organisation is party to it: 404 for outsiders, 403 for read-only users,
-    and 403 with the reason for changes to a signed agreement (unless the change is a new revision of it)."""
+def get_agreement_for_user(user: AbstractBaseUser | AnonymousUser, pk: int, access: Access = Access.READ) -> Agreement:
+    """The agreement if the user's organisation is party to it: 404 for outsiders, 403 for read-only users asking to
+    change it, and 403 with the reason for an edit of a signed agreement (acting on it as signed is AMEND)."""
     try:
-        agreement = Agreement.objects.visible_to(request.user).with_permissions(request.user).get(pk=pk)
+        agreement = Agreement.objects.visible_to(user).with_permissions(user).get(pk=pk)
     except Agreement.DoesNotExist:
         raise Http404 from None
-    if write and not agreement.user_is_editor:
+    if access is not Access.READ and not agreement.user_is_editor:
         raise PermissionDenied
-    if write and agreement.is_frozen and not frozen_ok:
+    if access is Access.EDIT and agreement.is_frozen:
         raise PermissionDenied(FROZEN_MESSAGE)
     return agreement
 
 
-def get_section_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Section:
+def get_section_for_user(user: AbstractBaseUser | AnonymousUser, pk: int, access: Access = Access.READ) -> Section:
     """The section with its agreement, under the same rules as the agreement."""
     try:
         section = Section.objects.select_related("agreement").get(pk=pk)
     except Section.DoesNotExist:
         raise Http404 from None
-    section.agreement = get_agreement_for_user(request, section.agreement_id, write=write)
+    section.agreement = get_agreement_for_user(user, section.agreement_id, access)
     return section

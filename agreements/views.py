@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from samverkan.lib.access import Access
 from samverkan.lib.edits import (
     changed_message,
     delete_on_confirm,
@@ -122,7 +123,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     data = request.POST if request.method == "POST" else None
     form = AgreementForm(data, instance=agreement)
     formsets = _agreement_formsets(request, agreement, data)
@@ -136,7 +137,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 loaded_version=form.cleaned_data["loaded_version"],
             )
         except StaleEdit:
-            agreement = get_agreement_for_user(request, pk, write=True)
+            agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
             formsets = _agreement_formsets(request, agreement, request.POST)
             _formsets_valid(formsets)
             form = stale_form(
@@ -166,7 +167,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request.user, pk)
     return render(
         request,
         "agreements/agreement_detail.html",
@@ -205,7 +206,7 @@ def _related_agreements(request: HttpRequest, agreement: Agreement) -> dict:
 @login_required
 @require_safe
 def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request.user, pk)
     return render(
         request, "agreements/agreement_history.html", {"agreement": agreement, "changes": agreement_changes(agreement)}
     )
@@ -213,7 +214,7 @@ def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def section_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     if part not in Section.Part.values:
         raise Http404
     form = SectionForm(request.POST or None, agreement=agreement, part=part)
@@ -240,7 +241,7 @@ def section_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
 
 @login_required
 def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    section = get_section_for_user(request, pk, write=True)
+    section = get_section_for_user(request.user, pk, Access.EDIT)
     agreement = section.agreement
     form = SectionForm(request.POST or None, agreement=agreement, part=section.part, section=section)
     if request.method == "POST" and form.is_valid():
@@ -275,7 +276,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def section_move_view(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
-    section = get_section_for_user(request, pk, write=True)
+    section = get_section_for_user(request.user, pk, Access.EDIT)
     try:
         section_move(section=section, step=-1 if direction == "up" else 1)
     except ValidationError as refusal:
@@ -285,7 +286,7 @@ def section_move_view(request: HttpRequest, pk: int, direction: str) -> HttpResp
 
 @login_required
 def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    section = get_section_for_user(request, pk, write=True)
+    section = get_section_for_user(request.user, pk, Access.EDIT)
     agreement = section.agreement
     form = delete_on_confirm(request, section)
     if form is None:
@@ -305,7 +306,7 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def agreement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed agreement as archived, checked against its checksum; anything else rendered now as a draft."""
-    agreement = get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request.user, pk)
     if not agreement.is_frozen:
         try:
             return pdf_response(agreement_pdf(agreement), f"{slugify(agreement.title)}-utkast.pdf")
@@ -325,7 +326,7 @@ def archived_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
         archived = ArchivedPdf.objects.get(pk=pk)
     except ArchivedPdf.DoesNotExist:
         raise Http404 from None
-    agreement = get_agreement_for_user(request, archived.agreement_id)
+    agreement = get_agreement_for_user(request.user, archived.agreement_id)
     try:
         content = verified_content(archived)
     except ArchiveCorrupted:
@@ -349,7 +350,7 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     form = SignForm(request.POST or None, agreement=agreement, version=agreement_fingerprint(agreement))
     if request.method == "POST" and form.is_valid():
         try:
@@ -391,7 +392,7 @@ def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _derive(request: HttpRequest, pk: int, service, success: str) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True, frozen_ok=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
     try:
         derived = service(agreement=agreement)
     except ValidationError as error:
@@ -405,10 +406,10 @@ def _derive(request: HttpRequest, pk: int, service, success: str) -> HttpRespons
 @require_safe
 def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """What changed from the revision before this one."""
-    agreement = get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request.user, pk)
     if agreement.previous_revision_id is None:
         raise Http404
-    previous = get_agreement_for_user(request, agreement.previous_revision_id)
+    previous = get_agreement_for_user(request.user, agreement.previous_revision_id)
     return render(
         request,
         "agreements/agreement_compare.html",

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from agreements.models import Agreement, Membership, Organisation, Party
 from samverkan.lib.versions import claim_fingerprint, claim_version, fingerprint, versions
 
+from .access import may_review
 from .mail import send_review_requested
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, ReviewEntry
 from .paste import PastedRow
@@ -114,10 +115,6 @@ def rows_paste(
     return bulk_create_with_history(created, ActivityRow, default_user=user)
 
 
-def _may_review(*, agreement: Agreement, user: AbstractBaseUser) -> bool:
-    return Agreement.objects.with_permissions(user).filter(pk=agreement.pk, user_can_review=True).exists()
-
-
 @transaction.atomic
 def agreement_send_for_review(*, agreement: Agreement, user: AbstractBaseUser) -> None:
     """Hand a draft to the police area's reviewers and tell them by e-mail."""
@@ -138,7 +135,7 @@ def _decide(
     decided by someone else, after the review page was loaded."""
     if commitment.agreement.status != Agreement.Status.REVIEW:
         raise ValidationError(_("Commitments are reviewed while the agreement is in review."))
-    if not _may_review(agreement=commitment.agreement, user=user):
+    if not may_review(user, commitment.agreement):
         raise PermissionDenied
     claim_version(instance=commitment, loaded_version=loaded_version)
     commitment.review_status = status

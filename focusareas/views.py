@@ -19,10 +19,11 @@ from agreements.access import get_agreement_for_user, id_or_404
 from agreements.document import build_document
 from agreements.models import Agreement, Organisation
 from agreements.services import reorder
+from samverkan.lib.access import Access
 from samverkan.lib.edits import delete_on_confirm, last_saved, show_refusal, stale_form, stale_message
 from samverkan.lib.versions import StaleEdit
 
-from .access import agreement_of, get_item_for_user
+from .access import agreement_of, get_item_for_user, may_comment_on_review
 from .forms import IndicatorForm, PasteForm, ReviewCommentForm
 from .kinds import ITEM_KINDS, kind_of
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
@@ -53,7 +54,7 @@ def workbench_url(agreement: Agreement, item: models.Model | None = None) -> str
 @require_safe
 def workbench(request: HttpRequest, pk: int) -> HttpResponse:
     """Where staff write the focus areas, their activities, commitments and goals, and the action plans."""
-    agreement = get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request.user, pk)
     return render(request, "focusareas/workbench.html", {"agreement": agreement, "document": build_document(agreement)})
 
 
@@ -113,7 +114,7 @@ def _item_form(
 
 @login_required
 def focus_area_add(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=agreement,
@@ -124,7 +125,7 @@ def focus_area_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    focus_area = get_item_for_user(request, FocusArea, pk, write=True)
+    focus_area = get_item_for_user(request.user, FocusArea, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=focus_area.agreement,
@@ -135,7 +136,7 @@ def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def row_add(request: HttpRequest, pk: int) -> HttpResponse:
-    focus_area = get_item_for_user(request, FocusArea, pk, write=True)
+    focus_area = get_item_for_user(request.user, FocusArea, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=focus_area.agreement,
@@ -147,7 +148,7 @@ def row_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def row_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    row = get_item_for_user(request, ActivityRow, pk, write=True)
+    row = get_item_for_user(request.user, ActivityRow, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=row.focus_area.agreement,
@@ -170,7 +171,7 @@ def _owner_from_query(request: HttpRequest, agreement: Agreement, name: str, mod
 
 @login_required
 def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     commitment = Commitment(
         agreement=agreement,
         focus_area=_owner_from_query(request, agreement, "focus_area", FocusArea),
@@ -188,7 +189,7 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    commitment = get_item_for_user(request, Commitment, pk, write=True)
+    commitment = get_item_for_user(request.user, Commitment, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=commitment.agreement,
@@ -222,20 +223,20 @@ def _goal_form(request: HttpRequest, *, agreement: Agreement, goal: Goal, headin
 
 @login_required
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     goal = Goal(agreement=agreement, focus_area=_owner_from_query(request, agreement, "focus_area", FocusArea))
     return _goal_form(request, agreement=agreement, goal=goal, heading=_("New goal"))
 
 
 @login_required
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = get_item_for_user(request, Goal, pk, write=True)
+    goal = get_item_for_user(request.user, Goal, pk, Access.EDIT)
     return _goal_form(request, agreement=goal.agreement, goal=goal, heading=_("Edit goal"))
 
 
 @login_required
 def action_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=agreement,
@@ -246,7 +247,7 @@ def action_plan_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_item_for_user(request, ActionPlan, pk, write=True)
+    plan = get_item_for_user(request.user, ActionPlan, pk, Access.EDIT)
     return _item_form(
         request,
         agreement=plan.agreement,
@@ -258,7 +259,7 @@ def action_plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _item_by_kind(request: HttpRequest, kind: str, pk: int) -> models.Model:
     if kind not in ITEM_KINDS:
         raise Http404
-    return get_item_for_user(request, ITEM_KINDS[kind].model, pk, write=True)
+    return get_item_for_user(request.user, ITEM_KINDS[kind].model, pk, Access.EDIT)
 
 
 @login_required
@@ -296,7 +297,7 @@ def item_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 def rows_paste_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Paste a table from Word or Excel: first a preview of the rows, then, once confirmed, all rows at once."""
-    focus_area = get_item_for_user(request, FocusArea, pk, write=True)
+    focus_area = get_item_for_user(request.user, FocusArea, pk, Access.EDIT)
     # The table as it was when the paste page was opened; the hidden field keeps it through the preview.
     form = PasteForm(request.POST or None, version=rows_fingerprint(focus_area))
     rows = form.cleaned_data["table"] if request.method == "POST" and form.is_valid() else None
@@ -341,7 +342,7 @@ def rows_paste_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """The police's review of the commitments: what is open at a glance, and a thread per commitment."""
-    return _review_page(request, get_agreement_for_user(request, pk))
+    return _review_page(request, get_agreement_for_user(request.user, pk))
 
 
 def _review_page(request: HttpRequest, agreement: Agreement, refused: dict | None = None) -> HttpResponse:
@@ -385,7 +386,7 @@ def _review_page(request: HttpRequest, agreement: Agreement, refused: dict | Non
 @login_required
 @require_POST
 def send_for_review(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
     try:
         agreement_send_for_review(agreement=agreement, user=request.user)
     except ValidationError as error:
@@ -400,7 +401,7 @@ def send_for_review(request: HttpRequest, pk: int) -> HttpResponse:
 def commitment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """A reviewer accepts or asks for a change, on the version of the commitment the page showed; anyone who may
     read the agreement may comment."""
-    commitment = get_item_for_user(request, Commitment, pk)
+    commitment = get_item_for_user(request.user, Commitment, pk)
     agreement = commitment.agreement
     action = request.POST.get("action")
     if action not in ("accept", "request_change", "comment"):
@@ -419,7 +420,7 @@ def commitment_decide(request: HttpRequest, pk: int) -> HttpResponse:
             commitment_request_change(
                 commitment=commitment, user=request.user, loaded_version=loaded_version, text=text
             )
-        elif agreement.user_can_edit or agreement.user_can_review:
+        elif may_comment_on_review(agreement):
             commitment_comment(commitment=commitment, user=request.user, text=text)
         else:
             raise ValidationError(_("Your role cannot comment on the review."))

@@ -3,36 +3,18 @@ in each year's follow-up, what is overdue, targets over the period and the indic
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
-from agreements.access import get_agreement_for_user
 from agreements.models import Agreement, Organisation
-from agreements.pdf import pdf_roots
-from agreements.views import pdf_response, pdf_too_large
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
 from samverkan.lib.charts import progress_bar
-from samverkan.lib.edits import stale_form, stale_message
-from samverkan.lib.pdf import AttachedFile, RenderTooLarge, render_pdf
-from samverkan.lib.versions import StaleEdit, claim_version
 
-from .forms import EvaluationForm
 from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status
 
 # The annual report's chart, so that an indicator looks the same in every report.
@@ -40,7 +22,6 @@ from .report import indicator_chart
 from .verdicts import TargetVerdict, Trend, indicator_trend, target_progress
 
 FINISHED = (Status.DONE, Status.DROPPED)
-EVALUATION_ATTACHMENT = "utvardering.json"
 
 
 @dataclass(frozen=True)
@@ -299,137 +280,3 @@ def build_overview(agreement: Agreement) -> Overview:
 def evaluation_of(agreement: Agreement) -> Evaluation | None:
     """The parties' evaluation, if anyone has written it yet."""
     return Evaluation.objects.filter(agreement=agreement).first()
-
-
-def evaluation_data(overview: Overview, evaluation: Evaluation | None) -> dict:
-    """The evaluation of the period as plain data, attached to its PDF."""
-    agreement = overview.agreement
-    return {
-        "agreement": agreement.title,
-        "period": str(agreement.period_label),
-        "years": {str(report.year): report.stage for report in overview.reports},
-        "evaluation": evaluation.text if evaluation else "",
-        "conclusions": evaluation.conclusions if evaluation else "",
-        "focus_areas": [
-            {
-                "title": group.focus_area.title if group.focus_area else None,
-                "items": [
-                    {
-                        "kind": "activity" if line.is_activity else "commitment",
-                        "text": line.text,
-                        "parties": [party.name for party in line.parties],
-                        "responsible_role": line.commitment.responsible_role if line.commitment else None,
-                        "statuses": {str(cell.year): cell.status for cell in line.cells},
-                        "achieved": {str(cell.year): cell.achieved for cell in line.cells} if line.progress else None,
-                        "target": line.commitment.target_value if line.commitment else None,
-                        "target_scope": line.commitment.target_scope if line.progress else None,
-                        "target_verdict": line.progress.verdict if line.progress else None,
-                    }
-                    for line in group.lines
-                ],
-            }
-            for group in overview.groups
-        ],
-        "indicators": [
-            {
-                "name": line.indicator.name,
-                "unit": line.indicator.unit,
-                "direction": line.indicator.direction,
-                "baseline": (
-                    {"year": line.indicator.baseline_year, "value": str(line.indicator.baseline_value)}
-                    if line.indicator.baseline_value is not None
-                    else None
-                ),
-                "target": str(line.indicator.target_value) if line.indicator.target_value is not None else None,
-                "values": {str(year): str(value) for year, value in line.series},
-                "trend": line.trend,
-            }
-            for line in overview.indicators
-        ],
-    }
-
-
-def evaluation_pdf_content(agreement: Agreement) -> bytes:
-    """The evaluation report as an archival PDF with its data attached, in the language of the agreement."""
-    with translation.override(settings.LANGUAGE_CODE):
-        # Built inside the override too: the charts' words are chosen when they are drawn.
-        overview = build_overview(agreement)
-        evaluation = evaluation_of(agreement)
-        html = render_to_string(
-            "followup/pdf/evaluation.html", {"agreement": agreement, "overview": overview, "evaluation": evaluation}
-        )
-        data = json.dumps(evaluation_data(overview, evaluation), ensure_ascii=False, indent=2).encode()
-    attachment = AttachedFile(EVALUATION_ATTACHMENT, data, "The evaluation of the period as data (JSON)")
-    return render_pdf(html, roots=pdf_roots(), attachments=(attachment,))
-
-
-def evaluation_save(*, form: EvaluationForm) -> Evaluation:
-    """Save the evaluation unless someone else saved it, or wrote it first, since the form was loaded."""
-    try:
-        with transaction.atomic():
-            if form.instance.pk is not None:
-                claim_version(instance=form.instance, loaded_version=form.cleaned_data["loaded_version"] or 0)
-            return form.save()
-    except IntegrityError:
-        # Two first saves at the same moment: an agreement has one evaluation, and the other one is it now.
-        raise StaleEdit from None
-
-
-@login_required
-@require_safe
-def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every activity and commitment with its status over the years, what is overdue, and the indicators' trends."""
-    agreement = get_agreement_for_user(request, pk)
-    return render(request, "followup/dashboard.html", {"agreement": agreement, "overview": build_overview(agreement)})
-
-
-@login_required
-@require_safe
-def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
-    """The evaluation report of the whole period: every year's outcomes, the indicators and the parties' words."""
-    agreement = get_agreement_for_user(request, pk)
-    return render(
-        request,
-        "followup/evaluation.html",
-        {
-            "agreement": agreement,
-            "overview": build_overview(agreement),
-            "evaluation": evaluation_of(agreement),
-            "can_edit": agreement.is_frozen and agreement.user_is_editor,
-        },
-    )
-
-
-@login_required
-def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The parties write their evaluation of the period and their conclusions."""
-    agreement = get_agreement_for_user(request, pk, write=True, frozen_ok=True)
-    if not agreement.is_frozen:
-        raise PermissionDenied(_("An agreement is followed up once it is signed."))
-    form = EvaluationForm(request.POST or None, instance=evaluation_of(agreement) or Evaluation(agreement=agreement))
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation_save(form=form)
-        except StaleEdit:
-            stored = Evaluation.objects.get(agreement=agreement)
-            form = stale_form(
-                lambda data: EvaluationForm(data, instance=stored),
-                data=request.POST,
-                current=stored.version,
-                message=stale_message(stored),
-            )
-        else:
-            messages.success(request, _("The evaluation has been saved."))
-            return redirect("followup_evaluation", pk=agreement.pk)
-    return render(request, "followup/evaluation_edit.html", {"agreement": agreement, "form": form})
-
-
-@login_required
-@require_safe
-def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The evaluation report as a PDF, rendered now from the same data as the page."""
-    agreement = get_agreement_for_user(request, pk)
-    try:
-        return pdf_response(evaluation_pdf_content(agreement), f"utvardering-{slugify(agreement.title)}.pdf")
-    except RenderTooLarge:
-        return pdf_too_large(request, agreement)

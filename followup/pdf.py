@@ -1,4 +1,5 @@
-"""The annual follow-up report as a PDF for the council, in the same archival form as the agreement."""
+"""The annual follow-up report as a PDF for the council, and the evaluation of the period, in the same archival
+form as the agreement."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from agreements.models import Agreement
 from agreements.pdf import pdf_roots
 from samverkan.lib.pdf import AttachedFile, render_pdf
 
-from .models import FollowUpReport
+from .models import Evaluation, FollowUpReport
+from .overview import Overview, build_overview, evaluation_of
 from .report import AnnualReport, build_annual_report
+
+EVALUATION_ATTACHMENT = "utvardering.json"
 
 
 def report_data(annual: AnnualReport) -> dict:
@@ -63,4 +68,66 @@ def annual_report_pdf(report: FollowUpReport) -> bytes:
         )
     data = json.dumps(report_data(annual), ensure_ascii=False, indent=2).encode()
     attachment = AttachedFile(f"uppfoljning-{report.year}.json", data, "The year's follow-up as data (JSON)")
+    return render_pdf(html, roots=pdf_roots(), attachments=(attachment,))
+
+
+def evaluation_data(overview: Overview, evaluation: Evaluation | None) -> dict:
+    """The evaluation of the period as plain data, attached to its PDF."""
+    agreement = overview.agreement
+    return {
+        "agreement": agreement.title,
+        "period": str(agreement.period_label),
+        "years": {str(report.year): report.stage for report in overview.reports},
+        "evaluation": evaluation.text if evaluation else "",
+        "conclusions": evaluation.conclusions if evaluation else "",
+        "focus_areas": [
+            {
+                "title": group.focus_area.title if group.focus_area else None,
+                "items": [
+                    {
+                        "kind": "activity" if line.is_activity else "commitment",
+                        "text": line.text,
+                        "parties": [party.name for party in line.parties],
+                        "responsible_role": line.commitment.responsible_role if line.commitment else None,
+                        "statuses": {str(cell.year): cell.status for cell in line.cells},
+                        "achieved": {str(cell.year): cell.achieved for cell in line.cells} if line.progress else None,
+                        "target": line.commitment.target_value if line.commitment else None,
+                        "target_scope": line.commitment.target_scope if line.progress else None,
+                        "target_verdict": line.progress.verdict if line.progress else None,
+                    }
+                    for line in group.lines
+                ],
+            }
+            for group in overview.groups
+        ],
+        "indicators": [
+            {
+                "name": line.indicator.name,
+                "unit": line.indicator.unit,
+                "direction": line.indicator.direction,
+                "baseline": (
+                    {"year": line.indicator.baseline_year, "value": str(line.indicator.baseline_value)}
+                    if line.indicator.baseline_value is not None
+                    else None
+                ),
+                "target": str(line.indicator.target_value) if line.indicator.target_value is not None else None,
+                "values": {str(year): str(value) for year, value in line.series},
+                "trend": line.trend,
+            }
+            for line in overview.indicators
+        ],
+    }
+
+
+def evaluation_pdf_content(agreement: Agreement) -> bytes:
+    """The evaluation report as an archival PDF with its data attached, in the language of the agreement."""
+    with translation.override(settings.LANGUAGE_CODE):
+        # Built inside the override too: the charts' words are chosen when they are drawn.
+        overview = build_overview(agreement)
+        evaluation = evaluation_of(agreement)
+        html = render_to_string(
+            "followup/pdf/evaluation.html", {"agreement": agreement, "overview": overview, "evaluation": evaluation}
+        )
+        data = json.dumps(evaluation_data(overview, evaluation), ensure_ascii=False, indent=2).encode()
+    attachment = AttachedFile(EVALUATION_ATTACHMENT, data, "The evaluation of the period as data (JSON)")
     return render_pdf(html, roots=pdf_roots(), attachments=(attachment,))

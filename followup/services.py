@@ -7,45 +7,28 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.forms import ModelForm
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from agreements.models import Agreement, Membership, Organisation
+from agreements.models import Agreement
 from agreements.services import store_archived
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
-from samverkan.lib.versions import claim_fingerprint, fingerprint, versions
+from samverkan.lib.versions import StaleEdit, claim_fingerprint, claim_version, fingerprint, versions
 
+from .access import may_approve, may_confirm, may_submit
+from .forms import CommitmentOutcomeForm, EvaluationForm
 from .mail import send_followup_approved, send_followup_confirmed, send_followup_submitted
 from .models import (
     ActivityOutcome,
     ArchivedReport,
     CommitmentOutcome,
+    Evaluation,
     FocusAreaSummary,
     FollowUpReport,
     IndicatorValue,
     PartyComment,
 )
-
-WRITING_ROLES = (Membership.Role.EDITOR, Membership.Role.REVIEWER)
-
-
-def writing_parties(user: AbstractBaseUser, agreement: Agreement) -> set[int]:
-    """The parties for which the user fills in the follow-up: the security unit for its municipality, the
-    municipal police officer for the police."""
-    return set(
-        Membership.objects.filter(
-            user=user, role__in=WRITING_ROLES, organisation__agreement_parties__agreement=agreement
-        ).values_list("organisation_id", flat=True)
-    )
-
-
-def _member_of(user: AbstractBaseUser, agreement: Agreement, roles, kinds) -> bool:
-    return Membership.objects.filter(
-        user=user,
-        role__in=roles,
-        organisation__kind__in=kinds,
-        organisation__agreement_parties__agreement=agreement,
-    ).exists()
 
 
 @transaction.atomic
@@ -130,7 +113,21 @@ def refuse_unless_open(report: FollowUpReport) -> None:
         raise ValidationError(_("The follow-up has been confirmed and can no longer be filled in."))
 
 
-MUNICIPAL = Organisation.MUNICIPAL_KINDS
+@transaction.atomic
+def report_part_save(*, report: FollowUpReport, forms: list[ModelForm]) -> None:
+    """Save a part of the year's report (a focus area, the commitments outside them, or the summary) as its valid
+    forms have it: all or nothing, StaleEdit if a line was saved by someone else since the form was loaded, and
+    a ValidationError once the report is confirmed."""
+    refuse_unless_open(FollowUpReport.objects.select_for_update().get(pk=report.pk))
+    # Only what this user changed is written: the other party may be saving its own lines now.
+    for form in forms:
+        if not form.has_changed():
+            continue
+        claim_version(instance=form.instance, loaded_version=form.cleaned_data["loaded_version"] or 0)
+        if isinstance(form, CommitmentOutcomeForm):
+            outcome_save(form=form)
+        else:
+            form.save()
 
 
 def report_fingerprint(report: FollowUpReport) -> str:
@@ -172,23 +169,11 @@ def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser, loaded_fin
     report = _locked(report, loaded_fingerprint)
     if report.stage != FollowUpReport.Stage.SUBMITTED:
         raise ValidationError(_("Only a submitted follow-up can be confirmed."))
-    if not _member_of(user, report.agreement, [Membership.Role.REVIEWER], Organisation.POLICE_KINDS):
+    if not may_confirm(user, report.agreement):
         raise PermissionDenied
     report.stage = FollowUpReport.Stage.CONFIRMED
     report.save(update_fields=["stage"])
     send_followup_confirmed(report=report)
-
-
-def may_submit(user: AbstractBaseUser, agreement: Agreement) -> bool:
-    """The municipality's security unit hands the year to the police."""
-    return _member_of(user, agreement, [Membership.Role.EDITOR], MUNICIPAL)
-
-
-def may_approve(user: AbstractBaseUser, agreement: Agreement) -> bool:
-    """The council (or the security unit on its behalf) records the approval."""
-    return _member_of(
-        user, agreement, [Membership.Role.READER, Membership.Role.EDITOR], [Organisation.Kind.MUNICIPALITY]
-    )
 
 
 def report_approve(
@@ -223,3 +208,15 @@ def report_approve(
             archived.file.delete(save=False)
         raise
     return archived
+
+
+def evaluation_save(*, form: EvaluationForm) -> Evaluation:
+    """Save the evaluation unless someone else saved it, or wrote it first, since the form was loaded."""
+    try:
+        with transaction.atomic():
+            if form.instance.pk is not None:
+                claim_version(instance=form.instance, loaded_version=form.cleaned_data["loaded_version"] or 0)
+            return form.save()
+    except IntegrityError:
+        # Two first saves at the same moment: an agreement has one evaluation, and the other one is it now.
+        raise StaleEdit from None

@@ -16,8 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .access import get_report_for_user
 from .report import AnnualReport, FocusAreaReport, build_annual_report
-from .views import get_report_for_user
 
 Value = str | int | Decimal | date | None
 Sheet = tuple[str, list[str], list[list[Value]]]  # (title, headers, rows)
@@ -184,7 +184,7 @@ def report_export(request: HttpRequest, pk: int, year: int, fmt: str) -> HttpRes
     """The year's follow-up as an .xlsx workbook or a .csv file, for anyone who may read the agreement."""
     if fmt not in CONTENT_TYPES:
         raise Http404
-    report = get_report_for_user(request, pk, year)
+    report = get_report_for_user(request.user, pk, year)
     annual = build_annual_report(report)
     sheets = [_commitments(annual), _activities(annual), _indicators(annual)]
     content = _xlsx(sheets) if fmt == "xlsx" else _csv(sheets)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import overview, spreadsheets, views
+from . import spreadsheets, views
 
 urlpatterns = [
     path("<int:pk>/uppfoljning/", views.followup_index, name="followup_index"),
@@ -21,8 +21,8 @@ urlpatterns += [
     path("<int:pk>/uppfoljning/<int:year>/pdf/", views.report_pdf, name="followup_pdf"),
     path("uppfoljning/underlag/<int:pk>/", views.evidence_file, name="followup_evidence"),
     path("<int:pk>/uppfoljning/<int:year>/export.<str:fmt>", spreadsheets.report_export, name="followup_export"),
-    path("<int:pk>/uppfoljning/oversikt/", overview.dashboard, name="followup_dashboard"),
-    path("<int:pk>/uppfoljning/utvardering/", overview.evaluation, name="followup_evaluation"),
-    path("<int:pk>/uppfoljning/utvardering/redigera/", overview.evaluation_edit, name="followup_evaluation_edit"),
-    path("<int:pk>/uppfoljning/utvardering/pdf/", overview.evaluation_pdf, name="followup_evaluation_pdf"),
+    path("<int:pk>/uppfoljning/oversikt/", views.dashboard, name="followup_dashboard"),
+    path("<int:pk>/uppfoljning/utvardering/", views.evaluation, name="followup_evaluation"),
+    path("<int:pk>/uppfoljning/utvardering/redigera/", views.evaluation_edit, name="followup_evaluation_edit"),
+    path("<int:pk>/uppfoljning/utvardering/pdf/", views.evaluation_pdf, name="followup_evaluation_pdf"),
 ]

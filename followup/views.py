@@ -7,10 +7,10 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,36 +18,29 @@ from agreements.access import get_agreement_for_user, id_or_404
 from agreements.models import Agreement
 from agreements.services import ArchiveCorrupted, verified_content
 from agreements.views import pdf_response, pdf_too_large
-from samverkan.lib.edits import ConfirmForm, changed_message, stale_message, with_version
+from samverkan.lib.access import Access
+from samverkan.lib.edits import ConfirmForm, changed_message, stale_form, stale_message, with_version
 from samverkan.lib.pdf import RenderTooLarge
-from samverkan.lib.versions import StaleEdit, claim_version
+from samverkan.lib.versions import StaleEdit
 
 from . import services
+from .access import get_report_for_user, may_follow_up, report_permissions
 from .forms import (
     ActivityOutcomeForm,
     ApproveForm,
     CommitmentOutcomeForm,
+    EvaluationForm,
     FocusAreaSummaryForm,
     IndicatorValueForm,
     ReportTextForm,
     StartReportForm,
 )
-from .models import CommitmentOutcome, FollowUpReport
-from .pdf import annual_report_pdf
+from .models import CommitmentOutcome, Evaluation, FollowUpReport
+from .overview import build_overview, evaluation_of
+from .pdf import annual_report_pdf, evaluation_pdf_content
 from .report import build_annual_report
 
 logger = logging.getLogger(__name__)
-
-
-def get_report_for_user(request: HttpRequest, pk: int | str, year: int | str) -> FollowUpReport:
-    """The agreement's report for the year, under the agreement's access rules."""
-    agreement = get_agreement_for_user(request, id_or_404(pk))  # some addresses give the id as typed
-    try:
-        report = FollowUpReport.objects.get(agreement=agreement, year=year)
-    except FollowUpReport.DoesNotExist:
-        raise Http404 from None
-    report.agreement = agreement
-    return report
 
 
 def period_years(agreement: Agreement) -> list[int]:
@@ -59,9 +52,9 @@ def period_years(agreement: Agreement) -> list[int]:
 @login_required
 @require_safe
 def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk)
+    agreement = get_agreement_for_user(request.user, pk)
     reports = {r.year: r for r in agreement.follow_ups.all()}
-    can_start = agreement.is_frozen and agreement.user_is_editor
+    can_start = may_follow_up(agreement)
     start_form = StartReportForm(years=[y for y in period_years(agreement) if y not in reports])
     return render(
         request,
@@ -77,7 +70,7 @@ def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_start(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request, pk, write=True, frozen_ok=True)
+    agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
     existing = set(agreement.follow_ups.values_list("year", flat=True))
     form = StartReportForm(request.POST, years=[y for y in period_years(agreement) if y not in existing])
     if not form.is_valid():
@@ -93,22 +86,10 @@ def report_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(report)
 
 
-def _permissions(request: HttpRequest, report: FollowUpReport) -> dict:
-    agreement = report.agreement
-    writing = services.writing_parties(request.user, agreement)
-    return {
-        "writing_parties": writing,
-        "can_fill_in": bool(writing) and report.is_open_for_outcomes,
-        "can_submit": report.stage == FollowUpReport.Stage.DRAFT and services.may_submit(request.user, agreement),
-        "can_confirm": report.stage == FollowUpReport.Stage.SUBMITTED and agreement.user_can_review,
-        "can_approve": report.stage == FollowUpReport.Stage.CONFIRMED and services.may_approve(request.user, agreement),
-    }
-
-
 @login_required
 @require_safe
 def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    report = get_report_for_user(request, pk, year)
+    report = get_report_for_user(request.user, pk, year)
     version = services.report_fingerprint(report)
     return _report_page(
         request,
@@ -130,7 +111,7 @@ def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, 
             "approve_form": approve_form,
             "loaded_fingerprint": version,
             "problem": problem,
-            **_permissions(request, report),
+            **report_permissions(request.user, report),
         },
     )
 
@@ -139,12 +120,8 @@ def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, 
 def report_edit(request: HttpRequest, pk: int, year: int, part: str) -> HttpResponse:
     """Fill in one focus area of the year (or the commitments outside every focus area, or the report's own
     summary): each user the lines of their own parties, everyone the shared ones."""
-    report = get_report_for_user(request, pk, year)
-    writing = services.writing_parties(request.user, report.agreement)
-    if not writing:
-        raise PermissionDenied
-    if not report.is_open_for_outcomes:
-        raise PermissionDenied(_("The follow-up has been confirmed and can no longer be filled in."))
+    report = get_report_for_user(request.user, pk, year, Access.EDIT)
+    writing = report.user_writing_parties
     annual = build_annual_report(report)
     if part == "sammanfattning":
         section = None
@@ -185,17 +162,7 @@ def report_edit(request: HttpRequest, pk: int, year: int, part: str) -> HttpResp
     problem = None
     if data is not None and all([form.is_valid() for form in forms]):
         try:
-            with transaction.atomic():
-                services.refuse_unless_open(FollowUpReport.objects.select_for_update().get(pk=report.pk))
-                # Only what this user changed is written: the other party may be saving its own lines now.
-                for form in forms:
-                    if not form.has_changed():
-                        continue
-                    claim_version(instance=form.instance, loaded_version=form.cleaned_data["loaded_version"] or 0)
-                    if isinstance(form, CommitmentOutcomeForm):
-                        services.outcome_save(form=form)
-                    else:
-                        form.save()
+            services.report_part_save(report=report, forms=forms)
         except StaleEdit:
             stale = next(f.instance for f in forms if f.has_changed())
             problem = stale_message(type(stale).objects.get(pk=stale.pk))
@@ -239,7 +206,7 @@ def _fresh_versions(request: HttpRequest, forms: list):
 def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> HttpResponse:
     """Submit, confirm or approve the report as the page showed it: if anyone changed it since, nothing happens and
     the page shows the report as it is now, with what the user typed."""
-    report = get_report_for_user(request, pk, year)
+    report = get_report_for_user(request.user, pk, year)
     if action not in ("submit", "confirm", "approve"):
         raise Http404
     form = ApproveForm(request.POST) if action == "approve" else ConfirmForm(request.POST)
@@ -260,7 +227,7 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
             services.report_approve(report=report, user=request.user, **form.cleaned_data)
             messages.success(request, _("The follow-up is approved and its PDF has been archived."))
     except StaleEdit:
-        report = get_report_for_user(request, pk, year)
+        report = get_report_for_user(request.user, pk, year)
         version = services.report_fingerprint(report)
         approve_form = (
             ApproveForm(with_version(request.POST, version, name="loaded_fingerprint")) if action == "approve" else None
@@ -285,7 +252,7 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
 @require_safe
 def report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """The approved report as archived (checked against its checksum); any other stage rendered now as a draft."""
-    report = get_report_for_user(request, pk, year)
+    report = get_report_for_user(request.user, pk, year)
     archived = getattr(report, "archived", None) if report.is_frozen else None
     if archived is None:
         try:
@@ -313,7 +280,7 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
         outcome = CommitmentOutcome.objects.select_related("report").get(pk=pk, evidence_file__gt="")
     except CommitmentOutcome.DoesNotExist:
         raise Http404 from None
-    get_agreement_for_user(request, outcome.report.agreement_id)
+    get_agreement_for_user(request.user, outcome.report.agreement_id)
     # Under the name it was uploaded with (files stored before names were kept, under their stored name), typed by
     # the stored name, whose extension is what the content was found to be.
     stored = outcome.evidence_file.name
@@ -325,3 +292,63 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every activity and commitment with its status over the years, what is overdue, and the indicators' trends."""
+    agreement = get_agreement_for_user(request.user, pk)
+    return render(request, "followup/dashboard.html", {"agreement": agreement, "overview": build_overview(agreement)})
+
+
+@login_required
+@require_safe
+def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evaluation report of the whole period: every year's outcomes, the indicators and the parties' words."""
+    agreement = get_agreement_for_user(request.user, pk)
+    return render(
+        request,
+        "followup/evaluation.html",
+        {
+            "agreement": agreement,
+            "overview": build_overview(agreement),
+            "evaluation": evaluation_of(agreement),
+            "can_edit": may_follow_up(agreement),
+        },
+    )
+
+
+@login_required
+def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The parties write their evaluation of the period and their conclusions."""
+    agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
+    if not agreement.is_frozen:
+        raise PermissionDenied(_("An agreement is followed up once it is signed."))
+    form = EvaluationForm(request.POST or None, instance=evaluation_of(agreement) or Evaluation(agreement=agreement))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_save(form=form)
+        except StaleEdit:
+            stored = Evaluation.objects.get(agreement=agreement)
+            form = stale_form(
+                lambda data: EvaluationForm(data, instance=stored),
+                data=request.POST,
+                current=stored.version,
+                message=stale_message(stored),
+            )
+        else:
+            messages.success(request, _("The evaluation has been saved."))
+            return redirect("followup_evaluation", pk=agreement.pk)
+    return render(request, "followup/evaluation_edit.html", {"agreement": agreement, "form": form})
+
+
+@login_required
+@require_safe
+def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evaluation report as a PDF, rendered now from the same data as the page."""
+    agreement = get_agreement_for_user(request.user, pk)
+    try:
+        return pdf_response(evaluation_pdf_content(agreement), f"utvardering-{slugify(agreement.title)}.pdf")
+    except RenderTooLarge:
+        return pdf_too_large(request, agreement)

@@ -1,10 +1,14 @@
 """Who may read and change an agreement: owners edit, the other parties read, everyone else gets 404."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 
-from agreements.models import Agreement
+from agreements.access import get_agreement_for_user
+from agreements.models import FROZEN_MESSAGE, Agreement
 from agreements.tests.factories import SectionFactory
+from samverkan.lib.access import Access
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +108,22 @@ def test_users_without_membership_see_nothing(client, world, django_user_model):
     client.force_login(django_user_model.objects.create_user("nobody", password="x-password-1234"))
     assert list(client.get(reverse("agreement_list")).context["agreements"]) == []
     assert client.get(reverse("agreement_detail", args=[world.agreement.pk])).status_code == 404
+
+
+def test_access_is_asked_for_by_what_the_user_means_to_do(world, editor, reader, outsider):
+    """READ for anyone of a party; EDIT for an editor while it is a draft; AMEND (a new revision, a renewal, the
+    follow-up) for an editor once it is signed."""
+    pk = world.agreement.pk
+    assert get_agreement_for_user(editor, pk, Access.EDIT).user_can_edit
+    with pytest.raises(PermissionDenied):
+        get_agreement_for_user(reader, pk, Access.EDIT)
+    Agreement.objects.filter(pk=pk).update(status=Agreement.Status.SIGNED)
+    assert get_agreement_for_user(reader, pk).pk == pk
+    assert get_agreement_for_user(editor, pk, Access.AMEND).pk == pk
+    with pytest.raises(PermissionDenied) as refused:
+        get_agreement_for_user(editor, pk, Access.EDIT)
+    assert str(refused.value) == str(FROZEN_MESSAGE)
+    with pytest.raises(PermissionDenied):
+        get_agreement_for_user(reader, pk, Access.AMEND)
+    with pytest.raises(Http404):
+        get_agreement_for_user(outsider, pk)

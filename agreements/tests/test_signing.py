@@ -257,8 +257,8 @@ def signed_meanwhile(monkeypatch):
 
     fetch = access.get_agreement_for_user
 
-    def fetch_then_sign(request, pk, **kwargs):
-        agreement = fetch(request, pk, **kwargs)
+    def fetch_then_sign(user, pk, *args, **kwargs):
+        agreement = fetch(user, pk, *args, **kwargs)
         Agreement.objects.filter(pk=pk).update(status=Agreement.Status.SIGNED)
         return agreement
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from agreements.models import Agreement, Organisation
 from agreements.tests.factories import PoliceAreaFactory
 from agreements.tests.test_agreement_form import edit_data, management
+from focusareas.access import may_review
 from focusareas.models import Commitment, ReviewEntry
 from focusareas.services import agreement_check_ready_for_signing, open_commitments
 from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
@@ -257,3 +258,13 @@ def test_a_party_that_commitments_name_cannot_be_replaced(client, world, in_revi
     assert set(agreement.parties.all()) == {world.municipality, world.police}
     assert set(Commitment.objects.filter(agreement=agreement).values_list("review_status", flat=True)) == {"accepted"}
     assert not ReviewEntry.objects.filter(kind=ReviewEntry.Kind.PARTIES_CHANGED).exists()
+
+
+def test_only_a_reviewer_of_the_agreements_police_decides(in_review, editor, reviewer, reader, other_police_reviewer):
+    agreement, *_ = in_review
+    assert [may_review(user, agreement) for user in (editor, reviewer, reader, other_police_reviewer)] == [
+        False,
+        True,
+        False,
+        False,
+    ]

@@ -28,7 +28,7 @@ from focusareas.tests.factories import (
 )
 from followup import services
 from followup.models import ActivityOutcome, CommitmentOutcome, Evaluation, IndicatorValue, Status
-from followup.overview import EVALUATION_ATTACHMENT, evaluation_pdf_content
+from followup.pdf import EVALUATION_ATTACHMENT, evaluation_pdf_content
 from followup.verdicts import TargetVerdict, Trend
 from samverkan.tests.browser import assert_accessible, log_in
 

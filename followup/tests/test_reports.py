@@ -13,8 +13,9 @@ from django.urls import reverse
 from agreements.models import Agreement
 from agreements.tests.factories import AgreementFactory
 from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, IndicatorFactory
+from followup.forms import ActivityOutcomeForm, IndicatorValueForm
 from followup.models import CommitmentOutcome, FollowUpReport, IndicatorValue, PartyComment
-from followup.services import report_fingerprint, report_start
+from followup.services import report_fingerprint, report_part_save, report_start
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +251,34 @@ def test_the_report_page_does_not_grow_with_the_number_of_focus_areas(client, wo
         return len(queries)
 
     assert count(small) == count(large)
+
+
+def test_saving_a_part_writes_only_the_lines_the_user_changed(report):
+    """Through the service, as the page saves: a line left as loaded is not written, so a party saving its own lines
+    at the same moment is not overwritten; once the report is confirmed nothing is written."""
+    changed = ActivityOutcomeForm(
+        {"a-status": "done", "a-comment": "", "a-loaded_version": report.activity_outcomes.get().version},
+        instance=report.activity_outcomes.get(),
+        prefix="a",
+    )
+    unchanged = IndicatorValueForm(
+        {"i-value": "", "i-source": "", "i-comment": "", "i-loaded_version": "1"},
+        instance=report.indicator_values.get(),
+        prefix="i",
+    )
+    assert changed.is_valid() and unchanged.is_valid()
+    IndicatorValue.objects.filter(pk=unchanged.instance.pk).update(value=7, version=1)  # another party, meanwhile
+    report_part_save(report=report, forms=[changed, unchanged])
+    assert report.activity_outcomes.get().status == "done"
+    assert report.indicator_values.get().value == 7
+
+    FollowUpReport.objects.filter(pk=report.pk).update(stage=FollowUpReport.Stage.CONFIRMED)
+    again = ActivityOutcomeForm(
+        {"a-status": "dropped", "a-comment": "", "a-loaded_version": report.activity_outcomes.get().version},
+        instance=report.activity_outcomes.get(),
+        prefix="a",
+    )
+    assert again.is_valid()
+    with pytest.raises(ValidationError):
+        report_part_save(report=report, forms=[again])
+    assert report.activity_outcomes.get().status == "done"
