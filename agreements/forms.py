@@ -6,7 +6,7 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.validation import CleanInputMixin, CleanModelForm
+from samverkan.lib.validation import CleanInputMixin, CleanModelForm
 
 from .models import (
     MAX_SECTION_DEPTH,

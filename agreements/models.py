@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from samverkan.richtext import RichTextField
+from samverkan.lib.richtext import RichTextField
 
 MAX_PERIOD_YEARS = 10
 MAX_SECTION_DEPTH = 3

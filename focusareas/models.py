@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, AgreementContent, Organisation, Section
-from samverkan.richtext import RichTextField
+from samverkan.lib.richtext import RichTextField
 
 
 class FocusArea(AgreementContent):

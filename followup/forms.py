@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import ConfirmForm, DateInput, VersionedForm
 from agreements.models import Organisation
-from samverkan.validation import FORBIDDEN_CHARACTERS
+from samverkan.lib.validation import FORBIDDEN_CHARACTERS
 
 from .models import (
     ActivityOutcome,

@@ -51,7 +51,7 @@ from followup.models import (
     evidence_extension,
     evidence_stored_name,
 )
-from samverkan.validation import EARLIEST_DATE, LATEST_DATE, reject_control_characters
+from samverkan.lib.validation import EARLIEST_DATE, LATEST_DATE, reject_control_characters
 
 FORMAT = "samverkan-agreement/1"
 # Counters against lost updates count one database's saves; they are not part of the content.
