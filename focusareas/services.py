@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Max, OuterRef, Subquery
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from agreements.models import Agreement, Membership, Organisation, Party
-from agreements.services import claim_fingerprint, claim_version, fingerprint, versions
+from agreements.services import claim_fingerprint, claim_version, fingerprint, parties_changed, versions
 
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, ReviewEntry
 from .paste import PastedRow
@@ -221,6 +222,11 @@ def agreement_parties_changed(
     ReviewEntry.objects.bulk_create(
         ReviewEntry(commitment=c, author=user, kind=ReviewEntry.Kind.PARTIES_CHANGED, text=text) for c in commitments
     )
+
+
+@receiver(parties_changed, sender=Agreement)
+def _review_again_after_parties_changed(sender, *, agreement, user, removed, added, **kwargs) -> None:
+    agreement_parties_changed(agreement=agreement, user=user, removed=removed, added=added)
 
 
 def commitment_comment(*, commitment: Commitment, user: AbstractBaseUser, text: str) -> ReviewEntry:

@@ -24,12 +24,12 @@ from django.views.decorators.http import require_safe
 
 from agreements.access import get_agreement_for_user
 from agreements.models import Agreement, Organisation
-from agreements.pdf import pdf_roots
 from agreements.services import StaleEdit, claim_version
-from agreements.views import pdf_response, pdf_too_large, stale_message, with_version
+from agreements.views import stale_message, with_version
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
+from samverkan.lib.archive import pdf_response, pdf_too_large
 from samverkan.lib.charts import progress_bar
-from samverkan.lib.pdf import AttachedFile, RenderTooLarge, render_pdf
+from samverkan.lib.pdf import AttachedFile, RenderTooLarge, pdf_roots, render_pdf
 
 from .forms import EvaluationForm
 from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status

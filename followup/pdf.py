@@ -8,8 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from agreements.pdf import pdf_roots
-from samverkan.lib.pdf import AttachedFile, render_pdf
+from samverkan.lib.pdf import AttachedFile, pdf_roots, render_pdf
 
 from .models import FollowUpReport
 from .report import AnnualReport, build_annual_report

@@ -14,8 +14,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Membership, Organisation
-from agreements.services import claim_fingerprint, fingerprint, store_archived, versions
+from agreements.services import claim_fingerprint, fingerprint, versions
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
+from samverkan.lib.archive import archiving, store_archived
 
 from .models import (
     ActivityOutcome,
@@ -235,31 +236,26 @@ def report_approve(
     """The council's approval: the report is frozen and its PDF archived with its checksum, all or nothing."""
     from .pdf import annual_report_pdf
 
-    archived = None
-    try:
-        with transaction.atomic():
-            report = _locked(report, loaded_version)
-            if report.stage != FollowUpReport.Stage.CONFIRMED:
-                raise ValidationError(_("The police must confirm the follow-up before it is approved."))
-            if not may_approve(user, report.agreement):
-                raise PermissionDenied
-            report.stage = FollowUpReport.Stage.APPROVED
-            report.approved_on = approved_on
-            report.case_number = case_number
-            report.save(update_fields=["stage", "approved_on", "case_number"])
-            archived = ArchivedReport(report=report, archived_by=user)
-            name = f"uppfoljning-{slugify(report.agreement.title)}-{report.year}"
-            store_archived(archived, annual_report_pdf(report), name)
-            _notify(
-                report,
-                roles=[Membership.Role.EDITOR, Membership.Role.REVIEWER],
-                kinds=(*MUNICIPAL, *Organisation.POLICE_KINDS),
-                subject=_("Follow-up %(year)s approved: %(title)s") % {"year": report.year, "title": report.agreement},
-                body=_("The council approved the follow-up of %(year)s on %(date)s (%(case)s).")
-                % {"year": report.year, "date": approved_on.isoformat(), "case": case_number},
-            )
-    except BaseException:
-        if archived is not None and archived.file:
-            archived.file.delete(save=False)
-        raise
+    with archiving() as archives:
+        report = _locked(report, loaded_version)
+        if report.stage != FollowUpReport.Stage.CONFIRMED:
+            raise ValidationError(_("The police must confirm the follow-up before it is approved."))
+        if not may_approve(user, report.agreement):
+            raise PermissionDenied
+        report.stage = FollowUpReport.Stage.APPROVED
+        report.approved_on = approved_on
+        report.case_number = case_number
+        report.save(update_fields=["stage", "approved_on", "case_number"])
+        archived = ArchivedReport(report=report, archived_by=user)
+        archives.append(archived)
+        name = f"uppfoljning-{slugify(report.agreement.title)}-{report.year}"
+        store_archived(archived, annual_report_pdf(report), name)
+        _notify(
+            report,
+            roles=[Membership.Role.EDITOR, Membership.Role.REVIEWER],
+            kinds=(*MUNICIPAL, *Organisation.POLICE_KINDS),
+            subject=_("Follow-up %(year)s approved: %(title)s") % {"year": report.year, "title": report.agreement},
+            body=_("The council approved the follow-up of %(year)s on %(date)s (%(case)s).")
+            % {"year": report.year, "date": approved_on.isoformat(), "case": case_number},
+        )
     return archived

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import logging
 import mimetypes
 from pathlib import PurePosixPath
 
@@ -17,8 +16,9 @@ from django.views.decorators.http import require_POST, require_safe
 from agreements.access import get_agreement_for_user, id_or_404
 from agreements.forms import ConfirmForm
 from agreements.models import Agreement
-from agreements.services import ArchiveCorrupted, StaleEdit, claim_version, verified_content
-from agreements.views import changed_message, pdf_response, pdf_too_large, stale_message, with_version
+from agreements.services import StaleEdit, claim_version
+from agreements.views import changed_message, stale_message, with_version
+from samverkan.lib.archive import archived_pdf_response, pdf_response, pdf_too_large
 from samverkan.lib.pdf import RenderTooLarge
 
 from . import services
@@ -34,8 +34,6 @@ from .forms import (
 from .models import CommitmentOutcome, FollowUpReport
 from .pdf import annual_report_pdf
 from .report import build_annual_report
-
-logger = logging.getLogger(__name__)
 
 
 def get_report_for_user(request: HttpRequest, pk: int | str, year: int | str) -> FollowUpReport:
@@ -287,17 +285,7 @@ def report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             return pdf_response(annual_report_pdf(report), f"uppfoljning-{report.year}-utkast.pdf")
         except RenderTooLarge:
             return pdf_too_large(request, report.agreement)
-    try:
-        content = verified_content(archived)
-    except ArchiveCorrupted:
-        logger.error("Archived follow-up %s does not match its checksum", archived.pk)
-        return render(
-            request,
-            "agreements/archive_corrupted.html",
-            {"agreement": report.agreement, "archived": archived},
-            status=500,
-        )
-    return pdf_response(content, archived.file.name.rsplit("/", 1)[-1])
+    return archived_pdf_response(request, archived, agreement=report.agreement)
 
 
 @login_required

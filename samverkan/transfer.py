@@ -37,7 +37,6 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, ArchivedPdf, CooperationForum, Organisation, Party, Section, Signatory
-from agreements.services import ArchiveCorrupted, verified_content
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 from followup.models import (
     ActivityOutcome,
@@ -51,6 +50,7 @@ from followup.models import (
     evidence_extension,
     evidence_stored_name,
 )
+from samverkan.lib.archive import ArchiveCorrupted, verified_content
 from samverkan.lib.validation import EARLIEST_DATE, LATEST_DATE, reject_control_characters
 
 FORMAT = "samverkan-agreement/1"

@@ -32,7 +32,6 @@ from agreements.models import (
     Section,
     Signatory,
 )
-from agreements.services import store_archived, verified_content
 from agreements.tests.factories import (
     AgreementFactory,
     CooperationForumFactory,
@@ -62,6 +61,7 @@ from followup.models import (
     evidence_stored_name,
 )
 from followup.services import report_start
+from samverkan.lib.archive import store_archived, verified_content
 from samverkan.transfer import (
     BOOKKEEPING,
     FORMAT,
