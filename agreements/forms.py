@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.edits import ConfirmForm, DateInput, VersionedForm, VersionedModelForm
-from samverkan.validation import CleanInputMixin, CleanModelForm
+from samverkan.lib.validation import CleanInputMixin, CleanModelForm
 
 from .models import (
     MAX_SECTION_DEPTH,
@@ -18,6 +18,7 @@ from .models import (
     Party,
     Section,
     Signatory,
+    content_naming,
 )
 
 
@@ -112,22 +113,19 @@ class BasePartyFormSet(forms.BaseInlineFormSet):
     def _refuse_removing_named_parties(self, organisations: list[Organisation]) -> None:
         """A party that commitments name stays until they are given to other parties: a commitment of an
         organisation that is no party to the agreement binds nobody."""
-        # Commitments belong to focusareas, which builds on this app.
-        from focusareas.models import Commitment
-
         removed = Organisation.objects.filter(agreement_parties__agreement=self.instance).exclude(
             pk__in=[o.pk for o in organisations]
         )
         errors = []
         for party in removed:
-            named = Commitment.objects.filter(agreement=self.instance, parties=party).order_by("pk")
+            named = content_naming(agreement_id=self.instance.pk, organisation=party)
             if named:
                 errors.append(
                     _(
                         "%(party)s cannot be removed while commitments name it: %(commitments)s. Choose other "
                         "parties for those commitments first."
                     )
-                    % {"party": party, "commitments": ", ".join(f"“{Truncator(c.text).chars(60)}”" for c in named)}
+                    % {"party": party, "commitments": ", ".join(f"“{Truncator(str(c)).chars(60)}”" for c in named)}
                 )
         if errors:
             raise forms.ValidationError(errors)

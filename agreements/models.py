@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from samverkan.richtext import RichTextField
+from samverkan.lib.archive import ArchivedFile
+from samverkan.lib.richtext import RichTextField
 
 MAX_PERIOD_YEARS = 10
 MAX_SECTION_DEPTH = 3
@@ -44,6 +45,11 @@ class AgreementContent(models.Model):
     """Something that is part of an agreement's content, and so is frozen with it once it is signed."""
 
     agreement_path = "agreement_id"
+    # What a copy of the agreement (a revision, a renewal) starts afresh; any `version` starts again at 1.
+    reset_on_copy: dict = {}
+    # Whether a revision or renewal carries the rows over, and whether the signatures are recorded on them.
+    in_copy = True
+    in_fingerprint = True
 
     class Meta:
         abstract = True
@@ -199,6 +205,7 @@ class Agreement(models.Model):
         ENDED = "ended", _("Ended")
 
     FROZEN_STATUSES = (Status.SIGNED, Status.ENDED)
+    reset_on_copy = {"status": Status.DRAFT, "creation_key": None, "signing_place": "", "signing_date": None}
 
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -375,6 +382,7 @@ class Signatory(AgreementContent):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
 
+    reset_on_copy = {"signed_on": None}
     history = HistoricalRecords()
 
     class Meta:
@@ -478,26 +486,6 @@ def number_sections(sections: list[Section]) -> list[NumberedSection]:
     return flat
 
 
-def archive_path(instance: ArchivedFile, filename: str) -> str:
-    return f"{instance.archive_folder()}/{filename}"
-
-
-class ArchivedFile(models.Model):
-    """A document as rendered once when it was signed or approved, with the checksum that proves it unchanged."""
-
-    file = models.FileField(upload_to=archive_path, max_length=300)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    archived_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.file.name
-
-
 class ArchivedPdf(ArchivedFile):
     """The signed agreement's PDF."""
 
@@ -524,3 +512,22 @@ def agreement_content_models() -> list[type[models.Model]]:
 def content_parent_field(model: type[models.Model]) -> models.ForeignKey:
     """The foreign key by which a content model hangs under the agreement or under other content."""
     return model._meta.get_field(model.agreement_path.split("__")[0].removesuffix("_id"))
+
+
+def content_rows(model: type[models.Model], agreement_id: int) -> models.QuerySet:
+    """The rows of one model of `agreement_content_models()` that belong to the agreement (for Agreement, itself)."""
+    path = "pk" if model is Agreement else model.agreement_path
+    return model._default_manager.filter(**{path: agreement_id})
+
+
+def content_naming(*, agreement_id: int, organisation: Organisation) -> list[models.Model]:
+    """The agreement's content that names the organisation among its own parties (today: commitments), in the order
+    it was written."""
+    return [
+        row
+        for model in agreement_content_models()
+        if model is not Agreement
+        for field in model._meta.many_to_many
+        if field.related_model is Organisation
+        for row in content_rows(model, agreement_id).filter(**{field.name: organisation}).order_by("pk")
+    ]

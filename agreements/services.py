@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from samverkan.lib.versions import claim_fingerprint, claim_version, fingerprint, versions
+from samverkan.lib.versions import claim_version
 
-from .models import Agreement, ArchivedFile, ArchivedPdf, Organisation, Section, number_sections
-from .pdf import agreement_pdf
+from .models import Agreement, Organisation, Section, agreement_content_models, content_rows
 
-
-def agreement_fingerprint(agreement: Agreement) -> str:
-    """The state of the agreement and of everything in its text: what the signatures are recorded on."""
-    from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
-
-    pk = agreement.pk
-    querysets = [
-        Agreement.objects.filter(pk=pk),
-        Section.objects.filter(agreement_id=pk),
-        FocusArea.objects.filter(agreement_id=pk),
-        Goal.objects.filter(agreement_id=pk),
-        Indicator.objects.filter(goal__agreement_id=pk),
-        ActivityRow.objects.filter(focus_area__agreement_id=pk),
-        ActionPlan.objects.filter(agreement_id=pk),
-        Commitment.objects.filter(agreement_id=pk),
-        agreement.party_links.all(),
-        agreement.signatories.all(),
-        agreement.forums.all(),
-    ]
-    return fingerprint(row for queryset in querysets for row in versions(queryset))
+# Sent inside the transaction of a save that changed an agreement's parties (with agreement, user, removed, added):
+# what builds on the agreement, such as the police review of its commitments, reacts before the change commits.
+parties_changed = Signal()
 
 
 @transaction.atomic
@@ -46,8 +26,6 @@ def agreement_save(*, form, formsets: list, user: AbstractBaseUser | None, loade
     """Save the agreement form and its inline formsets as one change. A change of parties sends an agreement in
     review, or with accepted commitments, back to draft for a new review, recorded as the user's (None only when
     the agreement is new)."""
-    from focusareas.services import agreement_parties_changed
-
     agreement: Agreement = form.instance
     existing = agreement.pk is not None
     if existing:
@@ -62,7 +40,8 @@ def agreement_save(*, form, formsets: list, user: AbstractBaseUser | None, loade
     if existing:
         parties_after = set(Organisation.objects.filter(agreement_parties__agreement=agreement))
         if parties_after != parties_before:
-            agreement_parties_changed(
+            parties_changed.send(
+                sender=Agreement,
                 agreement=agreement,
                 user=user,
                 removed=sorted(parties_before - parties_after, key=str),
@@ -157,78 +136,6 @@ def section_move(*, section: Section, step: int) -> None:
     reorder(instance=section, siblings=siblings, step=step)
 
 
-def agreement_sign(
-    *,
-    agreement: Agreement,
-    user,
-    loaded_version: str | None = None,
-    signing_place: str,
-    signing_date: date,
-    signed_on: dict[int, date],
-) -> ArchivedPdf:
-    """Record the signatures, freeze the agreement and archive its PDF with its checksum, all or nothing; refused
-    with StaleEdit if the agreement or its text changed after the signing form was loaded."""
-    from focusareas.services import agreement_check_ready_for_signing
-
-    archived = None
-    try:
-        with transaction.atomic():
-            agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-            claim_fingerprint(current=agreement_fingerprint(agreement), loaded_version=loaded_version)
-            agreement_check_ready_for_signing(agreement)
-            signatories = list(agreement.signatories.all())
-            if not signatories:
-                raise ValidationError(_("Add the signatories before the agreement is signed."))
-            if set(signed_on) != {s.pk for s in signatories}:
-                raise ValidationError(_("Give the date on which each signatory signed."))
-            for signatory in signatories:
-                signatory.signed_on = signed_on[signatory.pk]
-                signatory.save(update_fields=["signed_on"])
-            agreement.signing_place = signing_place
-            agreement.signing_date = signing_date
-            agreement.status = Agreement.Status.SIGNED
-            agreement.full_clean()
-            agreement.save()
-            archived = ArchivedPdf(agreement=agreement, archived_by=user)
-            archive_pdf(archived)
-    except BaseException:
-        # No archive file may outlive a signing that did not happen.
-        if archived is not None and archived.file:
-            archived.file.delete(save=False)
-        raise
-    return archived
-
-
-def archive_pdf(archived: ArchivedPdf) -> None:
-    """Render the (signed) agreement once and store the PDF with its checksum."""
-    agreement = archived.agreement
-    store_archived(archived, agreement_pdf(agreement), f"{slugify(agreement.title)}-rev{agreement.revision}")
-
-
-def store_archived(archived: ArchivedFile, content: bytes, name: str) -> None:
-    """Store a rendered document with its checksum; the name ends with the checksum's start, so it is unique."""
-    archived.sha256 = hashlib.sha256(content).hexdigest()
-    archived.size = len(content)
-    archived.file.save(f"{name}-{archived.sha256[:12]}.pdf", ContentFile(content))
-
-
-class ArchiveCorrupted(Exception):
-    """An archived PDF no longer matches the checksum it was archived with."""
-
-
-def verified_content(archived: ArchivedPdf) -> bytes:
-    """An archived file's content (anything with `file` and `sha256`), provided its checksum still matches;
-    otherwise ArchiveCorrupted."""
-    try:
-        with archived.file.open("rb") as stored:
-            content = stored.read()
-    except FileNotFoundError:
-        raise ArchiveCorrupted(archived) from None
-    if hashlib.sha256(content).hexdigest() != archived.sha256:
-        raise ArchiveCorrupted(archived)
-    return content
-
-
 def _shifted(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -236,11 +143,35 @@ def _shifted(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _copy_order(content: list[type[models.Model]]) -> list[type[models.Model]]:
+    """The content models, each after the models its foreign keys and many-to-many links point to (a link to its own
+    kind, a section's parent, aside), so that every copy can point to copies."""
+    ordered: list[type[models.Model]] = []
+    remaining = list(content)
+    while remaining:
+        model = next(
+            model
+            for model in remaining
+            if all(
+                field.related_model in ordered or field.related_model is model or field.related_model not in content
+                for field in _links(model)
+            )
+        )
+        ordered.append(model)
+        remaining.remove(model)
+    return ordered
+
+
+def _links(model: type[models.Model]) -> list[models.Field]:
+    return [field for field in model._meta.get_fields() if field.concrete and field.is_relation]
+
+
 @transaction.atomic
 def agreement_copy(*, source: Agreement, **changes) -> Agreement:
-    """A new draft with the source's parties, signatories, forums, sections, focus areas, activities, goals,
-    action plans and commitments. Copied items keep their keys, so that revisions can be compared."""
-    from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
+    """A new draft with the source's content: every model of `agreement_content_models()` that is `in_copy` (parties,
+    signatories, forums, sections, focus areas, activities, goals, action plans, commitments), each row pointing to
+    the copies of what the source's pointed to. Copied items keep their keys, so that revisions can be compared;
+    versions start again at 1 and each model resets what it declares in `reset_on_copy`."""
 
     def copy(instance: models.Model, **values) -> models.Model:
         instance.pk = instance.id = None
@@ -251,52 +182,42 @@ def agreement_copy(*, source: Agreement, **changes) -> Agreement:
         instance.save()
         return instance
 
-    agreement = copy(
-        Agreement.objects.get(pk=source.pk),
-        status=Agreement.Status.DRAFT,
-        version=1,
-        creation_key=None,
-        signing_place="",
-        signing_date=None,
-        **changes,
-    )
-    for party in source.party_links.all():
-        copy(party, agreement=agreement)
-    for signatory in source.signatories.all():
-        copy(signatory, agreement=agreement, signed_on=None)
-    for forum in source.forums.all():
-        copy(forum, agreement=agreement)
-    sections: dict[int, Section] = {}
-    for part in Section.Part.values:
-        for entry in number_sections(list(source.sections.filter(part=part))):  # parents before their children
-            section, old_pk = entry.section, entry.section.pk
-            sections[old_pk] = copy(section, agreement=agreement, parent=sections.get(section.parent_id), version=1)
-    focus_areas = {
-        old.pk: copy(old, agreement=agreement, placement=sections.get(old.placement_id), version=1)
-        for old in FocusArea.objects.filter(agreement=source)
-    }
-    goals = {}
-    for old in Goal.objects.filter(agreement=source):
-        old_pk, indicator = old.pk, Indicator.objects.filter(goal=old).first()
-        goals[old_pk] = copy(old, agreement=agreement, focus_area=focus_areas.get(old.focus_area_id), version=1)
-        if indicator is not None:
-            copy(indicator, goal=goals[old_pk])
-    plans = {old.pk: copy(old, agreement=agreement, version=1) for old in ActionPlan.objects.filter(agreement=source)}
-    for old in ActivityRow.objects.filter(focus_area__agreement=source).prefetch_related("goals"):
-        served = [goals[g.pk] for g in old.goals.all()]
-        copy(old, focus_area=focus_areas[old.focus_area_id], version=1).goals.set(served)
-    for old in Commitment.objects.filter(agreement=source).prefetch_related("parties", "goals"):
-        parties, served = list(old.parties.all()), [goals[g.pk] for g in old.goals.all()]
-        commitment = copy(
-            old,
-            agreement=agreement,
-            focus_area=focus_areas.get(old.focus_area_id),
-            action_plan=plans.get(old.action_plan_id),
-            review_status=Commitment.ReviewStatus.OPEN,
-            version=1,
-        )
-        commitment.parties.set(parties)
-        commitment.goals.set(served)
+    def restarted(model: type[models.Model]) -> dict:
+        version = {"version": 1} if any(field.name == "version" for field in model._meta.fields) else {}
+        return {**version, **model.reset_on_copy}
+
+    agreement = copy(Agreement.objects.get(pk=source.pk), **{**restarted(Agreement), **changes})
+    content = [model for model in agreement_content_models() if model is not Agreement and model.in_copy]
+    copies: dict[type[models.Model], dict[int, models.Model]] = {Agreement: {source.pk: agreement}}
+    for model in _copy_order(content):
+        keys = [field for field in _links(model) if field.many_to_one or field.one_to_one]
+        many = [field for field in _links(model) if field.many_to_many]
+        copied = copies.setdefault(model, {})
+        pending = list(content_rows(model, source.pk).prefetch_related(*(field.name for field in many)))
+        while pending:  # a row under another of its kind (a subsection) after that one
+            waiting = []
+            for old in pending:
+                if any(
+                    field.related_model is model and getattr(old, field.attname) not in (None, *copied)
+                    for field in keys
+                ):
+                    waiting.append(old)
+                    continue
+                old_pk = old.pk
+                linked = {field.name: list(getattr(old, field.name).all()) for field in many}
+                pointed = {
+                    field.name: copies[field.related_model].get(getattr(old, field.attname))
+                    for field in keys
+                    if field.related_model in copies
+                }
+                copied[old_pk] = copy(old, **pointed, **restarted(model))
+                for name, targets in linked.items():
+                    related = getattr(copied[old_pk], name)
+                    mapped = copies.get(related.model)
+                    related.set([mapped[target.pk] for target in targets] if mapped is not None else targets)
+            if len(waiting) == len(pending):
+                raise ValueError(f"{model._meta.label} rows hang under rows outside agreement {source.pk}")
+            pending = waiting
     return agreement
 
 

@@ -1,33 +1,25 @@
 from __future__ import annotations
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from samverkan.lib.access import Access
 from samverkan.lib.edits import (
-    changed_message,
     delete_on_confirm,
     show_refusal,
     stale_form,
     stale_message,
-    with_version,
 )
-from samverkan.lib.pdf import RenderTooLarge
 from samverkan.lib.versions import StaleEdit
 
 from . import services
 from .access import get_agreement_for_user, get_section_for_user
-from .document import build_document
 from .filters import AgreementFilter
 from .forms import (
     AgreementForm,
@@ -35,24 +27,16 @@ from .forms import (
     PartyFormSet,
     SectionForm,
     SignatoryFormSet,
-    SignForm,
 )
 from .history import agreement_changes
-from .models import Agreement, ArchivedPdf, Membership, Party, Section, number_sections
-from .pdf import agreement_pdf
-from .revisions import compare
+from .models import Agreement, Membership, Party, Section, number_sections
 from .services import (
     AlreadyCreated,
-    ArchiveCorrupted,
-    agreement_fingerprint,
     agreement_save,
     section_create,
     section_move,
     section_update,
-    verified_content,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def _editor_organisations(user):
@@ -166,45 +150,6 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request.user, pk)
-    return render(
-        request,
-        "agreements/agreement_detail.html",
-        {
-            "agreement": agreement,
-            "document": build_document(agreement),
-            "archived_pdfs": list(agreement.archived_pdfs.select_related("archived_by")),
-            **_related_agreements(request, agreement),
-        },
-    )
-
-
-def _related_agreements(request: HttpRequest, agreement: Agreement) -> dict:
-    """The revisions and renewals linked from the page: named only if the user may open them, since another
-    period's agreement can have other parties. Whether any exist decides which actions the page offers."""
-    related = list(
-        Agreement.objects.filter(
-            models.Q(previous_revision=agreement)
-            | models.Q(renews=agreement)
-            | models.Q(pk__in=[pk for pk in (agreement.previous_revision_id, agreement.renews_id) if pk])
-        )
-    )
-    shown = set(
-        Agreement.objects.visible_to(request.user).filter(pk__in=[a.pk for a in related]).values_list("pk", flat=True)
-    )
-    return {
-        "later_revisions": [a for a in related if a.previous_revision_id == agreement.pk and a.pk in shown],
-        "renewals": [a for a in related if a.renews_id == agreement.pk and a.pk in shown],
-        "previous_revision_shown": agreement.previous_revision_id in shown,
-        "renewed_agreement_shown": agreement.renews_id in shown,
-        "has_later_revision": any(a.previous_revision_id == agreement.pk for a in related),
-        "is_renewed": any(a.renews_id == agreement.pk for a in related),
-    }
-
-
-@login_required
-@require_safe
 def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, pk)
     return render(
@@ -299,121 +244,6 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "agreements/section_confirm_delete.html",
         {"agreement": agreement, "numbered": numbered, "subsections": subsections, "form": form},
-    )
-
-
-@login_required
-@require_safe
-def agreement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The signed agreement as archived, checked against its checksum; anything else rendered now as a draft."""
-    agreement = get_agreement_for_user(request.user, pk)
-    if not agreement.is_frozen:
-        try:
-            return pdf_response(agreement_pdf(agreement), f"{slugify(agreement.title)}-utkast.pdf")
-        except RenderTooLarge:
-            return pdf_too_large(request, agreement)
-    archived = agreement.archived_pdfs.first()
-    if archived is None:  # signed outside the product, e.g. in the admin: there is no signed PDF to give
-        logger.warning("Signed agreement %s has no archived PDF", agreement.pk)
-        raise Http404
-    return archived_pdf_view(request, archived.pk)
-
-
-@login_required
-@require_safe
-def archived_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        archived = ArchivedPdf.objects.get(pk=pk)
-    except ArchivedPdf.DoesNotExist:
-        raise Http404 from None
-    agreement = get_agreement_for_user(request.user, archived.agreement_id)
-    try:
-        content = verified_content(archived)
-    except ArchiveCorrupted:
-        logger.error("Archived PDF %s of agreement %s does not match its checksum", archived.pk, agreement.pk)
-        return render(
-            request, "agreements/archive_corrupted.html", {"agreement": agreement, "archived": archived}, status=500
-        )
-    return pdf_response(content, archived.file.name.rsplit("/", 1)[-1])
-
-
-def pdf_too_large(request: HttpRequest, agreement: Agreement) -> HttpResponse:
-    """The page for a document whose layout hit its time or memory limit; nothing was signed or approved."""
-    return render(request, "pdf_too_large.html", {"agreement": agreement}, status=503)
-
-
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
-@login_required
-def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
-    form = SignForm(request.POST or None, agreement=agreement, version=agreement_fingerprint(agreement))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_sign(
-                agreement=agreement,
-                user=request.user,
-                loaded_version=form.cleaned_data["loaded_fingerprint"],
-                signing_place=form.cleaned_data["signing_place"],
-                signing_date=form.cleaned_data["signing_date"],
-                signed_on=form.signed_on(),
-            )
-        except StaleEdit:
-            form = SignForm(
-                with_version(request.POST, agreement_fingerprint(agreement), name="loaded_fingerprint"),
-                agreement=agreement,
-            )
-            form.is_valid()
-            form.add_error(None, changed_message())
-        except ValidationError as error:
-            form.add_error(None, error)
-        except RenderTooLarge:
-            return pdf_too_large(request, agreement)
-        else:
-            messages.success(request, _("The agreement is signed, and its PDF has been archived."))
-            return redirect(agreement)
-    return render(request, "agreements/agreement_sign.html", {"agreement": agreement, "form": form})
-
-
-@login_required
-@require_POST
-def agreement_new_revision(request: HttpRequest, pk: int) -> HttpResponse:
-    return _derive(request, pk, services.agreement_new_revision, _("A new revision has been created as a draft."))
-
-
-@login_required
-@require_POST
-def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    return _derive(request, pk, services.agreement_renew, _("A draft for the next period has been created."))
-
-
-def _derive(request: HttpRequest, pk: int, service, success: str) -> HttpResponse:
-    agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
-    try:
-        derived = service(agreement=agreement)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(agreement)
-    messages.success(request, success)
-    return redirect(derived)
-
-
-@login_required
-@require_safe
-def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
-    """What changed from the revision before this one."""
-    agreement = get_agreement_for_user(request.user, pk)
-    if agreement.previous_revision_id is None:
-        raise Http404
-    previous = get_agreement_for_user(request.user, agreement.previous_revision_id)
-    return render(
-        request,
-        "agreements/agreement_compare.html",
-        {"agreement": agreement, "previous": previous, "changes": compare(previous, agreement)},
     )
 
 

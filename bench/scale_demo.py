@@ -34,8 +34,9 @@ from django.db import transaction  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from agreements.models import Agreement, ArchivedPdf, Membership, Organisation  # noqa: E402
-from agreements.services import agreement_copy, archive_pdf  # noqa: E402
+from agreements.services import agreement_copy  # noqa: E402
 from demo.loader import DEMO_PASSWORD  # noqa: E402
+from documents.services import archive_pdf  # noqa: E402
 from focusareas.models import Commitment  # noqa: E402
 from followup.services import report_approve, report_confirm, report_start, report_submit  # noqa: E402
 

@@ -37,7 +37,7 @@ from agreements.models import (
     Section,
     Signatory,
 )
-from agreements.services import archive_pdf
+from documents.services import archive_pdf
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 from followup.models import FollowUpReport
 from followup.services import report_approve, report_confirm, report_start, report_submit

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Organisation, Section
 from samverkan.lib.edits import ConfirmForm, VersionedForm, VersionedModelForm
-from samverkan.validation import CleanInputMixin
+from samverkan.lib.validation import CleanInputMixin
 
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
 from .paste import PastedRow, PasteError, parse_table

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Agreement, AgreementContent, Organisation, Section
-from samverkan.richtext import RichTextField
+from samverkan.lib.richtext import RichTextField
 
 
 class FocusArea(AgreementContent):
@@ -243,6 +243,7 @@ class Commitment(AgreementContent):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    reset_on_copy = {"review_status": ReviewStatus.OPEN}
     history = HistoricalRecords(excluded_fields=["version", "key"], m2m_fields=[parties])
 
     class Meta:
@@ -288,6 +289,9 @@ class ReviewEntry(AgreementContent):
         PARTIES_CHANGED = "parties_changed", _("Changed the agreement's parties")
 
     agreement_path = "commitment__agreement_id"
+    # The review of a revision starts anew, and the thread is no part of the text the signatures are recorded on.
+    in_copy = False
+    in_fingerprint = False
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="review_entries")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -8,12 +8,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max, OuterRef, Subquery
+from django.dispatch import receiver
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from agreements.models import Agreement, Membership, Organisation, Party
+from agreements.services import parties_changed
 from samverkan.lib.versions import claim_fingerprint, claim_version, fingerprint, versions
 
 from .access import may_review
@@ -193,6 +195,11 @@ def agreement_parties_changed(
     ReviewEntry.objects.bulk_create(
         ReviewEntry(commitment=c, author=user, kind=ReviewEntry.Kind.PARTIES_CHANGED, text=text) for c in commitments
     )
+
+
+@receiver(parties_changed, sender=Agreement)
+def _review_again_after_parties_changed(sender, *, agreement, user, removed, added, **kwargs) -> None:
+    agreement_parties_changed(agreement=agreement, user=user, removed=removed, added=added)
 
 
 def commitment_comment(*, commitment: Commitment, user: AbstractBaseUser, text: str) -> ReviewEntry:

@@ -6,7 +6,6 @@ from .kinds import ITEM_KINDS
 KINDS = "|".join(ITEM_KINDS)
 
 urlpatterns = [
-    path("<int:pk>/fokusomraden/", views.workbench, name="focus_area_workbench"),
     path("<int:pk>/fokusomraden/nytt/", views.focus_area_add, name="focus_area_add"),
     path("fokusomraden/<int:pk>/redigera/", views.focus_area_edit, name="focus_area_edit"),
     path("fokusomraden/<int:pk>/aktiviteter/ny/", views.row_add, name="row_add"),

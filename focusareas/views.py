@@ -16,7 +16,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from agreements.access import get_agreement_for_user, id_or_404
-from agreements.document import build_document
 from agreements.models import Agreement, Organisation
 from agreements.services import reorder
 from samverkan.lib.access import Access
@@ -48,14 +47,6 @@ def is_htmx(request: HttpRequest) -> bool:
 def workbench_url(agreement: Agreement, item: models.Model | None = None) -> str:
     url = reverse("focus_area_workbench", args=[agreement.pk])
     return f"{url}#{kind_of(item).anchor}-{item.pk}" if item is not None else url
-
-
-@login_required
-@require_safe
-def workbench(request: HttpRequest, pk: int) -> HttpResponse:
-    """Where staff write the focus areas, their activities, commitments and goals, and the action plans."""
-    agreement = get_agreement_for_user(request.user, pk)
-    return render(request, "focusareas/workbench.html", {"agreement": agreement, "document": build_document(agreement)})
 
 
 def _item_form(

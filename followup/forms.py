@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Organisation
 from samverkan.lib.edits import ConfirmForm, DateInput, VersionedModelForm
-from samverkan.validation import FORBIDDEN_CHARACTERS
+from samverkan.lib.validation import FORBIDDEN_CHARACTERS
 
 from .models import (
     ActivityOutcome,

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agreements.models import Agreement, ArchivedFile, Organisation, in_transaction
+from agreements.models import Agreement, Organisation, in_transaction
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
+from samverkan.lib.archive import ArchivedFile
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # The kinds of evidence accepted, by the extension each is stored under. The kind is read from the content: the

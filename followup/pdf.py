@@ -10,8 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from agreements.models import Agreement
-from agreements.pdf import pdf_roots
-from samverkan.lib.pdf import AttachedFile, render_pdf
+from samverkan.lib.pdf import AttachedFile, pdf_roots, render_pdf
 
 from .models import Evaluation, FollowUpReport
 from .overview import Overview, build_overview, evaluation_of

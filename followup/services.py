@@ -12,8 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
-from agreements.services import store_archived
 from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
+from samverkan.lib.archive import archiving, store_archived
 from samverkan.lib.versions import StaleEdit, claim_fingerprint, claim_version, fingerprint, versions
 
 from .access import may_approve, may_confirm, may_submit
@@ -187,26 +187,21 @@ def report_approve(
     """The council's approval: the report is frozen and its PDF archived with its checksum, all or nothing."""
     from .pdf import annual_report_pdf
 
-    archived = None
-    try:
-        with transaction.atomic():
-            report = _locked(report, loaded_fingerprint)
-            if report.stage != FollowUpReport.Stage.CONFIRMED:
-                raise ValidationError(_("The police must confirm the follow-up before it is approved."))
-            if not may_approve(user, report.agreement):
-                raise PermissionDenied
-            report.stage = FollowUpReport.Stage.APPROVED
-            report.approved_on = approved_on
-            report.case_number = case_number
-            report.save(update_fields=["stage", "approved_on", "case_number"])
-            archived = ArchivedReport(report=report, archived_by=user)
-            name = f"uppfoljning-{slugify(report.agreement.title)}-{report.year}"
-            store_archived(archived, annual_report_pdf(report), name)
-            send_followup_approved(report=report)
-    except BaseException:
-        if archived is not None and archived.file:
-            archived.file.delete(save=False)
-        raise
+    with archiving() as archives:
+        report = _locked(report, loaded_fingerprint)
+        if report.stage != FollowUpReport.Stage.CONFIRMED:
+            raise ValidationError(_("The police must confirm the follow-up before it is approved."))
+        if not may_approve(user, report.agreement):
+            raise PermissionDenied
+        report.stage = FollowUpReport.Stage.APPROVED
+        report.approved_on = approved_on
+        report.case_number = case_number
+        report.save(update_fields=["stage", "approved_on", "case_number"])
+        archived = ArchivedReport(report=report, archived_by=user)
+        archives.append(archived)
+        name = f"uppfoljning-{slugify(report.agreement.title)}-{report.year}"
+        store_archived(archived, annual_report_pdf(report), name)
+        send_followup_approved(report=report)
     return archived
 
 

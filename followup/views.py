@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import logging
 import mimetypes
 from pathlib import PurePosixPath
 
@@ -16,9 +15,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from agreements.access import get_agreement_for_user, id_or_404
 from agreements.models import Agreement
-from agreements.services import ArchiveCorrupted, verified_content
-from agreements.views import pdf_response, pdf_too_large
 from samverkan.lib.access import Access
+from samverkan.lib.archive import archived_pdf_response, pdf_response, pdf_too_large
 from samverkan.lib.edits import ConfirmForm, changed_message, stale_form, stale_message, with_version
 from samverkan.lib.pdf import RenderTooLarge
 from samverkan.lib.versions import StaleEdit
@@ -39,8 +37,6 @@ from .models import CommitmentOutcome, Evaluation, FollowUpReport
 from .overview import build_overview, evaluation_of
 from .pdf import annual_report_pdf, evaluation_pdf_content
 from .report import build_annual_report
-
-logger = logging.getLogger(__name__)
 
 
 def period_years(agreement: Agreement) -> list[int]:
@@ -259,17 +255,7 @@ def report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             return pdf_response(annual_report_pdf(report), f"uppfoljning-{report.year}-utkast.pdf")
         except RenderTooLarge:
             return pdf_too_large(request, report.agreement)
-    try:
-        content = verified_content(archived)
-    except ArchiveCorrupted:
-        logger.error("Archived follow-up %s does not match its checksum", archived.pk)
-        return render(
-            request,
-            "agreements/archive_corrupted.html",
-            {"agreement": report.agreement, "archived": archived},
-            status=500,
-        )
-    return pdf_response(content, archived.file.name.rsplit("/", 1)[-1])
+    return archived_pdf_response(request, archived, agreement=report.agreement)
 
 
 @login_required

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "axes",
     "agreements",
     "focusareas",
+    "documents",
     "followup",
     "demo",
     "transfer",

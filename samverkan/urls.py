@@ -9,6 +9,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="agreement_list"), name="home"),
     path("overenskommelser/", include("agreements.urls")),
     path("overenskommelser/", include("focusareas.urls")),
+    path("overenskommelser/", include("documents.urls")),
     path("overenskommelser/", include("followup.urls")),
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),

@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from samverkan.validation import EARLIEST_DATE, LATEST_DATE, reject_control_characters
+from samverkan.lib.validation import EARLIEST_DATE, LATEST_DATE, reject_control_characters
 
 FORMAT = "samverkan-agreement/1"
 # Counters against lost updates count one database's saves; they are not part of the content.

@@ -10,9 +10,9 @@ from django.db import models
 from django.db.models import Prefetch
 
 from agreements.models import Agreement, ArchivedPdf, Organisation, Party, Section
-from agreements.services import ArchiveCorrupted, verified_content
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 from followup.models import ArchivedReport, CommitmentOutcome, Evaluation, FollowUpReport, PartyComment
+from samverkan.lib.archive import ArchiveCorrupted, verified_content
 
 from .document import FORMAT, TransferError, _file, _moment, _values
 from .history import HistoryExport

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import samverkan.richtext
+import samverkan.lib.richtext
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -238,7 +238,7 @@ class Migration(migrations.Migration):
                 ('part', models.CharField(choices=[('agreement', 'The agreement'), ('appendix', 'Appendix 1')], max_length=10, verbose_name='part')),
                 ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
                 ('heading', models.CharField(max_length=200, verbose_name='heading')),
-                ('body', samverkan.richtext.RichTextField(blank=True, verbose_name='text')),
+                ('body', samverkan.lib.richtext.RichTextField(blank=True, verbose_name='text')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='agreements.agreement')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='agreements.section', verbose_name='under section')),
@@ -256,7 +256,7 @@ class Migration(migrations.Migration):
                 ('part', models.CharField(choices=[('agreement', 'The agreement'), ('appendix', 'Appendix 1')], max_length=10, verbose_name='part')),
                 ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
                 ('heading', models.CharField(max_length=200, verbose_name='heading')),
-                ('body', samverkan.richtext.RichTextField(blank=True, verbose_name='text')),
+                ('body', samverkan.lib.richtext.RichTextField(blank=True, verbose_name='text')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),

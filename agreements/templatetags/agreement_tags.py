@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from samverkan.richtext import sanitize_html
+from samverkan.lib.richtext import sanitize_html
 
 register = template.Library()
 

@@ -20,9 +20,9 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.test.utils import override_settings
 
-from agreements.document import build_document
 from agreements.models import Agreement, Membership, Organisation, Section, number_sections
 from demo.loader import DEMO_PASSWORD, DEMO_URL
+from documents.document import build_document
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 from followup.models import (
     ActivityOutcome,

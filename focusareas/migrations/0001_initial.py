@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import samverkan.richtext
+import samverkan.lib.richtext
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('group_heading', models.CharField(blank=True, help_text='Focus areas with the same group heading are shown together under it, e.g. “Brottsstatistik”.', max_length=200, verbose_name='group heading')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', samverkan.richtext.RichTextField(blank=True, verbose_name='description')),
+                ('description', samverkan.lib.richtext.RichTextField(blank=True, verbose_name='description')),
                 ('prioritised', models.BooleanField(default=False, verbose_name='prioritised')),
                 ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
@@ -212,7 +212,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('group_heading', models.CharField(blank=True, help_text='Focus areas with the same group heading are shown together under it, e.g. “Brottsstatistik”.', max_length=200, verbose_name='group heading')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', samverkan.richtext.RichTextField(blank=True, verbose_name='description')),
+                ('description', samverkan.lib.richtext.RichTextField(blank=True, verbose_name='description')),
                 ('prioritised', models.BooleanField(default=False, verbose_name='prioritised')),
                 ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),

@@ -14,7 +14,7 @@ from django.utils import formats
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from samverkan.validation import CleanInputMixin
+from samverkan.lib.validation import CleanInputMixin
 
 from .versions import StaleEdit, content_delete, deletion_fingerprint
 

@@ -209,3 +209,9 @@ def _layout(html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFil
             for a in attachments
         ]
     return document.write_pdf(font_config=font_configuration(), **options)
+
+
+def pdf_roots() -> dict:
+    """The only folder a PDF may read from: our fonts (the print CSS is in the document itself). No document
+    shows an uploaded file, so none of MEDIA_ROOT is readable: not another agreement's evidence, nor an archive."""
+    return {"/static/fonts/": settings.BASE_DIR / "static" / "fonts"}

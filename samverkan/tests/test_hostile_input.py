@@ -51,7 +51,7 @@ from focusareas.tests.factories import (
 )
 from followup import services as followup_services
 from followup.models import FollowUpReport
-from samverkan.validation import FORBIDDEN_CHARACTERS
+from samverkan.lib.validation import FORBIDDEN_CHARACTERS
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from agreements.models import Agreement, ArchivedPdf, Section
-from agreements.pdf import agreement_pdf
-from agreements.services import agreement_fingerprint
 from agreements.tests.factories import SectionFactory, SignatoryFactory
+from documents.pdf import agreement_pdf
+from documents.services import agreement_fingerprint
 from followup.models import ArchivedReport, FollowUpReport
 from followup.services import report_fingerprint, report_start
 from samverkan.lib import pdf

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements.models import FROZEN_MESSAGE, Agreement, ArchivedPdf, Membership, Section
-from agreements.services import agreement_new_revision, store_archived
+from agreements.services import agreement_new_revision
 from agreements.tests.factories import AgreementFactory, MembershipFactory, SectionFactory, UserFactory
 from focusareas.kinds import ITEM_KINDS
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal
@@ -35,6 +35,7 @@ from focusareas.tests.factories import (
 )
 from followup.models import CommitmentOutcome, Evaluation
 from followup.services import report_start
+from samverkan.lib.archive import store_archived
 
 pytestmark = pytest.mark.django_db
 

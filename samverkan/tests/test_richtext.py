@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Section
-from samverkan.richtext import MAX_COLSPAN, MAX_ROWSPAN, RichTextWidget, sanitize_html
+from samverkan.lib.richtext import MAX_COLSPAN, MAX_ROWSPAN, RichTextWidget, sanitize_html
 
 
 def test_word_formatting_survives():

@@ -12,7 +12,6 @@ from datetime import date
 
 import pytest
 
-from agreements import services as agreement_services
 from agreements.models import (
     Agreement,
     ArchivedPdf,
@@ -23,6 +22,7 @@ from agreements.models import (
 )
 from agreements.services import reorder, section_create, section_move, section_update
 from agreements.tests.factories import CooperationForumFactory, SectionFactory, SignatoryFactory
+from documents import services as document_services
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
 from focusareas.paste import PastedRow
 from focusareas.services import rows_paste, siblings_of
@@ -141,7 +141,7 @@ def seen(monkeypatch) -> dict[str, str]:
     PDF is the content as text, and takes a moment to lay out as a real one does."""
     noted: dict[str, str] = {}
     fingerprints = {
-        (agreement_services, "agreement_fingerprint"): agreement_content,
+        (document_services, "agreement_fingerprint"): agreement_content,
         (followup_services, "report_fingerprint"): report_content,
     }
     for (module, name), content in fingerprints.items():
@@ -157,9 +157,7 @@ def seen(monkeypatch) -> dict[str, str]:
         time.sleep(LAYOUT)
         return content.encode()
 
-    monkeypatch.setattr(
-        agreement_services, "agreement_pdf", lambda agreement: laid_out(agreement_content(agreement.pk))
-    )
+    monkeypatch.setattr(document_services, "agreement_pdf", lambda agreement: laid_out(agreement_content(agreement.pk)))
     monkeypatch.setattr(followup_pdf, "annual_report_pdf", lambda report: laid_out(report_content(report.pk)))
     return noted
 
@@ -266,11 +264,11 @@ def test_a_write_while_the_agreement_is_signed_lands_before_the_check_or_is_refu
                 Signatory.objects.filter(agreement=agreement).update(signed_on=None)
                 Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.REVIEW, signing_date=None)
                 write = prepare(kind, n)
-                loaded = agreement_services.agreement_fingerprint(agreement)
+                loaded = document_services.agreement_fingerprint(agreement)
                 seen.clear()
 
                 def sign(loaded: str = loaded, signing_day: date = date(2026, 11, 20)) -> None:
-                    agreement_services.agreement_sign(
+                    document_services.agreement_sign(
                         agreement=Agreement.objects.get(pk=agreement.pk),
                         user=editor,
                         loaded_version=loaded,

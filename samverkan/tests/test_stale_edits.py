@@ -19,9 +19,10 @@ from django.urls import reverse
 from agreements import forms as agreement_forms
 from agreements import services as agreement_services
 from agreements.models import Agreement, Membership, Section
-from agreements.services import agreement_fingerprint
 from agreements.tests.factories import MembershipFactory, SectionFactory, SignatoryFactory, UserFactory
 from agreements.tests.test_agreement_form import edit_data
+from documents import services as document_services
+from documents.services import agreement_fingerprint
 from focusareas import forms as focus_area_forms
 from focusareas import services as focus_area_services
 from focusareas.kinds import ITEM_KINDS
@@ -563,7 +564,7 @@ def test_of_two_saves_at_the_same_moment_exactly_one_wins(world, editor, reviewe
         signatory = agreement.signatories.get()
 
         def sign(place: str) -> None:
-            agreement_services.agreement_sign(
+            document_services.agreement_sign(
                 agreement=Agreement.objects.get(pk=agreement.pk),
                 user=editor,
                 loaded_version=loaded,

@@ -32,7 +32,6 @@ from agreements.models import (
     Section,
     Signatory,
 )
-from agreements.services import store_archived, verified_content
 from agreements.tests.factories import (
     AgreementFactory,
     CooperationForumFactory,
@@ -62,6 +61,7 @@ from followup.models import (
     evidence_stored_name,
 )
 from followup.services import report_start
+from samverkan.lib.archive import store_archived, verified_content
 from transfer.document import BOOKKEEPING, FORMAT, TransferError, _plain_fields, document_dumps
 from transfer.exporter import agreement_export
 from transfer.history import _party_links, history_scope

@@ -32,13 +32,14 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from pypdf import PdfReader
 
-from agreements.document import build_document
 from agreements.models import Agreement, CooperationForum, Organisation, Party, Section, Signatory
-from agreements.pdf import agreement_pdf, pdf_roots
+from documents.document import build_document
+from documents.pdf import agreement_pdf
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
 from followup.models import FollowUpReport, Status
 from followup.pdf import annual_report_pdf
 from followup.services import report_start
+from samverkan.lib.pdf import pdf_roots
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_TIMEOUT_SECONDS = 300
@@ -399,7 +400,7 @@ def filled_in_follow_up(agreement: Agreement) -> FollowUpReport:
 
 
 def agreement_html(agreement: Agreement) -> str:
-    """The HTML that agreements.pdf.agreement_pdf gives WeasyPrint, built the same way: keep the two in step."""
+    """The HTML that documents.pdf.agreement_pdf gives WeasyPrint, built the same way: keep the two in step."""
     document = build_document(agreement)
     municipalities = [p.name for p in document.parties if p.kind == Organisation.Kind.MUNICIPALITY]
     with translation.override(settings.LANGUAGE_CODE):

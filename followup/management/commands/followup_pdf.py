@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from agreements.services import ArchiveCorrupted, verified_content
 from followup.models import FollowUpReport
 from followup.pdf import annual_report_pdf
+from samverkan.lib.archive import ArchiveCorrupted, verified_content
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from agreements.models import Agreement
-from agreements.pdf import agreement_pdf
-from agreements.services import ArchiveCorrupted, verified_content
+from documents.pdf import agreement_pdf
+from samverkan.lib.archive import ArchiveCorrupted, verified_content
 
 
 class Command(BaseCommand):

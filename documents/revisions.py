@@ -12,9 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from agreements.models import Agreement, Section
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal
-
-from .models import Agreement, Section
 
 AGREEMENT_FIELDS = [
     "title",

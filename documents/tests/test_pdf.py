@@ -8,14 +8,14 @@ import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
-from agreements.document import build_document
-from agreements.export import agreement_data
 from agreements.models import Agreement, Section
-from agreements.pdf import DATA_ATTACHMENT, agreement_pdf, pdf_roots
 from agreements.tests.factories import SectionFactory, SignatoryFactory
+from documents.attachment import agreement_data
+from documents.document import build_document
+from documents.pdf import DATA_ATTACHMENT, agreement_pdf
 from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, IndicatorFactory
 from samverkan.lib import pdf
-from samverkan.lib.pdf import LocalFetcher, RefusedResource
+from samverkan.lib.pdf import LocalFetcher, RefusedResource, pdf_roots
 
 pytestmark = pytest.mark.django_db
 LONG_TEXT = (

@@ -17,9 +17,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from agreements import services
 from agreements.models import Agreement, ArchivedPdf, Membership, Section, Signatory
 from agreements.tests.factories import MembershipFactory, SectionFactory, SignatoryFactory
+from documents import services
 from focusareas.models import Commitment, FocusArea, Goal
 from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory, GoalFactory, accept
 from samverkan.tests.browser import assert_accessible, log_in

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from agreements.document import build_document
 from agreements.tests.factories import SectionFactory
+from documents.document import build_document
 from focusareas.tests.factories import ActionPlanFactory, ActivityRowFactory, CommitmentFactory, FocusAreaFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,16 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from agreements.models import (
+    Agreement,
+    CooperationForum,
+    NumberedSection,
+    Organisation,
+    Section,
+    Signatory,
+    number_sections,
+)
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal
-
-from .models import Agreement, CooperationForum, NumberedSection, Organisation, Section, Signatory, number_sections
 
 
 @dataclass

@@ -8,19 +8,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from samverkan.lib.pdf import AttachedFile, render_pdf
+from agreements.models import Agreement, Organisation
+from samverkan.lib.pdf import AttachedFile, pdf_roots, render_pdf
 
+from .attachment import agreement_data
 from .document import build_document
-from .export import agreement_data
-from .models import Agreement, Organisation
 
 DATA_ATTACHMENT = "samverkansoverenskommelse.json"
-
-
-def pdf_roots() -> dict:
-    """The only folder a PDF may read from: our fonts (the print CSS is in the document itself). No document
-    shows an uploaded file, so none of MEDIA_ROOT is readable: not another agreement's evidence, nor an archive."""
-    return {"/static/fonts/": settings.BASE_DIR / "static" / "fonts"}
 
 
 def agreement_pdf(agreement: Agreement) -> bytes:

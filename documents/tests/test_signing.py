@@ -18,17 +18,11 @@ from agreements.models import (
     Section,
     Signatory,
 )
-from agreements.services import (
-    agreement_fingerprint,
-    agreement_new_revision,
-    agreement_renew,
-    agreement_sign,
-    section_create,
-    section_move,
-)
+from agreements.services import agreement_new_revision, agreement_renew, section_create, section_move
 from agreements.tests.factories import PoliceAreaFactory, SectionFactory, SignatoryFactory
 from agreements.tests.test_access import PAGES, _url
 from agreements.tests.test_agreement_form import edit_data
+from documents.services import agreement_fingerprint, agreement_sign
 from focusareas.models import ActivityRow, Commitment
 from focusareas.services import commitment_comment, rows_paste
 from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, GoalFactory, accept

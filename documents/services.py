@@ -1,0 +1,64 @@
+"""Signing: the signatures recorded on the agreement as it stands, which freezes it and archives its PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from agreements.models import Agreement, ArchivedPdf, agreement_content_models, content_rows
+from focusareas.services import agreement_check_ready_for_signing
+from samverkan.lib.archive import archiving, store_archived
+from samverkan.lib.versions import claim_fingerprint, fingerprint, versions
+
+from .pdf import agreement_pdf
+
+
+def agreement_fingerprint(agreement: Agreement) -> str:
+    """The state of the agreement and of everything in its text: what the signatures are recorded on."""
+    querysets = [content_rows(model, agreement.pk) for model in agreement_content_models()]
+    return fingerprint(
+        row for queryset in querysets if getattr(queryset.model, "in_fingerprint", True) for row in versions(queryset)
+    )
+
+
+def agreement_sign(
+    *,
+    agreement: Agreement,
+    user,
+    loaded_version: str | None = None,
+    signing_place: str,
+    signing_date: date,
+    signed_on: dict[int, date],
+) -> ArchivedPdf:
+    """Record the signatures, freeze the agreement and archive its PDF with its checksum, all or nothing; refused
+    with StaleEdit if the agreement or its text changed after the signing form was loaded."""
+    with archiving() as archives:
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        claim_fingerprint(current=agreement_fingerprint(agreement), loaded_version=loaded_version)
+        agreement_check_ready_for_signing(agreement)
+        signatories = list(agreement.signatories.all())
+        if not signatories:
+            raise ValidationError(_("Add the signatories before the agreement is signed."))
+        if set(signed_on) != {s.pk for s in signatories}:
+            raise ValidationError(_("Give the date on which each signatory signed."))
+        for signatory in signatories:
+            signatory.signed_on = signed_on[signatory.pk]
+            signatory.save(update_fields=["signed_on"])
+        agreement.signing_place = signing_place
+        agreement.signing_date = signing_date
+        agreement.status = Agreement.Status.SIGNED
+        agreement.full_clean()
+        agreement.save()
+        archived = ArchivedPdf(agreement=agreement, archived_by=user)
+        archives.append(archived)
+        archive_pdf(archived)
+    return archived
+
+
+def archive_pdf(archived: ArchivedPdf) -> None:
+    """Render the (signed) agreement once and store the PDF with its checksum."""
+    agreement = archived.agreement
+    store_archived(archived, agreement_pdf(agreement), f"{slugify(agreement.title)}-rev{agreement.revision}")

@@ -1,0 +1,181 @@
+"""The pages that show or act on the agreement as one document: the agreement page and the workbench, the PDF and
+the archived PDF, signing, and the revisions and renewals made from it."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from agreements import services as agreement_services
+from agreements.access import get_agreement_for_user
+from agreements.forms import SignForm
+from agreements.models import Agreement, ArchivedPdf
+from samverkan.lib.access import Access
+from samverkan.lib.archive import archived_pdf_response, pdf_response, pdf_too_large
+from samverkan.lib.edits import changed_message, stale_form
+from samverkan.lib.pdf import RenderTooLarge
+from samverkan.lib.versions import StaleEdit
+
+from . import services
+from .document import build_document
+from .pdf import agreement_pdf
+from .revisions import compare
+from .services import agreement_fingerprint
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+@require_safe
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request.user, pk)
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "document": build_document(agreement),
+            "archived_pdfs": list(agreement.archived_pdfs.select_related("archived_by")),
+            **_related_agreements(request, agreement),
+        },
+    )
+
+
+def _related_agreements(request: HttpRequest, agreement: Agreement) -> dict:
+    """The revisions and renewals linked from the page: named only if the user may open them, since another
+    period's agreement can have other parties. Whether any exist decides which actions the page offers."""
+    related = list(
+        Agreement.objects.filter(
+            models.Q(previous_revision=agreement)
+            | models.Q(renews=agreement)
+            | models.Q(pk__in=[pk for pk in (agreement.previous_revision_id, agreement.renews_id) if pk])
+        )
+    )
+    shown = set(
+        Agreement.objects.visible_to(request.user).filter(pk__in=[a.pk for a in related]).values_list("pk", flat=True)
+    )
+    return {
+        "later_revisions": [a for a in related if a.previous_revision_id == agreement.pk and a.pk in shown],
+        "renewals": [a for a in related if a.renews_id == agreement.pk and a.pk in shown],
+        "previous_revision_shown": agreement.previous_revision_id in shown,
+        "renewed_agreement_shown": agreement.renews_id in shown,
+        "has_later_revision": any(a.previous_revision_id == agreement.pk for a in related),
+        "is_renewed": any(a.renews_id == agreement.pk for a in related),
+    }
+
+
+@login_required
+@require_safe
+def workbench(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where staff write the focus areas, their activities, commitments and goals, and the action plans."""
+    agreement = get_agreement_for_user(request.user, pk)
+    return render(request, "focusareas/workbench.html", {"agreement": agreement, "document": build_document(agreement)})
+
+
+@login_required
+@require_safe
+def agreement_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed agreement as archived, checked against its checksum; anything else rendered now as a draft."""
+    agreement = get_agreement_for_user(request.user, pk)
+    if not agreement.is_frozen:
+        try:
+            return pdf_response(agreement_pdf(agreement), f"{slugify(agreement.title)}-utkast.pdf")
+        except RenderTooLarge:
+            return pdf_too_large(request, agreement)
+    archived = agreement.archived_pdfs.first()
+    if archived is None:  # signed outside the product, e.g. in the admin: there is no signed PDF to give
+        logger.warning("Signed agreement %s has no archived PDF", agreement.pk)
+        raise Http404
+    return archived_pdf_view(request, archived.pk)
+
+
+@login_required
+@require_safe
+def archived_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        archived = ArchivedPdf.objects.get(pk=pk)
+    except ArchivedPdf.DoesNotExist:
+        raise Http404 from None
+    agreement = get_agreement_for_user(request.user, archived.agreement_id)
+    return archived_pdf_response(request, archived, agreement=agreement)
+
+
+@login_required
+def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
+    form = SignForm(request.POST or None, agreement=agreement, version=agreement_fingerprint(agreement))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_sign(
+                agreement=agreement,
+                user=request.user,
+                loaded_version=form.cleaned_data["loaded_fingerprint"],
+                signing_place=form.cleaned_data["signing_place"],
+                signing_date=form.cleaned_data["signing_date"],
+                signed_on=form.signed_on(),
+            )
+        except StaleEdit:
+            form = stale_form(
+                lambda data: SignForm(data, agreement=agreement),
+                data=request.POST,
+                current=agreement_fingerprint(agreement),
+                message=changed_message(),
+                name="loaded_fingerprint",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except RenderTooLarge:
+            return pdf_too_large(request, agreement)
+        else:
+            messages.success(request, _("The agreement is signed, and its PDF has been archived."))
+            return redirect(agreement)
+    return render(request, "agreements/agreement_sign.html", {"agreement": agreement, "form": form})
+
+
+@login_required
+@require_POST
+def agreement_new_revision(request: HttpRequest, pk: int) -> HttpResponse:
+    return _derive(
+        request, pk, agreement_services.agreement_new_revision, _("A new revision has been created as a draft.")
+    )
+
+
+@login_required
+@require_POST
+def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    return _derive(request, pk, agreement_services.agreement_renew, _("A draft for the next period has been created."))
+
+
+def _derive(request: HttpRequest, pk: int, service, success: str) -> HttpResponse:
+    agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
+    try:
+        derived = service(agreement=agreement)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(agreement)
+    messages.success(request, success)
+    return redirect(derived)
+
+
+@login_required
+@require_safe
+def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """What changed from the revision before this one."""
+    agreement = get_agreement_for_user(request.user, pk)
+    if agreement.previous_revision_id is None:
+        raise Http404
+    previous = get_agreement_for_user(request.user, agreement.previous_revision_id)
+    return render(
+        request,
+        "agreements/agreement_compare.html",
+        {"agreement": agreement, "previous": previous, "changes": compare(previous, agreement)},
+    )
