@@ -50,6 +50,8 @@ class AgreementContent(models.Model):
     # Whether a revision or renewal carries the rows over, and whether the signatures are recorded on them.
     in_copy = True
     in_fingerprint = True
+    # The fields the comparison of two revisions shows, for content matched across revisions by its `key`.
+    compared_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -206,6 +208,17 @@ class Agreement(models.Model):
 
     FROZEN_STATUSES = (Status.SIGNED, Status.ENDED)
     reset_on_copy = {"status": Status.DRAFT, "creation_key": None, "signing_place": "", "signing_date": None}
+    compared_fields = (
+        "title",
+        "start_date",
+        "end_date",
+        "revision_interval_years",
+        "purpose",
+        "overall_goals",
+        "standing_commitments",
+        "follow_up",
+        "copies",
+    )
 
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -437,6 +450,8 @@ class Section(AgreementContent):
     body = RichTextField(_("text"), blank=True)
     key = models.UUIDField(default=uuid.uuid4, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    compared_fields = ("heading", "body")
 
     history = HistoricalRecords(excluded_fields=["version", "key"])
 

@@ -12,27 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from agreements.models import Agreement, Section
-from focusareas.models import ActivityRow, Commitment, FocusArea, Goal
+from agreements.models import Agreement, agreement_content_models, content_rows
 
-AGREEMENT_FIELDS = [
-    "title",
-    "start_date",
-    "end_date",
-    "revision_interval_years",
-    "purpose",
-    "overall_goals",
-    "standing_commitments",
-    "follow_up",
-    "copies",
-]
-COMPARED: list[tuple[type[models.Model], str, list[str]]] = [
-    (Section, "agreement", ["heading", "body"]),
-    (FocusArea, "agreement", ["title", "group_heading", "description", "prioritised"]),
-    (ActivityRow, "focus_area__agreement", ["activity", "measure", "follow_up", "goal_effect"]),
-    (Commitment, "agreement", ["text", "responsible_role", "target_value", "target_unit", "target_scope", "timing"]),
-    (Goal, "agreement", ["kind", "text"]),
-]
 ADDED = pgettext_lazy("revision", "Added")
 REMOVED = pgettext_lazy("revision", "Removed")
 CHANGED = pgettext_lazy("revision", "Changed")
@@ -83,7 +64,7 @@ def _title(item: models.Model) -> str:
     return str(item)
 
 
-def _differences(model: type[models.Model], fields: list[str], old, new) -> list[FieldDifference]:
+def _differences(model: type[models.Model], fields: tuple[str, ...], old, new) -> list[FieldDifference]:
     differences = []
     for name in fields:
         before, after = _plain(getattr(old, name)), _plain(getattr(new, name))
@@ -96,13 +77,16 @@ def _differences(model: type[models.Model], fields: list[str], old, new) -> list
 def compare(old: Agreement, new: Agreement) -> list[ItemChange]:
     """Every addition, removal and change from `old` to `new`, in a fixed order of kinds."""
     changes = []
-    details = _differences(Agreement, AGREEMENT_FIELDS, old, new)
+    details = _differences(Agreement, Agreement.compared_fields, old, new)
     if details:
         changes.append(ItemChange(str(CHANGED), str(Agreement._meta.verbose_name).capitalize(), new.title, details))
-    for model, path, fields in COMPARED:
+    for model in agreement_content_models():
+        fields = getattr(model, "compared_fields", ()) if model is not Agreement else ()
+        if not fields:
+            continue
         kind = str(model._meta.verbose_name).capitalize()
-        before = {item.key: item for item in model.objects.filter(**{path: old})}
-        after = {item.key: item for item in model.objects.filter(**{path: new})}
+        before = {item.key: item for item in content_rows(model, old.pk)}
+        after = {item.key: item for item in content_rows(model, new.pk)}
         for key, item in after.items():
             if key not in before:
                 changes.append(ItemChange(str(ADDED), kind, _title(item), []))

@@ -41,6 +41,8 @@ class FocusArea(AgreementContent):
     order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    compared_fields = ("title", "group_heading", "description", "prioritised")
+
     history = HistoricalRecords(excluded_fields=["version", "key"])
 
     class Meta:
@@ -74,6 +76,8 @@ class Goal(AgreementContent):
     key = models.UUIDField(default=uuid.uuid4, editable=False)
     order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    compared_fields = ("kind", "text")
 
     history = HistoricalRecords(excluded_fields=["version", "key"])
 
@@ -152,6 +156,8 @@ class ActivityRow(AgreementContent):
     goals = models.ManyToManyField(Goal, blank=True, related_name="activity_rows", verbose_name=_("serves the goals"))
     order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    compared_fields = ("activity", "measure", "follow_up", "goal_effect")
 
     history = HistoricalRecords(excluded_fields=["version", "key"])
 
@@ -244,6 +250,8 @@ class Commitment(AgreementContent):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     reset_on_copy = {"review_status": ReviewStatus.OPEN}
+    compared_fields = ("text", "responsible_role", "target_value", "target_unit", "target_scope", "timing")
+
     history = HistoricalRecords(excluded_fields=["version", "key"], m2m_fields=[parties])
 
     class Meta:
