@@ -18,11 +18,10 @@ from agreements.services import (
     section_move,
 )
 from agreements.tests.factories import SectionFactory, SignatoryFactory
-from agreements.tests.test_access import PAGES, _url
 from focusareas.models import ActivityRow, Commitment
 from focusareas.services import commitment_comment, rows_paste
 from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, GoalFactory
-from focusareas.tests.test_access import urls as focus_area_urls
+from samverkan.tests.helpers import AGREEMENT_PAGES, agreement_page_url, focus_area_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +108,11 @@ def test_a_draft_cannot_be_signed(world, editor):
 
 def test_every_edit_page_refuses_a_signed_agreement_with_the_reason(client, ready, world, editor):
     # The pages' items are made while the agreement is still open to change; then it is signed.
-    pages = [(_url(name, world, with_section), method) for name, with_section, method, write in PAGES if write]
+    pages = [
+        (agreement_page_url(name, world, with_section), method)
+        for name, with_section, method, write in AGREEMENT_PAGES
+        if write
+    ]
     pages += [(url, method) for url, method, write in focus_area_urls(world) if write]
     Commitment.objects.update(review_status=Commitment.ReviewStatus.ACCEPTED)
     client.force_login(editor)

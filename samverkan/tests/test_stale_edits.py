@@ -21,7 +21,6 @@ from agreements import services as agreement_services
 from agreements.models import Agreement, Membership, Section
 from agreements.services import StaleEdit, agreement_fingerprint, claim_version
 from agreements.tests.factories import MembershipFactory, SectionFactory, SignatoryFactory, UserFactory
-from agreements.tests.test_agreement_form import edit_data
 from focusareas import forms as focus_area_forms
 from focusareas import services as focus_area_services
 from focusareas.models import ActivityRow, Commitment, ReviewEntry
@@ -35,6 +34,7 @@ from focusareas.tests.factories import (
 from followup import forms as followup_forms
 from followup import services as followup_services
 from followup.models import ActivityOutcome, Evaluation, FollowUpReport
+from samverkan.tests.helpers import edit_data
 
 pytestmark = pytest.mark.django_db
 
