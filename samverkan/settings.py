@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "agreements",
     "focusareas",
     "followup",
+    "bench",
 ]
 
 MIDDLEWARE = [
