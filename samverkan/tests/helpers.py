@@ -1,14 +1,32 @@
-"""Helpers more than one app's tests use: the pages each app offers on an agreement and what its forms post.
+"""Helpers more than one app's tests use: the world of the shared fixtures, the pages each app offers on an
+agreement and what its forms post.
 
 Test files import these from here, never from one another, so a test file can change without breaking another.
 """
 
 from __future__ import annotations
 
-from django.urls import reverse
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
 
-from agreements.models import Agreement
-from agreements.tests.factories import SectionFactory
+from django.conf import settings
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from agreements.models import Agreement, Organisation
+from agreements.tests.factories import (
+    AgreementFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PoliceAreaFactory,
+    SectionFactory,
+    UserFactory,
+)
 from focusareas.tests.factories import (
     ActionPlanFactory,
     ActivityRowFactory,
@@ -16,6 +34,77 @@ from focusareas.tests.factories import (
     FocusAreaFactory,
     GoalFactory,
 )
+
+# Tests create many users; the production hasher is slow on purpose.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    """Two police areas with their municipalities, and users in each role."""
+
+    municipality: Organisation
+    neighbour: Organisation
+    police: Organisation
+    other_municipality: Organisation
+    other_police: Organisation
+    agreement: Agreement
+    neighbour_agreement: Agreement
+    other_agreement: Agreement
+
+
+def build_world() -> World:
+    """The organisations and agreements behind the `world` fixture, for fixtures of a wider scope too."""
+    municipality = OrganisationFactory(name="Hamnstads kommun")
+    neighbour = OrganisationFactory(name="Slättby kommun")
+    police = PoliceAreaFactory(name="Lokalpolisområde Hamnstad")
+    other_municipality = OrganisationFactory(name="Skogsås kommun")
+    other_police = PoliceAreaFactory(name="Lokalpolisområde Skogsås")
+    return World(
+        municipality=municipality,
+        neighbour=neighbour,
+        police=police,
+        other_municipality=other_municipality,
+        other_police=other_police,
+        agreement=AgreementFactory(title="Samverkansöverenskommelse Hamnstad", parties=[municipality, police]),
+        neighbour_agreement=AgreementFactory(title="Samverkansöverenskommelse Slättby", parties=[neighbour, police]),
+        other_agreement=AgreementFactory(
+            title="Samverkansöverenskommelse Skogsås", parties=[other_municipality, other_police]
+        ),
+    )
+
+
+def member(organisation: Organisation, role: str, username: str):
+    """A new user with `role` in `organisation`."""
+    return MembershipFactory(user=UserFactory(username=username), organisation=organisation, role=role).user
+
+
+T = TypeVar("T")
+
+
+def built_once(django_db_blocker, build: Callable[[], T], *, media_root: Path) -> Iterator[T]:
+    """For a module- or session-scoped fixture: `build()` the rows once, in a transaction that is rolled back when
+    the fixture ends; each test meanwhile runs in a savepoint of it, so the rows it reads are the same for every
+    test. Settings and language are those the function-scoped autouse fixtures give a test."""
+    with (
+        override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+        translation.override(settings.LANGUAGE_CODE),
+    ):
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                built = build()
+            except BaseException:
+                atomic.__exit__(*sys.exc_info())
+                raise
+        try:
+            yield built
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
 
 # The agreements app's pages on one agreement: (url name, needs a section, method, is a write)
 AGREEMENT_PAGES = [

@@ -7,10 +7,12 @@ change the database nor show the agreement's title.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -22,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements.models import Agreement, ArchivedPdf, Membership
 from agreements.services import agreement_new_revision, store_archived
-from agreements.tests.factories import AgreementFactory, MembershipFactory, SectionFactory, UserFactory
+from agreements.tests.factories import AgreementFactory, SectionFactory, UserFactory
 from focusareas.tests.factories import (
     ActionPlanFactory,
     ActivityRowFactory,
@@ -33,6 +35,7 @@ from focusareas.tests.factories import (
 )
 from followup.models import CommitmentOutcome, Evaluation
 from followup.services import report_start
+from samverkan.tests.helpers import World, build_world, built_once, member
 
 pytestmark = pytest.mark.django_db
 
@@ -195,17 +198,32 @@ def test_every_url_pattern_has_its_expected_outcomes():
 @dataclass
 class Estate:
     """An agreement in draft with one of everything, a signed one with its archive, follow-up and evaluation,
-    and a revision of the signed one; all between the world's municipality and police area."""
+    and a revision of the signed one; all between the world's municipality and police area. Each user is logged
+    in once: `sessions` holds their session keys."""
 
+    world: World
     draft: Agreement
     signed: Agreement
     revision: Agreement
     objects: dict
     users: dict
+    sessions: dict
 
 
-@pytest.fixture
-def estate(world, editor, reviewer, reader, outsider, other_police_reviewer) -> Estate:
+@pytest.fixture(autouse=True)
+def media_root() -> None:
+    """The estate's archived files stay where it stored them for every test of the module."""
+
+
+@pytest.fixture(scope="module")
+def estate(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Estate]:
+    """Built once for the module: every test only reads it, and its requests are rolled back."""
+    yield from built_once(django_db_blocker, build_estate, media_root=tmp_path_factory.mktemp("media"))
+
+
+def build_estate() -> Estate:
+    world = build_world()
+    editor = member(world.municipality, Membership.Role.EDITOR, "editor")
     draft = world.agreement
     section = SectionFactory(agreement=draft, heading="Syfte")
     focus_area = FocusAreaFactory(agreement=draft, title="Trygg stadskärna")
@@ -233,10 +251,19 @@ def estate(world, editor, reviewer, reader, outsider, other_police_reviewer) -> 
     revision = agreement_new_revision(agreement=signed)
     Group.objects.create(name="Säkerhetsenheten")
 
-    outside_reader = MembershipFactory(
-        user=UserFactory(username="outsidereader"), organisation=world.other_municipality, role=Membership.Role.READER
-    ).user
+    users = {
+        "anonymous": None,
+        "editor": editor,
+        "reviewer": member(world.police, Membership.Role.REVIEWER, "reviewer"),
+        "reader": member(world.municipality, Membership.Role.READER, "reader"),
+        "outside_editor": member(world.other_municipality, Membership.Role.EDITOR, "outsider"),
+        "outside_reviewer": member(world.other_police, Membership.Role.REVIEWER, "otherpolice"),
+        "outside_reader": member(world.other_municipality, Membership.Role.READER, "outsidereader"),
+        "staff": UserFactory(username="staff", is_staff=True),
+        "superuser": UserFactory(username="admin", is_staff=True, is_superuser=True),
+    }
     return Estate(
+        world=world,
         draft=draft,
         signed=signed,
         revision=revision,
@@ -252,18 +279,18 @@ def estate(world, editor, reviewer, reader, outsider, other_police_reviewer) -> 
             "outcome": outcome,
             "signed_area": signed_area,
         },
-        users={
-            "anonymous": None,
-            "editor": editor,
-            "reviewer": reviewer,
-            "reader": reader,
-            "outside_editor": outsider,
-            "outside_reviewer": other_police_reviewer,
-            "outside_reader": outside_reader,
-            "staff": UserFactory(username="staff", is_staff=True),
-            "superuser": UserFactory(username="admin", is_staff=True, is_superuser=True),
-        },
+        users=users,
+        sessions={kind: log_in(user) for kind, user in users.items()},
     )
+
+
+def log_in(user) -> str | None:
+    """The key of a new session of `user` (None for the anonymous user)."""
+    if user is None:
+        return None
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 ITEM_KINDS = {
@@ -369,13 +396,14 @@ def outcome(response) -> str:
     return {200: OK, 403: FORBIDDEN, 404: HIDDEN, 405: NOT_ALLOWED}.get(response.status_code, str(response.status_code))
 
 
-def request(url: str, method: str, user, data: dict, *, csrf_checks: bool = False) -> tuple[object, list[str]]:
-    """One request in a savepoint that is rolled back, so each user meets the same database; with the writes
-    it made to the product's tables."""
+def request(url: str, method: str, session: str | None, data: dict, *, csrf_checks: bool = False):
+    """One request in the session `session` (None: anonymous), in a savepoint that is rolled back, so each user
+    meets the same database (their session included, should the request log them out); with the writes it made
+    to the product's tables."""
     with transaction.atomic():
         client = Client(enforce_csrf_checks=csrf_checks)
-        if user is not None:
-            client.force_login(user)
+        if session is not None:
+            client.cookies[settings.SESSION_COOKIE_NAME] = session
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url) if method == "GET" else client.post(url, data)
         transaction.set_rollback(True)
@@ -396,7 +424,7 @@ def check_matrix(routes: list[Route], estate: Estate, users: tuple[str, ...] = U
         for url in urls_for(route, estate):
             for method in ("GET", "POST"):
                 for kind in users:
-                    response, writes = request(url, method, estate.users[kind], POST_DATA.get(route.name, {}))
+                    response, writes = request(url, method, estate.sessions[kind], POST_DATA.get(route.name, {}))
                     got, wanted = outcome(response), expected[method][kind]
                     if got != wanted:
                         mismatches.append(f"{route.name}: {method} {url} as {kind}: {got}, expected {wanted}")
@@ -419,23 +447,24 @@ def test_only_administrators_get_into_the_administration(estate: Estate):
         for method in ("GET", "POST"):
             # Users outside the staff are all alike to the administration: these two stand for them.
             for kind in ("anonymous", "editor"):
-                response, writes = request(url, method, estate.users[kind], {})
+                response, writes = request(url, method, estate.sessions[kind], {})
                 if route.name not in ADMIN_OPEN and (outcome(response) != ADMIN_LOGIN or writes):
                     failures.append(f"{method} {url} as {kind}: {response.status_code}, wrote {writes}")
-            response, writes = request(url, method, estate.users["staff"], {})
+            response, writes = request(url, method, estate.sessions["staff"], {})
             if route.name not in ADMIN_STAFF_PAGES and (response.status_code == 200 or writes):
                 failures.append(f"{method} {url} as staff without permissions: {response.status_code}")
-            response, _ = request(url, method, estate.users["superuser"], {})
+            response, _ = request(url, method, estate.sessions["superuser"], {})
             if response.status_code >= 500:
                 failures.append(f"{method} {url} as administrator: {response.status_code}")
     assert not failures, "\n".join(failures)
 
 
-def test_ids_of_other_agreements_in_query_strings_and_forms_reveal_nothing(client, world, editor):
+def test_ids_of_other_agreements_in_query_strings_and_forms_reveal_nothing(client, estate: Estate):
     """An editor may add to their own agreement, but not under a focus area or plan of someone else's."""
+    world = estate.world
     foreign = FocusAreaFactory(agreement=world.other_agreement)
     foreign_plan = ActionPlanFactory(agreement=world.other_agreement)
-    client.force_login(editor)
+    client.force_login(estate.users["editor"])
     url = reverse("commitment_add", args=[world.agreement.pk])
 
     assert client.get(f"{url}?focus_area={foreign.pk}").status_code == 404
@@ -450,7 +479,7 @@ def test_every_post_needs_the_csrf_token(estate: Estate):
         for url in urls_for(route, estate):
             for kind in ("superuser",):  # the user who may post the most
                 response, writes = request(
-                    url, "POST", estate.users[kind], POST_DATA.get(route.name, {}), csrf_checks=True
+                    url, "POST", estate.sessions[kind], POST_DATA.get(route.name, {}), csrf_checks=True
                 )
                 if outcome(response) in (LOGIN, ADMIN_LOGIN, NOT_ALLOWED) and not writes:
                     continue  # refused before any code that changes something: not logged in, or a read-only page
