@@ -48,5 +48,5 @@ def test_benchmark_reports_both_documents_and_rolls_the_large_one_back():
 
 @pytest.mark.parametrize("scale", ["0", "1.5"])
 def test_a_scale_outside_the_full_size_is_refused(scale):
-    with pytest.raises(CommandError, match="--scale"):
+    with pytest.raises(CommandError, match="--scale must be above 0 and at most 1"):
         call_command("benchmark_pdf", "--skip-chromium", "--scale", scale, stdout=StringIO())
