@@ -3,9 +3,10 @@ PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 # pytest-xdist processes for the tests: `auto` is one per CPU; PYTEST_WORKERS=0 runs them in this process
-# (to use a debugger, or to read one test's output in order).
+# (to use a debugger, or to read one test's output in order). A test file goes to one process as a whole, so data
+# a module builds once (module-scoped fixtures) is built once.
 PYTEST_WORKERS ?= auto
-PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS)
+PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 .PHONY: run test test-fast checks lint messages serve
 
