@@ -2,7 +2,13 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint messages serve
+# pytest-xdist processes for the tests: `auto` is one per CPU; PYTEST_WORKERS=0 runs them in this process
+# (to use a debugger, or to read one test's output in order). A test file goes to one process as a whole, so data
+# a module builds once (module-scoped fixtures) is built once.
+PYTEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+.PHONY: run test test-fast checks lint messages serve
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
@@ -15,13 +21,19 @@ run: $(STAMP)
 	$(PYTHON) manage.py seed_demo
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+checks: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PYTHON) manage.py check
 	$(PYTHON) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+
+test: checks
+	$(PYTEST)
+
+# The edit loop: the same checks and every test but those that drive Chromium.
+test-fast: checks
+	$(PYTEST) -m "not browser"
 
 # Runs the service for real with gunicorn (samverkan/gunicorn.conf.py): set DATABASE_URL, DEBUG=0, SECRET_KEY
 # and ALLOWED_HOSTS first; WORKERS and BIND choose how many processes and where they listen.

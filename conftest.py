@@ -2,98 +2,56 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.utils import translation
 
-from agreements.models import Agreement, Membership, Organisation
-from agreements.tests.factories import (
-    AgreementFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    PoliceAreaFactory,
-    UserFactory,
-)
+from agreements.models import Membership
+from samverkan.tests.helpers import FAST_PASSWORD_HASHERS, World, build_world, member
 
 pytest_plugins = ["samverkan.tests.browser"]
 
 
-@dataclass
-class World:
-    """Two police areas with their municipalities, and users in each role."""
-
-    municipality: Organisation
-    neighbour: Organisation
-    police: Organisation
-    other_municipality: Organisation
-    other_police: Organisation
-    agreement: Agreement
-    neighbour_agreement: Agreement
-    other_agreement: Agreement
-
-
 @pytest.fixture
 def world(db) -> World:
-    municipality = OrganisationFactory(name="Hamnstads kommun")
-    neighbour = OrganisationFactory(name="Slättby kommun")
-    police = PoliceAreaFactory(name="Lokalpolisområde Hamnstad")
-    other_municipality = OrganisationFactory(name="Skogsås kommun")
-    other_police = PoliceAreaFactory(name="Lokalpolisområde Skogsås")
-    return World(
-        municipality=municipality,
-        neighbour=neighbour,
-        police=police,
-        other_municipality=other_municipality,
-        other_police=other_police,
-        agreement=AgreementFactory(title="Samverkansöverenskommelse Hamnstad", parties=[municipality, police]),
-        neighbour_agreement=AgreementFactory(title="Samverkansöverenskommelse Slättby", parties=[neighbour, police]),
-        other_agreement=AgreementFactory(
-            title="Samverkansöverenskommelse Skogsås", parties=[other_municipality, other_police]
-        ),
-    )
-
-
-def _member(organisation: Organisation, role: str, username: str):
-    return MembershipFactory(user=UserFactory(username=username), organisation=organisation, role=role).user
+    return build_world()
 
 
 @pytest.fixture
 def editor(world):
     """Security unit staff of the agreement's municipality."""
-    return _member(world.municipality, Membership.Role.EDITOR, "editor")
+    return member(world.municipality, Membership.Role.EDITOR, "editor")
 
 
 @pytest.fixture
 def reviewer(world):
     """A municipal police officer of the agreement's police area."""
-    return _member(world.police, Membership.Role.REVIEWER, "reviewer")
+    return member(world.police, Membership.Role.REVIEWER, "reviewer")
 
 
 @pytest.fixture
 def reader(world):
     """A council member of the agreement's municipality."""
-    return _member(world.municipality, Membership.Role.READER, "reader")
+    return member(world.municipality, Membership.Role.READER, "reader")
 
 
 @pytest.fixture
 def outsider(world):
     """An editor in an unrelated municipality."""
-    return _member(world.other_municipality, Membership.Role.EDITOR, "outsider")
+    return member(world.other_municipality, Membership.Role.EDITOR, "outsider")
 
 
 @pytest.fixture
 def other_police_reviewer(world):
     """A reviewer in an unrelated police area."""
-    return _member(world.other_police, Membership.Role.REVIEWER, "otherpolice")
+    return member(world.other_police, Membership.Role.REVIEWER, "otherpolice")
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """Tests create many users; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "followup",
     "demo",
     "transfer",
+    "bench",
 ]
 
 MIDDLEWARE = [

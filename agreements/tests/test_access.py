@@ -9,23 +9,10 @@ from agreements.access import get_agreement_for_user
 from agreements.models import FROZEN_MESSAGE, Agreement
 from agreements.tests.factories import SectionFactory
 from samverkan.lib.access import Access
+from samverkan.tests.helpers import AGREEMENT_PAGES, agreement_page_url
 
 pytestmark = pytest.mark.django_db
 
-# (url name, needs a section, method, is a write)
-PAGES = [
-    ("agreement_detail", False, "get", False),
-    ("agreement_history", False, "get", False),
-    ("agreement_edit", False, "get", True),
-    ("agreement_edit", False, "post", True),
-    ("section_add", False, "get", True),
-    ("section_add", False, "post", True),
-    ("section_edit", True, "get", True),
-    ("section_edit", True, "post", True),
-    ("section_move", True, "post", True),
-    ("section_delete", True, "get", True),
-    ("section_delete", True, "post", True),
-]
 EXPECTED = {
     # role fixture: (status on a read, status on a write)
     "editor": (200, None),
@@ -36,23 +23,11 @@ EXPECTED = {
 }
 
 
-def _url(name: str, world, with_section: bool) -> str:
-    if with_section:
-        section = SectionFactory(agreement=world.agreement)
-        kwargs = {"pk": section.pk}
-        if name == "section_move":
-            kwargs["direction"] = "up"
-        return reverse(name, kwargs=kwargs)
-    if name == "section_add":
-        return reverse(name, kwargs={"pk": world.agreement.pk, "part": "appendix"})
-    return reverse(name, kwargs={"pk": world.agreement.pk})
-
-
-@pytest.mark.parametrize(("name", "with_section", "method", "write"), PAGES)
+@pytest.mark.parametrize(("name", "with_section", "method", "write"), AGREEMENT_PAGES)
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_each_role_gets_what_its_membership_allows(client, world, request, role, name, with_section, method, write):
     user = request.getfixturevalue(role)
-    url = _url(name, world, with_section)
+    url = agreement_page_url(name, world, with_section)
     client.force_login(user)
     response = getattr(client, method)(url)
     read_status, write_status = EXPECTED[role]
@@ -63,9 +38,9 @@ def test_each_role_gets_what_its_membership_allows(client, world, request, role,
         assert response.status_code == expected
 
 
-@pytest.mark.parametrize(("name", "with_section", "method", "write"), PAGES)
+@pytest.mark.parametrize(("name", "with_section", "method", "write"), AGREEMENT_PAGES)
 def test_anonymous_users_are_sent_to_the_login_page(client, world, name, with_section, method, write):
-    url = _url(name, world, with_section)
+    url = agreement_page_url(name, world, with_section)
     response = getattr(client, method)(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))

@@ -7,17 +7,9 @@ from django.urls import reverse
 
 from agreements.models import Agreement, CooperationForum, Signatory
 from agreements.tests.factories import SignatoryFactory
+from samverkan.tests.helpers import edit_data, management
 
 pytestmark = pytest.mark.django_db
-
-
-def management(prefix: str, total: int, initial: int = 0) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def create_data(world, **overrides) -> dict:
@@ -30,41 +22,6 @@ def create_data(world, **overrides) -> dict:
         "parties-0-organisation": str(world.municipality.pk),
         "parties-1-organisation": str(world.police.pk),
     }
-    data.update(overrides)
-    return data
-
-
-def edit_data(agreement: Agreement, **overrides) -> dict:
-    """What the edit page posts back unchanged."""
-    parties = list(agreement.party_links.all())
-    signatories = list(agreement.signatories.all())
-    forums = list(agreement.forums.all())
-    data = {
-        "loaded_version": str(agreement.version),
-        "title": agreement.title,
-        "start_date": agreement.start_date.isoformat(),
-        "end_date": agreement.end_date.isoformat() if agreement.end_date else "",
-        "revision_interval_years": agreement.revision_interval_years or "",
-        "purpose": agreement.purpose,
-        "overall_goals": agreement.overall_goals,
-        "copies": str(agreement.copies),
-        **management("parties", len(parties), len(parties)),
-        **management("signatories", len(signatories), len(signatories)),
-        **management("forums", len(forums), len(forums)),
-    }
-    for i, party in enumerate(parties):
-        data[f"parties-{i}-id"] = str(party.pk)
-        data[f"parties-{i}-organisation"] = str(party.organisation_id)
-    for i, signatory in enumerate(signatories):
-        data |= {
-            f"signatories-{i}-id": str(signatory.pk),
-            f"signatories-{i}-name": signatory.name,
-            f"signatories-{i}-title": signatory.title,
-            f"signatories-{i}-party": str(signatory.party_id),
-            f"signatories-{i}-order": str(signatory.order),
-        }
-    for i, forum in enumerate(forums):
-        data |= {f"forums-{i}-id": str(forum.pk), f"forums-{i}-name": forum.name}
     data.update(overrides)
     return data
 

@@ -1,7 +1,10 @@
 """The agreement's PDF: content, table of contents, metadata, archival form and the attached data."""
 
 import json
+import logging
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from io import BytesIO
 
 import pytest
@@ -16,6 +19,7 @@ from documents.pdf import DATA_ATTACHMENT, agreement_pdf
 from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, IndicatorFactory
 from samverkan.lib import pdf
 from samverkan.lib.pdf import LocalFetcher, RefusedResource, pdf_roots
+from samverkan.tests.helpers import World, build_world, built_once
 
 pytestmark = pytest.mark.django_db
 LONG_TEXT = (
@@ -25,6 +29,10 @@ LONG_TEXT = (
 
 @pytest.fixture
 def agreement(world):
+    return build_agreement(world)
+
+
+def build_agreement(world: World) -> Agreement:
     agreement = world.agreement
     SectionFactory(agreement=agreement, part="agreement", heading="Inledning", body=LONG_TEXT)
     background = SectionFactory(agreement=agreement, heading="Bakgrund och uppdrag", body=LONG_TEXT, order=0)
@@ -42,17 +50,64 @@ def agreement(world):
     return Agreement.objects.get(pk=agreement.pk)
 
 
+@dataclass(frozen=True)
+class Printed:
+    """The agreement printed once, for the tests that only read its PDF, with what they compare it to."""
+
+    pdf: bytes
+    title: str
+    data: dict  # the agreement's data export, as the PDF should carry it
+    appendix_headings: int
+    warnings: list[logging.LogRecord]  # WeasyPrint's warnings and errors while it printed
+    signed_pdf: bytes  # the same agreement once signed
+
+
+class Collected(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def print_agreement() -> Printed:
+    agreement = build_agreement(build_world())
+    collected = Collected()
+    logging.getLogger("weasyprint").addHandler(collected)
+    try:
+        pdf = agreement_pdf(agreement)
+    finally:
+        logging.getLogger("weasyprint").removeHandler(collected)
+    document = build_document(agreement)
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
+    return Printed(
+        pdf=pdf,
+        title=agreement.title,
+        data=agreement_data(document),
+        appendix_headings=len(document.appendix),
+        warnings=collected.records,
+        signed_pdf=agreement_pdf(Agreement.objects.get(pk=agreement.pk)),
+    )
+
+
+@pytest.fixture(scope="module")
+def printed(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Printed]:
+    """Laid out once for the module: several tests read the same PDF."""
+    yield from built_once(django_db_blocker, print_agreement, media_root=tmp_path_factory.mktemp("media"))
+
+
 def read(pdf: bytes) -> tuple[PdfReader, list[str]]:
     reader = PdfReader(BytesIO(pdf))
     return reader, [page.extract_text() for page in reader.pages]
 
 
-def test_everything_of_the_agreement_is_in_the_pdf(agreement):
-    _, pages = read(agreement_pdf(agreement))
+def test_everything_of_the_agreement_is_in_the_pdf(printed):
+    _, pages = read(printed.pdf)
     text = "\n".join(pages)
     assert len(pages) >= 6
     for expected in (
-        agreement.title,
+        printed.title,
         "Inledning",
         "Bilaga 1",
         "1.1. Ansvar",
@@ -87,21 +142,21 @@ def bookmarks(reader: PdfReader) -> dict[str, int]:
     return found
 
 
-def test_the_table_of_contents_gives_the_pages_where_the_headings_are(agreement):
-    reader, pages = read(agreement_pdf(agreement))
+def test_the_table_of_contents_gives_the_pages_where_the_headings_are(printed):
+    reader, pages = read(printed.pdf)
     outline = bookmarks(reader)
     toc_page = next(page for page in pages if "Innehållsförteckning" in page)
     entries = re.findall(r"^(\d[\d.]*\.? ?[^\n.]+?)[ .]*\.{3,}\s*(\d+)\s*$", toc_page, flags=re.MULTILINE)
-    assert len(entries) == len(build_document(agreement).appendix)
+    assert len(entries) == printed.appendix_headings
     for heading, page in entries:
         assert outline[heading.strip()] == int(page), heading
     # The outline holds every heading, so readers can jump to each.
     assert {"Bakgrund och uppdrag", "Inledning"} <= {h.split(". ", 1)[-1] for h in outline}
 
 
-def test_metadata_language_and_archival_form(agreement):
-    reader, _ = read(agreement_pdf(agreement))
-    assert reader.metadata.title == agreement.title
+def test_metadata_language_and_archival_form(printed):
+    reader, _ = read(printed.pdf)
+    assert reader.metadata.title == printed.title
     assert reader.metadata.author == "Hamnstads kommun, Lokalpolisområde Hamnstad"
     assert reader.trailer["/Root"]["/Lang"] == "sv"
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged for screen readers
@@ -109,15 +164,15 @@ def test_metadata_language_and_archival_form(agreement):
     assert re.search(r"pdfaid:part[^0-9]*3", xmp) and re.search(r"pdfaid:conformance[^A-Z]*U", xmp)
 
 
-def test_the_agreements_data_is_attached(agreement):
-    reader, _ = read(agreement_pdf(agreement))
+def test_the_agreements_data_is_attached(printed):
+    reader, _ = read(printed.pdf)
     (attached,) = reader.attachments[DATA_ATTACHMENT]
-    assert json.loads(attached) == agreement_data(build_document(agreement))
+    assert json.loads(attached) == printed.data
     assert json.loads(attached)["appendix"][3]["commitments"][0]["text"] == "genomföra insatser mot Misshandel"
 
 
-def test_fonts_are_our_own_and_embedded(agreement, caplog):
-    reader, _ = read(agreement_pdf(agreement))
+def test_fonts_are_our_own_and_embedded(printed):
+    reader, _ = read(printed.pdf)
     fonts = set()
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
@@ -125,14 +180,13 @@ def test_fonts_are_our_own_and_embedded(agreement, caplog):
             assert "/FontFile2" in descriptor
             fonts.add(str(descriptor["/FontName"]).split("+", 1)[1])
     assert fonts <= {"Liberation-Sans", "Liberation-Sans-Bold", "Liberation-Sans-Italic", "Liberation-Sans-BoldItalic"}
-    assert not [r for r in caplog.records if r.name == "weasyprint" and r.levelname in ("WARNING", "ERROR")]
+    assert not [r for r in printed.warnings if r.name == "weasyprint" and r.levelname in ("WARNING", "ERROR")]
 
 
-def test_only_a_draft_carries_the_watermark(agreement):
-    _, draft = read(agreement_pdf(agreement))
+def test_only_a_draft_carries_the_watermark(printed):
+    _, draft = read(printed.pdf)
     assert all("UTKAST" in page for page in draft)
-    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
-    _, signed = read(agreement_pdf(Agreement.objects.get(pk=agreement.pk)))
+    _, signed = read(printed.signed_pdf)
     assert not any("UTKAST" in page for page in signed)
 
 

@@ -20,13 +20,12 @@ from agreements.models import (
 )
 from agreements.services import agreement_new_revision, agreement_renew, section_create, section_move
 from agreements.tests.factories import PoliceAreaFactory, SectionFactory, SignatoryFactory
-from agreements.tests.test_access import PAGES, _url
-from agreements.tests.test_agreement_form import edit_data
 from documents.services import agreement_fingerprint, agreement_sign
 from focusareas.models import ActivityRow, Commitment
 from focusareas.services import commitment_comment, rows_paste
 from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, GoalFactory, accept
-from focusareas.tests.test_access import urls as focus_area_urls
+from focusareas.tests.helpers import focus_area_urls
+from samverkan.tests.helpers import AGREEMENT_PAGES, agreement_page_url, edit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +112,11 @@ def test_a_draft_cannot_be_signed(world, editor):
 
 def test_every_edit_page_refuses_a_signed_agreement_with_the_reason(client, ready, world, editor, reviewer):
     # The pages' items are made while the agreement is still open to change; then it is signed.
-    pages = [(_url(name, world, with_section), method) for name, with_section, method, write in PAGES if write]
+    pages = [
+        (agreement_page_url(name, world, with_section), method)
+        for name, with_section, method, write in AGREEMENT_PAGES
+        if write
+    ]
     pages += [(url, method) for url, method, write in focus_area_urls(world) if write]
     accept(Commitment.objects.all(), reviewer=reviewer)
     client.force_login(editor)
@@ -262,7 +265,6 @@ def signed_meanwhile(monkeypatch):
 
 def frozen_request(kind: str, agreement: Agreement) -> tuple[str, dict, str]:
     """A change of the kind to the agreement as its page posts it: the URL, the data and text the user typed."""
-    from agreements.tests.test_agreement_form import edit_data
     from focusareas.services import rows_fingerprint
 
     section = SectionFactory(agreement=agreement)

@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from agreements.models import Agreement, Organisation
 from agreements.tests.factories import PoliceAreaFactory
-from agreements.tests.test_agreement_form import edit_data, management
 from focusareas.access import may_review
 from focusareas.models import Commitment, ReviewEntry
 from focusareas.services import agreement_check_ready_for_signing, open_commitments
 from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
+from samverkan.tests.helpers import edit_data, management
 
 pytestmark = pytest.mark.django_db
 

@@ -52,6 +52,7 @@ from focusareas.tests.factories import (
 from followup import services as followup_services
 from followup.models import FollowUpReport
 from samverkan.lib.validation import FORBIDDEN_CHARACTERS
+from samverkan.tests.helpers import management
 
 pytestmark = pytest.mark.django_db
 
@@ -312,15 +313,6 @@ def rolled_back() -> Iterator[None]:
     with transaction.atomic():
         yield
         transaction.set_rollback(True)
-
-
-def management(prefix: str, total: int, initial: int) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 # --- the agreement ------------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from followup.models import (
     PartyComment,
 )
 from samverkan.lib.versions import content_delete
-from samverkan.tests.test_stale_edits import needs_real_concurrency, race
+from samverkan.tests.helpers import needs_real_concurrency, race
 
 # Rounds per kind of write, each starting the write later into the signing; RACE_ROUNDS=50 for a deeper run.
 ROUNDS = int(os.environ.get("RACE_ROUNDS", "4"))

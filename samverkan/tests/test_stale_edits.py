@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import inspect
 import re
-import threading
 from datetime import date
 
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -20,7 +18,6 @@ from agreements import forms as agreement_forms
 from agreements import services as agreement_services
 from agreements.models import Agreement, Membership, Section
 from agreements.tests.factories import MembershipFactory, SectionFactory, SignatoryFactory, UserFactory
-from agreements.tests.test_agreement_form import edit_data
 from documents import services as document_services
 from documents.services import agreement_fingerprint
 from focusareas import forms as focus_area_forms
@@ -38,7 +35,8 @@ from focusareas.tests.factories import (
 from followup import forms as followup_forms
 from followup import services as followup_services
 from followup.models import ActivityOutcome, Evaluation, FollowUpReport
-from samverkan.lib.versions import StaleEdit, claim_version
+from samverkan.lib.versions import claim_version
+from samverkan.tests.helpers import edit_data, needs_real_concurrency, race
 
 pytestmark = pytest.mark.django_db
 
@@ -487,38 +485,6 @@ def test_the_new_agreement_form_sent_twice_creates_one_agreement(world, editor):
 
 
 # --- The same races at the same moment on the database. ---
-
-
-def race(*calls) -> list[str]:
-    """Run the calls in threads, each on its own connection, released together; what became of each."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = [""] * len(calls)
-
-    def run(index: int, call) -> None:
-        try:
-            barrier.wait()
-            call()
-            outcomes[index] = "won"
-        except (StaleEdit, ValidationError):
-            outcomes[index] = "refused"
-        except Exception as error:  # reported, so that the assertion says what went wrong
-            outcomes[index] = f"error: {error!r}"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
-needs_real_concurrency = pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite's in-memory test database locks whole tables between threads (SQLITE_LOCKED, no waiting), so "
-    "concurrent writers fail instead of queueing; the race runs on PostgreSQL",
-)
 
 
 @needs_real_concurrency

@@ -54,12 +54,31 @@ REPORT_LABEL = "Annual report (large)"
 # Sized to come out at about 20 pages: 12 focus areas × 10 rows of four three-sentence cells, 40 commitments,
 # a goal with an indicator per focus area and an appendix of 8 sections. Cells are three short sentences on lines
 # of their own, as in the municipalities' own tables: sentences of a full line each double the table's length.
+# `--scale` shrinks the counts (a smoke run needs the code paths, not the pages).
 
 FOCUS_AREA_COUNT = 12
 ROWS_PER_FOCUS_AREA = 10
 COMMITMENT_COUNT = 40
 MUNICIPALITY = "Storåkra kommun"
 POLICE_AREA = "Lokalpolisområde Storåkra"
+
+
+@dataclass(frozen=True)
+class Size:
+    """How much the large agreement holds."""
+
+    focus_areas: int
+    rows_per_focus_area: int
+    commitments: int
+
+    @classmethod
+    def scaled(cls, scale: float) -> Size:
+        """The full size times `scale` (0 < scale ≤ 1), at least one of each."""
+        return cls(
+            focus_areas=max(1, round(FOCUS_AREA_COUNT * scale)),
+            rows_per_focus_area=max(1, round(ROWS_PER_FOCUS_AREA * scale)),
+            commitments=max(1, round(COMMITMENT_COUNT * scale)),
+        )
 
 
 @dataclass(frozen=True)
@@ -171,7 +190,7 @@ def _paragraphs(count: int, seed: int) -> str:
     )
 
 
-def build_large_agreement() -> Agreement:
+def build_large_agreement(*, size: Size) -> Agreement:
     """Create the large agreement with everything in it; call inside a transaction that is rolled back."""
     municipality, _ = Organisation.objects.get_or_create(
         name=MUNICIPALITY, defaults={"kind": Organisation.Kind.MUNICIPALITY}
@@ -220,7 +239,7 @@ def build_large_agreement() -> Agreement:
     focus_section = appendix[APPENDIX_HEADINGS.index("Fokusområden 2025–2028")]
 
     focus_areas = []
-    for index, topic in enumerate(TOPICS[:FOCUS_AREA_COUNT]):
+    for index, topic in enumerate(TOPICS[: size.focus_areas]):
         focus_area = FocusArea.objects.create(
             agreement=agreement,
             placement=focus_section,
@@ -230,7 +249,7 @@ def build_large_agreement() -> Agreement:
             order=index,
         )
         focus_areas.append(focus_area)
-        for row in range(ROWS_PER_FOCUS_AREA):
+        for row in range(size.rows_per_focus_area):
             seed = index + row * 3
             ActivityRow.objects.create(
                 focus_area=focus_area,
@@ -260,7 +279,7 @@ def build_large_agreement() -> Agreement:
             target_value=Decimal(100 + 5 * index) if decrease else Decimal(75),
         )
 
-    for index in range(COMMITMENT_COUNT):
+    for index in range(size.commitments):
         # Dealt out over the focus areas in turn; `variant` makes the commitments of one focus area differ.
         area, variant = index % len(focus_areas), index // len(focus_areas) + index
         focus_area, topic = focus_areas[area], TOPICS[area]
@@ -286,11 +305,12 @@ def build_large_agreement() -> Agreement:
     return agreement
 
 
-def describe_large_agreement(agreement: Agreement) -> str:
+def describe_large_agreement(agreement: Agreement, *, size: Size) -> str:
     commitments = Commitment.objects.filter(agreement=agreement)
     joint = sum(1 for c in commitments.prefetch_related("parties") if len(c.parties.all()) > 1)
     return (
-        f"{FocusArea.objects.filter(agreement=agreement).count()} focus areas × {ROWS_PER_FOCUS_AREA} activity rows, "
+        f"{FocusArea.objects.filter(agreement=agreement).count()} focus areas × "
+        f"{size.rows_per_focus_area} activity rows, "
         f"{commitments.count()} commitments ({joint} joint, "
         f"{commitments.filter(target_value__isnull=False).count()} with targets), "
         f"{Goal.objects.filter(agreement=agreement).count()} goals with indicators, "
@@ -506,10 +526,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--runs", type=int, default=5, help="timed renders per document and engine (default 5)")
         parser.add_argument("--skip-chromium", action="store_true", help="do not print with Chromium")
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="size of the large agreement, as a share of its full 20 pages or so (0 < scale <= 1; default 1)",
+        )
 
-    def handle(self, *args: Any, runs: int, skip_chromium: bool, **options: Any) -> None:
+    def handle(self, *args: Any, runs: int, skip_chromium: bool, scale: float, **options: Any) -> None:
         if runs < 1:
             raise CommandError("--runs must be at least 1")
+        if not 0 < scale <= 1:
+            raise CommandError("--scale must be above 0 and at most 1")
+        size = Size.scaled(scale)
         chromium = not skip_chromium
         if chromium and not CHROMIUM.exists():
             self.stdout.write(f"Chromium not found at {CHROMIUM}: comparison skipped.")
@@ -537,10 +566,10 @@ class Command(BaseCommand):
             results += self.measure(DEMO_LABEL, demo, runs, chromium)
 
         with transaction.atomic():
-            built, large = timed(build_large_agreement)
+            built, large = timed(lambda: build_large_agreement(size=size))
             self.stdout.write(
-                f"{LARGE_LABEL}: {describe_large_agreement(large)}; built in {built:.1f} s inside a transaction "
-                "that is rolled back."
+                f"{LARGE_LABEL}: {describe_large_agreement(large, size=size)}; built in {built:.1f} s inside a "
+                "transaction that is rolled back."
             )
             results += self.measure(LARGE_LABEL, large, runs, chromium)
             report = filled_in_follow_up(large)

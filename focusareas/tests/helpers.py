@@ -1,0 +1,48 @@
+"""Helpers shared by the tests of focus areas and of the apps above them."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from focusareas.kinds import ITEM_KINDS
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal
+from focusareas.tests.factories import (
+    ActionPlanFactory,
+    ActivityRowFactory,
+    CommitmentFactory,
+    FocusAreaFactory,
+    GoalFactory,
+)
+
+
+def focus_area_urls(world) -> list[tuple[str, str, bool]]:
+    """(url, method, is a write) for every page of the focus areas app on the agreement of `world`."""
+    agreement = world.agreement
+    focus_area = FocusAreaFactory(agreement=agreement)
+    row = ActivityRowFactory(focus_area=focus_area)
+    commitment = CommitmentFactory(focus_area=focus_area)
+    goal = GoalFactory(focus_area=focus_area)
+    plan = ActionPlanFactory(agreement=agreement)
+    pages = [
+        (reverse("focus_area_workbench", args=[agreement.pk]), "get", False),
+        (reverse("commitment_review", args=[agreement.pk]), "get", False),
+        (reverse("focus_area_add", args=[agreement.pk]), "get", True),
+        (reverse("focus_area_add", args=[agreement.pk]), "post", True),
+        (reverse("focus_area_edit", args=[focus_area.pk]), "post", True),
+        (reverse("row_add", args=[focus_area.pk]), "post", True),
+        (reverse("row_edit", args=[row.pk]), "get", True),
+        (reverse("rows_paste", args=[focus_area.pk]), "post", True),
+        (reverse("commitment_add", args=[agreement.pk]) + f"?focus_area={focus_area.pk}", "post", True),
+        (reverse("commitment_edit", args=[commitment.pk]), "post", True),
+        (reverse("goal_add", args=[agreement.pk]), "post", True),
+        (reverse("goal_edit", args=[goal.pk]), "get", True),
+        (reverse("action_plan_add", args=[agreement.pk]), "post", True),
+        (reverse("action_plan_edit", args=[plan.pk]), "get", True),
+        (reverse("send_for_review", args=[agreement.pk]), "post", True),
+    ]
+    items = {FocusArea: focus_area, ActivityRow: row, Commitment: commitment, Goal: goal, ActionPlan: plan}
+    for kind in ITEM_KINDS:
+        item = items[ITEM_KINDS[kind].model]
+        pages.append((reverse("item_delete", args=[kind, item.pk]), "get", True))
+        pages.append((reverse("item_move", args=[kind, item.pk, "up"]), "post", True))
+    return pages
