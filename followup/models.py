@@ -84,8 +84,21 @@ class FollowUpReport(models.Model):
     def __str__(self) -> str:
         return f"{self.agreement} – {self.year}"
 
+    def save(self, *args, **kwargs) -> None:
+        # Once approved, the report is as the council approved it: nothing of it is saved again.
+        with in_transaction(type(self)):
+            if self.pk and type(self).stored_as_frozen(self.pk):
+                raise ReportFrozen
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("followup_report", args=[self.agreement_id, self.year])
+
+    def delete(self, *args, **kwargs):
+        with in_transaction(type(self)):
+            if type(self).stored_as_frozen(self.pk):
+                raise ReportFrozen
+            return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         if self.agreement_id and self.year and not self.agreement.is_active_in(self.year):

@@ -85,3 +85,17 @@ def test_a_line_of_an_approved_report_is_refused_as_content_of_a_signed_agreemen
     with pytest.raises(ReportFrozen):
         line.delete()
     assert ActivityOutcome.objects.filter(pk=line.pk).exists()
+
+
+def test_an_approved_report_itself_is_neither_changed_nor_deleted(signed_agreement):
+    report = report_start(agreement=signed_agreement, year=2024, copy_previous=False)
+    FollowUpReport.objects.filter(pk=report.pk).update(stage=FollowUpReport.Stage.APPROVED, summary="Som beslutat")
+    report = FollowUpReport.objects.get(pk=report.pk)
+    report.summary = "Ändrad efteråt"
+
+    with pytest.raises(ReportFrozen):
+        report.save(update_fields=["summary"])
+    with pytest.raises(ReportFrozen):
+        report.delete()
+
+    assert FollowUpReport.objects.get(pk=report.pk).summary == "Som beslutat"

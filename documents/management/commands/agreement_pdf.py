@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from agreements.models import Agreement
 from documents.pdf import agreement_pdf
 from samverkan.lib.archive import ArchiveCorrupted, verified_content
+from samverkan.lib.pdf import RenderTooLarge
 
 
 class Command(BaseCommand):
@@ -26,5 +27,7 @@ class Command(BaseCommand):
             content = verified_content(archived) if archived else agreement_pdf(found)
         except ArchiveCorrupted:
             raise CommandError(f"The archived PDF of agreement {agreement} does not match its checksum") from None
+        except RenderTooLarge as error:
+            raise CommandError(f"The PDF could not be laid out within its limits ({error})") from None
         output.write_bytes(content)
         self.stdout.write(f"{output} ({len(content)} bytes)")

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from followup.models import FollowUpReport
 from followup.pdf import annual_report_pdf
 from samverkan.lib.archive import ArchiveCorrupted, verified_content
+from samverkan.lib.pdf import RenderTooLarge
 
 
 class Command(BaseCommand):
@@ -27,5 +28,7 @@ class Command(BaseCommand):
             content = verified_content(archived) if archived else annual_report_pdf(report)
         except ArchiveCorrupted:
             raise CommandError(f"The archived report {agreement}/{year} does not match its checksum") from None
+        except RenderTooLarge as error:
+            raise CommandError(f"The PDF could not be laid out within its limits ({error})") from None
         output.write_bytes(content)
         self.stdout.write(f"{output} ({len(content)} bytes)")
