@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from agreements import services as agreement_services
 from agreements.access import get_agreement_for_user
-from agreements.forms import SignForm
 from agreements.models import Agreement, ArchivedPdf
 from samverkan.lib.access import Access
 from samverkan.lib.archive import archived_pdf_response, pdf_response, pdf_too_large
@@ -27,6 +26,7 @@ from samverkan.lib.versions import StaleEdit
 
 from . import services
 from .document import build_document
+from .forms import SignForm
 from .pdf import agreement_pdf
 from .revisions import compare
 from .services import agreement_fingerprint

@@ -18,6 +18,7 @@ from agreements import forms as agreement_forms
 from agreements import services as agreement_services
 from agreements.models import Agreement, Membership, Section
 from agreements.tests.factories import MembershipFactory, SectionFactory, SignatoryFactory, UserFactory
+from documents import forms as document_forms
 from documents import services as document_services
 from documents.services import agreement_fingerprint
 from focusareas import forms as focus_area_forms
@@ -574,7 +575,7 @@ CREATING_ONLY = {followup_forms.StartReportForm}
 def _form_classes() -> list[type[forms.BaseForm]]:
     return [
         cls
-        for module in (agreement_forms, focus_area_forms, followup_forms)
+        for module in (agreement_forms, focus_area_forms, document_forms, followup_forms)
         for _name, cls in inspect.getmembers(module, inspect.isclass)
         if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__
     ]
