@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -32,6 +30,6 @@ def agreement_pdf(agreement: Agreement) -> bytes:
                 "draft": not agreement.is_frozen,
             },
         )
-    data = json.dumps(agreement_data(document), ensure_ascii=False, indent=2).encode()
-    attachment = AttachedFile(DATA_ATTACHMENT, data, "The agreement's content as data (JSON)")
+    data = agreement_data(document)
+    attachment = AttachedFile.json(DATA_ATTACHMENT, data, "The agreement's content as data (JSON)")
     return render_pdf(html, roots=pdf_roots(), attachments=(attachment,))

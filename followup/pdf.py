@@ -3,8 +3,6 @@ form as the agreement."""
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -65,8 +63,8 @@ def annual_report_pdf(report: FollowUpReport) -> bytes:
             "followup/pdf/report.html",
             {"report": report, "agreement": report.agreement, "annual": annual, "draft": not report.is_frozen},
         )
-    data = json.dumps(report_data(annual), ensure_ascii=False, indent=2).encode()
-    attachment = AttachedFile(f"uppfoljning-{report.year}.json", data, "The year's follow-up as data (JSON)")
+    data = report_data(annual)
+    attachment = AttachedFile.json(f"uppfoljning-{report.year}.json", data, "The year's follow-up as data (JSON)")
     return render_pdf(html, roots=pdf_roots(), attachments=(attachment,))
 
 
@@ -127,6 +125,6 @@ def evaluation_pdf_content(agreement: Agreement) -> bytes:
         html = render_to_string(
             "followup/pdf/evaluation.html", {"agreement": agreement, "overview": overview, "evaluation": evaluation}
         )
-        data = json.dumps(evaluation_data(overview, evaluation), ensure_ascii=False, indent=2).encode()
-    attachment = AttachedFile(EVALUATION_ATTACHMENT, data, "The evaluation of the period as data (JSON)")
+        data = evaluation_data(overview, evaluation)
+    attachment = AttachedFile.json(EVALUATION_ATTACHMENT, data, "The evaluation of the period as data (JSON)")
     return render_pdf(html, roots=pdf_roots(), attachments=(attachment,))

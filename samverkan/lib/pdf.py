@@ -5,6 +5,7 @@ bounded in time and memory."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import mimetypes
 import multiprocessing
@@ -44,6 +45,11 @@ class AttachedFile:
     name: str
     content: bytes
     description: str
+
+    @classmethod
+    def json(cls, name: str, data: object, description: str) -> AttachedFile:
+        """The document's content as data, attached to it in one way for every document: UTF-8 JSON, indented."""
+        return cls(name, json.dumps(data, ensure_ascii=False, indent=2).encode(), description)
 
 
 @cache
