@@ -85,7 +85,7 @@ class FollowUpReport(models.Model):
         return f"{self.agreement} – {self.year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("followup_report", args=[self.agreement_id, self.year])
+        return reverse("followup:report", args=[self.agreement_id, self.year])
 
     def clean(self) -> None:
         if self.agreement_id and self.year and not self.agreement.is_active_in(self.year):
