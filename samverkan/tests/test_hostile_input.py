@@ -1129,6 +1129,19 @@ def test_ids_beyond_every_column_in_the_address_are_not_found(client, world, edi
     assert post(client, url, {}).status_code in (404, 405)
 
 
+@pytest.mark.parametrize("field", ["parties", "goals"])
+def test_an_id_beyond_every_column_among_several_chosen_is_refused_on_the_form(client, world, editor, content, field):
+    client.force_login(editor)
+    url = reverse("focusareas:commitment_add", args=[world.agreement.pk])
+    data = {"text": "Ny tillsyn", "parties": [world.municipality.pk], "goals": [content["goal"].pk]}
+
+    response = post(client, url, data | {field: [*data[field], str(2**63)]})
+
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Commitment.objects.filter(text="Ny tillsyn").exists()
+
+
 # Digits that str.isdigit() takes and int() refuses, other scripts' digits, and more digits than int() reads.
 NOT_IDS = ["²", "①", "١٢٣", "1" * 5000, "+1", " 1", "1.0"]
 
