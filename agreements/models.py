@@ -294,7 +294,7 @@ class Agreement(models.Model):
             super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("agreement_detail", args=[self.pk])
+        return reverse("documents:detail", args=[self.pk])
 
     def delete(self, *args, **kwargs):
         with in_transaction(type(self)):

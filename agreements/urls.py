@@ -2,11 +2,13 @@ from django.urls import path, re_path
 
 from . import views
 
+app_name = "agreements"
+
 urlpatterns = [
-    path("", views.agreement_list, name="agreement_list"),
-    path("ny/", views.agreement_create, name="agreement_create"),
-    path("<int:pk>/redigera/", views.agreement_edit, name="agreement_edit"),
-    path("<int:pk>/historik/", views.agreement_history, name="agreement_history"),
+    path("", views.agreement_list, name="list"),
+    path("ny/", views.agreement_create, name="create"),
+    path("<int:pk>/redigera/", views.agreement_edit, name="edit"),
+    path("<int:pk>/historik/", views.agreement_history, name="history"),
     re_path(r"^(?P<pk>[0-9]+)/avsnitt/ny/(?P<part>agreement|appendix)/$", views.section_add, name="section_add"),
     path("avsnitt/<int:pk>/redigera/", views.section_edit, name="section_edit"),
     re_path(r"^avsnitt/(?P<pk>[0-9]+)/flytta/(?P<direction>up|down)/$", views.section_move_view, name="section_move"),

@@ -20,6 +20,6 @@ def send_review_requested(*, agreement: Agreement, user: AbstractBaseUser) -> No
         context={
             "user": user.get_full_name() or user.get_username(),
             "title": agreement.title,
-            "link": settings.SITE_URL + reverse("commitment_review", args=[agreement.pk]),
+            "link": settings.SITE_URL + reverse("focusareas:review", args=[agreement.pk]),
         },
     )

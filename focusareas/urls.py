@@ -5,9 +5,11 @@ from .kinds import ITEM_KINDS
 
 KINDS = "|".join(ITEM_KINDS)
 
+app_name = "focusareas"
+
 urlpatterns = [
-    path("<int:pk>/fokusomraden/nytt/", views.focus_area_add, name="focus_area_add"),
-    path("fokusomraden/<int:pk>/redigera/", views.focus_area_edit, name="focus_area_edit"),
+    path("<int:pk>/fokusomraden/nytt/", views.focus_area_add, name="add"),
+    path("fokusomraden/<int:pk>/redigera/", views.focus_area_edit, name="edit"),
     path("fokusomraden/<int:pk>/aktiviteter/ny/", views.row_add, name="row_add"),
     path("fokusomraden/<int:pk>/klistra-in/", views.rows_paste_view, name="rows_paste"),
     path("aktiviteter/<int:pk>/redigera/", views.row_edit, name="row_edit"),
@@ -20,6 +22,6 @@ urlpatterns = [
     path("handlingsplaner/<int:pk>/redigera/", views.action_plan_edit, name="action_plan_edit"),
     re_path(rf"^(?P<kind>{KINDS})/(?P<pk>[0-9]+)/ta-bort/$", views.item_delete, name="item_delete"),
     re_path(rf"^(?P<kind>{KINDS})/(?P<pk>[0-9]+)/flytta/(?P<direction>up|down)/$", views.item_move, name="item_move"),
-    path("<int:pk>/granskning/", views.review, name="commitment_review"),
+    path("<int:pk>/granskning/", views.review, name="review"),
     path("<int:pk>/skicka-pa-granskning/", views.send_for_review, name="send_for_review"),
 ]

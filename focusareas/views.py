@@ -45,7 +45,7 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def workbench_url(agreement: Agreement, item: models.Model | None = None) -> str:
-    url = reverse("focus_area_workbench", args=[agreement.pk])
+    url = reverse("documents:workbench", args=[agreement.pk])
     return f"{url}#{kind_of(item).anchor}-{item.pk}" if item is not None else url
 
 
@@ -384,7 +384,7 @@ def send_for_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The agreement has been sent to the police for review."))
-    return redirect("commitment_review", pk=agreement.pk)
+    return redirect("focusareas:review", pk=agreement.pk)
 
 
 @login_required
@@ -425,6 +425,6 @@ def commitment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         message = " ".join(error.messages)
     else:
-        return redirect(f"{reverse('commitment_review', args=[agreement.pk])}#commitment-{commitment.pk}")
+        return redirect(f"{reverse('focusareas:review', args=[agreement.pk])}#commitment-{commitment.pk}")
     refused = {"pk": commitment.pk, "message": message, "text": request.POST.get("text", "")}
     return _review_page(request, agreement, refused=refused)

@@ -15,7 +15,7 @@ def _report_context(report: FollowUpReport) -> dict:
     return {
         "year": report.year,
         "title": report.agreement,
-        "link": settings.SITE_URL + reverse("followup_report", args=[report.agreement_id, report.year]),
+        "link": settings.SITE_URL + reverse("followup:report", args=[report.agreement_id, report.year]),
     }
 
 

@@ -92,7 +92,7 @@ class FollowUpReport(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("followup_report", args=[self.agreement_id, self.year])
+        return reverse("followup:report", args=[self.agreement_id, self.year])
 
     def delete(self, *args, **kwargs):
         with in_transaction(type(self)):

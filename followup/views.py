@@ -71,14 +71,14 @@ def report_start(request: HttpRequest, pk: int) -> HttpResponse:
     form = StartReportForm(request.POST, years=[y for y in period_years(agreement) if y not in existing])
     if not form.is_valid():
         messages.error(request, _("Choose a year of the period that has no follow-up yet."))
-        return redirect("followup_index", pk=pk)
+        return redirect("followup:index", pk=pk)
     try:
         report = services.report_start(
             agreement=agreement, year=form.cleaned_data["year"], copy_previous=form.cleaned_data["copy_previous"]
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("followup_index", pk=pk)
+        return redirect("followup:index", pk=pk)
     return redirect(report)
 
 
@@ -325,7 +325,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             messages.success(request, _("The evaluation has been saved."))
-            return redirect("followup_evaluation", pk=agreement.pk)
+            return redirect("followup:evaluation", pk=agreement.pk)
     return render(request, "followup/evaluation_edit.html", {"agreement": agreement, "form": form})
 
 

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from agreements.views import accessibility_statement
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="agreement_list"), name="home"),
+    path("", RedirectView.as_view(pattern_name="agreements:list"), name="home"),
     path("overenskommelser/", include("agreements.urls")),
     path("overenskommelser/", include("focusareas.urls")),
     path("overenskommelser/", include("documents.urls")),

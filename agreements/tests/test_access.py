@@ -49,40 +49,42 @@ def test_anonymous_users_are_sent_to_the_login_page(client, world, name, with_se
 def test_refused_writes_change_nothing(client, world, reviewer):
     section = SectionFactory(agreement=world.agreement, heading="Ansvar")
     client.force_login(reviewer)
-    client.post(reverse("section_edit", args=[section.pk]), {"heading": "Ändrad", "loaded_version": section.version})
-    client.post(reverse("section_delete", args=[section.pk]))
+    client.post(
+        reverse("agreements:section_edit", args=[section.pk]), {"heading": "Ändrad", "loaded_version": section.version}
+    )
+    client.post(reverse("agreements:section_delete", args=[section.pk]))
     section.refresh_from_db()
     assert section.heading == "Ansvar"
 
 
 def test_the_list_shows_only_agreements_of_the_users_organisations(client, world, editor):
     client.force_login(editor)
-    response = client.get(reverse("agreement_list"))
+    response = client.get(reverse("agreements:list"))
     assert list(response.context["agreements"]) == [world.agreement]
 
 
 def test_the_police_see_every_municipality_of_their_police_area(client, world, reviewer):
     client.force_login(reviewer)
-    response = client.get(reverse("agreement_list"))
+    response = client.get(reverse("agreements:list"))
     assert set(response.context["agreements"]) == {world.agreement, world.neighbour_agreement}
 
 
 def test_staff_see_every_agreement(client, world, admin_user):
     client.force_login(admin_user)
-    response = client.get(reverse("agreement_list"))
+    response = client.get(reverse("agreements:list"))
     assert set(response.context["agreements"]) == set(Agreement.objects.all())
 
 
 def test_only_editors_may_create_agreements(client, world, editor, reviewer, reader):
     for user, status in ((editor, 200), (reviewer, 403), (reader, 403)):
         client.force_login(user)
-        assert client.get(reverse("agreement_create")).status_code == status
+        assert client.get(reverse("agreements:create")).status_code == status
 
 
 def test_users_without_membership_see_nothing(client, world, django_user_model):
     client.force_login(django_user_model.objects.create_user("nobody", password="x-password-1234"))
-    assert list(client.get(reverse("agreement_list")).context["agreements"]) == []
-    assert client.get(reverse("agreement_detail", args=[world.agreement.pk])).status_code == 404
+    assert list(client.get(reverse("agreements:list")).context["agreements"]) == []
+    assert client.get(reverse("documents:detail", args=[world.agreement.pk])).status_code == 404
 
 
 def test_access_is_asked_for_by_what_the_user_means_to_do(world, editor, reader, outsider):

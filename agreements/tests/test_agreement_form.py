@@ -28,7 +28,7 @@ def create_data(world, **overrides) -> dict:
 
 def test_an_editor_creates_an_agreement_with_its_parties(client, world, editor):
     client.force_login(editor)
-    response = client.post(reverse("agreement_create"), create_data(world))
+    response = client.post(reverse("agreements:create"), create_data(world))
     agreement = Agreement.objects.get(title="Samverkansöverenskommelse 2027–2030")
     assert response.status_code == 302
     assert response["Location"] == agreement.get_absolute_url()
@@ -40,17 +40,17 @@ def test_an_agreement_may_have_more_than_two_parties(client, world, editor):
     client.force_login(editor)
     data = create_data(world, **management("parties", 3))
     data["parties-2-organisation"] = str(world.neighbour.pk)
-    client.post(reverse("agreement_create"), data)
+    client.post(reverse("agreements:create"), data)
     agreement = Agreement.objects.get(title="Samverkansöverenskommelse 2027–2030")
     assert agreement.parties.count() == 3
 
 
 def test_an_open_ended_agreement_needs_a_revision_interval(client, world, editor):
     client.force_login(editor)
-    response = client.post(reverse("agreement_create"), create_data(world, end_date=""))
+    response = client.post(reverse("agreements:create"), create_data(world, end_date=""))
     assert response.status_code == 200
     assert "revision_interval_years" in response.context["form"].errors
-    client.post(reverse("agreement_create"), create_data(world, end_date="", revision_interval_years="3"))
+    client.post(reverse("agreements:create"), create_data(world, end_date="", revision_interval_years="3"))
     agreement = Agreement.objects.get(title="Samverkansöverenskommelse 2027–2030")
     assert agreement.end_date is None and agreement.revision_interval_years == 3
 
@@ -70,7 +70,7 @@ def test_an_open_ended_agreement_needs_a_revision_interval(client, world, editor
 def test_bad_input_is_refused_on_the_form_and_kept(client, world, editor, overrides, field):
     client.force_login(editor)
     data = create_data(world, purpose="Det här får inte försvinna.", **overrides)
-    response = client.post(reverse("agreement_create"), data)
+    response = client.post(reverse("agreements:create"), data)
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert not Agreement.objects.filter(purpose="Det här får inte försvinna.").exists()
@@ -81,7 +81,7 @@ def test_bad_input_is_refused_on_the_form_and_kept(client, world, editor, overri
 
 def test_required_fields_are_named_in_swedish(client, world, editor):
     client.force_login(editor)
-    response = client.post(reverse("agreement_create"), create_data(world, title=""))
+    response = client.post(reverse("agreements:create"), create_data(world, title=""))
     assert "Detta fält måste fyllas i." in response.content.decode()
 
 
@@ -89,7 +89,7 @@ def test_parties_must_include_a_municipality_and_the_police(client, world, edito
     client.force_login(editor)
     data = create_data(world)
     data["parties-1-organisation"] = str(world.neighbour.pk)
-    response = client.post(reverse("agreement_create"), data)
+    response = client.post(reverse("agreements:create"), data)
     assert response.status_code == 200
     assert response.context["formsets"]["parties"].non_form_errors()
     assert not Agreement.objects.filter(title=data["title"]).exists()
@@ -99,7 +99,7 @@ def test_editors_cannot_create_agreements_for_others(client, world, editor):
     client.force_login(editor)
     data = create_data(world)
     data["parties-0-organisation"] = str(world.other_municipality.pk)
-    response = client.post(reverse("agreement_create"), data)
+    response = client.post(reverse("agreements:create"), data)
     assert response.status_code == 200
     assert not Agreement.objects.filter(title=data["title"]).exists()
 
@@ -108,7 +108,7 @@ def test_the_same_party_cannot_be_listed_twice(client, world, editor):
     client.force_login(editor)
     data = create_data(world, **management("parties", 3))
     data["parties-2-organisation"] = str(world.police.pk)
-    response = client.post(reverse("agreement_create"), data)
+    response = client.post(reverse("agreements:create"), data)
     assert response.status_code == 200
     assert not Agreement.objects.filter(title=data["title"]).exists()
 
@@ -129,7 +129,7 @@ def test_an_editor_adds_signatories_and_forums(client, world, editor):
         "forums-0-name": "EST",
         "forums-0-meeting_frequency": "Varje vecka",
     }
-    response = client.post(reverse("agreement_edit", args=[agreement.pk]), data)
+    response = client.post(reverse("agreements:edit", args=[agreement.pk]), data)
     assert response.status_code == 302
     assert [s.name for s in agreement.signatories.all()] == ["Per Holm", "Karin Lund"]
     assert CooperationForum.objects.get(agreement=agreement).meeting_frequency == "Varje vecka"
@@ -144,7 +144,7 @@ def test_a_signatory_signs_for_a_party_of_the_agreement(client, world, editor):
         "signatories-0-party": str(world.other_police.pk),
         "signatories-0-order": "1",
     }
-    response = client.post(reverse("agreement_edit", args=[world.agreement.pk]), data)
+    response = client.post(reverse("agreements:edit", args=[world.agreement.pk]), data)
     assert response.status_code == 200
     assert not Signatory.objects.filter(name="Eva Berg").exists()
 
@@ -154,7 +154,7 @@ def test_a_party_with_a_signatory_cannot_be_removed(client, world, editor):
     SignatoryFactory(agreement=agreement, party=world.police)
     client.force_login(editor)
     data = edit_data(agreement, **{"parties-1-DELETE": "on"})
-    response = client.post(reverse("agreement_edit", args=[agreement.pk]), data)
+    response = client.post(reverse("agreements:edit", args=[agreement.pk]), data)
     assert response.status_code == 200
     assert agreement.parties.count() == 2
 
@@ -163,9 +163,9 @@ def test_a_stale_edit_is_refused_and_the_input_kept(client, world, editor):
     agreement = world.agreement
     client.force_login(editor)
     stale = edit_data(agreement, title="Min titel")
-    client.post(reverse("agreement_edit", args=[agreement.pk]), edit_data(agreement, title="Kollegans titel"))
+    client.post(reverse("agreements:edit", args=[agreement.pk]), edit_data(agreement, title="Kollegans titel"))
 
-    response = client.post(reverse("agreement_edit", args=[agreement.pk]), stale)
+    response = client.post(reverse("agreements:edit", args=[agreement.pk]), stale)
 
     agreement.refresh_from_db()
     assert response.status_code == 200
@@ -175,14 +175,14 @@ def test_a_stale_edit_is_refused_and_the_input_kept(client, world, editor):
     assert response.context["form"].non_field_errors()
     # Saving again, having seen the warning, is a deliberate choice and goes through.
     again = response.context["form"].data.copy()
-    assert client.post(reverse("agreement_edit", args=[agreement.pk]), again).status_code == 302
+    assert client.post(reverse("agreements:edit", args=[agreement.pk]), again).status_code == 302
     agreement.refresh_from_db()
     assert agreement.title == "Min titel"
 
 
 def test_editing_keeps_the_period(client, world, editor):
     client.force_login(editor)
-    client.post(reverse("agreement_edit", args=[world.agreement.pk]), edit_data(world.agreement, purpose="Nytt syfte"))
+    client.post(reverse("agreements:edit", args=[world.agreement.pk]), edit_data(world.agreement, purpose="Nytt syfte"))
     world.agreement.refresh_from_db()
     assert world.agreement.purpose == "Nytt syfte"
     assert world.agreement.end_date == date(2026, 12, 31)

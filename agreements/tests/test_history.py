@@ -14,12 +14,12 @@ def test_changes_are_recorded_with_the_user_who_made_them(client, world, editor)
     editor.save()
     client.force_login(editor)
     client.post(
-        reverse("section_add", args=[world.agreement.pk, "appendix"]),
+        reverse("agreements:section_add", args=[world.agreement.pk, "appendix"]),
         {"heading": "Ansvar", "body": "<p>Kommunen samordnar.</p>", "parent": ""},
     )
     section = Section.objects.get(heading="Ansvar")
     client.post(
-        reverse("section_edit", args=[section.pk]),
+        reverse("agreements:section_edit", args=[section.pk]),
         {"heading": "Ansvar och roller", "body": "<p>Kommunen samordnar.</p>", "loaded_version": section.version},
     )
 
@@ -27,7 +27,7 @@ def test_changes_are_recorded_with_the_user_who_made_them(client, world, editor)
     assert [r.history_type for r in records] == ["~", "+"]
     assert all(r.history_user == editor for r in records)
 
-    page = client.get(reverse("agreement_history", args=[world.agreement.pk])).content.decode()
+    page = client.get(reverse("agreements:history", args=[world.agreement.pk])).content.decode()
     assert "Sara Ek" in page
     assert "Ansvar → Ansvar och roller" in page
     assert "Rubrik" in page  # field names in Swedish
@@ -38,7 +38,7 @@ def test_the_history_covers_parties_signatories_and_deleted_sections(client, wor
     section = SectionFactory(agreement=world.agreement, heading="Gammalt avsnitt")
     section.delete()
     client.force_login(editor)
-    changes = client.get(reverse("agreement_history", args=[world.agreement.pk])).context["changes"]
+    changes = client.get(reverse("agreements:history", args=[world.agreement.pk])).context["changes"]
     subjects = {(c.kind, c.subject) for c in changes}
     assert ("Undertecknare", "Lena Sjö") in subjects
     assert ("Part", "Lokalpolisområde Hamnstad") in subjects
@@ -48,7 +48,7 @@ def test_the_history_covers_parties_signatories_and_deleted_sections(client, wor
 def test_the_history_shows_nothing_of_other_agreements(client, world, editor):
     SectionFactory(agreement=world.other_agreement, heading="Hemligt")
     client.force_login(editor)
-    page = client.get(reverse("agreement_history", args=[world.agreement.pk])).content.decode()
+    page = client.get(reverse("agreements:history", args=[world.agreement.pk])).content.decode()
     assert "Hemligt" not in page
 
 

@@ -25,11 +25,11 @@ def test_the_list_page_does_not_grow_with_the_number_of_agreements(client, world
     client.force_login(reviewer)
     for _ in range(2):
         AgreementFactory(parties=[world.municipality, world.police])
-    at_two = count_queries(client, reverse("agreement_list"))
+    at_two = count_queries(client, reverse("agreements:list"))
     for _ in range(18):
         AgreementFactory(parties=[world.municipality, world.police])
-    assert count_queries(client, reverse("agreement_list")) == at_two
-    assert count_queries(client, reverse("agreement_list") + "?q=Samverkan&status=draft&year=2024") <= at_two + 1
+    assert count_queries(client, reverse("agreements:list")) == at_two
+    assert count_queries(client, reverse("agreements:list") + "?q=Samverkan&status=draft&year=2024") <= at_two + 1
 
 
 def fill(agreement, n: int) -> None:
@@ -61,6 +61,6 @@ def test_the_history_page_does_not_grow_with_the_number_of_changes(client, world
     fill(small, 2)
     fill(large, 20)
     client.force_login(editor)
-    assert count_queries(client, reverse("agreement_history", args=[large.pk])) == count_queries(
-        client, reverse("agreement_history", args=[small.pk])
+    assert count_queries(client, reverse("agreements:history", args=[large.pk])) == count_queries(
+        client, reverse("agreements:history", args=[small.pk])
     )

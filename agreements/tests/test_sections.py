@@ -15,7 +15,7 @@ def numbers(agreement, part=Section.Part.APPENDIX) -> list[tuple[str, str]]:
 
 def add(client, agreement, heading, parent=None, part="appendix", body=""):
     return client.post(
-        reverse("section_add", args=[agreement.pk, part]),
+        reverse("agreements:section_add", args=[agreement.pk, part]),
         {"heading": heading, "parent": parent.pk if parent else "", "body": body},
     )
 
@@ -46,18 +46,18 @@ def test_moving_a_section_renumbers_it_and_its_subsections(client, world, editor
     SectionFactory(agreement=world.agreement, heading="Under andra", parent=second, order=0)
     client.force_login(editor)
 
-    client.post(reverse("section_move", args=[second.pk, "up"]))
+    client.post(reverse("agreements:section_move", args=[second.pk, "up"]))
     assert numbers(world.agreement) == [("1.", "Andra"), ("1.1.", "Under andra"), ("2.", "Första")]
 
-    client.post(reverse("section_move", args=[first.pk, "down"]))  # already last: nothing moves
-    client.post(reverse("section_move", args=[second.pk, "down"]))
+    client.post(reverse("agreements:section_move", args=[first.pk, "down"]))  # already last: nothing moves
+    client.post(reverse("agreements:section_move", args=[second.pk, "down"]))
     assert numbers(world.agreement) == [("1.", "Första"), ("2.", "Andra"), ("2.1.", "Under andra")]
 
 
 def test_moving_needs_a_post(client, world, editor):
     section = SectionFactory(agreement=world.agreement)
     client.force_login(editor)
-    assert client.get(reverse("section_move", args=[section.pk, "up"])).status_code == 405
+    assert client.get(reverse("agreements:section_move", args=[section.pk, "up"])).status_code == 405
 
 
 def test_a_section_moves_under_another_and_goes_last_there(client, world, editor):
@@ -66,7 +66,7 @@ def test_a_section_moves_under_another_and_goes_last_there(client, world, editor
     traffic = SectionFactory(agreement=world.agreement, heading="Trafik", order=1)
     client.force_login(editor)
     response = client.post(
-        reverse("section_edit", args=[traffic.pk]),
+        reverse("agreements:section_edit", args=[traffic.pk]),
         {"heading": "Trafik", "parent": parent.pk, "body": "", "loaded_version": traffic.version},
     )
     assert response.status_code == 302
@@ -90,7 +90,7 @@ def test_a_section_cannot_be_placed_under_itself_or_its_subsections(client, worl
     client.force_login(editor)
     for parent in (one, two):
         response = client.post(
-            reverse("section_edit", args=[one.pk]),
+            reverse("agreements:section_edit", args=[one.pk]),
             {"heading": "Ett", "parent": parent.pk, "loaded_version": one.version},
         )
         assert "parent" in response.context["form"].errors
@@ -136,12 +136,12 @@ def test_a_stale_section_edit_is_refused_and_the_input_kept(client, world, edito
     loaded = section.version
     client.force_login(editor)
     client.post(
-        reverse("section_edit", args=[section.pk]),
+        reverse("agreements:section_edit", args=[section.pk]),
         {"heading": "Ansvar", "body": "<p>Kollegans text</p>", "loaded_version": loaded},
     )
 
     response = client.post(
-        reverse("section_edit", args=[section.pk]),
+        reverse("agreements:section_edit", args=[section.pk]),
         {"heading": "Ansvar", "body": "<p>Min text</p>", "loaded_version": loaded},
     )
 
@@ -156,11 +156,13 @@ def test_deleting_a_section_deletes_its_subsections(client, world, editor):
     parent = SectionFactory(agreement=world.agreement, heading="Lägesbild")
     SectionFactory(agreement=world.agreement, heading="Brottsstatistik", parent=parent)
     client.force_login(editor)
-    confirm = client.get(reverse("section_delete", args=[parent.pk])).content.decode()
+    confirm = client.get(reverse("agreements:section_delete", args=[parent.pk])).content.decode()
     assert "Brottsstatistik" in confirm
 
-    loaded = client.get(reverse("section_delete", args=[parent.pk])).context["form"]["loaded_fingerprint"].value()
-    client.post(reverse("section_delete", args=[parent.pk]), {"loaded_fingerprint": loaded})
+    loaded = (
+        client.get(reverse("agreements:section_delete", args=[parent.pk])).context["form"]["loaded_fingerprint"].value()
+    )
+    client.post(reverse("agreements:section_delete", args=[parent.pk]), {"loaded_fingerprint": loaded})
 
     assert not world.agreement.sections.exists()
     assert Section.history.filter(heading="Brottsstatistik", history_type="-").exists()

@@ -78,7 +78,7 @@ def test_the_agreement_page_shows_the_table_and_the_commitments(client, world, r
     ActivityRowFactory(focus_area=focus_area, activity="Avloppsanalyser", measure="Minst en analys\nper år")
     CommitmentFactory(focus_area=focus_area, parties=[world.police], text="genomföra fem krogtillsyner")
     client.force_login(reader)
-    page = client.get(reverse("agreement_detail", args=[world.agreement.pk])).content.decode()
+    page = client.get(reverse("documents:detail", args=[world.agreement.pk])).content.decode()
     for text in (
         "Narkotika",
         "Prioriterat fokusområde",

@@ -69,7 +69,7 @@ def signed(ready, editor):
 
 def test_signing_records_the_signatures_and_archives_the_pdf(client, ready, editor):
     client.force_login(editor)
-    response = client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready))
+    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready))
     assert response.status_code == 302
     ready.refresh_from_db()
     assert (ready.status, ready.signing_place, ready.signing_date) == ("signed", "Hamnstad", date(2026, 11, 20))
@@ -85,7 +85,7 @@ def test_signing_records_the_signatures_and_archives_the_pdf(client, ready, edit
 def test_signing_is_refused_while_a_commitment_is_not_accepted(client, ready, editor, settings):
     Commitment.objects.update(review_status=Commitment.ReviewStatus.CHANGE_REQUESTED)
     client.force_login(editor)
-    response = client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready))
+    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready))
     assert response.status_code == 200
     assert "1 åtagande" in response.content.decode()
     ready.refresh_from_db()
@@ -98,7 +98,7 @@ def test_signing_needs_every_signatorys_date(client, ready, editor):
     client.force_login(editor)
     data = sign_data(ready)
     data.pop(next(k for k in data if k.startswith("signed_on_")))
-    response = client.post(reverse("agreement_sign", args=[ready.pk]), data)
+    response = client.post(reverse("documents:sign", args=[ready.pk]), data)
     assert response.status_code == 200 and "Detta fält måste fyllas i." in response.content.decode()
     assert not ArchivedPdf.objects.exists()
 
@@ -120,7 +120,7 @@ def test_every_edit_page_refuses_a_signed_agreement_with_the_reason(client, read
     pages += [(url, method) for url, method, write in focus_area_urls(world) if write]
     accept(Commitment.objects.all(), reviewer=reviewer)
     client.force_login(editor)
-    assert client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready)).status_code == 302
+    assert client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready)).status_code == 302
     for url, method in pages:
         if url.endswith("/skicka-pa-granskning/"):
             continue  # not a change of content: refused with a message on the review page
@@ -156,13 +156,13 @@ def test_every_service_refuses_a_signed_agreement(signed, world, editor):
 def test_the_archived_pdf_is_served_only_while_its_checksum_matches(client, signed, editor):
     client.force_login(editor)
     archived = signed.archived_pdfs.get()
-    response = client.get(reverse("agreement_pdf", args=[signed.pk]))
+    response = client.get(reverse("documents:pdf", args=[signed.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert hashlib.sha256(response.content).hexdigest() == archived.sha256
 
     with open(archived.file.path, "ab") as file:
         file.write(b"tampered")
-    response = client.get(reverse("agreement_pdf", args=[signed.pk]))
+    response = client.get(reverse("documents:pdf", args=[signed.pk]))
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
     assert archived.sha256 in response.content.decode()
@@ -170,8 +170,8 @@ def test_the_archived_pdf_is_served_only_while_its_checksum_matches(client, sign
 
 def test_outsiders_cannot_fetch_an_archived_pdf_by_its_id(client, signed, outsider):
     client.force_login(outsider)
-    assert client.get(reverse("archived_pdf", args=[signed.archived_pdfs.get().pk])).status_code == 404
-    assert client.get(reverse("agreement_pdf", args=[signed.pk])).status_code == 404
+    assert client.get(reverse("documents:archived_pdf", args=[signed.archived_pdfs.get().pk])).status_code == 404
+    assert client.get(reverse("documents:pdf", args=[signed.pk])).status_code == 404
 
 
 def test_the_command_writes_the_archived_or_a_draft_pdf(signed, world, tmp_path):
@@ -212,7 +212,7 @@ def test_comparing_revisions_shows_what_changed(client, signed, editor):
     revision.focus_areas.get().rows.get().delete()
     SectionFactory(agreement=revision, heading="Nytt avsnitt")
     client.force_login(editor)
-    response = client.get(reverse("agreement_compare", args=[revision.pk]))
+    response = client.get(reverse("documents:compare", args=[revision.pk]))
     changes = {(c.change, c.kind, c.title) for c in response.context["changes"]}
     assert ("Ändrat", "Avsnitt", "Bakgrund och uppdrag") in changes
     assert ("Tillagt", "Avsnitt", "Nytt avsnitt") in changes
@@ -239,9 +239,9 @@ def test_the_period_in_the_title_moves_on_with_the_renewal(signed):
 def test_a_signed_agreement_past_its_end_shows_as_ended(client, signed, editor):
     Agreement.objects.filter(pk=signed.pk).update(end_date=date.today() - timedelta(days=1))
     client.force_login(editor)
-    ended = client.get(reverse("agreement_list") + "?status=ended").context["agreements"]
+    ended = client.get(reverse("agreements:list") + "?status=ended").context["agreements"]
     assert [a.pk for a in ended] == [signed.pk]
-    assert not client.get(reverse("agreement_list") + "?status=signed").context["agreements"]
+    assert not client.get(reverse("agreements:list") + "?status=signed").context["agreements"]
     assert "Avslutad" in client.get(signed.get_absolute_url()).content.decode()
 
 
@@ -272,31 +272,31 @@ def frozen_request(kind: str, agreement: Agreement) -> tuple[str, dict, str]:
     row = ActivityRowFactory(focus_area=focus_area)
     match kind:
         case "agreement_edit":
-            return reverse("agreement_edit", args=[agreement.pk]), edit_data(agreement, purpose="Nytt syfte"), "Nytt"
+            return reverse("agreements:edit", args=[agreement.pk]), edit_data(agreement, purpose="Nytt syfte"), "Nytt"
         case "section_add":
-            url = reverse("section_add", args=[agreement.pk, "appendix"])
+            url = reverse("agreements:section_add", args=[agreement.pk, "appendix"])
             return url, {"heading": "Nytt avsnitt", "body": "", "parent": ""}, "Nytt avsnitt"
         case "section_edit":
             data = {"heading": "Ny rubrik", "body": "", "parent": "", "loaded_version": section.version}
-            return reverse("section_edit", args=[section.pk]), data, "Ny rubrik"
+            return reverse("agreements:section_edit", args=[section.pk]), data, "Ny rubrik"
         case "section_delete":
             from samverkan.lib.versions import deletion_fingerprint
 
             data = {"loaded_fingerprint": deletion_fingerprint(section)}
-            return reverse("section_delete", args=[section.pk]), data, section.heading
+            return reverse("agreements:section_delete", args=[section.pk]), data, section.heading
         case "focus_area_edit":
             data = {"title": "Ny titel", "loaded_version": focus_area.version}
-            return reverse("focus_area_edit", args=[focus_area.pk]), data, "Ny titel"
+            return reverse("focusareas:edit", args=[focus_area.pk]), data, "Ny titel"
         case "row_add":
-            return reverse("row_add", args=[focus_area.pk]), {"activity": "Ny aktivitet"}, "Ny aktivitet"
+            return reverse("focusareas:row_add", args=[focus_area.pk]), {"activity": "Ny aktivitet"}, "Ny aktivitet"
         case "item_delete":
             from samverkan.lib.versions import deletion_fingerprint
 
             data = {"loaded_fingerprint": deletion_fingerprint(row)}
-            return reverse("item_delete", args=["aktivitet", row.pk]), data, row.activity
+            return reverse("focusareas:item_delete", args=["aktivitet", row.pk]), data, row.activity
         case "rows_paste":
             data = {"table": "Inklistrad aktivitet", "confirm": "1", "loaded_fingerprint": rows_fingerprint(focus_area)}
-            return reverse("rows_paste", args=[focus_area.pk]), data, "Inklistrad aktivitet"
+            return reverse("focusareas:rows_paste", args=[focus_area.pk]), data, "Inklistrad aktivitet"
     raise AssertionError(kind)
 
 
@@ -343,10 +343,10 @@ def test_a_move_posted_while_the_agreement_was_signed_is_refused_with_the_reason
     focus_area = FocusAreaFactory(agreement=world.agreement)
     if kind == "section":
         SectionFactory(agreement=world.agreement)
-        url = reverse("section_move", args=[SectionFactory(agreement=world.agreement).pk, "up"])
+        url = reverse("agreements:section_move", args=[SectionFactory(agreement=world.agreement).pk, "up"])
     else:
         ActivityRowFactory(focus_area=focus_area)
-        url = reverse("item_move", args=[kind, ActivityRowFactory(focus_area=focus_area).pk, "up"])
+        url = reverse("focusareas:item_move", args=[kind, ActivityRowFactory(focus_area=focus_area).pk, "up"])
     before = content_of(world.agreement)
     client.force_login(editor)
 
@@ -364,24 +364,24 @@ def test_after_the_police_area_is_replaced_only_its_own_review_leads_to_signing(
     data = edit_data(ready, **{"signatories-1-DELETE": "on"})  # Bo Lind signs for the police area replaced
     row = next(key for key, value in data.items() if value == str(world.police.pk) and key.startswith("parties-"))
     data[row] = str(world.other_police.pk)
-    assert client.post(reverse("agreement_edit", args=[ready.pk]), data).status_code == 302
+    assert client.post(reverse("agreements:edit", args=[ready.pk]), data).status_code == 302
     ready.refresh_from_db()
     assert ready.status == Agreement.Status.DRAFT
     assert list(Commitment.objects.filter(agreement=ready).values_list("review_status", flat=True)) == ["open"]
 
-    response = client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready))
+    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready))
     assert response.status_code == 200 and "Polisen måste ha granskat" in response.content.decode()
 
     # Reviewed again, now by the police area that is a party.
     SignatoryFactory(agreement=ready, party=world.other_police, name="Cia Berg", order=1)
-    client.post(reverse("send_for_review", args=[ready.pk]))
+    client.post(reverse("focusareas:send_for_review", args=[ready.pk]))
     client.force_login(other_police_reviewer)
     commitment = Commitment.objects.get(agreement=ready)
-    decide = reverse("commitment_decide", args=[commitment.pk])
+    decide = reverse("focusareas:commitment_decide", args=[commitment.pk])
     assert client.post(decide, {"action": "accept", "loaded_version": commitment.version}).status_code == 302
     client.force_login(editor)
     ready.refresh_from_db()
-    assert client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready)).status_code == 302
+    assert client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready)).status_code == 302
     assert Agreement.objects.get(pk=ready.pk).status == Agreement.Status.SIGNED
 
 
@@ -391,7 +391,7 @@ def test_signing_needs_each_acceptance_from_a_reviewer_of_a_police_party_of_the_
     Signatory.objects.filter(agreement=ready, party=world.police).update(party=world.other_police)
     client.force_login(editor)
 
-    response = client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready))
+    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready))
 
     assert response.status_code == 200
     assert "inte godkänts av en granskare" in response.content.decode() and "“fem tillsyner”" in (
@@ -406,7 +406,7 @@ def test_signing_is_refused_when_a_police_party_joined_after_the_acceptances(cli
     Party.objects.create(agreement=ready, organisation=district, order=2)  # behind the forms' back
     client.force_login(editor)
 
-    response = client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready))
+    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready))
 
     assert response.status_code == 200
     assert "Polisregion Syd blev part efter att polisen hade granskat" in response.content.decode()
@@ -414,7 +414,7 @@ def test_signing_is_refused_when_a_police_party_joined_after_the_acceptances(cli
 
     # Accepted again after the district joined, the agreement can be signed.
     accept(Commitment.objects.filter(agreement=ready), reviewer=reviewer)
-    assert client.post(reverse("agreement_sign", args=[ready.pk]), sign_data(ready)).status_code == 302
+    assert client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready)).status_code == 302
 
 
 def test_revisions_and_renewals_are_named_only_to_those_who_may_open_them(client, signed, world, editor, reviewer):
@@ -428,13 +428,13 @@ def test_revisions_and_renewals_are_named_only_to_those_who_may_open_them(client
     page = client.get(signed.get_absolute_url()).content.decode()
     assert "Förnyad överenskommelse Skogsås" not in page
     for later in (revision, renewal):
-        assert reverse("agreement_detail", args=[later.pk]) not in page
+        assert reverse("documents:detail", args=[later.pk]) not in page
         assert client.get(later.get_absolute_url()).status_code == 404
 
     client.force_login(editor)  # the municipality is a party of all three
     page = client.get(signed.get_absolute_url()).content.decode()
     assert "Förnyad överenskommelse Skogsås" in page
-    assert reverse("agreement_detail", args=[revision.pk]) in page
+    assert reverse("documents:detail", args=[revision.pk]) in page
 
 
 def test_a_renewal_links_back_only_for_those_who_may_open_the_original(client, signed, world, other_police_reviewer):
@@ -444,4 +444,4 @@ def test_a_renewal_links_back_only_for_those_who_may_open_the_original(client, s
 
     page = client.get(renewal.get_absolute_url()).content.decode()
 
-    assert reverse("agreement_detail", args=[signed.pk]) not in page
+    assert reverse("documents:detail", args=[signed.pk]) not in page

@@ -24,25 +24,25 @@ def focus_area_urls(world) -> list[tuple[str, str, bool]]:
     goal = GoalFactory(focus_area=focus_area)
     plan = ActionPlanFactory(agreement=agreement)
     pages = [
-        (reverse("focus_area_workbench", args=[agreement.pk]), "get", False),
-        (reverse("commitment_review", args=[agreement.pk]), "get", False),
-        (reverse("focus_area_add", args=[agreement.pk]), "get", True),
-        (reverse("focus_area_add", args=[agreement.pk]), "post", True),
-        (reverse("focus_area_edit", args=[focus_area.pk]), "post", True),
-        (reverse("row_add", args=[focus_area.pk]), "post", True),
-        (reverse("row_edit", args=[row.pk]), "get", True),
-        (reverse("rows_paste", args=[focus_area.pk]), "post", True),
-        (reverse("commitment_add", args=[agreement.pk]) + f"?focus_area={focus_area.pk}", "post", True),
-        (reverse("commitment_edit", args=[commitment.pk]), "post", True),
-        (reverse("goal_add", args=[agreement.pk]), "post", True),
-        (reverse("goal_edit", args=[goal.pk]), "get", True),
-        (reverse("action_plan_add", args=[agreement.pk]), "post", True),
-        (reverse("action_plan_edit", args=[plan.pk]), "get", True),
-        (reverse("send_for_review", args=[agreement.pk]), "post", True),
+        (reverse("documents:workbench", args=[agreement.pk]), "get", False),
+        (reverse("focusareas:review", args=[agreement.pk]), "get", False),
+        (reverse("focusareas:add", args=[agreement.pk]), "get", True),
+        (reverse("focusareas:add", args=[agreement.pk]), "post", True),
+        (reverse("focusareas:edit", args=[focus_area.pk]), "post", True),
+        (reverse("focusareas:row_add", args=[focus_area.pk]), "post", True),
+        (reverse("focusareas:row_edit", args=[row.pk]), "get", True),
+        (reverse("focusareas:rows_paste", args=[focus_area.pk]), "post", True),
+        (reverse("focusareas:commitment_add", args=[agreement.pk]) + f"?focus_area={focus_area.pk}", "post", True),
+        (reverse("focusareas:commitment_edit", args=[commitment.pk]), "post", True),
+        (reverse("focusareas:goal_add", args=[agreement.pk]), "post", True),
+        (reverse("focusareas:goal_edit", args=[goal.pk]), "get", True),
+        (reverse("focusareas:action_plan_add", args=[agreement.pk]), "post", True),
+        (reverse("focusareas:action_plan_edit", args=[plan.pk]), "get", True),
+        (reverse("focusareas:send_for_review", args=[agreement.pk]), "post", True),
     ]
     items = {FocusArea: focus_area, ActivityRow: row, Commitment: commitment, Goal: goal, ActionPlan: plan}
     for kind in ITEM_KINDS:
         item = items[ITEM_KINDS[kind].model]
-        pages.append((reverse("item_delete", args=[kind, item.pk]), "get", True))
-        pages.append((reverse("item_move", args=[kind, item.pk, "up"]), "post", True))
+        pages.append((reverse("focusareas:item_delete", args=[kind, item.pk]), "get", True))
+        pages.append((reverse("focusareas:item_move", args=[kind, item.pk, "up"]), "post", True))
     return pages

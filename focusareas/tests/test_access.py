@@ -36,13 +36,16 @@ def test_items_of_other_agreements_are_not_found_by_guessing_ids(client, world, 
     foreign = FocusAreaFactory(agreement=world.other_agreement)
     foreign_commitment = CommitmentFactory(focus_area=foreign)
     client.force_login(editor)
-    assert client.get(reverse("focus_area_edit", args=[foreign.pk])).status_code == 404
+    assert client.get(reverse("focusareas:edit", args=[foreign.pk])).status_code == 404
     assert (
-        client.post(reverse("commitment_decide", args=[foreign_commitment.pk]), {"action": "accept"}).status_code == 404
+        client.post(
+            reverse("focusareas:commitment_decide", args=[foreign_commitment.pk]), {"action": "accept"}
+        ).status_code
+        == 404
     )
-    assert client.get(reverse("item_delete", args=["atagande", foreign_commitment.pk])).status_code == 404
+    assert client.get(reverse("focusareas:item_delete", args=["atagande", foreign_commitment.pk])).status_code == 404
     # Nor can an item be put under another agreement's focus area.
-    url = reverse("commitment_add", args=[world.agreement.pk]) + f"?focus_area={foreign.pk}"
+    url = reverse("focusareas:commitment_add", args=[world.agreement.pk]) + f"?focus_area={foreign.pk}"
     assert client.get(url).status_code == 404
 
 

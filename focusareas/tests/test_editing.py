@@ -21,7 +21,7 @@ def test_a_focus_area_is_placed_under_a_section_of_bilaga_1(client, world, edito
     section = SectionFactory(agreement=world.agreement, heading="Fokusområden 2023–2026")
     client.force_login(editor)
     response = client.post(
-        reverse("focus_area_add", args=[world.agreement.pk]),
+        reverse("focusareas:add", args=[world.agreement.pk]),
         {"title": "Misshandel", "group_heading": "Brottsstatistik", "placement": section.pk, "prioritised": "on"},
     )
     focus_area = FocusArea.objects.get(title="Misshandel")
@@ -39,7 +39,7 @@ def test_a_focus_area_cannot_be_placed_in_another_agreement_or_the_agreement_par
     client.force_login(editor)
     for section in (foreign, agreement_part):
         response = client.post(
-            reverse("focus_area_add", args=[world.agreement.pk]), {"title": "Fel", "placement": section.pk}
+            reverse("focusareas:add", args=[world.agreement.pk]), {"title": "Fel", "placement": section.pk}
         )
         assert "placement" in response.context["form"].errors
     assert not FocusArea.objects.filter(title="Fel").exists()
@@ -48,11 +48,11 @@ def test_a_focus_area_cannot_be_placed_in_another_agreement_or_the_agreement_par
 def test_an_activity_added_inline_comes_back_as_the_saved_row(client, world, editor):
     focus_area = FocusAreaFactory(agreement=world.agreement)
     client.force_login(editor)
-    form = client.get(reverse("row_add", args=[focus_area.pk]), **HTMX)
+    form = client.get(reverse("focusareas:row_add", args=[focus_area.pk]), **HTMX)
     assert "<html" not in form.content.decode() and 'name="activity"' in form.content.decode()
 
     response = client.post(
-        reverse("row_add", args=[focus_area.pk]),
+        reverse("focusareas:row_add", args=[focus_area.pk]),
         {"activity": "Kartlägga\nvar och när", "measure": "Åtgärda", "follow_up": "", "goal_effect": ""},
         **HTMX,
     )
@@ -65,7 +65,9 @@ def test_an_activity_added_inline_comes_back_as_the_saved_row(client, world, edi
 def test_an_inline_form_with_errors_stays_in_place_with_the_input(client, world, editor):
     focus_area = FocusAreaFactory(agreement=world.agreement)
     client.force_login(editor)
-    response = client.post(reverse("row_add", args=[focus_area.pk]), {"activity": "", "measure": "Min åtgärd"}, **HTMX)
+    response = client.post(
+        reverse("focusareas:row_add", args=[focus_area.pk]), {"activity": "", "measure": "Min åtgärd"}, **HTMX
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "<html" not in page
     assert "Min åtgärd" in page and "Detta fält måste fyllas i." in page
@@ -79,7 +81,7 @@ def commitment_data(world, **overrides) -> dict:
 def test_a_commitment_with_a_target_per_year(client, world, editor):
     focus_area = FocusAreaFactory(agreement=world.agreement)
     client.force_login(editor)
-    url = reverse("commitment_add", args=[world.agreement.pk]) + f"?focus_area={focus_area.pk}"
+    url = reverse("focusareas:commitment_add", args=[world.agreement.pk]) + f"?focus_area={focus_area.pk}"
     response = client.post(
         url,
         commitment_data(
@@ -113,7 +115,7 @@ def test_a_commitment_with_a_target_per_year(client, world, editor):
 def test_commitment_input_is_checked(client, world, editor, overrides, field):
     focus_area = FocusAreaFactory(agreement=world.agreement)
     client.force_login(editor)
-    url = reverse("commitment_add", args=[world.agreement.pk])
+    url = reverse("focusareas:commitment_add", args=[world.agreement.pk])
     response = client.post(url, commitment_data(world, focus_area=focus_area.pk, place="Hamnen", **overrides))
     assert field in response.context["form"].errors
     assert "Hamnen" in response.content.decode()
@@ -124,7 +126,7 @@ def test_only_the_agreements_parties_can_commit(client, world, editor):
     focus_area = FocusAreaFactory(agreement=world.agreement)
     client.force_login(editor)
     response = client.post(
-        reverse("commitment_add", args=[world.agreement.pk]),
+        reverse("focusareas:commitment_add", args=[world.agreement.pk]),
         commitment_data(world, focus_area=focus_area.pk, parties=[world.other_police.pk]),
     )
     assert "parties" in response.context["form"].errors
@@ -132,7 +134,7 @@ def test_only_the_agreements_parties_can_commit(client, world, editor):
 
 def test_a_commitment_needs_a_focus_area_or_an_action_plan(client, world, editor):
     client.force_login(editor)
-    response = client.post(reverse("commitment_add", args=[world.agreement.pk]), commitment_data(world))
+    response = client.post(reverse("focusareas:commitment_add", args=[world.agreement.pk]), commitment_data(world))
     assert response.context["form"].errors
     assert not Commitment.objects.exists()
 
@@ -140,7 +142,7 @@ def test_a_commitment_needs_a_focus_area_or_an_action_plan(client, world, editor
 def test_a_goal_with_an_indicator_and_without(client, world, editor):
     focus_area = FocusAreaFactory(agreement=world.agreement)
     client.force_login(editor)
-    url = reverse("goal_add", args=[world.agreement.pk])
+    url = reverse("focusareas:goal_add", args=[world.agreement.pk])
     client.post(
         url,
         {
@@ -157,7 +159,7 @@ def test_a_goal_with_an_indicator_and_without(client, world, editor):
     goal = Goal.objects.get()
     assert goal.indicator.baseline_value == 412
     client.post(
-        reverse("goal_edit", args=[goal.pk]),
+        reverse("focusareas:goal_edit", args=[goal.pk]),
         {"kind": "effect", "text": goal.text, "focus_area": focus_area.pk, "loaded_version": goal.version},
     )
     assert not Indicator.objects.exists()
@@ -166,7 +168,7 @@ def test_a_goal_with_an_indicator_and_without(client, world, editor):
 def test_an_indicator_to_reach_at_least_needs_a_target(client, world, editor):
     client.force_login(editor)
     response = client.post(
-        reverse("goal_add", args=[world.agreement.pk]),
+        reverse("focusareas:goal_add", args=[world.agreement.pk]),
         {
             "kind": "result",
             "text": "Minst en avloppsanalys per år",
@@ -189,14 +191,14 @@ def editable(kind: str, world, focus_area):
     """An item of the kind, its edit URL, valid form data and the field that holds its text."""
     if kind == "row":
         row = ActivityRowFactory(focus_area=focus_area)
-        return row, reverse("row_edit", args=[row.pk]), {}, "activity"
+        return row, reverse("focusareas:row_edit", args=[row.pk]), {}, "activity"
     if kind == "commitment":
         commitment = CommitmentFactory(focus_area=focus_area)
-        return commitment, reverse("commitment_edit", args=[commitment.pk]), commitment_data(world), "text"
+        return commitment, reverse("focusareas:commitment_edit", args=[commitment.pk]), commitment_data(world), "text"
     if kind == "goal":
         goal = GoalFactory(focus_area=focus_area)
-        return goal, reverse("goal_edit", args=[goal.pk]), {"kind": "effect"}, "text"
-    return focus_area, reverse("focus_area_edit", args=[focus_area.pk]), {}, "title"
+        return goal, reverse("focusareas:goal_edit", args=[goal.pk]), {"kind": "effect"}, "text"
+    return focus_area, reverse("focusareas:edit", args=[focus_area.pk]), {}, "title"
 
 
 @pytest.mark.parametrize("kind", ["row", "commitment", "goal", "focus_area"])
@@ -226,7 +228,7 @@ def test_pasting_shows_a_preview_and_saves_only_when_confirmed(client, world, ed
         'Kartlägga\t"Rad ett\nRad två"\tStatistik\tFärre\r\n'
         "Skydda\tInsats\t\t\r\n"
     )
-    url = reverse("rows_paste", args=[focus_area.pk])
+    url = reverse("focusareas:rows_paste", args=[focus_area.pk])
 
     preview = client.post(url, {"table": table, "loaded_fingerprint": hidden_fingerprint(client.get(url))})
     assert len(preview.context["rows"]) == 2
@@ -244,7 +246,7 @@ def test_a_malformed_paste_saves_nothing_and_keeps_the_text(client, world, edito
     focus_area = FocusAreaFactory(agreement=world.agreement)
     client.force_login(editor)
     table = "a\tb\tc\td\nbra rad\tb\nfel\tb\tc\td\te\tf"
-    response = client.post(reverse("rows_paste", args=[focus_area.pk]), {"table": table, "confirm": "1"})
+    response = client.post(reverse("focusareas:rows_paste", args=[focus_area.pk]), {"table": table, "confirm": "1"})
     assert response.status_code == 200
     assert response.context["form"].errors["table"]
     assert "bra rad" in response.content.decode()
@@ -256,9 +258,9 @@ def test_items_move_and_delete(client, world, editor):
     first = ActivityRowFactory(focus_area=focus_area, activity="Första", order=0)
     second = ActivityRowFactory(focus_area=focus_area, activity="Andra", order=1)
     client.force_login(editor)
-    client.post(reverse("item_move", args=["aktivitet", second.pk, "up"]))
+    client.post(reverse("focusareas:item_move", args=["aktivitet", second.pk, "up"]))
     assert [r.activity for r in focus_area.rows.all()] == ["Andra", "Första"]
-    delete = reverse("item_delete", args=["aktivitet", first.pk])
+    delete = reverse("focusareas:item_delete", args=["aktivitet", first.pk])
     client.post(delete, {"loaded_fingerprint": client.get(delete).context["form"]["loaded_fingerprint"].value()})
     assert [r.activity for r in focus_area.rows.all()] == ["Andra"]
     assert ActivityRow.history.filter(activity="Första", history_type="-").exists()

@@ -28,7 +28,7 @@ def test_the_history_covers_focus_areas_goals_indicators_activities_plans_and_co
     CommitmentFactory(focus_area=FocusAreaFactory(agreement=world.other_agreement), text="hemligt åtagande")
 
     client.force_login(editor)
-    response = client.get(reverse("agreement_history", args=[world.agreement.pk]))
+    response = client.get(reverse("agreements:history", args=[world.agreement.pk]))
     changes = response.context["changes"]
     subjects = {(c.action, c.kind, c.subject) for c in changes}
     assert ("Ändrades", "Åtagande", "genomföra trygghetsvandringar varje kvartal") in subjects

@@ -36,23 +36,23 @@ def test_each_kind_is_edited_with_a_form_of_its_own_model():
 
 def test_the_workbench_moves_and_deletes_each_kind_by_its_name(client, world, editor, items):
     client.force_login(editor)
-    page = client.get(reverse("focus_area_workbench", args=[world.agreement.pk])).content.decode()
+    page = client.get(reverse("documents:workbench", args=[world.agreement.pk])).content.decode()
     for name, kind in ITEM_KINDS.items():
         item = items[kind.model]
         assert kind_of(item) is kind
         for url in (
-            reverse("item_move", args=[name, item.pk, "up"]),
-            reverse("item_move", args=[name, item.pk, "down"]),
-            reverse("item_delete", args=[name, item.pk]),
+            reverse("focusareas:item_move", args=[name, item.pk, "up"]),
+            reverse("focusareas:item_move", args=[name, item.pk, "down"]),
+            reverse("focusareas:item_delete", args=[name, item.pk]),
         ):
             assert f'"{url}"' in page, url
 
 
 def test_moving_an_item_leads_back_to_it_on_the_workbench(client, world, editor, items):
     client.force_login(editor)
-    workbench = reverse("focus_area_workbench", args=[world.agreement.pk])
+    workbench = reverse("documents:workbench", args=[world.agreement.pk])
     for name, kind in ITEM_KINDS.items():
         item = items[kind.model]
-        response = client.post(reverse("item_move", args=[name, item.pk, "down"]))
+        response = client.post(reverse("focusareas:item_move", args=[name, item.pk, "down"]))
         assert response.status_code == 302
         assert response["Location"] == f"{workbench}#{kind.anchor}-{item.pk}"

@@ -35,7 +35,7 @@ def count(client, url: str) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("page", ["agreement_detail", "focus_area_workbench", "commitment_review"])
+@pytest.mark.parametrize("page", ["documents:detail", "documents:workbench", "focusareas:review"])
 def test_pages_do_not_grow_with_the_number_of_focus_areas(client, world, editor, page):
     small, large = agreement_with(world, 2), agreement_with(world, 20)
     client.force_login(editor)

@@ -30,7 +30,8 @@ def decide(client, commitment, action, text=""):
     """Decide as on a review page loaded just now: on the commitment's current version."""
     loaded = Commitment.objects.get(pk=commitment.pk).version
     return client.post(
-        reverse("commitment_decide", args=[commitment.pk]), {"action": action, "text": text, "loaded_version": loaded}
+        reverse("focusareas:commitment_decide", args=[commitment.pk]),
+        {"action": action, "text": text, "loaded_version": loaded},
     )
 
 
@@ -40,7 +41,7 @@ def test_sending_for_review_tells_the_police_by_email(
     agreement, *_ = in_review
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("send_for_review", args=[agreement.pk]))
+        client.post(reverse("focusareas:send_for_review", args=[agreement.pk]))
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.REVIEW
     assert [m.to for m in mailoutbox] == [["kommunpolis@example.se"]]
@@ -52,7 +53,7 @@ def test_only_a_draft_is_sent_for_review(client, in_review, editor, mailoutbox):
     agreement, *_ = in_review
     Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
     client.force_login(editor)
-    client.post(reverse("send_for_review", args=[agreement.pk]))
+    client.post(reverse("focusareas:send_for_review", args=[agreement.pk]))
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.SIGNED
     assert mailoutbox == []
@@ -61,7 +62,7 @@ def test_only_a_draft_is_sent_for_review(client, in_review, editor, mailoutbox):
 def test_the_police_accept_one_and_ask_to_change_another(client, in_review, editor, reviewer):
     agreement, first, second = in_review
     client.force_login(editor)
-    client.post(reverse("send_for_review", args=[agreement.pk]))
+    client.post(reverse("focusareas:send_for_review", args=[agreement.pk]))
     client.force_login(reviewer)
 
     decide(client, first, "accept")
@@ -113,7 +114,7 @@ def test_readers_cannot_comment(client, in_review, reader):
 def test_staff_answer_and_revise_and_the_commitment_goes_back_to_review(client, in_review, editor, reviewer):
     agreement, first, second = in_review
     client.force_login(editor)
-    client.post(reverse("send_for_review", args=[agreement.pk]))
+    client.post(reverse("focusareas:send_for_review", args=[agreement.pk]))
     client.force_login(reviewer)
     decide(client, first, "accept")
     decide(client, second, "request_change", "Hur ofta?")
@@ -121,7 +122,7 @@ def test_staff_answer_and_revise_and_the_commitment_goes_back_to_review(client, 
     client.force_login(editor)
     decide(client, second, "comment", "Vi lägger till ett antal.")
     client.post(
-        reverse("commitment_edit", args=[second.pk]),
+        reverse("focusareas:commitment_edit", args=[second.pk]),
         {
             "parties": [agreement.parties.first().pk],
             "text": "ordna minst fyra trygghetsvandringar",
@@ -138,7 +139,7 @@ def test_staff_answer_and_revise_and_the_commitment_goes_back_to_review(client, 
     agreement.refresh_from_db()
     agreement_check_ready_for_signing(agreement)  # raises nothing: every commitment is accepted
 
-    page = client.get(reverse("commitment_review", args=[agreement.pk])).content.decode()
+    page = client.get(reverse("focusareas:review", args=[agreement.pk])).content.decode()
     assert "Hur ofta?" in page and "Vi lägger till ett antal." in page
 
 
@@ -149,7 +150,7 @@ def test_changing_an_accepted_commitment_needs_a_new_acceptance(client, in_revie
     decide(client, first, "accept")
     client.force_login(editor)
     client.post(
-        reverse("commitment_edit", args=[first.pk]),
+        reverse("focusareas:commitment_edit", args=[first.pk]),
         {
             "parties": [agreement.parties.last().pk],
             "text": "något annat",
@@ -170,7 +171,7 @@ def test_the_review_page_counts_what_is_open_per_focus_area(client, in_review, r
     agreement, first, _ = in_review
     Commitment.objects.filter(pk=first.pk).update(review_status=Commitment.ReviewStatus.ACCEPTED)
     client.force_login(reviewer)
-    response = client.get(reverse("commitment_review", args=[agreement.pk]))
+    response = client.get(reverse("focusareas:review", args=[agreement.pk]))
     (row,) = response.context["counts"]
     assert (row.title, row.total, row.accepted, row.waiting) == ("Narkotika", 2, 1, 1)
     assert [c.text for c in response.context["open_items"]] == ["ordna trygghetsvandringar"]
@@ -183,7 +184,7 @@ def party_row(data: dict, organisation) -> str:
 
 def accept_all(client, agreement, editor, reviewer) -> None:
     client.force_login(editor)
-    client.post(reverse("send_for_review", args=[agreement.pk]))
+    client.post(reverse("focusareas:send_for_review", args=[agreement.pk]))
     client.force_login(reviewer)
     for commitment in Commitment.objects.filter(agreement=agreement):
         assert decide(client, commitment, "accept").status_code == 302
@@ -200,7 +201,7 @@ def test_replacing_the_police_area_after_every_acceptance_starts_the_review_agai
     data = edit_data(Agreement.objects.get(pk=agreement.pk))
     data[f"{party_row(data, world.police)}-organisation"] = str(world.other_police.pk)
 
-    response = client.post(reverse("agreement_edit", args=[agreement.pk]), data)
+    response = client.post(reverse("agreements:edit", args=[agreement.pk]), data)
 
     assert response.status_code == 302
     agreement.refresh_from_db()
@@ -213,7 +214,7 @@ def test_replacing_the_police_area_after_every_acceptance_starts_the_review_agai
     with pytest.raises(ValidationError):
         agreement_check_ready_for_signing(agreement)
     client.force_login(reviewer)  # the replaced police area no longer reads the agreement
-    assert client.get(reverse("commitment_review", args=[agreement.pk])).status_code == 404
+    assert client.get(reverse("focusareas:review", args=[agreement.pk])).status_code == 404
 
 
 def test_adding_a_police_district_to_an_agreement_in_review_starts_the_review_again(
@@ -226,7 +227,7 @@ def test_adding_a_police_district_to_an_agreement_in_review_starts_the_review_ag
     data = edit_data(Agreement.objects.get(pk=agreement.pk), **management("parties", 3, 2))
     data["parties-2-organisation"] = str(district.pk)
 
-    assert client.post(reverse("agreement_edit", args=[agreement.pk]), data).status_code == 302
+    assert client.post(reverse("agreements:edit", args=[agreement.pk]), data).status_code == 302
 
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.DRAFT
@@ -245,7 +246,7 @@ def test_a_party_that_commitments_name_cannot_be_replaced(client, world, in_revi
     else:
         data |= {f"{row}-DELETE": "on", **management("parties", 3, 2), "parties-2-organisation": world.other_police.pk}
 
-    response = client.post(reverse("agreement_edit", args=[agreement.pk]), data)
+    response = client.post(reverse("agreements:edit", args=[agreement.pk]), data)
 
     assert response.status_code == 200
     (error,) = response.context["formsets"]["parties"].non_form_errors()

@@ -48,7 +48,7 @@ def police(signed_agreement) -> CommitmentOutcome:
 
 def edit_url(outcome: CommitmentOutcome) -> str:
     report = outcome.report
-    return reverse("followup_edit", args=[report.agreement_id, report.year, str(outcome.commitment.focus_area_id)])
+    return reverse("followup:edit", args=[report.agreement_id, report.year, str(outcome.commitment.focus_area_id)])
 
 
 def post(client, outcome: CommitmentOutcome, **fields):
@@ -79,7 +79,7 @@ def test_a_png_named_pdf_is_stored_as_png_under_a_name_of_our_own(client, police
     assert path.suffix == ".png" and "Protokoll" not in path.name
     assert path.read_bytes() == PNG
     assert police.evidence_name == "Protokoll maj.pdf"
-    download = client.get(reverse("followup_evidence", args=[police.pk]))
+    download = client.get(reverse("followup:evidence", args=[police.pk]))
     assert download["Content-Type"] == "image/png"
     assert 'filename="Protokoll maj.pdf"' in download["Content-Disposition"]
     assert b"".join(download.streaming_content) == PNG

@@ -118,8 +118,8 @@ def shown(status: str) -> str:
 # Access
 
 
-READ_VIEWS = ["followup_dashboard", "followup_evaluation", "followup_evaluation_pdf"]
-ALL_VIEWS = [*READ_VIEWS, "followup_evaluation_edit"]
+READ_VIEWS = ["followup:dashboard", "followup:evaluation", "followup:evaluation_pdf"]
+ALL_VIEWS = [*READ_VIEWS, "followup:evaluation_edit"]
 
 
 @pytest.mark.parametrize("name", READ_VIEWS)
@@ -143,20 +143,20 @@ def test_it_sends_anonymous_visitors_to_log_in(client, followed_up, name):
 
 def test_a_reader_may_not_write_the_evaluation(client, followed_up, reader):
     client.force_login(reader)
-    assert client.get(url("followup_evaluation_edit", followed_up.agreement)).status_code == 403
-    response = client.post(url("followup_evaluation_edit", followed_up.agreement), {"text": "x", "loaded_version": 0})
+    assert client.get(url("followup:evaluation_edit", followed_up.agreement)).status_code == 403
+    response = client.post(url("followup:evaluation_edit", followed_up.agreement), {"text": "x", "loaded_version": 0})
     assert response.status_code == 403
     assert not Evaluation.objects.exists()
 
 
 def test_a_reviewer_may_not_write_the_evaluation(client, followed_up, reviewer):
     client.force_login(reviewer)
-    assert client.get(url("followup_evaluation_edit", followed_up.agreement)).status_code == 403
+    assert client.get(url("followup:evaluation_edit", followed_up.agreement)).status_code == 403
 
 
 def test_an_unsigned_agreement_has_no_evaluation_to_write(client, world, editor):
     client.force_login(editor)
-    assert client.get(url("followup_evaluation_edit", world.agreement)).status_code == 403
+    assert client.get(url("followup:evaluation_edit", world.agreement)).status_code == 403
 
 
 # The dashboard
@@ -164,7 +164,7 @@ def test_an_unsigned_agreement_has_no_evaluation_to_write(client, world, editor)
 
 def test_the_dashboard_shows_each_years_status_of_a_commitment(client, followed_up, reader):
     client.force_login(reader)
-    html = client.get(url("followup_dashboard", followed_up.agreement)).content.decode()
+    html = client.get(url("followup:dashboard", followed_up.agreement)).content.decode()
     row = row_of(html, PATROLS)
     assert row.index(shown(Status.ONGOING)) < row.index(shown(Status.DONE))
     activity = row_of(html, MAPPING)
@@ -176,7 +176,7 @@ def test_the_dashboard_shows_each_years_status_of_a_commitment(client, followed_
 
 def test_the_dashboard_lists_what_is_overdue(client, followed_up, reader):
     client.force_login(reader)
-    response = client.get(url("followup_dashboard", followed_up.agreement))
+    response = client.get(url("followup:dashboard", followed_up.agreement))
     overdue = {(item.line.text, item.year, item.status) for item in response.context["overview"].overdue}
     assert overdue == {(MAPPING, 2024, Status.NOT_DONE), (WALKS, 2024, Status.PARTLY_DONE)}
     section = response.content.decode().split('id="overdue-heading"')[1].split("</section>")[0]
@@ -186,7 +186,7 @@ def test_the_dashboard_lists_what_is_overdue(client, followed_up, reader):
 
 def test_the_dashboard_lists_commitments_without_a_responsible_role(client, followed_up, reader):
     client.force_login(reader)
-    html = client.get(url("followup_dashboard", followed_up.agreement)).content.decode()
+    html = client.get(url("followup:dashboard", followed_up.agreement)).content.decode()
     section = html.split('id="without-role-heading"')[1].split("</section>")[0]
     assert WALKS in section
     assert PATROLS not in section and EST not in section
@@ -194,7 +194,7 @@ def test_the_dashboard_lists_commitments_without_a_responsible_role(client, foll
 
 def test_the_dashboard_shows_an_indicators_trend_with_a_chart_and_its_values(client, followed_up, reader):
     client.force_login(reader)
-    html = client.get(url("followup_dashboard", followed_up.agreement)).content.decode()
+    html = client.get(url("followup:dashboard", followed_up.agreement)).content.decode()
     section = html.split('id="indicators-heading"')[1].split("</section>")[0]
     assert "Anmälda misshandelsbrott" in section
     assert f'class="trend trend-right_way">{Trend.RIGHT_WAY.label}<' in section
@@ -202,7 +202,7 @@ def test_the_dashboard_shows_an_indicators_trend_with_a_chart_and_its_values(cli
     assert "<td>412</td>" in section and "<td>350</td>" in section  # baseline and latest value in the data table
 
 
-@pytest.mark.parametrize(("name", "pinned"), [("followup_dashboard", 13), ("followup_evaluation", 14)])
+@pytest.mark.parametrize(("name", "pinned"), [("followup:dashboard", 13), ("followup:evaluation", 14)])
 def test_the_overview_costs_the_same_queries_for_2_and_20_focus_areas(
     client, world, reader, django_assert_max_num_queries, name, pinned
 ):
@@ -243,7 +243,7 @@ def test_the_overview_costs_the_same_queries_for_2_and_20_focus_areas(
 def test_the_evaluation_aggregates_every_year(client, followed_up, reader):
     Evaluation.objects.create(agreement=followed_up.agreement, text=EVALUATION_TEXT, conclusions=CONCLUSIONS)
     client.force_login(reader)
-    response = client.get(url("followup_evaluation", followed_up.agreement))
+    response = client.get(url("followup:evaluation", followed_up.agreement))
     html = response.content.decode()
     overview = response.context["overview"]
     assert overview.years == [2023, 2024]
@@ -268,25 +268,25 @@ def test_a_whole_period_target_adds_the_years_up(client, followed_up, reader):
         target_scope=Commitment.TargetScope.PERIOD, target_value=9
     )
     client.force_login(reader)
-    overview = client.get(url("followup_evaluation", followed_up.agreement)).context["overview"]
+    overview = client.get(url("followup:evaluation", followed_up.agreement)).context["overview"]
     patrols = next(line for line in overview.commitments if line.commitment.pk == followed_up.patrols.pk)
     assert (patrols.progress.counted, patrols.progress.verdict) == (9, TargetVerdict.MET)
 
 
 def test_the_evaluation_says_when_nothing_is_written_yet(client, followed_up, reader, editor):
     client.force_login(reader)
-    response = client.get(url("followup_evaluation", followed_up.agreement))
+    response = client.get(url("followup:evaluation", followed_up.agreement))
     assert response.context["evaluation"] is None
-    assert reverse("followup_evaluation_edit", args=[followed_up.agreement.pk]) not in response.content.decode()
+    assert reverse("followup:evaluation_edit", args=[followed_up.agreement.pk]) not in response.content.decode()
     client.force_login(editor)
-    response = client.get(url("followup_evaluation", followed_up.agreement))
-    assert reverse("followup_evaluation_edit", args=[followed_up.agreement.pk]) in response.content.decode()
+    response = client.get(url("followup:evaluation", followed_up.agreement))
+    assert reverse("followup:evaluation_edit", args=[followed_up.agreement.pk]) in response.content.decode()
 
 
 def test_the_evaluation_pdf_holds_the_evaluation_and_the_commitments(client, followed_up, reader):
     Evaluation.objects.create(agreement=followed_up.agreement, text=EVALUATION_TEXT, conclusions=CONCLUSIONS)
     client.force_login(reader)
-    response = client.get(url("followup_evaluation_pdf", followed_up.agreement))
+    response = client.get(url("followup:evaluation_pdf", followed_up.agreement))
     assert response["Content-Type"] == "application/pdf"
     pdf = PdfReader(BytesIO(response.content))
     text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
@@ -313,13 +313,13 @@ def test_the_evaluation_pdf_is_in_the_agreements_language_whatever_the_users(fol
 
 def test_an_editor_writes_the_evaluation_of_a_signed_agreement(client, followed_up, editor):
     client.force_login(editor)
-    edit = url("followup_evaluation_edit", followed_up.agreement)
+    edit = url("followup:evaluation_edit", followed_up.agreement)
     form = client.get(edit).context["form"]
     response = client.post(
         edit, {"text": EVALUATION_TEXT, "conclusions": CONCLUSIONS, "loaded_version": form["loaded_version"].value()}
     )
     assert response.status_code == 302
-    assert response["Location"] == url("followup_evaluation", followed_up.agreement)
+    assert response["Location"] == url("followup:evaluation", followed_up.agreement)
     evaluation = Evaluation.objects.get(agreement=followed_up.agreement)
     assert (evaluation.text, evaluation.conclusions) == (EVALUATION_TEXT, CONCLUSIONS)
     assert evaluation.history.first().history_user == editor
@@ -332,7 +332,7 @@ def test_an_editor_writes_the_evaluation_of_a_signed_agreement(client, followed_
 def test_a_stale_edit_of_the_evaluation_is_refused_and_keeps_the_input(client, followed_up, editor):
     evaluation = Evaluation.objects.create(agreement=followed_up.agreement, text=EVALUATION_TEXT)
     client.force_login(editor)
-    edit = url("followup_evaluation_edit", followed_up.agreement)
+    edit = url("followup:evaluation_edit", followed_up.agreement)
     loaded = client.get(edit).context["form"]["loaded_version"].value()
     # Someone else saves while the editor is still writing.
     client.post(edit, {"text": "Kollegans text.", "conclusions": "", "loaded_version": loaded})
@@ -353,7 +353,7 @@ def test_a_stale_edit_of_the_evaluation_is_refused_and_keeps_the_input(client, f
 
 def test_a_first_evaluation_written_by_someone_else_meanwhile_is_not_overwritten(client, followed_up, editor):
     client.force_login(editor)
-    edit = url("followup_evaluation_edit", followed_up.agreement)
+    edit = url("followup:evaluation_edit", followed_up.agreement)
     loaded = client.get(edit).context["form"]["loaded_version"].value()
     Evaluation.objects.create(agreement=followed_up.agreement, text="Kollegans text.")
 
@@ -368,7 +368,7 @@ def test_a_first_evaluation_written_by_someone_else_meanwhile_is_not_overwritten
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("name", ["followup_dashboard", "followup_evaluation", "followup_evaluation_edit"])
+@pytest.mark.parametrize("name", ["followup:dashboard", "followup:evaluation", "followup:evaluation_edit"])
 def test_the_pages_have_no_accessibility_violations(page, live_server, followed_up, editor, name):
     Evaluation.objects.create(agreement=followed_up.agreement, text=EVALUATION_TEXT, conclusions=CONCLUSIONS)
     log_in(page, live_server, "editor")

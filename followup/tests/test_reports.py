@@ -31,7 +31,7 @@ def outcome(text: str, year: int = 2024) -> CommitmentOutcome:
 
 def edit_url(report) -> str:
     focus_area = report.agreement.focus_areas.get()
-    return reverse("followup_edit", args=[report.agreement_id, report.year, str(focus_area.pk)])
+    return reverse("followup:edit", args=[report.agreement_id, report.year, str(focus_area.pk)])
 
 
 def page_data(client, url) -> dict:
@@ -171,15 +171,15 @@ def test_evidence_must_be_a_real_pdf_or_image(client, report, reviewer, outsider
     real = SimpleUploadedFile("rapport.pdf", b"%PDF-1.7\n%test\n", content_type="application/pdf")
     assert client.post(url, page_data(client, url) | {f"c{police.pk}-evidence_file": real}).status_code == 302
     police.refresh_from_db()
-    assert client.get(reverse("followup_evidence", args=[police.pk])).status_code == 200
+    assert client.get(reverse("followup:evidence", args=[police.pk])).status_code == 200
     client.force_login(outsider)
-    assert client.get(reverse("followup_evidence", args=[police.pk])).status_code == 404
+    assert client.get(reverse("followup:evidence", args=[police.pk])).status_code == 404
 
 
 def transition(client, report, action, **data):
     """Take the step as from a report page loaded just now."""
     data.setdefault("loaded_fingerprint", report_fingerprint(report))
-    return client.post(reverse("followup_transition", args=[report.agreement_id, report.year, action]), data)
+    return client.post(reverse("followup:transition", args=[report.agreement_id, report.year, action]), data)
 
 
 def test_submitted_confirmed_approved_and_then_frozen(
@@ -211,7 +211,7 @@ def test_submitted_confirmed_approved_and_then_frozen(
         ["editor@example.se", "reviewer@example.se"],
     ] or len(mailoutbox) == 3
     archived = report.archived
-    pdf = client.get(reverse("followup_pdf", args=[report.agreement_id, report.year])).content
+    pdf = client.get(reverse("followup:pdf", args=[report.agreement_id, report.year])).content
     assert hashlib.sha256(pdf).hexdigest() == archived.sha256
     client.force_login(editor)
     assert client.get(edit_url(report)).status_code == 403

@@ -62,7 +62,7 @@ def report(world):
 
 
 def export(client, report, fmt: str):
-    return client.get(reverse("followup_export", args=[report.agreement_id, report.year, fmt]))
+    return client.get(reverse("followup:export", args=[report.agreement_id, report.year, fmt]))
 
 
 def test_workbook_has_the_three_sections_with_typed_values(client, editor, report):

@@ -105,17 +105,17 @@ def built_once(django_db_blocker, build: Callable[[], T], *, media_root: Path) -
 
 # The agreements app's pages on one agreement: (url name, needs a section, method, is a write)
 AGREEMENT_PAGES = [
-    ("agreement_detail", False, "get", False),
-    ("agreement_history", False, "get", False),
-    ("agreement_edit", False, "get", True),
-    ("agreement_edit", False, "post", True),
-    ("section_add", False, "get", True),
-    ("section_add", False, "post", True),
-    ("section_edit", True, "get", True),
-    ("section_edit", True, "post", True),
-    ("section_move", True, "post", True),
-    ("section_delete", True, "get", True),
-    ("section_delete", True, "post", True),
+    ("documents:detail", False, "get", False),
+    ("agreements:history", False, "get", False),
+    ("agreements:edit", False, "get", True),
+    ("agreements:edit", False, "post", True),
+    ("agreements:section_add", False, "get", True),
+    ("agreements:section_add", False, "post", True),
+    ("agreements:section_edit", True, "get", True),
+    ("agreements:section_edit", True, "post", True),
+    ("agreements:section_move", True, "post", True),
+    ("agreements:section_delete", True, "get", True),
+    ("agreements:section_delete", True, "post", True),
 ]
 
 
@@ -124,10 +124,10 @@ def agreement_page_url(name: str, world, with_section: bool) -> str:
     if with_section:
         section = SectionFactory(agreement=world.agreement)
         kwargs = {"pk": section.pk}
-        if name == "section_move":
+        if name == "agreements:section_move":
             kwargs["direction"] = "up"
         return reverse(name, kwargs=kwargs)
-    if name == "section_add":
+    if name == "agreements:section_add":
         return reverse(name, kwargs={"pk": world.agreement.pk, "part": "appendix"})
     return reverse(name, kwargs={"pk": world.agreement.pk})
 

@@ -49,7 +49,7 @@ def store_hostile_agreement(agreement: Agreement, world, editor, reviewer) -> Fo
     parties = list(agreement.party_links.all())
     save(
         client,
-        reverse("agreement_edit", args=[agreement.pk]),
+        reverse("agreements:edit", args=[agreement.pk]),
         {
             "loaded_version": agreement.version,
             "title": SHORT,
@@ -81,17 +81,17 @@ def store_hostile_agreement(agreement: Agreement, world, editor, reviewer) -> Fo
             "forums-0-participants": RICH,
         },
     )
-    save(client, reverse("section_add", args=[agreement.pk, "agreement"]), {"heading": SHORT, "body": RICH})
-    save(client, reverse("section_add", args=[agreement.pk, "appendix"]), {"heading": SHORT, "body": RICH})
+    save(client, reverse("agreements:section_add", args=[agreement.pk, "agreement"]), {"heading": SHORT, "body": RICH})
+    save(client, reverse("agreements:section_add", args=[agreement.pk, "appendix"]), {"heading": SHORT, "body": RICH})
     save(
         client,
-        reverse("focus_area_add", args=[agreement.pk]),
+        reverse("focusareas:add", args=[agreement.pk]),
         {"title": SHORT, "group_heading": SHORT, "description": RICH},
     )
     focus_area = FocusArea.objects.get(agreement=agreement)
     save(
         client,
-        reverse("goal_add", args=[agreement.pk]) + f"?focus_area={focus_area.pk}",
+        reverse("focusareas:goal_add", args=[agreement.pk]) + f"?focus_area={focus_area.pk}",
         {
             "kind": "effect",
             "text": RICH,
@@ -107,13 +107,13 @@ def store_hostile_agreement(agreement: Agreement, world, editor, reviewer) -> Fo
     goal = Goal.objects.get(agreement=agreement)
     save(
         client,
-        reverse("row_add", args=[focus_area.pk]),
+        reverse("focusareas:row_add", args=[focus_area.pk]),
         {"activity": RICH, "measure": SHORT, "follow_up": SHORT, "goal_effect": SHORT, "goals": [goal.pk]},
     )
-    save(client, reverse("action_plan_add", args=[agreement.pk]), {"title": SHORT, "year": "2024"})
+    save(client, reverse("focusareas:action_plan_add", args=[agreement.pk]), {"title": SHORT, "year": "2024"})
     save(
         client,
-        reverse("commitment_add", args=[agreement.pk]) + f"?focus_area={focus_area.pk}",
+        reverse("focusareas:commitment_add", args=[agreement.pk]) + f"?focus_area={focus_area.pk}",
         {
             "parties": [world.municipality.pk, world.police.pk],
             "text": RICH,
@@ -129,12 +129,12 @@ def store_hostile_agreement(agreement: Agreement, world, editor, reviewer) -> Fo
         },
     )
     commitment = Commitment.objects.get(agreement=agreement)
-    save(client, reverse("send_for_review", args=[agreement.pk]), {})
+    save(client, reverse("focusareas:send_for_review", args=[agreement.pk]), {})
     reviewing = Client()
     reviewing.force_login(reviewer)
     save(
         reviewing,
-        reverse("commitment_decide", args=[commitment.pk]),
+        reverse("focusareas:commitment_decide", args=[commitment.pk]),
         {"action": "request_change", "text": RICH, "loaded_version": commitment.version},
     )
     assert ActivityRow.objects.filter(focus_area=focus_area).exists()
@@ -163,15 +163,15 @@ def store_hostile_agreement(agreement: Agreement, world, editor, reviewer) -> Fo
         }
     summary = report.focus_area_summaries.get()
     fill_in |= {"s-summary": RICH, "s-conclusions": SHORT, "s-loaded_version": summary.version}
-    save(client, reverse("followup_edit", args=[agreement.pk, 2024, focus_area.pk]), fill_in)
+    save(client, reverse("followup:edit", args=[agreement.pk, 2024, focus_area.pk]), fill_in)
     save(
         client,
-        reverse("followup_edit", args=[agreement.pk, 2024, "sammanfattning"]),
+        reverse("followup:edit", args=[agreement.pk, 2024, "sammanfattning"]),
         {"report-summary": RICH, "report-conclusions": SHORT, "report-loaded_version": report.version},
     )
     save(
         client,
-        reverse("followup_evaluation_edit", args=[agreement.pk]),
+        reverse("followup:evaluation_edit", args=[agreement.pk]),
         {"text": RICH, "conclusions": SHORT, "loaded_version": "0"},
     )
     return report
@@ -188,27 +188,27 @@ def test_stored_markup_never_runs_on_any_page(page: Page, live_server, world, ed
     log_in(page, live_server, "editor")
     pk = agreement.pk
     signed_pages = [
-        reverse("agreement_detail", args=[pk]),
-        reverse("agreement_list") + "?q=%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E",
-        reverse("focus_area_workbench", args=[pk]),
-        reverse("commitment_review", args=[pk]),
-        reverse("agreement_history", args=[pk]),
-        reverse("followup_index", args=[pk]),
-        reverse("followup_report", args=[pk, 2024]),
-        reverse("followup_edit", args=[pk, 2024, focus_area.pk]),
-        reverse("followup_edit", args=[pk, 2024, "sammanfattning"]),
-        reverse("followup_dashboard", args=[pk]),
-        reverse("followup_evaluation", args=[pk]),
-        reverse("followup_evaluation_edit", args=[pk]),
+        reverse("documents:detail", args=[pk]),
+        reverse("agreements:list") + "?q=%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E",
+        reverse("documents:workbench", args=[pk]),
+        reverse("focusareas:review", args=[pk]),
+        reverse("agreements:history", args=[pk]),
+        reverse("followup:index", args=[pk]),
+        reverse("followup:report", args=[pk, 2024]),
+        reverse("followup:edit", args=[pk, 2024, focus_area.pk]),
+        reverse("followup:edit", args=[pk, 2024, "sammanfattning"]),
+        reverse("followup:dashboard", args=[pk]),
+        reverse("followup:evaluation", args=[pk]),
+        reverse("followup:evaluation_edit", args=[pk]),
     ]
     draft_pages = [
-        reverse("agreement_edit", args=[pk]),
-        reverse("section_edit", args=[section.pk]),
-        reverse("focus_area_edit", args=[focus_area.pk]),
-        reverse("row_edit", args=[focus_area.rows.first().pk]),
-        reverse("commitment_edit", args=[Commitment.objects.get(agreement=agreement).pk]),
-        reverse("goal_edit", args=[Goal.objects.get(agreement=agreement).pk]),
-        reverse("agreement_sign", args=[pk]),
+        reverse("agreements:edit", args=[pk]),
+        reverse("agreements:section_edit", args=[section.pk]),
+        reverse("focusareas:edit", args=[focus_area.pk]),
+        reverse("focusareas:row_edit", args=[focus_area.rows.first().pk]),
+        reverse("focusareas:commitment_edit", args=[Commitment.objects.get(agreement=agreement).pk]),
+        reverse("focusareas:goal_edit", args=[Goal.objects.get(agreement=agreement).pk]),
+        reverse("documents:sign", args=[pk]),
     ]
     for url in signed_pages:
         visit(page, live_server, url)

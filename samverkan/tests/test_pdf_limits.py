@@ -45,7 +45,7 @@ def test_a_render_past_its_time_limit_ends_on_an_error_page_and_the_worker_carri
     settings.PDF_RENDER_SECONDS = 0.5
     client.force_login(reader)
     started = time.monotonic()
-    response = client.get(reverse("agreement_pdf", args=[ready.pk]))
+    response = client.get(reverse("documents:pdf", args=[ready.pk]))
     assert time.monotonic() - started < 5
     assert response.status_code == 503
     assert ERROR_PAGE in response.content.decode()
@@ -53,7 +53,7 @@ def test_a_render_past_its_time_limit_ends_on_an_error_page_and_the_worker_carri
     # The same process renders the next document as ever.
     settings.PDF_RENDER_SECONDS = 45
     Section.objects.filter(agreement=ready).update(body="<p>Kort lägesbild</p>")
-    response = client.get(reverse("agreement_pdf", args=[ready.pk]))
+    response = client.get(reverse("documents:pdf", args=[ready.pk]))
     assert response.status_code == 200 and "Kort lägesbild" in pdf_text(response.content)
 
 
@@ -66,7 +66,7 @@ def test_a_signing_whose_pdf_cannot_be_made_signs_nothing(client, ready, editor,
         "loaded_fingerprint": agreement_fingerprint(ready),
     }
     data |= {f"signed_on_{signatory.pk}": "2026-11-20" for signatory in ready.signatories.all()}
-    response = client.post(reverse("agreement_sign", args=[ready.pk]), data)
+    response = client.post(reverse("documents:sign", args=[ready.pk]), data)
     assert response.status_code == 503
     assert ERROR_PAGE in response.content.decode()
     ready.refresh_from_db()
@@ -85,13 +85,13 @@ def test_a_follow_up_whose_pdf_cannot_be_made_is_neither_printed_nor_approved(cl
     settings.PDF_RENDER_SECONDS = 0.01  # the report is short: only a limit no layout meets stops it
     client.force_login(reader)
     for draft in (
-        reverse("followup_pdf", args=[agreement.pk, 2024]),
-        reverse("followup_evaluation_pdf", args=[agreement.pk]),
+        reverse("followup:pdf", args=[agreement.pk, 2024]),
+        reverse("followup:evaluation_pdf", args=[agreement.pk]),
     ):
         response = client.get(draft)
         assert response.status_code == 503 and ERROR_PAGE in response.content.decode()
     response = client.post(
-        reverse("followup_transition", args=[agreement.pk, 2024, "approve"]),
+        reverse("followup:transition", args=[agreement.pk, 2024, "approve"]),
         {"approved_on": "2025-03-18", "case_number": "KS 2025/112", "loaded_fingerprint": report_fingerprint(report)},
     )
     assert response.status_code == 503

@@ -99,54 +99,54 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "password_change": form(LOGGED_IN),
     "password_change_done": read_only(LOGGED_IN),
     # Agreements and their text
-    "agreement_list": read_only(LOGGED_IN),
-    "agreement_create": form(CREATE),
-    "agreement_detail": read_only(),
-    "agreement_edit": form(),
-    "agreement_history": read_only(),
-    "agreement_pdf": read_only(),
-    "archived_pdf": read_only(),
-    "agreement_sign": form(),
-    "agreement_new_revision": post_only(),
-    "agreement_renew": post_only(),
-    "agreement_compare": read_only(),
-    "section_add": form(),
-    "section_edit": form(),
-    "section_move": post_only(),
-    "section_delete": form(),
+    "agreements:list": read_only(LOGGED_IN),
+    "agreements:create": form(CREATE),
+    "documents:detail": read_only(),
+    "agreements:edit": form(),
+    "agreements:history": read_only(),
+    "documents:pdf": read_only(),
+    "documents:archived_pdf": read_only(),
+    "documents:sign": form(),
+    "documents:new_revision": post_only(),
+    "documents:renew": post_only(),
+    "documents:compare": read_only(),
+    "agreements:section_add": form(),
+    "agreements:section_edit": form(),
+    "agreements:section_move": post_only(),
+    "agreements:section_delete": form(),
     # Focus areas and the police review
-    "focus_area_workbench": read_only(),
-    "focus_area_add": form(),
-    "focus_area_edit": form(),
-    "row_add": form(),
-    "rows_paste": form(),
-    "row_edit": form(),
-    "commitment_add": form(),
-    "commitment_edit": form(),
-    "goal_add": form(),
-    "goal_edit": form(),
-    "action_plan_add": form(),
-    "action_plan_edit": form(),
-    "item_delete": form(),
-    "item_move": post_only(),
-    "commitment_review": read_only(),
-    "send_for_review": post_only(),
+    "documents:workbench": read_only(),
+    "focusareas:add": form(),
+    "focusareas:edit": form(),
+    "focusareas:row_add": form(),
+    "focusareas:rows_paste": form(),
+    "focusareas:row_edit": form(),
+    "focusareas:commitment_add": form(),
+    "focusareas:commitment_edit": form(),
+    "focusareas:goal_add": form(),
+    "focusareas:goal_edit": form(),
+    "focusareas:action_plan_add": form(),
+    "focusareas:action_plan_edit": form(),
+    "focusareas:item_delete": form(),
+    "focusareas:item_move": post_only(),
+    "focusareas:review": read_only(),
+    "focusareas:send_for_review": post_only(),
     # Everyone who reads the agreement may comment; who decides is the service's rule (a message, not a 403).
-    "commitment_decide": post_only(READ),
+    "focusareas:commitment_decide": post_only(READ),
     # Follow-up
-    "followup_index": read_only(),
-    "followup_start": post_only(),
-    "followup_report": read_only(),
-    "followup_edit": form(REPORT),
+    "followup:index": read_only(),
+    "followup:start": post_only(),
+    "followup:report": read_only(),
+    "followup:edit": form(REPORT),
     # Who submits, confirms and approves is the service's rule, answered with a message.
-    "followup_transition": post_only(READ),
-    "followup_pdf": read_only(),
-    "followup_evidence": read_only(),
-    "followup_export": read_only(),
-    "followup_dashboard": read_only(),
-    "followup_evaluation": read_only(),
-    "followup_evaluation_edit": form(),
-    "followup_evaluation_pdf": read_only(),
+    "followup:transition": post_only(READ),
+    "followup:pdf": read_only(),
+    "followup:evidence": read_only(),
+    "followup:export": read_only(),
+    "followup:dashboard": read_only(),
+    "followup:evaluation": read_only(),
+    "followup:evaluation_edit": form(),
+    "followup:evaluation_pdf": read_only(),
 }
 
 # The administration is Django's own. Only staff get past its login (which, with its logout, is open to all);
@@ -311,55 +311,57 @@ def product_urls(name: str, estate: Estate) -> list[str]:
     o = estate.objects
     draft, signed, year = estate.draft.pk, estate.signed.pk, o["report"].year
     by_pk = {
-        "agreement_detail": draft,
-        "agreement_edit": draft,
-        "agreement_history": draft,
-        "agreement_pdf": draft,
-        "agreement_sign": draft,
-        "agreement_new_revision": signed,
-        "agreement_renew": signed,
-        "agreement_compare": estate.revision.pk,
-        "archived_pdf": o["archived"].pk,
-        "section_edit": o["section"].pk,
-        "section_delete": o["section"].pk,
-        "focus_area_workbench": draft,
-        "focus_area_add": draft,
-        "focus_area_edit": o["focus_area"].pk,
-        "row_add": o["focus_area"].pk,
-        "rows_paste": o["focus_area"].pk,
-        "row_edit": o["row"].pk,
-        "commitment_add": draft,
-        "commitment_edit": o["commitment"].pk,
-        "commitment_decide": o["commitment"].pk,
-        "goal_add": draft,
-        "goal_edit": o["goal"].pk,
-        "action_plan_add": draft,
-        "action_plan_edit": o["action_plan"].pk,
-        "commitment_review": draft,
-        "send_for_review": draft,
-        "followup_index": signed,
-        "followup_start": signed,
-        "followup_evidence": o["outcome"].pk,
-        "followup_dashboard": signed,
-        "followup_evaluation": signed,
-        "followup_evaluation_edit": signed,
-        "followup_evaluation_pdf": signed,
+        "documents:detail": draft,
+        "agreements:edit": draft,
+        "agreements:history": draft,
+        "documents:pdf": draft,
+        "documents:sign": draft,
+        "documents:new_revision": signed,
+        "documents:renew": signed,
+        "documents:compare": estate.revision.pk,
+        "documents:archived_pdf": o["archived"].pk,
+        "agreements:section_edit": o["section"].pk,
+        "agreements:section_delete": o["section"].pk,
+        "documents:workbench": draft,
+        "focusareas:add": draft,
+        "focusareas:edit": o["focus_area"].pk,
+        "focusareas:row_add": o["focus_area"].pk,
+        "focusareas:rows_paste": o["focus_area"].pk,
+        "focusareas:row_edit": o["row"].pk,
+        "focusareas:commitment_add": draft,
+        "focusareas:commitment_edit": o["commitment"].pk,
+        "focusareas:commitment_decide": o["commitment"].pk,
+        "focusareas:goal_add": draft,
+        "focusareas:goal_edit": o["goal"].pk,
+        "focusareas:action_plan_add": draft,
+        "focusareas:action_plan_edit": o["action_plan"].pk,
+        "focusareas:review": draft,
+        "focusareas:send_for_review": draft,
+        "followup:index": signed,
+        "followup:start": signed,
+        "followup:evidence": o["outcome"].pk,
+        "followup:dashboard": signed,
+        "followup:evaluation": signed,
+        "followup:evaluation_edit": signed,
+        "followup:evaluation_pdf": signed,
     }
     if name in by_pk:
         return [reverse(name, args=[by_pk[name]])]
     report = {"pk": signed, "year": year}
     variants = {
-        "section_add": [{"pk": draft, "part": part} for part in ("agreement", "appendix")],
-        "section_move": [{"pk": o["section"].pk, "direction": "up"}],
-        "item_delete": [{"kind": name, "pk": o[ITEM_OBJECTS[kind.model]].pk} for name, kind in ITEM_KINDS.items()],
-        "item_move": [
+        "agreements:section_add": [{"pk": draft, "part": part} for part in ("agreement", "appendix")],
+        "agreements:section_move": [{"pk": o["section"].pk, "direction": "up"}],
+        "focusareas:item_delete": [
+            {"kind": name, "pk": o[ITEM_OBJECTS[kind.model]].pk} for name, kind in ITEM_KINDS.items()
+        ],
+        "focusareas:item_move": [
             {"kind": name, "pk": o[ITEM_OBJECTS[kind.model]].pk, "direction": "up"} for name, kind in ITEM_KINDS.items()
         ],
-        "followup_report": [report],
-        "followup_pdf": [report],
-        "followup_edit": [report | {"part": part} for part in (str(o["signed_area"].pk), "ovrigt", "sammanfattning")],
-        "followup_transition": [report | {"action": action} for action in ("submit", "confirm", "approve")],
-        "followup_export": [report | {"fmt": fmt} for fmt in ("xlsx", "csv")],
+        "followup:report": [report],
+        "followup:pdf": [report],
+        "followup:edit": [report | {"part": part} for part in (str(o["signed_area"].pk), "ovrigt", "sammanfattning")],
+        "followup:transition": [report | {"action": action} for action in ("submit", "confirm", "approve")],
+        "followup:export": [report | {"fmt": fmt} for fmt in ("xlsx", "csv")],
     }
     return [reverse(name, kwargs=kwargs) for kwargs in variants.get(name, [{}])]
 
@@ -388,7 +390,7 @@ def urls_for(route: Route, estate: Estate) -> list[str]:
 
 
 # Data posted where an empty form would not reach the check under test.
-POST_DATA = {"commitment_decide": {"action": "comment", "text": "Hur följs detta upp?"}}
+POST_DATA = {"focusareas:commitment_decide": {"action": "comment", "text": "Hur följs detta upp?"}}
 
 
 def outcome(response) -> str:
@@ -471,7 +473,7 @@ def test_ids_of_other_agreements_in_query_strings_and_forms_reveal_nothing(clien
     foreign = FocusAreaFactory(agreement=world.other_agreement)
     foreign_plan = ActionPlanFactory(agreement=world.other_agreement)
     client.force_login(estate.users["editor"])
-    url = reverse("commitment_add", args=[world.agreement.pk])
+    url = reverse("focusareas:commitment_add", args=[world.agreement.pk])
 
     assert client.get(f"{url}?focus_area={foreign.pk}").status_code == 404
     assert client.post(f"{url}?action_plan={foreign_plan.pk}", {"text": "x"}).status_code == 404

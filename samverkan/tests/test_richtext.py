@@ -52,7 +52,7 @@ def test_a_form_refuses_a_cell_wider_than_a_table_has_and_keeps_the_text(client,
     client.force_login(editor)
     body = '<table><tbody><tr><td colspan="1000000">Brottsstatistik per kvartal</td></tr></tbody></table>'
     response = client.post(
-        reverse("section_add", args=[world.agreement.pk, "appendix"]), {"heading": "Lägesbild", "body": body}
+        reverse("agreements:section_add", args=[world.agreement.pk, "appendix"]), {"heading": "Lägesbild", "body": body}
     )
     assert response.status_code == 200
     assert response.context["form"].errors["body"] == [
@@ -61,7 +61,9 @@ def test_a_form_refuses_a_cell_wider_than_a_table_has_and_keeps_the_text(client,
     assert "Brottsstatistik per kvartal" in response.content.decode()
     assert not Section.objects.filter(heading="Lägesbild").exists()
     body = body.replace("1000000", str(MAX_COLSPAN))
-    client.post(reverse("section_add", args=[world.agreement.pk, "appendix"]), {"heading": "Lägesbild", "body": body})
+    client.post(
+        reverse("agreements:section_add", args=[world.agreement.pk, "appendix"]), {"heading": "Lägesbild", "body": body}
+    )
     assert Section.objects.get(heading="Lägesbild").body == body
 
 

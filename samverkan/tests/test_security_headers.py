@@ -27,10 +27,10 @@ def test_pages_send_a_strict_content_security_policy(client, world, editor):
     client.force_login(editor)
     pages = [
         reverse("login"),
-        reverse("agreement_list"),
-        reverse("agreement_detail", args=[world.agreement.pk]),
-        reverse("agreement_edit", args=[world.agreement.pk]),
-        reverse("focus_area_workbench", args=[world.agreement.pk]),
+        reverse("agreements:list"),
+        reverse("documents:detail", args=[world.agreement.pk]),
+        reverse("agreements:edit", args=[world.agreement.pk]),
+        reverse("documents:workbench", args=[world.agreement.pk]),
         reverse("accessibility"),
         "/finns-inte/",
     ]
@@ -48,7 +48,7 @@ def test_nothing_shown_to_a_logged_in_user_is_kept_in_a_cache(client, world, edi
     agreement = world.agreement
     CommitmentFactory(focus_area=FocusAreaFactory(agreement=agreement), parties=[world.municipality])
     client.force_login(editor)
-    draft_pdf = client.get(reverse("agreement_pdf", args=[agreement.pk]))
+    draft_pdf = client.get(reverse("documents:pdf", args=[agreement.pk]))
     Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
     report = followup_services.report_start(
         agreement=Agreement.objects.get(pk=agreement.pk), year=2024, copy_previous=False
@@ -57,10 +57,10 @@ def test_nothing_shown_to_a_logged_in_user_is_kept_in_a_cache(client, world, edi
     outcome.evidence_file.save("underlag.pdf", ContentFile(b"%PDF-1.7\n%underlag\n"))
 
     responses = {
-        "page": client.get(reverse("agreement_detail", args=[agreement.pk])),
+        "page": client.get(reverse("documents:detail", args=[agreement.pk])),
         "pdf": draft_pdf,
-        "excel": client.get(reverse("followup_export", args=[agreement.pk, 2024, "xlsx"])),
-        "evidence": client.get(reverse("followup_evidence", args=[outcome.pk])),
+        "excel": client.get(reverse("followup:export", args=[agreement.pk, 2024, "xlsx"])),
+        "evidence": client.get(reverse("followup:evidence", args=[outcome.pk])),
     }
     assert responses["pdf"]["Content-Type"] == "application/pdf"
     assert responses["evidence"].getvalue().startswith(b"%PDF")

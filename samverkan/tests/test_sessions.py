@@ -25,17 +25,17 @@ def test_an_idle_session_expires_and_activity_renews_it(client, editor, settings
     session = client.session
     session[TOUCHED] = int(time.time()) - 120  # the last renewal was two minutes ago
     session.save()
-    client.get(reverse("agreement_list"))
+    client.get(reverse("agreements:list"))
     assert time.time() - client.session[TOUCHED] < 5
 
 
 def test_a_session_ends_after_the_absolute_limit_however_busy(client, editor, settings):
     client.force_login(editor)
-    assert client.get(reverse("agreement_list")).status_code == 200
+    assert client.get(reverse("agreements:list")).status_code == 200
     session = client.session
     session[STARTED] = int(time.time()) - settings.SESSION_ABSOLUTE_SECONDS - 1
     session.save()
-    response = client.get(reverse("agreement_list"))
+    response = client.get(reverse("agreements:list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
@@ -51,7 +51,7 @@ def test_logins_and_failed_logins_are_logged(client, editor, caplog):
 def test_refused_requests_are_logged(client, world, reader, caplog):
     client.force_login(reader)
     with caplog.at_level(logging.WARNING, logger="django.request"):
-        client.get(reverse("agreement_edit", args=[world.agreement.pk]))
+        client.get(reverse("agreements:edit", args=[world.agreement.pk]))
     assert any("Forbidden" in record.getMessage() for record in caplog.records)
 
 
@@ -164,7 +164,7 @@ def test_weak_passwords_are_refused():
 def test_a_user_changes_their_password_and_weak_ones_are_refused_in_swedish(client, editor):
     client.force_login(editor)
     url = reverse("password_change")
-    assert "Byt lösenord" in client.get(reverse("agreement_list")).content.decode()
+    assert "Byt lösenord" in client.get(reverse("agreements:list")).content.decode()
 
     weak = {"old_password": "test-password-1234", "new_password1": "12345678", "new_password2": "12345678"}
     response = client.post(url, weak)
@@ -176,7 +176,7 @@ def test_a_user_changes_their_password_and_weak_ones_are_refused_in_swedish(clie
     good = "Tre-lingon-på-en-bräda"
     response = client.post(url, weak | {"new_password1": good, "new_password2": good})
     assert response.status_code == 302 and response["Location"] == reverse("password_change_done")
-    assert client.get(reverse("agreement_list")).status_code == 200  # still logged in
+    assert client.get(reverse("agreements:list")).status_code == 200  # still logged in
     editor.refresh_from_db()
     assert editor.check_password(good)
 

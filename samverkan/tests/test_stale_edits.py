@@ -107,7 +107,7 @@ def report(signed):
 
 
 def test_agreement_edit(world, editor, colleague):
-    url = reverse("agreement_edit", args=[world.agreement.pk])
+    url = reverse("agreements:edit", args=[world.agreement.pk])
     loaded = hidden(login(editor).get(url).content.decode())
     theirs = edit_data(world.agreement, title="Kollegans titel", loaded_version=loaded)
     assert login(colleague).post(url, theirs).status_code == 302
@@ -122,7 +122,7 @@ def test_agreement_edit(world, editor, colleague):
 
 def test_section_edit(world, editor, colleague):
     section = SectionFactory(agreement=world.agreement, heading="Bakgrund")
-    url = reverse("section_edit", args=[section.pk])
+    url = reverse("agreements:section_edit", args=[section.pk])
     loaded = hidden(login(editor).get(url).content.decode())
     assert login(colleague).post(url, {"heading": "Kollegans", "loaded_version": loaded}).status_code == 302
 
@@ -137,18 +137,23 @@ def test_section_edit(world, editor, colleague):
 def test_item_edit(world, editor, colleague, kind):
     focus_area = FocusAreaFactory(agreement=world.agreement)
     item, url, field, data = {
-        "focus_area": lambda: (focus_area, "focus_area_edit", "title", {}),
-        "row": lambda: (ActivityRowFactory(focus_area=focus_area), "row_edit", "activity", {}),
+        "focus_area": lambda: (focus_area, "focusareas:edit", "title", {}),
+        "row": lambda: (ActivityRowFactory(focus_area=focus_area), "focusareas:row_edit", "activity", {}),
         "goal": lambda: (
             focus_area_services.Goal.objects.create(agreement=world.agreement, focus_area=focus_area, text="Mål"),
-            "goal_edit",
+            "focusareas:goal_edit",
             "text",
             {"kind": "effect"},
         ),
-        "action_plan": lambda: (ActionPlanFactory(agreement=world.agreement), "action_plan_edit", "title", {}),
+        "action_plan": lambda: (
+            ActionPlanFactory(agreement=world.agreement),
+            "focusareas:action_plan_edit",
+            "title",
+            {},
+        ),
         "commitment": lambda: (
             CommitmentFactory(focus_area=focus_area),
-            "commitment_edit",
+            "focusareas:commitment_edit",
             "text",
             {"parties": [world.police.pk], "focus_area": focus_area.pk},
         ),
@@ -167,7 +172,7 @@ def test_item_edit(world, editor, colleague, kind):
 
 def test_report_lines(report, editor, colleague):
     line = ActivityOutcome.objects.get(report=report)
-    url = reverse("followup_edit", args=[report.agreement_id, report.year, line.row.focus_area_id])
+    url = reverse("followup:edit", args=[report.agreement_id, report.year, line.row.focus_area_id])
     name = f"a{line.pk}"
 
     def data(context, comment):
@@ -191,7 +196,7 @@ def test_report_lines(report, editor, colleague):
 
 
 def test_report_summary(report, editor, colleague):
-    url = reverse("followup_edit", args=[report.agreement_id, report.year, "sammanfattning"])
+    url = reverse("followup:edit", args=[report.agreement_id, report.year, "sammanfattning"])
     loaded = hidden(login(editor).get(url).content.decode(), "report-loaded_version")
     posted = {"report-conclusions": "", "report-loaded_version": loaded}
     assert login(colleague).post(url, posted | {"report-summary": "Kollegans"}).status_code == 302
@@ -204,7 +209,7 @@ def test_report_summary(report, editor, colleague):
 
 
 def test_evaluation(signed, editor, colleague):
-    url = reverse("followup_evaluation_edit", args=[signed.pk])
+    url = reverse("followup:evaluation_edit", args=[signed.pk])
     loaded = hidden(login(editor).get(url).content.decode())  # nobody has written it yet
     assert login(colleague).post(url, {"text": "Kollegans", "loaded_version": loaded}).status_code == 302
 
@@ -219,19 +224,19 @@ def test_evaluation(signed, editor, colleague):
 
 
 def review_page_version(client, agreement, commitment) -> str:
-    html = client.get(reverse("commitment_review", args=[agreement.pk])).content.decode()
-    return hidden(html, after=reverse("commitment_decide", args=[commitment.pk]))
+    html = client.get(reverse("focusareas:review", args=[agreement.pk])).content.decode()
+    return hidden(html, after=reverse("focusareas:commitment_decide", args=[commitment.pk]))
 
 
 @pytest.mark.parametrize("action", ["accept", "request_change"])
 def test_a_decision_on_a_commitment_changed_since_the_review_page_was_loaded(in_review, editor, reviewer, action):
     agreement, commitment = in_review
     loaded = review_page_version(login(reviewer), agreement, commitment)
-    edit = reverse("commitment_edit", args=[commitment.pk])
+    edit = reverse("focusareas:commitment_edit", args=[commitment.pk])
     changed = {"parties": [commitment.parties.get().pk], "text": "genomföra två tillsyner", "loaded_version": loaded}
     assert login(editor).post(edit, changed | {"focus_area": commitment.focus_area_id}).status_code == 302
 
-    decide = reverse("commitment_decide", args=[commitment.pk])
+    decide = reverse("focusareas:commitment_decide", args=[commitment.pk])
     typed = {"action": action, "text": "Varför färre tillsyner?", "loaded_version": loaded}
     response = login(reviewer).post(decide, typed)
 
@@ -253,7 +258,7 @@ def test_a_decision_on_a_commitment_changed_since_the_review_page_was_loaded(in_
 def test_two_reviewers_deciding_on_one_commitment(in_review, reviewer, second_reviewer):
     agreement, commitment = in_review
     loaded = review_page_version(login(reviewer), agreement, commitment)
-    decide = reverse("commitment_decide", args=[commitment.pk])
+    decide = reverse("focusareas:commitment_decide", args=[commitment.pk])
     assert login(second_reviewer).post(decide, {"action": "accept", "loaded_version": loaded}).status_code == 302
 
     change = {"action": "request_change", "text": "Ange tid", "loaded_version": loaded}
@@ -265,13 +270,13 @@ def test_two_reviewers_deciding_on_one_commitment(in_review, reviewer, second_re
 
 def test_a_comment_is_never_refused(in_review, editor):
     _agreement, commitment = in_review
-    decide = reverse("commitment_decide", args=[commitment.pk])
+    decide = reverse("focusareas:commitment_decide", args=[commitment.pk])
     assert login(editor).post(decide, {"action": "comment", "text": "Vi ser över det"}).status_code == 302
     assert commitment.review_entries.get().text == "Vi ser över det"
 
 
 def sign_data(client, agreement) -> dict:
-    form = client.get(reverse("agreement_sign", args=[agreement.pk])).context["form"]
+    form = client.get(reverse("documents:sign", args=[agreement.pk])).context["form"]
     data = {
         "signing_place": "Hamnstad",
         "signing_date": "2026-11-20",
@@ -293,7 +298,7 @@ def test_signing_an_agreement_changed_since_the_form_was_loaded(in_review, edito
         # An accepted commitment changed in place; review goes on separately, signing must not pass it by.
         Commitment.objects.filter(pk=commitment.pk).update(text="annan text", version=commitment.version + 1)
 
-    response = login(editor).post(reverse("agreement_sign", args=[agreement.pk]), data)
+    response = login(editor).post(reverse("documents:sign", args=[agreement.pk]), data)
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
@@ -303,12 +308,12 @@ def test_signing_an_agreement_changed_since_the_form_was_loaded(in_review, edito
 
     # Once the signer has seen the page again, signing goes through.
     again = data | {"loaded_fingerprint": response.context["form"]["loaded_fingerprint"].value()}
-    assert login(editor).post(reverse("agreement_sign", args=[agreement.pk]), again).status_code == 302
+    assert login(editor).post(reverse("documents:sign", args=[agreement.pk]), again).status_code == 302
     assert Agreement.objects.get(pk=agreement.pk).status == Agreement.Status.SIGNED
 
 
 def test_sending_for_review_twice(world, editor, colleague):
-    url = reverse("send_for_review", args=[world.agreement.pk])
+    url = reverse("focusareas:send_for_review", args=[world.agreement.pk])
     assert login(colleague).post(url).status_code == 302
     response = login(editor).post(url, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
@@ -326,7 +331,7 @@ def test_deleting_something_changed_since_the_confirmation_was_loaded(world, edi
         Goal: Goal.objects.create(agreement=world.agreement, focus_area=focus_area, text="Mål"),
         ActionPlan: ActionPlanFactory(agreement=world.agreement),
     }[ITEM_KINDS[kind].model]
-    url = reverse("item_delete", args=[kind, item.pk])
+    url = reverse("focusareas:item_delete", args=[kind, item.pk])
     loaded = hidden(login(editor).get(url).content.decode(), "loaded_fingerprint")
     # Meanwhile a colleague changes it (for a focus area: an activity in it, which would go with it).
     changed = row if isinstance(item, FocusArea) else item
@@ -343,10 +348,10 @@ def test_deleting_something_changed_since_the_confirmation_was_loaded(world, edi
 
 def test_deleting_a_section_whose_subsection_changed_or_was_added_meanwhile(world, editor, colleague):
     parent = SectionFactory(agreement=world.agreement, heading="Lägesbild")
-    url = reverse("section_delete", args=[parent.pk])
+    url = reverse("agreements:section_delete", args=[parent.pk])
     loaded = hidden(login(editor).get(url).content.decode(), "loaded_fingerprint")
     login(colleague).post(
-        reverse("section_add", args=[world.agreement.pk, "appendix"]), {"heading": "Ny", "parent": parent.pk}
+        reverse("agreements:section_add", args=[world.agreement.pk, "appendix"]), {"heading": "Ny", "parent": parent.pk}
     )
 
     response = login(editor).post(url, {"loaded_fingerprint": loaded})
@@ -358,7 +363,7 @@ def test_deleting_a_section_whose_subsection_changed_or_was_added_meanwhile(worl
 
 def test_pasting_into_a_table_someone_pasted_into_meanwhile(world, editor, colleague):
     focus_area = FocusAreaFactory(agreement=world.agreement)
-    url = reverse("rows_paste", args=[focus_area.pk])
+    url = reverse("focusareas:rows_paste", args=[focus_area.pk])
     table = "Kartlägga\tInsats\tStatistik\tFärre\r\n"
     mine = hidden(
         login(editor)
@@ -384,7 +389,7 @@ def test_pasting_into_a_table_someone_pasted_into_meanwhile(world, editor, colle
 
 def test_the_same_paste_sent_twice_adds_the_rows_once(world, editor):
     focus_area = FocusAreaFactory(agreement=world.agreement)
-    url = reverse("rows_paste", args=[focus_area.pk])
+    url = reverse("focusareas:rows_paste", args=[focus_area.pk])
     data = {
         "table": "Kartlägga\tInsats\t\t\r\n",
         "confirm": "1",
@@ -401,7 +406,7 @@ def report_page_version(client, report) -> str:
 
 def fill_in(client, report, comment: str) -> None:
     line = ActivityOutcome.objects.get(report=report)
-    url = reverse("followup_edit", args=[report.agreement_id, report.year, line.row.focus_area_id])
+    url = reverse("followup:edit", args=[report.agreement_id, report.year, line.row.focus_area_id])
     context = client.get(url).context
     posted = {}
     for _heading, _about, form in context["entries"]:
@@ -426,7 +431,7 @@ def test_a_step_of_the_follow_up_on_a_report_changed_since_it_was_loaded(
     else:
         fill_in(login(colleague if action == "submit" else reviewer), report, "Ändrad just nu")
 
-    url = reverse("followup_transition", args=[report.agreement_id, report.year, action])
+    url = reverse("followup:transition", args=[report.agreement_id, report.year, action])
     typed = {"loaded_fingerprint": loaded, "approved_on": "2025-03-20", "case_number": "KS 2025/17"}
     response = login(actor).post(url, typed)
 
@@ -440,7 +445,7 @@ def test_a_step_of_the_follow_up_on_a_report_changed_since_it_was_loaded(
 
 
 def test_starting_a_year_someone_started_meanwhile(signed, editor, colleague):
-    url = reverse("followup_start", args=[signed.pk])
+    url = reverse("followup:start", args=[signed.pk])
     assert login(colleague).post(url, {"year": 2024}).status_code == 302
     response = login(editor).post(url, {"year": 2024}, follow=True)
     assert response.status_code == 200
@@ -455,18 +460,18 @@ def test_starting_a_year_that_exists_by_the_time_it_is_saved_gives_the_constrain
         followup_services.report_start(agreement=signed, year=2024, copy_previous=False)
 
 
-@pytest.mark.parametrize("action", ["agreement_new_revision", "agreement_renew"])
+@pytest.mark.parametrize("action", ["documents:new_revision", "documents:renew"])
 def test_a_second_click_on_new_revision_or_renew_makes_no_second_draft(signed, editor, action):
     url = reverse(action, args=[signed.pk])
     assert login(editor).post(url).status_code == 302
     response = login(editor).post(url, follow=True)
     assert response.status_code == 200
-    field = "previous_revision" if action == "agreement_new_revision" else "renews"
+    field = "previous_revision" if action == "documents:new_revision" else "renews"
     assert Agreement.objects.filter(**{field: signed}).count() == 1
 
 
 def test_the_new_agreement_form_sent_twice_creates_one_agreement(world, editor):
-    url = reverse("agreement_create")
+    url = reverse("agreements:create")
     key = hidden(login(editor).get(url).content.decode(), "creation_key")
     data = {
         "title": "Dubbelklick",
