@@ -71,9 +71,11 @@ class CommitmentForm(AgreementItemForm):
             "loaded_version",
             "parties",
             "text",
-            "responsible_role",
+            Row(Column("target_group"), Column("responsible_role")),
             Row(Column("target_value"), Column("target_unit"), Column("target_scope")),
+            "target_text",
             Row(Column("timing"), Column("place")),
+            "milestones",
             "third_parties",
             Row(Column("focus_area"), Column("action_plan")),
             *(["goals"] if "goals" in self.fields else []),
@@ -84,11 +86,14 @@ class CommitmentForm(AgreementItemForm):
         fields = [
             "parties",
             "text",
+            "target_group",
             "responsible_role",
             "target_value",
             "target_unit",
             "target_scope",
+            "target_text",
             "timing",
+            "milestones",
             "place",
             "third_parties",
             "focus_area",
@@ -99,6 +104,7 @@ class CommitmentForm(AgreementItemForm):
             "parties": forms.CheckboxSelectMultiple,
             "goals": forms.CheckboxSelectMultiple,
             "text": _text(4),
+            "milestones": _text(3),
         }
         help_texts = {"parties": _("Choose every party for a joint commitment.")}
 

@@ -238,7 +238,30 @@ class Commitment(AgreementContent):
     )
     target_unit = models.CharField(_("unit of the target"), max_length=100, blank=True)
     target_scope = models.CharField(_("target applies"), max_length=10, choices=TargetScope.choices, blank=True)
+    # Real targets are often neither per year nor for the period ("minst 3 under perioden maj–dec", "1,2 kontroller
+    # per dygn"); the words are what the agreement says, the number above what the follow-up counts against.
+    target_text = models.CharField(
+        _("target as written"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The target in the agreement's own words, e.g. “minst 3 under perioden maj–dec” or “1,2 kontroller per "
+            "dygn”. Shown instead of the number; the follow-up counts against the number when there is one."
+        ),
+    )
+    target_group = models.CharField(
+        _("target group"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who the commitment is for, e.g. “unga 13–17 år” or “krögare”."),
+    )
     timing = models.CharField(_("when"), max_length=200, blank=True)
+    milestones = models.CharField(
+        _("milestones during the year"),
+        max_length=1000,
+        blank=True,
+        help_text=_("One per line, e.g. “Under våren: …” and “Vid skolstart: …”."),
+    )
     place = models.CharField(_("where"), max_length=200, blank=True)
     third_parties = models.CharField(_("other actors involved"), max_length=300, blank=True)
     key = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -250,7 +273,17 @@ class Commitment(AgreementContent):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     reset_on_copy = {"review_status": ReviewStatus.OPEN}
-    compared_fields = ("text", "responsible_role", "target_value", "target_unit", "target_scope", "timing")
+    compared_fields = (
+        "text",
+        "target_group",
+        "responsible_role",
+        "target_value",
+        "target_unit",
+        "target_scope",
+        "target_text",
+        "timing",
+        "milestones",
+    )
 
     history = HistoricalRecords(excluded_fields=["version", "key"], m2m_fields=[parties])
 
@@ -273,6 +306,11 @@ class Commitment(AgreementContent):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def milestone_lines(self) -> list[str]:
+        """The milestones one per line, without empty lines."""
+        return [line.strip() for line in self.milestones.splitlines() if line.strip()]
 
     def clean(self) -> None:
         errors = {}

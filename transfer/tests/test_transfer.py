@@ -179,6 +179,9 @@ def rich_agreement(world, editor, reviewer, reader) -> Agreement:
         target_value=5,
         target_scope=Commitment.TargetScope.PER_YEAR,
         target_unit="krogtillsyner",
+        target_text="minst 5 under året, 1,2 per månad under sommaren",
+        target_group="krögare",
+        milestones="Under våren: utbildning\nUnder hösten: tillsyner",
     )
     joint = CommitmentFactory(focus_area=safety, action_plan=plan, parties=[world.municipality], text="vandring")
     joint.goals.set([goal])
@@ -282,6 +285,20 @@ def test_an_agreement_comes_back_the_same_in_an_empty_database(rich_agreement):
     assert imported.pk != rich_agreement.pk
     assert document_dumps(agreement_export(imported)) == document_dumps(document)
     assert shown_changes(imported) == changes
+
+
+def test_a_commitments_target_group_milestones_and_target_in_words_come_back(rich_agreement):
+    document = through_text(agreement_export(rich_agreement))
+    empty_database()
+
+    imported = agreement_import(document).agreement
+
+    (written,) = [c for c in document["agreement"]["commitments"] if c["text"] == "polisens krogtillsyner"]
+    commitment = imported.commitments.get(text="polisens krogtillsyner")
+    assert (written["target_group"], commitment.target_group) == ("krögare", "krögare")
+    assert commitment.target_text == written["target_text"] == "minst 5 under året, 1,2 per månad under sommaren"
+    assert commitment.milestone_lines == ["Under våren: utbildning", "Under hösten: tillsyner"]
+    assert (commitment.target_value, commitment.target_scope) == (5, Commitment.TargetScope.PER_YEAR)
 
 
 def test_the_document_names_nothing_by_database_id(rich_agreement):
