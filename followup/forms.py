@@ -4,6 +4,7 @@ from pathlib import PureWindowsPath
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Organisation
@@ -55,6 +56,11 @@ class CommitmentOutcomeForm(VersionedModelForm):
             )
         if self.instance.commitment.target_value is None:
             del self.fields["achieved"]
+        elif self.instance.commitment.target_text:
+            # Beside the number counted, the target as the agreement words it, which the number may only stand for.
+            # Help texts are printed unescaped, and this one holds what a user typed.
+            target = escape(self.instance.commitment.target_text)
+            self.fields["achieved"].help_text = _("Target: %(target)s") % {"target": target}
 
     def clean_evidence_file(self):
         """A new file is stored under a name of our own with the extension of what its content is; the name it

@@ -41,6 +41,7 @@ def report_data(annual: AnnualReport) -> dict:
                         "status": c.outcome.status if c.outcome else None,
                         "achieved": c.outcome.achieved if c.outcome else None,
                         "target": c.commitment.target_value,
+                        "target_text": c.commitment.target_text,
                         "comments": {comment.party.name: comment.text for comment in c.comments},
                     }
                     for c in section.commitments
