@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from agreements.models import Agreement, Party
 from agreements.services import agreement_new_revision, agreement_renew
 from agreements.tests.factories import SectionFactory, SignatoryFactory
+from documents.attachment import agreement_data
 from documents.document import build_document
 from documents.pdf import agreement_pdf
 from focusareas.models import Goal
@@ -142,3 +143,15 @@ def test_a_renewal_is_followed_up_from_its_own_start_and_a_revision_keeps_the_fi
     assert agreement_new_revision(agreement=signed).follow_up_from == 2024
     renewal = agreement_renew(agreement=signed)
     assert renewal.first_follow_up_year is None and renewal.follow_up_from == 2027
+
+
+def test_the_attached_data_holds_the_whole_agreements_goals_every_focus_area_and_the_parties_names(
+    world, agreement_goal
+):
+    FocusAreaFactory(agreement=world.agreement, title="Bara namn", description="")
+    Party.objects.filter(agreement=world.agreement, organisation=world.police).update(display_name="Polisen")
+    data = agreement_data(build_document(world.agreement))
+    assert [goal["text"] for goal in data["goals"]] == ["Fler invånare ska känna sig trygga i centrum"]
+    assert data["focus_areas"] == ["Narkotika", "Bara namn"]
+    assert [party["called"] for party in data["parties"]] == ["Hamnstads kommun", "Polisen"]
+    assert data["first_follow_up_year"] == 2023
