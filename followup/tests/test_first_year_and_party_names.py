@@ -32,3 +32,15 @@ def test_follow_up_lines_name_the_parties_as_the_agreement_does_in_its_order(cli
     text = client.get(reverse("followup:report", args=[signed_agreement.pk, 2024])).content.decode()
     assert "<strong>Polisen, Kommunen:</strong> gemensam vandring" in text
     assert "<strong>Polisen:</strong> polisens krogtillsyner" in text
+
+
+def test_the_dashboard_names_the_parties_as_the_agreement_does_in_its_order(client, world, reader, signed_agreement):
+    Party.objects.filter(agreement=signed_agreement, organisation=world.police).update(order=0, display_name="Polisen")
+    Party.objects.filter(agreement=signed_agreement, organisation=world.municipality).update(
+        order=1, display_name="Kommunen"
+    )
+    report_start(agreement=signed_agreement, year=2024, copy_previous=False)
+    client.force_login(reader)
+    text = client.get(reverse("followup:dashboard", args=[signed_agreement.pk])).content.decode()
+    assert " · Polisen, Kommunen</span>" in text
+    assert "Lokalpolisområde Hamnstad, Hamnstads kommun" not in text
