@@ -30,10 +30,12 @@ class AgreementForm(VersionedModelForm):
             "start_date",
             "end_date",
             "revision_interval_years",
+            "first_follow_up_year",
             "purpose",
             "overall_goals",
             "standing_commitments",
             "follow_up",
+            "lists_focus_areas",
             "copies",
             "signing_place",
             "signing_date",
@@ -62,7 +64,7 @@ class AgreementForm(VersionedModelForm):
 class PartyForm(CleanInputMixin, forms.ModelForm):
     class Meta:
         model = Party
-        fields = ["organisation"]
+        fields = ["organisation", "display_name"]
 
     def has_changed(self) -> bool:
         # The creator's own organisation is preselected; a row with a party chosen is always one to save.

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,20 @@ class AgreementContent(models.Model):
             raise AgreementFrozen
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def parties_of(self, agreement_id: int) -> OrganisationQuerySet:
+        """The organisations among the agreement's parties, in the agreement's party order, each with `party_name`:
+        what the agreement's text calls it (its display name there, or its full name)."""
+        return (
+            self.filter(agreement_parties__agreement_id=agreement_id)
+            .annotate(
+                party_name=Coalesce(NullIf(F("agreement_parties__display_name"), Value("")), F("name")),
+                party_order=F("agreement_parties__order"),
+            )
+            .order_by("party_order", "agreement_parties__pk")
+        )
+
+
 class Organisation(models.Model):
     """A party that can sign agreements: a municipality, a police area or another actor."""
 
@@ -97,6 +112,7 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
 
     history = HistoricalRecords()
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -213,6 +229,8 @@ class Agreement(models.Model):
         "start_date",
         "end_date",
         "revision_interval_years",
+        "first_follow_up_year",
+        "lists_focus_areas",
         "purpose",
         "overall_goals",
         "standing_commitments",
@@ -232,7 +250,23 @@ class Agreement(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_PERIOD_YEARS)],
-        help_text=_("For an agreement that applies until further notice."),
+        help_text=_(
+            "Required for an agreement that applies until further notice; a fixed period may also name how often "
+            "it is revised (e.g. the situation picture and action plan every other year)."
+        ),
+    )
+    first_follow_up_year = models.PositiveSmallIntegerField(
+        _("first year followed up"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to follow up from the start year."),
+    )
+    lists_focus_areas = models.BooleanField(
+        _("list the focus areas in the agreement"),
+        default=True,
+        help_text=_(
+            "The agreement names its focus areas and refers to Bilaga 1 for them; untick it when the text already does."
+        ),
     )
     purpose = models.TextField(_("purpose"), blank=True)
     overall_goals = models.TextField(_("overall goals"), blank=True, help_text=_("One goal per line."))
@@ -341,6 +375,12 @@ class Agreement(models.Model):
             raise ValidationError(
                 {"revision_interval_years": _("An agreement without an end date needs a revision interval.")}
             )
+        if self.start_date and self.first_follow_up_year is not None:
+            last = self.end_date.year if self.end_date else None
+            if self.first_follow_up_year < self.start_date.year or (last and self.first_follow_up_year > last):
+                raise ValidationError(
+                    {"first_follow_up_year": _("The first year followed up must be a year of the agreement's period.")}
+                )
 
     @property
     def overall_goal_list(self) -> list[str]:
@@ -354,6 +394,11 @@ class Agreement(models.Model):
             return str(self.start_date.year)
         return f"{self.start_date.year}–{self.end_date.year}"
 
+    @property
+    def follow_up_from(self) -> int:
+        """The first year a follow-up is made for: the one the parties chose, or the start year."""
+        return self.first_follow_up_year or self.start_date.year
+
     def is_active_in(self, year: int) -> bool:
         return self.start_date <= date(year, 12, 31) and (self.end_date is None or self.end_date >= date(year, 1, 1))
 
@@ -364,6 +409,12 @@ class Party(AgreementContent):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="party_links")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="agreement_parties", verbose_name=_("party")
+    )
+    display_name = models.CharField(
+        _("called in the text"),
+        max_length=100,
+        blank=True,
+        help_text=_("How the text names the party, e.g. Polisen or Kommunen; empty for its full name."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

@@ -238,7 +238,8 @@ def agreement_renew(*, agreement: Agreement) -> Agreement:
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)  # one renewal, however many clicks
     if agreement.renewals.exists():
         raise ValidationError(_("This agreement has already been renewed."))
-    changes: dict = {"revision": 1, "previous_revision": None, "renews": agreement}
+    # The next period is followed up from its own start.
+    changes: dict = {"revision": 1, "previous_revision": None, "renews": agreement, "first_follow_up_year": None}
     if agreement.end_date:
         years = max(1, round((agreement.end_date - agreement.start_date).days / 365.25))
         try:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.db.models import Prefetch
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from agreements.models import (
@@ -35,6 +36,14 @@ class FocusAreaView:
     rows: list[ActivityRow]
     commitment_groups: list[CommitmentGroup]
     goals: list[Goal]
+
+    @property
+    def is_only_named(self) -> bool:
+        """Whether the focus area is a name and nothing more (Bilaga 1's prose describes it): it then has no heading
+        of its own in Bilaga 1, only its place in the agreement's list of focus areas."""
+        return not (
+            strip_tags(self.focus_area.description).strip() or self.rows or self.commitment_groups or self.goals
+        )
 
 
 @dataclass
@@ -73,10 +82,12 @@ class Document:
     appendix: list[AppendixItem]
     action_plans: list[ActionPlanView]
     focus_areas: list[FocusAreaView]
+    goals: list[Goal]  # the goals of the whole agreement, outside every focus area
 
 
 def group_by_party(commitments: list[Commitment], parties: list[Organisation]) -> list[CommitmentGroup]:
-    """Group commitments by who commits, in the parties' order, joint commitments last."""
+    """Group commitments by who commits, in the parties' order, joint commitments last; each group is labelled with
+    the names the agreement's text uses for its parties (`parties` from `Organisation.objects.parties_of`)."""
     position = {party.pk: i for i, party in enumerate(parties)}
 
     def who(commitment: Commitment) -> tuple[int, ...]:
@@ -89,19 +100,19 @@ def group_by_party(commitments: list[Commitment], parties: list[Organisation]) -
         if len(committed) > 1 and len(committed) == len(parties):
             label = _("Together the parties commit to")
         elif len(committed) == 1:
-            label = _("%(party)s commits to") % {"party": committed[0].name}
+            label = _("%(party)s commits to") % {"party": committed[0].party_name}
         else:
-            label = _("%(parties)s commit to") % {"parties": _(" and ").join(p.name for p in committed)}
+            label = _("%(parties)s commit to") % {"parties": _(" and ").join(p.party_name for p in committed)}
         groups.append(CommitmentGroup(label=label, commitments=list(members)))
     return groups
 
 
 def build_document(agreement: Agreement) -> Document:
-    parties = [link.organisation for link in agreement.party_links.select_related("organisation")]
+    parties = list(Organisation.objects.parties_of(agreement.pk))
     sections = list(agreement.sections.all())
     commitments = list(
         Commitment.objects.filter(agreement=agreement).prefetch_related(
-            Prefetch("parties", queryset=Organisation.objects.only("pk", "name"))
+            Prefetch("parties", queryset=Organisation.objects.parties_of(agreement.pk).only("pk", "name"))
         )
     )
     goals = list(Goal.objects.filter(agreement=agreement).select_related("indicator"))
@@ -132,6 +143,7 @@ def build_document(agreement: Agreement) -> Document:
         appendix=outline_appendix([s for s in sections if s.part == Section.Part.APPENDIX], focus_areas),
         action_plans=action_plans,
         focus_areas=focus_areas,
+        goals=[g for g in goals if g.focus_area_id is None],
     )
 
 
@@ -153,10 +165,11 @@ def _by_focus_area(
 
 def outline_appendix(sections: list[Section], focus_areas: list[FocusAreaView]) -> list[AppendixItem]:
     """Bilaga 1 in reading order. Focus areas follow the section they are placed under (after its subsections),
-    numbered as its next subsections; those sharing a group heading are numbered once under that heading."""
+    numbered as its next subsections; those sharing a group heading are numbered once under that heading. A focus
+    area that is only named has no heading there (nor does a group of such)."""
     numbered = number_sections(sections)
     placed: dict[int | None, list[FocusAreaView]] = {}
-    for view in focus_areas:
+    for view in (v for v in focus_areas if not v.is_only_named):
         placed.setdefault(view.focus_area.placement_id, []).append(view)
 
     def focus_area_items(parent: NumberedSection | None, child_count: int) -> list[AppendixItem]:

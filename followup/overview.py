@@ -212,7 +212,7 @@ def build_overview(agreement: Agreement) -> Overview:
         cells = [YearCell(year, activity_status.get((row.pk, year))) for year in years]
         groups[row.focus_area_id].lines.append(ItemLine(focus_area_of[row.focus_area_id], row, None, cells))
     commitments = Commitment.objects.filter(agreement=agreement).prefetch_related(
-        Prefetch("parties", queryset=Organisation.objects.only("pk", "name", "kind"))
+        Prefetch("parties", queryset=Organisation.objects.parties_of(agreement.pk).only("pk", "name", "kind"))
     )
     for commitment in commitments:
         cells = [YearCell(year, *commitment_outcome.get((commitment.pk, year), (None, None))) for year in years]

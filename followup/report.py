@@ -131,7 +131,7 @@ def build_annual_report(report: FollowUpReport) -> AnnualReport:
             )
         )
     commitments = Commitment.objects.filter(agreement=agreement).prefetch_related(
-        Prefetch("parties", queryset=Organisation.objects.only("pk", "name"))
+        Prefetch("parties", queryset=Organisation.objects.parties_of(agreement.pk).only("pk", "name"))
     )
     earlier_years = sorted(year for year in year_of.values() if year < report.year)
     for commitment in commitments:

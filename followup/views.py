@@ -40,9 +40,9 @@ from .report import build_annual_report
 
 
 def period_years(agreement: Agreement) -> list[int]:
-    """The years a follow-up can be made for: the period's, up to this year."""
+    """The years a follow-up can be made for: the period's from the first year followed up, up to this year."""
     last = min(agreement.end_date.year if agreement.end_date else 2100, timezone.localdate().year)
-    return list(range(agreement.start_date.year, last + 1))
+    return list(range(agreement.follow_up_from, last + 1))
 
 
 @login_required

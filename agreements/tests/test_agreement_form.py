@@ -186,3 +186,40 @@ def test_editing_keeps_the_period(client, world, editor):
     world.agreement.refresh_from_db()
     assert world.agreement.purpose == "Nytt syfte"
     assert world.agreement.end_date == date(2026, 12, 31)
+
+
+def test_a_party_is_given_the_name_the_text_calls_it(client, world, editor):
+    client.force_login(editor)
+    data = edit_data(world.agreement, **{"parties-1-display_name": "Polisen"})
+    response = client.post(reverse("agreements:edit", args=[world.agreement.pk]), data)
+    assert response.status_code == 302
+    assert [(p.organisation, p.display_name) for p in world.agreement.party_links.all()] == [
+        (world.municipality, ""),
+        (world.police, "Polisen"),
+    ]
+
+
+def test_the_first_year_followed_up_is_a_year_of_the_period(client, world, editor):
+    client.force_login(editor)
+    url = reverse("agreements:edit", args=[world.agreement.pk])
+    response = client.post(url, edit_data(world.agreement, first_follow_up_year="2027"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["first_follow_up_year"] == [
+        "Det första uppföljningsåret måste vara ett år inom överenskommelsens period."
+    ]
+    assert client.post(url, edit_data(world.agreement, first_follow_up_year="2024")).status_code == 302
+    world.agreement.refresh_from_db()
+    assert world.agreement.first_follow_up_year == 2024 and world.agreement.follow_up_from == 2024
+
+
+def test_the_list_of_focus_areas_is_kept_or_left_out_on_the_form(client, world, editor):
+    client.force_login(editor)
+    url = reverse("agreements:edit", args=[world.agreement.pk])
+    assert client.post(url, edit_data(world.agreement)).status_code == 302
+    world.agreement.refresh_from_db()
+    assert world.agreement.lists_focus_areas is True
+    data = edit_data(world.agreement)
+    del data["lists_focus_areas"]
+    assert client.post(url, data).status_code == 302
+    world.agreement.refresh_from_db()
+    assert world.agreement.lists_focus_areas is False

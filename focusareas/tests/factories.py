@@ -12,6 +12,8 @@ class FocusAreaFactory(factory.django.DjangoModelFactory):
 
     agreement = factory.SubFactory(AgreementFactory)
     title = factory.Sequence(lambda n: f"Fokusområde {n}")
+    # Described, as most are: a focus area that is only named has no heading of its own in Bilaga 1.
+    description = "<p>Arbetet utgår från den gemensamma lägesbilden.</p>"
     order = factory.Sequence(lambda n: n)
 
 

@@ -153,6 +153,7 @@ def edit_data(agreement: Agreement, **overrides) -> dict:
         "start_date": agreement.start_date.isoformat(),
         "end_date": agreement.end_date.isoformat() if agreement.end_date else "",
         "revision_interval_years": agreement.revision_interval_years or "",
+        "first_follow_up_year": agreement.first_follow_up_year or "",
         "purpose": agreement.purpose,
         "overall_goals": agreement.overall_goals,
         "copies": str(agreement.copies),
@@ -160,9 +161,12 @@ def edit_data(agreement: Agreement, **overrides) -> dict:
         **management("signatories", len(signatories), len(signatories)),
         **management("forums", len(forums), len(forums)),
     }
+    if agreement.lists_focus_areas:
+        data["lists_focus_areas"] = "on"
     for i, party in enumerate(parties):
         data[f"parties-{i}-id"] = str(party.pk)
         data[f"parties-{i}-organisation"] = str(party.organisation_id)
+        data[f"parties-{i}-display_name"] = party.display_name
     for i, signatory in enumerate(signatories):
         data |= {
             f"signatories-{i}-id": str(signatory.pk),
