@@ -38,6 +38,11 @@ p[style-name='Title'] => h1.title:fresh
 p[style-name='Rubrik'] => h1.title:fresh
 p[style-name='Subtitle'] => p:fresh
 p[style-name='Underrubrik'] => p:fresh
+p[style-name='toc 1'] => p.toc:fresh
+p[style-name='toc 2'] => p.toc:fresh
+p[style-name='toc 3'] => p.toc:fresh
+p[style-name='toc 4'] => p.toc:fresh
+p[style-name='TOC Heading'] => p.toc:fresh
 p[style-name='Rubrik 1'] => h1:fresh
 p[style-name='Rubrik 2'] => h2:fresh
 p[style-name='Rubrik 3'] => h3:fresh
@@ -54,6 +59,11 @@ TYPED_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
 APPENDIX = re.compile(r"^\s*bilaga\s*(1|i|ett)\b[\s.:–—-]*", re.IGNORECASE)
 SIGNING_CUES = re.compile(r"underteckna|ort och datum|ort, datum|namnteckning|för kännedom", re.IGNORECASE)
 ON_BEHALF = re.compile(r"^\s*för\s+(\S.*)$", re.IGNORECASE)
+# A line naming an organisation rather than a person or a title ("Lokalpolisområdeschef" ends otherwise).
+ORGANISATION = re.compile(
+    r"(\bkommun|\bstad|\bpolisen|\bpolismyndigheten|\bregion \S+|\b(lokal)?polisområde(t)? \S+|\bAB)\s*$",
+    re.IGNORECASE,
+)
 DOTTED_LINE = re.compile(r"^[\s._…-]*$")
 DASH = r"\s*(?:–|—|-|till|t\.\s?o\.\s?m\.?)\s*"
 YEAR_RANGE = re.compile(rf"\b((?:19|20)\d\d){DASH}((?:19|20)\d\d)\b")
@@ -90,6 +100,8 @@ ACTIVITY_HEADER = (
     re.compile(r"^(mål|effekt|effektmål|förväntad effekt|mål\s*(/|och|&|\+)\s*effekt|förväntat resultat)$"),
 )
 EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>)*</p>")
+CONTENTS = re.compile(r"^\s*innehåll(sförteckning)?\s*$", re.IGNORECASE)
+CONTENTS_ENTRY = re.compile(r"^\S.{0,150}?(?:\s|\.{2,}|…)\s*\d{1,3}$")
 TITLE_WORDS = re.compile(r"överenskommelse|medborgarlöfte|avtal|löfte|handlingsplan", re.IGNORECASE)
 
 
@@ -297,30 +309,47 @@ def read_period(text: str) -> tuple[date | None, date | None, int | None]:
     return None, None, None
 
 
-def _signature_blocks(lines: list[str]) -> tuple[list[PlannedSignatory], int]:
-    """Signatories from the lines of a signing passage: "För <party>" (optional), a name line and a title line,
-    dotted lines and places/dates skipped. Returns them with the index of the first line they used."""
+def _party_line(line: str) -> str | None:
+    """The party a line of a signing passage names ("För Trelleborgs kommun", "Polisen", "TRELLEBORGS KOMMUN"), None
+    for a line that is a name or a title."""
+    if match := ON_BEHALF.match(line):
+        return match.group(1).strip().rstrip(":")
+    if ORGANISATION.search(line) or (line.isupper() and len(line) > 3):
+        return line.strip().rstrip(":")
+    return None
+
+
+def _signature_blocks(lines: list[str]) -> tuple[list[PlannedSignatory], int, int]:
+    """Signatories from the lines of a signing passage: a name line and a title line, each for the party named
+    before them ("För <party>", or the parties' names side by side before the names), dotted lines and places and
+    dates skipped. Returns them with the indexes of the first and last lines of the passage; prose after the
+    signatures ends it."""
     signatories: list[PlannedSignatory] = []
-    first_used = len(lines)
-    on_behalf = ""
+    first_used, last_used = len(lines), -1
+    parties: list[str] = []
     pending: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
         if DOTTED_LINE.match(line) or DATE.search(line) or SIGNING_CUES.search(line):
             continue
-        if match := ON_BEHALF.match(line):
-            on_behalf = match.group(1).strip().rstrip(":")
-            first_used = min(first_used, index)
-            pending = []
+        if not pending and (len(line) > 80 or line.endswith(".")):  # prose, not a name
+            if signatories:
+                break
+            continue
+        if (party := _party_line(line)) is not None and not pending:
+            if not parties:
+                first_used = min(first_used, index)
+            parties.append(party)
+            last_used = index
             continue
         pending.append((index, line))
         if len(pending) == 2:
-            (name_index, name), (_, title) = pending
-            if len(name) <= 80 and len(title) <= 120 and not name.endswith("."):
+            (name_index, name), (title_index, title) = pending
+            if len(title) <= 120:
+                on_behalf = parties.pop(0) if parties else ""
                 signatories.append(PlannedSignatory(name=name[:200], title=title[:200], on_behalf_of=on_behalf))
-                first_used = min(first_used, name_index)
-            on_behalf = ""
+                first_used, last_used = min(first_used, name_index), title_index
             pending = []
-    return signatories, first_used
+    return signatories, first_used, last_used
 
 
 def _signing_lines(block: Node) -> list[str]:
@@ -332,39 +361,37 @@ def _signing_lines(block: Node) -> list[str]:
     return [line for column in range(width) for row in rows if column < len(row) for line in row[column].splitlines()]
 
 
-def _signatories_in(blocks: list[Node]) -> tuple[list[PlannedSignatory], int]:
-    """The signatures among blocks (tables of them side by side, or paragraphs) with the index of the first block
-    they use; ([], len(blocks)) if there are none."""
+def _signatories_in(blocks: list[Node]) -> tuple[list[PlannedSignatory], int, int]:
+    """The signatures among blocks (tables of them side by side, or paragraphs) with the range of blocks they take;
+    ([], 0, 0) if there are none."""
     for index, block in enumerate(blocks):
         if block.tag == "table" and (signatories := _signature_blocks(_signing_lines(block))[0]):
-            return signatories, index
+            return signatories, index, index + 1
     # Signature lines as paragraphs: read together, so that a name and its title pair up.
     lines = [
         (index, line) for index, block in enumerate(blocks) if block.tag == "p" for line in block.text().splitlines()
     ]
-    signatories, first = _signature_blocks([line for _, line in lines])
-    return (signatories, lines[first][0]) if signatories else ([], len(blocks))
+    signatories, first, last = _signature_blocks([line for _, line in lines])
+    return (signatories, lines[first][0], lines[last][0] + 1) if signatories else ([], 0, 0)
 
 
 def _take_signatories(sections: list[PlannedSection]) -> list[PlannedSignatory]:
     """The signature blocks of the agreement: after the last signing cue ("undertecknas", "ort och datum") in the
-    agreement's part, or else two or more at its very end. The blocks they came from leave the text (the PDF prints
-    the signature blocks itself); the cue stays."""
+    agreement's part, or else two or more at its very end. The passage they are in leaves the text (the PDF prints
+    the signature blocks itself); the cue and what follows the passage stay."""
     agreement_sections = [s for s in sections if s.part == Section.Part.AGREEMENT]
-    for section in reversed(agreement_sections):
-        cues = [i for i, block in enumerate(section.blocks) if SIGNING_CUES.search(block.text())]
-        if cues:
-            start = cues[-1] + 1
-            signatories, first = _signatories_in(section.blocks[start:])
-            if signatories:
-                section.blocks = section.blocks[: start + first]
-                return signatories
+    candidates = [
+        (section, [i for i, block in enumerate(section.blocks) if SIGNING_CUES.search(block.text())])
+        for section in reversed(agreement_sections)
+    ]
+    searches = [(section, cues[-1] + 1, 1) for section, cues in candidates if cues]
     if agreement_sections:
         last = agreement_sections[-1]
-        start = max(len(last.blocks) - 8, 0)
-        signatories, first = _signatories_in(last.blocks[start:])
-        if len(signatories) >= 2:
-            last.blocks = last.blocks[: start + first]
+        searches.append((last, max(len(last.blocks) - 8, 0), 2))
+    for section, start, at_least in searches:
+        signatories, first, end = _signatories_in(section.blocks[start:])
+        if len(signatories) >= at_least:
+            section.blocks = section.blocks[: start + first] + section.blocks[start + end :]
             return signatories
     return []
 
@@ -411,9 +438,17 @@ def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = N
         sections.append(section)
         return section
 
+    in_contents = False
     for block in blocks:
         text = block.text()
         is_heading = block.tag in HEADINGS
+        # The document's own table of contents: the PDF prints one with its own page numbers.
+        if ("class", "toc") in block.attrs or CONTENTS.match(text):
+            in_contents = True
+            continue
+        if in_contents and block.tag == "p" and CONTENTS_ENTRY.match(text):
+            continue
+        in_contents = False
         # Bilaga 1 begins at a heading, or a line of its own, reading "Bilaga 1" (with or without a title after it).
         if (
             part == Section.Part.AGREEMENT
@@ -498,8 +533,8 @@ def _parent(sections: list[PlannedSection], child: PlannedSection) -> PlannedSec
 
 def _take_activity_tables(sections: list[PlannedSection]) -> list[PlannedFocusArea]:
     """Every activity table becomes a focus area. An appendix section that is nothing but its heading, some text and
-    one activity table is that focus area, shown where the section stood; other tables are named after the nearest
-    heading before them and shown under the appendix section they stand in."""
+    one activity table is that focus area, shown where the section stood; other tables are named after the short line
+    right above them or else the nearest heading before them, and shown under the appendix section they stand in."""
     focus_areas: list[PlannedFocusArea] = []
     for section in list(sections):
         tables = [(i, rows) for i, b in enumerate(section.blocks) if b.tag == "table" and (rows := activity_rows(b))]
@@ -526,6 +561,8 @@ def _take_activity_tables(sections: list[PlannedSection]) -> list[PlannedFocusAr
                 kept.append(block)
                 continue
             heading_at = next((i for i in range(len(kept) - 1, -1, -1) if kept[i].tag in HEADINGS), None)
+            if kept and _is_label(kept[-1]):  # "Misshandel" on a line of its own, right above its table
+                heading_at = len(kept) - 1
             if heading_at is not None:
                 title = kept[heading_at].text().replace("\n", " ")
                 description = kept[heading_at + 1 :]
@@ -542,6 +579,12 @@ def _take_activity_tables(sections: list[PlannedSection]) -> list[PlannedFocusAr
             )
         section.blocks = kept
     return focus_areas
+
+
+def _is_label(block: Node) -> bool:
+    """A short line of its own that names what follows, such as a focus area's name written above its table."""
+    text = block.text()
+    return block.tag == "p" and 0 < len(text) <= 100 and "\n" not in text and not text.endswith((".", ":", ","))
 
 
 def _number(sections: list[PlannedSection]) -> None:

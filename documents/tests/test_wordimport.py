@@ -16,11 +16,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from docx import Document
 from docx.shared import Inches
+from playwright.sync_api import expect
 
 from agreements.models import Agreement, Membership, Section, Signatory, number_sections
 from documents.views import IMPORT_SESSION_KEY
 from documents.wordimport import agreement_import_docx, plan_from_docx, plan_from_html, read_period
 from focusareas.models import FocusArea
+from samverkan.tests.browser import assert_accessible, log_in
 from samverkan.tests.helpers import member
 
 pytestmark = pytest.mark.django_db
@@ -195,6 +197,71 @@ def test_a_section_that_is_only_an_activity_table_is_the_focus_area_in_its_place
     assert focus_area.rows == [("Tillsyn", "Krogbesök", "Antal", "Färre våldsbrott")]
 
 
+def test_tables_under_a_shared_heading_are_named_by_the_line_above_them():
+    def table(activity: str) -> str:
+        return (
+            "<table><tr><td><p>Aktivitet</p></td><td><p>Åtgärd</p></td><td><p>Uppföljning</p></td>"
+            f"<td><p>Mål/Effekt</p></td></tr><tr><td>{activity}</td><td>a</td><td>b</td><td>c</td></tr></table>"
+        )
+
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Bilaga 1</h1><h1>Fokusområden</h1><h2>Brottsstatistik</h2>"
+        f"<p>Misshandel</p>{table('Kartlägga misshandel')}<p>Övrig stöld</p>{table('Kartlägga stölder')}"
+    )
+    plan = plan_from_html(html)
+
+    assert [(s.number, s.heading, s.body) for s in plan.sections] == [
+        ("1.", "Fokusområden", ""),
+        ("1.1.", "Brottsstatistik", ""),
+    ]
+    assert [(f.title, f.placement.heading, f.rows[0][0]) for f in plan.focus_areas] == [
+        ("Misshandel", "Brottsstatistik", "Kartlägga misshandel"),
+        ("Övrig stöld", "Brottsstatistik", "Kartlägga stölder"),
+    ]
+
+
+def test_the_documents_own_table_of_contents_is_left_to_the_pdf():
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><p>Innehåll</p><p>1. Bakgrund 3</p><p>2. Lägesbild ........ 5</p>"
+        "<h1>Bakgrund</h1><p>Kommunen ansvarar sedan 2023.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert [(s.heading, s.body) for s in plan.sections] == [("Bakgrund", "<p>Kommunen ansvarar sedan 2023.</p>")]
+
+
+def test_signatures_under_the_parties_names_side_by_side_are_read():
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Mål</h1><p>Färre brott.</p><p>Trelleborg 2023-04-24</p>"
+        "<p>Trelleborgs kommun</p><p>Polisen</p><p>Ann Andersson</p><p>Kommunstyrelsens ordförande</p>"
+        "<p>Lars Larsson</p><p>Lokalpolisområdeschef</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert [(s.name, s.title, s.on_behalf_of) for s in plan.signatories] == [
+        ("Ann Andersson", "Kommunstyrelsens ordförande", "Trelleborgs kommun"),
+        ("Lars Larsson", "Lokalpolisområdeschef", "Polisen"),
+    ]
+    assert plan.sections[0].body == "<p>Färre brott.</p><p>Trelleborg 2023-04-24</p>"
+
+
+def test_signatures_side_by_side_in_a_table_are_read_column_by_column():
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Underskrifter</h1><p>Ort och datum</p><table>"
+        "<tr><td>För Hamnstads kommun</td><td>För Lokalpolisområde Hamnstad</td></tr>"
+        "<tr><td>……………</td><td>……………</td></tr>"
+        "<tr><td>Anna Andersson</td><td>Erik Eriksson</td></tr>"
+        "<tr><td>Kommundirektör</td><td>Lokalpolisområdeschef</td></tr></table><p>Överenskommelsen diarieförs.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert [(s.name, s.title, s.on_behalf_of) for s in plan.signatories] == [
+        ("Anna Andersson", "Kommundirektör", "Hamnstads kommun"),
+        ("Erik Eriksson", "Lokalpolisområdeschef", "Lokalpolisområde Hamnstad"),
+    ]
+    assert plan.sections[0].body == "<p>Ort och datum</p><p>Överenskommelsen diarieförs.</p>"
+
+
 @pytest.mark.parametrize(
     "text, period",
     [
@@ -362,3 +429,23 @@ def test_the_command_refuses_an_unknown_party_and_a_file_that_is_not_docx(world,
     with pytest.raises(CommandError, match=r"\.docx"):
         call_command("import_docx", str(text), "--party", world.municipality.name, "--party", world.police.name)
     assert Agreement.objects.count() == before
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_the_upload_preview_and_draft_are_accessible(page, live_server, world, editor, docx):
+    log_in(page, live_server, editor.username)
+    page.goto(f"{live_server.url}{reverse('agreements:create')}")
+    page.locator(f"main a[href='{reverse('documents:import_docx')}']").click()
+    assert_accessible(page)
+    page.locator("#id_file").set_input_files(
+        {"name": "avtal.docx", "mimeType": "application/octet-stream", "buffer": docx}
+    )
+    page.locator("#id_parties-1-organisation").select_option(str(world.police.pk))
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("[data-import=focus-areas]")).to_contain_text("Bostadsinbrott")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator(f"main form[action='{reverse('documents:import_docx_confirm')}'] button").click()
+    agreement = Agreement.objects.exclude(creation_key=None).get(title="Samverkansöverenskommelse Hamnstad")
+    assert page.url == f"{live_server.url}{agreement.get_absolute_url()}"
