@@ -278,6 +278,10 @@ def import_docx_confirm(request: HttpRequest) -> HttpResponse:
     token = form.cleaned_data["token"]
     organisations = {o.pk: o for o in Organisation.objects.filter(pk__in=pending["parties"])}
     parties = [organisations[pk] for pk in pending["parties"] if pk in organisations]
+    # The rule of the upload, asked again: a membership may have ended since the preview.
+    own = Membership.objects.filter(user=request.user, role=Membership.Role.EDITOR, organisation__in=parties)
+    if not request.user.is_superuser and not own.exists():
+        raise PermissionDenied
     with default_storage.open(pending["path"], "rb") as file:
         plan = plan_from_docx(file.read())
     try:

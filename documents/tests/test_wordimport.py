@@ -262,6 +262,18 @@ def test_signatures_side_by_side_in_a_table_are_read_column_by_column():
     assert plan.sections[0].body == "<p>Ort och datum</p><p>Överenskommelsen diarieförs.</p>"
 
 
+def test_markup_and_control_characters_from_the_file_do_not_come_in(world):
+    html = (
+        '<h1>Samverkansöverenskommelse</h1><h1>Rubrik\x01</h1><p onclick="x()">Text\x0b här<script>alert(1)</script>'
+        '<a href="javascript:alert(1)">länk</a></p>'
+    )
+    agreement = agreement_import_docx(plan=plan_from_html(html), parties=[world.municipality, world.police])
+
+    section = agreement.sections.get()
+    assert section.heading == "Rubrik"
+    assert section.body == '<p>Text  här<a rel="noopener noreferrer">länk</a></p>'
+
+
 @pytest.mark.parametrize(
     "text, period",
     [
