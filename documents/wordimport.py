@@ -399,7 +399,7 @@ def _take_signatories(sections: list[PlannedSection]) -> list[PlannedSignatory]:
 def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = None) -> ImportPlan:
     """Read mammoth's HTML of an agreement as what will be created."""
     root = parse_html(html)
-    blocks = [child for child in root if isinstance(child, Node)]
+    blocks = _typed_headings([child for child in root if isinstance(child, Node)])
     kept_as_text: list[str] = []
 
     title = ""
@@ -579,6 +579,22 @@ def _take_activity_tables(sections: list[PlannedSection]) -> list[PlannedFocusAr
             )
         section.blocks = kept
     return focus_areas
+
+
+def _typed_headings(blocks: list[Node]) -> list[Node]:
+    """In a document written without heading styles, a short paragraph of its own numbered as a heading is one
+    ("2.1. Trygghetsvandringar" a second-level heading); with heading styles, the styles say what the headings are."""
+    if any(block.tag in HEADINGS and ("class", "title") not in block.attrs for block in blocks):
+        return blocks
+    typed = []
+    for block in blocks:
+        text = block.text()
+        number = TYPED_NUMBER.match(text) if block.tag == "p" else None
+        if number and len(text) <= 100 and "\n" not in text and not text.endswith((".", ",", ";")):
+            level = min(number.group(1).count(".") + 1, len(HEADINGS))
+            block = Node(f"h{level}", children=[text])
+        typed.append(block)
+    return typed
 
 
 def _is_label(block: Node) -> bool:

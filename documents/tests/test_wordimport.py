@@ -220,6 +220,23 @@ def test_tables_under_a_shared_heading_are_named_by_the_line_above_them():
     ]
 
 
+def test_without_heading_styles_numbered_lines_of_their_own_are_the_headings():
+    html = (
+        "<p>Samverkansöverenskommelse mellan Slättby kommun och Polismyndigheten</p><p>1. Inledning</p>"
+        "<p>Överenskommelsen gäller 2017-2020.</p><p>2. Samverkansområden</p><p>2.1.\tTrygghetsvandringar</p>"
+        "<p>1. Detta är en mening i en lista och ingen rubrik.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert plan.title == "Samverkansöverenskommelse mellan Slättby kommun och Polismyndigheten"
+    assert [(s.number, s.heading) for s in plan.sections] == [
+        ("1.", "Inledning"),
+        ("2.", "Samverkansområden"),
+        ("2.1.", "Trygghetsvandringar"),
+    ]
+    assert plan.sections[2].body == "<p>1. Detta är en mening i en lista och ingen rubrik.</p>"
+
+
 def test_the_documents_own_table_of_contents_is_left_to_the_pdf():
     html = (
         "<h1>Samverkansöverenskommelse</h1><p>Innehåll</p><p>1. Bakgrund 3</p><p>2. Lägesbild ........ 5</p>"
