@@ -1,14 +1,18 @@
 """The pages that show or act on the agreement as one document: the agreement page and the workbench, the PDF and
-the archived PDF, signing, and the revisions and renewals made from it."""
+the archived PDF, signing, the revisions and renewals made from it, and an agreement brought in from Word."""
 
 from __future__ import annotations
 
 import logging
+import uuid
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -17,19 +21,21 @@ from django.views.decorators.http import require_POST, require_safe
 
 from agreements import services as agreement_services
 from agreements.access import get_agreement_for_user
-from agreements.models import Agreement, ArchivedPdf
+from agreements.forms import PartyFormSet
+from agreements.models import Agreement, ArchivedPdf, Membership, Organisation
 from samverkan.lib.access import Access
 from samverkan.lib.archive import archived_pdf_response, pdf_response, pdf_too_large
 from samverkan.lib.edits import changed_message, stale_form
 from samverkan.lib.pdf import RenderTooLarge
 from samverkan.lib.versions import StaleEdit
 
-from . import services
+from . import services, wordimport
 from .document import build_document
-from .forms import SignForm
+from .forms import DocxImportConfirmForm, DocxImportForm, SignForm
 from .pdf import agreement_pdf
 from .revisions import compare
 from .services import agreement_fingerprint
+from .wordimport import plan_from_docx
 
 logger = logging.getLogger(__name__)
 
@@ -179,3 +185,115 @@ def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
         "agreements/agreement_compare.html",
         {"agreement": agreement, "previous": previous, "changes": compare(previous, agreement)},
     )
+
+
+# Bringing in an agreement from Word: the upload is kept under MEDIA_ROOT/imports/ between the preview and the
+# confirmation, named by a key that only the uploader's session holds, and deleted once the draft is created or
+# another file is uploaded in its place.
+IMPORT_SESSION_KEY = "docx_import"
+
+
+def _may_create(user) -> bool:
+    return user.is_superuser or Membership.objects.filter(user=user, role=Membership.Role.EDITOR).exists()
+
+
+def _forget_import(request: HttpRequest) -> None:
+    pending = request.session.pop(IMPORT_SESSION_KEY, None)
+    if pending and pending.get("path"):
+        default_storage.delete(pending["path"])
+
+
+@login_required
+def import_docx(request: HttpRequest) -> HttpResponse:
+    """Upload a Word file with the parties: the preview of what it will become, with the button that creates it."""
+    if not _may_create(request.user):
+        raise PermissionDenied
+    own = [m.organisation for m in Membership.objects.filter(user=request.user, role=Membership.Role.EDITOR)]
+    data = request.POST if request.method == "POST" else None
+    form = DocxImportForm(data, request.FILES or None)
+    parties = PartyFormSet(
+        data,
+        instance=Agreement(),
+        prefix="parties",
+        user=request.user,
+        initial=[{"organisation": own[0]}] if own else None,
+        extra=2,
+    )
+    if data is not None and all([form.is_valid(), parties.is_valid()]):
+        content = form.cleaned_data["file"].read()
+        try:
+            plan = plan_from_docx(content)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            _forget_import(request)
+            token = uuid.uuid4()
+            path = default_storage.save(f"imports/{token}.docx", ContentFile(content))
+            organisations = parties.remaining_organisations()
+            request.session[IMPORT_SESSION_KEY] = {
+                "token": str(token),
+                "path": path,
+                "parties": [organisation.pk for organisation in organisations],
+                "title": form.cleaned_data["title"],
+            }
+            return render(
+                request,
+                "documents/import_preview.html",
+                {
+                    "plan": plan,
+                    "title": form.cleaned_data["title"] or plan.title,
+                    "parties": organisations,
+                    "file_name": form.cleaned_data["file"].name,
+                    "confirm": DocxImportConfirmForm(initial={"token": token}),
+                    "default_period": _default_period(),
+                },
+            )
+    return render(request, "documents/import_docx.html", {"form": form, "parties": parties})
+
+
+def _default_period() -> str:
+    year = date.today().year
+    return f"{year}–{year + 3}"
+
+
+@login_required
+@require_POST
+def import_docx_confirm(request: HttpRequest) -> HttpResponse:
+    """Create the draft the preview showed, once, from the file kept for it."""
+    if not _may_create(request.user):
+        raise PermissionDenied
+    form = DocxImportConfirmForm(request.POST)
+    pending = request.session.get(IMPORT_SESSION_KEY) or {}
+    if (
+        not form.is_valid()
+        or str(form.cleaned_data["token"]) != pending.get("token")
+        or not default_storage.exists(pending["path"])
+    ):
+        existing = form.is_valid() and Agreement.objects.filter(creation_key=form.cleaned_data["token"]).first()
+        if existing and get_agreement_for_user(request.user, existing.pk):
+            messages.info(request, _("This form had already been sent: the agreement was created once."))
+            return redirect(existing)
+        messages.error(request, _("The uploaded file is no longer kept. Upload it again."))
+        return redirect("documents:import_docx")
+    token = form.cleaned_data["token"]
+    organisations = {o.pk: o for o in Organisation.objects.filter(pk__in=pending["parties"])}
+    parties = [organisations[pk] for pk in pending["parties"] if pk in organisations]
+    # The rule of the upload, asked again: a membership may have ended since the preview.
+    own = Membership.objects.filter(user=request.user, role=Membership.Role.EDITOR, organisation__in=parties)
+    if not request.user.is_superuser and not own.exists():
+        raise PermissionDenied
+    with default_storage.open(pending["path"], "rb") as file:
+        plan = plan_from_docx(file.read())
+    try:
+        agreement = wordimport.agreement_import_docx(
+            plan=plan, parties=parties, title=pending.get("title") or "", creation_key=token
+        )
+    except IntegrityError:
+        existing = Agreement.objects.filter(creation_key=token).first()
+        if existing is None:
+            raise
+        messages.info(request, _("This form had already been sent: the agreement was created once."))
+        return redirect(existing)
+    _forget_import(request)
+    messages.success(request, _("The draft has been created from the Word document. Check it against the original."))
+    return redirect(agreement)

@@ -114,6 +114,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "agreements:section_edit": form(),
     "agreements:section_move": post_only(),
     "agreements:section_delete": form(),
+    "documents:import_docx": form(CREATE),
+    "documents:import_docx_confirm": post_only(CREATE),
     # Focus areas and the police review
     "documents:workbench": read_only(),
     "focusareas:add": form(),

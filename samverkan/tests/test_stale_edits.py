@@ -574,7 +574,7 @@ def test_of_two_saves_at_the_same_moment_exactly_one_wins(world, editor, reviewe
 # --- Every form that edits something with a version carries the version it was loaded with. ---
 
 # Forms that change nothing that exists yet: they create, and the database refuses a duplicate.
-CREATING_ONLY = {followup_forms.StartReportForm}
+CREATING_ONLY = {followup_forms.StartReportForm, document_forms.DocxImportForm, document_forms.DocxImportConfirmForm}
 
 
 def _form_classes() -> list[type[forms.BaseForm]]:

@@ -1,0 +1,480 @@
+"""An agreement written in Word comes in whole: sections in both parts, lists, activity tables as focus areas,
+signatories, its title and period; what is not recognised stays as text, and images are reported."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from datetime import date
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from docx import Document
+from docx.shared import Inches
+from playwright.sync_api import expect
+
+from agreements.models import Agreement, Membership, Section, Signatory, number_sections
+from documents.views import IMPORT_SESSION_KEY
+from documents.wordimport import agreement_import_docx, plan_from_docx, plan_from_html, read_period
+from focusareas.models import FocusArea
+from samverkan.tests.browser import assert_accessible, log_in
+from samverkan.tests.helpers import member
+
+pytestmark = pytest.mark.django_db
+
+
+def _png() -> bytes:
+    """A one-pixel PNG, to stand for a chart pasted into the document."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 5)) + chunk(b"IEND", b"")
+    )
+
+
+def agreement_docx() -> bytes:
+    """An agreement as a municipality writes it in Word: title, period, headings in two levels, a bullet and a
+    numbered list, signatures, then Bilaga 1 with a chart, an activity table and a table of figures."""
+    document = Document()
+    document.add_heading("Samverkansöverenskommelse Hamnstad", level=0)
+    document.add_paragraph("Överenskommelsen gäller 2024-01-01 – 2027-12-31.")
+    document.add_heading("1. Syfte", level=1)
+    document.add_paragraph("Parterna ska tillsammans minska brottsligheten och öka tryggheten.")
+    document.add_paragraph("Trygghet i centrum", style="List Bullet")
+    document.add_paragraph("Färre bostadsinbrott", style="List Bullet")
+    document.add_heading("1.1 Parternas åtaganden", level=2)
+    document.add_paragraph("Kartlägga problemen", style="List Number")
+    document.add_paragraph("Besluta om åtgärder", style="List Number")
+    document.add_heading("2. Underskrifter", level=1)
+    document.add_paragraph("Överenskommelsen undertecknas i två exemplar.")
+    document.add_paragraph("Hamnstad 2024-01-15")
+    document.add_paragraph("För Lokalpolisområde Hamnstad")
+    document.add_paragraph("Erik Eriksson")
+    document.add_paragraph("Lokalpolisområdeschef")
+    document.add_paragraph("För Hamnstads kommun")
+    document.add_paragraph("Anna Andersson")
+    document.add_paragraph("Kommunstyrelsens ordförande")
+    document.add_heading("Bilaga 1", level=1)
+    document.add_heading("1. Lägesbild", level=1)
+    document.add_paragraph("Anmälda brott har minskat sedan 2020.")
+    document.add_picture(io.BytesIO(_png()), width=Inches(1))
+    document.add_heading("2. Fokusområden", level=1)
+    document.add_heading("2.1 Bostadsinbrott", level=2)
+    document.add_paragraph("Inbrotten ökar i villaområdena.")
+    table = document.add_table(rows=3, cols=4)
+    for column, text in enumerate(["Aktivitet", "ÅTGÄRD ", "Uppföljning", "Mål / effekt"]):
+        table.cell(0, column).text = text
+    table.cell(1, 0).text = "Grannsamverkan"
+    table.cell(1, 1).text = "Starta nya områden"
+    table.cell(1, 2).text = "Antal områden"
+    table.cell(1, 3).text = "Färre inbrott"
+    table.cell(2, 0).text = "Trygghetsvandring"
+    table.cell(2, 1).paragraphs[0].text = "Bjuda in boende"
+    table.cell(2, 1).add_paragraph("Åtgärda brister")
+    table.cell(2, 2).text = "Trygghetsmätning"
+    table.cell(2, 3).text = "Ökad trygghet"
+    document.add_heading("2.2 Statistik", level=2)
+    figures = document.add_table(rows=2, cols=2)
+    for (row, column), text in {(0, 0): "År", (0, 1): "Antal", (1, 0): "2023", (1, 1): "42"}.items():
+        figures.cell(row, column).text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def docx() -> bytes:
+    return agreement_docx()
+
+
+def test_the_plan_reads_title_period_sections_focus_area_signatories_and_the_image(docx):
+    plan = plan_from_docx(docx)
+
+    assert plan.title == "Samverkansöverenskommelse Hamnstad"
+    assert (plan.start_date, plan.end_date) == (date(2024, 1, 1), date(2027, 12, 31))
+    assert [(s.number, s.heading) for s in plan.agreement_sections] == [
+        ("1.", "Inledning"),  # the text before the first heading
+        ("2.", "Syfte"),
+        ("2.1.", "Parternas åtaganden"),
+        ("3.", "Underskrifter"),
+    ]
+    assert [(s.number, s.heading) for s in plan.appendix_sections] == [
+        ("1.", "Lägesbild"),
+        ("2.", "Fokusområden"),
+        ("2.1.", "Statistik"),
+    ]
+    [focus_area] = plan.focus_areas
+    assert focus_area.title == "Bostadsinbrott"
+    assert focus_area.placement.heading == "Fokusområden"
+    assert focus_area.rows == [
+        ("Grannsamverkan", "Starta nya områden", "Antal områden", "Färre inbrott"),
+        ("Trygghetsvandring", "Bjuda in boende\nÅtgärda brister", "Trygghetsmätning", "Ökad trygghet"),
+    ]
+    assert [(s.name, s.title, s.on_behalf_of) for s in plan.signatories] == [
+        ("Erik Eriksson", "Lokalpolisområdeschef", "Lokalpolisområde Hamnstad"),
+        ("Anna Andersson", "Kommunstyrelsens ordförande", "Hamnstads kommun"),
+    ]
+    assert plan.images == 1
+    assert any("Statistik" in note for note in plan.kept_as_text)
+
+
+def test_the_draft_is_created_with_both_section_trees_the_focus_area_and_the_signatories(world, docx):
+    agreement = agreement_import_docx(plan=plan_from_docx(docx), parties=[world.municipality, world.police])
+
+    assert agreement.status == Agreement.Status.DRAFT
+    assert agreement.title == "Samverkansöverenskommelse Hamnstad"
+    assert (agreement.start_date, agreement.end_date) == (date(2024, 1, 1), date(2027, 12, 31))
+    parts = {
+        part: {n.number: n.section for n in number_sections(list(agreement.sections.filter(part=part)))}
+        for part in Section.Part.values
+    }
+    agreement_part = parts[Section.Part.AGREEMENT]
+    assert [s.heading for s in agreement_part.values()][1:] == ["Syfte", "Parternas åtaganden", "Underskrifter"]
+    assert "Överenskommelsen gäller 2024-01-01" in agreement_part["1."].body
+    assert "<ul><li>Trygghet i centrum</li><li>Färre bostadsinbrott</li></ul>" in agreement_part["2."].body
+    assert agreement_part["2.1."].parent == agreement_part["2."]
+    assert "<ol><li>Kartlägga problemen</li><li>Besluta om åtgärder</li></ol>" in agreement_part["2.1."].body
+    # The signature lines become signatories; the sentence on signing stays.
+    assert "undertecknas i två exemplar" in agreement_part["3."].body
+    assert "Anna Andersson" not in agreement_part["3."].body
+    appendix = parts[Section.Part.APPENDIX]
+    assert {number: s.heading for number, s in appendix.items()} == {
+        "1.": "Lägesbild",
+        "2.": "Fokusområden",
+        "2.1.": "Statistik",
+    }
+    assert "<img" not in appendix["1."].body and "<p></p>" not in appendix["1."].body
+    assert "<table>" in appendix["2.1."].body and "42" in appendix["2.1."].body
+
+    focus_area = FocusArea.objects.get(agreement=agreement)
+    assert (focus_area.title, focus_area.placement) == ("Bostadsinbrott", appendix["2."])
+    assert "Inbrotten ökar i villaområdena." in focus_area.description
+    assert [(r.activity, r.measure) for r in focus_area.rows.order_by("order")] == [
+        ("Grannsamverkan", "Starta nya områden"),
+        ("Trygghetsvandring", "Bjuda in boende\nÅtgärda brister"),
+    ]
+    signatories = list(Signatory.objects.filter(agreement=agreement).order_by("order"))
+    assert [(s.name, s.party) for s in signatories] == [
+        ("Erik Eriksson", world.police),
+        ("Anna Andersson", world.municipality),
+    ]
+
+
+def test_headings_deeper_than_sections_go_stay_headings_in_the_text():
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Ett</h1><h2>Två</h2><h3>Tre</h3><h4>Fyra</h4><p>Text</p>"
+        "<h2>Två igen</h2>"
+    )
+    plan = plan_from_html(html)
+
+    assert [(s.number, s.heading) for s in plan.sections] == [
+        ("1.", "Ett"),
+        ("1.1.", "Två"),
+        ("1.1.1.", "Tre"),
+        ("1.2.", "Två igen"),
+    ]
+    assert plan.sections[2].body == "<h4>Fyra</h4><p>Text</p>"
+
+
+def test_a_section_that_is_only_an_activity_table_is_the_focus_area_in_its_place():
+    table = (
+        "<table><tr><th>Aktiviteter</th><th>Åtgärder</th><th>Uppföljning</th><th>Mål och effekt</th></tr>"
+        "<tr><td>Tillsyn</td><td>Krogbesök</td><td>Antal</td><td>Färre våldsbrott</td></tr></table>"
+    )
+    plan = plan_from_html(f"<h1>Avtal</h1><p>Bilaga 1</p><h1>Fokusområden</h1><h2>Krogar</h2>{table}")
+
+    assert [s.heading for s in plan.sections] == ["Fokusområden"]
+    [focus_area] = plan.focus_areas
+    assert (focus_area.title, focus_area.placement.heading) == ("Krogar", "Fokusområden")
+    assert focus_area.rows == [("Tillsyn", "Krogbesök", "Antal", "Färre våldsbrott")]
+
+
+def test_tables_under_a_shared_heading_are_named_by_the_line_above_them():
+    def table(activity: str) -> str:
+        return (
+            "<table><tr><td><p>Aktivitet</p></td><td><p>Åtgärd</p></td><td><p>Uppföljning</p></td>"
+            f"<td><p>Mål/Effekt</p></td></tr><tr><td>{activity}</td><td>a</td><td>b</td><td>c</td></tr></table>"
+        )
+
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Bilaga 1</h1><h1>Fokusområden</h1><h2>Brottsstatistik</h2>"
+        f"<p>Misshandel</p>{table('Kartlägga misshandel')}<p>Övrig stöld</p>{table('Kartlägga stölder')}"
+    )
+    plan = plan_from_html(html)
+
+    assert [(s.number, s.heading, s.body) for s in plan.sections] == [
+        ("1.", "Fokusområden", ""),
+        ("1.1.", "Brottsstatistik", ""),
+    ]
+    assert [(f.title, f.placement.heading, f.rows[0][0]) for f in plan.focus_areas] == [
+        ("Misshandel", "Brottsstatistik", "Kartlägga misshandel"),
+        ("Övrig stöld", "Brottsstatistik", "Kartlägga stölder"),
+    ]
+
+
+def test_without_heading_styles_numbered_lines_of_their_own_are_the_headings():
+    html = (
+        "<p>Samverkansöverenskommelse mellan Slättby kommun och Polismyndigheten</p><p>1. Inledning</p>"
+        "<p>Överenskommelsen gäller 2017-2020.</p><p>2. Samverkansområden</p><p>2.1.\tTrygghetsvandringar</p>"
+        "<p>1. Detta är en mening i en lista och ingen rubrik.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert plan.title == "Samverkansöverenskommelse mellan Slättby kommun och Polismyndigheten"
+    assert [(s.number, s.heading) for s in plan.sections] == [
+        ("1.", "Inledning"),
+        ("2.", "Samverkansområden"),
+        ("2.1.", "Trygghetsvandringar"),
+    ]
+    assert plan.sections[2].body == "<p>1. Detta är en mening i en lista och ingen rubrik.</p>"
+
+
+def test_the_documents_own_table_of_contents_is_left_to_the_pdf():
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><p>Innehåll</p><p>1. Bakgrund 3</p><p>2. Lägesbild ........ 5</p>"
+        "<h1>Bakgrund</h1><p>Kommunen ansvarar sedan 2023.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert [(s.heading, s.body) for s in plan.sections] == [("Bakgrund", "<p>Kommunen ansvarar sedan 2023.</p>")]
+
+
+def test_signatures_under_the_parties_names_side_by_side_are_read():
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Mål</h1><p>Färre brott.</p><p>Trelleborg 2023-04-24</p>"
+        "<p>Trelleborgs kommun</p><p>Polisen</p><p>Ann Andersson</p><p>Kommunstyrelsens ordförande</p>"
+        "<p>Lars Larsson</p><p>Lokalpolisområdeschef</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert [(s.name, s.title, s.on_behalf_of) for s in plan.signatories] == [
+        ("Ann Andersson", "Kommunstyrelsens ordförande", "Trelleborgs kommun"),
+        ("Lars Larsson", "Lokalpolisområdeschef", "Polisen"),
+    ]
+    assert plan.sections[0].body == "<p>Färre brott.</p><p>Trelleborg 2023-04-24</p>"
+
+
+def test_signatures_side_by_side_in_a_table_are_read_column_by_column():
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Underskrifter</h1><p>Ort och datum</p><table>"
+        "<tr><td>För Hamnstads kommun</td><td>För Lokalpolisområde Hamnstad</td></tr>"
+        "<tr><td>……………</td><td>……………</td></tr>"
+        "<tr><td>Anna Andersson</td><td>Erik Eriksson</td></tr>"
+        "<tr><td>Kommundirektör</td><td>Lokalpolisområdeschef</td></tr></table><p>Överenskommelsen diarieförs.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert [(s.name, s.title, s.on_behalf_of) for s in plan.signatories] == [
+        ("Anna Andersson", "Kommundirektör", "Hamnstads kommun"),
+        ("Erik Eriksson", "Lokalpolisområdeschef", "Lokalpolisområde Hamnstad"),
+    ]
+    assert plan.sections[0].body == "<p>Ort och datum</p><p>Överenskommelsen diarieförs.</p>"
+
+
+def test_markup_and_control_characters_from_the_file_do_not_come_in(world):
+    html = (
+        '<h1>Samverkansöverenskommelse</h1><h1>Rubrik\x01</h1><p onclick="x()">Text\x0b här<script>alert(1)</script>'
+        '<a href="javascript:alert(1)">länk</a></p>'
+    )
+    agreement = agreement_import_docx(plan=plan_from_html(html), parties=[world.municipality, world.police])
+
+    section = agreement.sections.get()
+    assert section.heading == "Rubrik"
+    assert section.body == '<p>Text  här<a rel="noopener noreferrer">länk</a></p>'
+
+
+@pytest.mark.parametrize(
+    "text, period",
+    [
+        ("Gäller 1 mars 2023 – 28 februari 2027", (date(2023, 3, 1), date(2027, 2, 28), None)),
+        ("Samverkansöverenskommelse 2017-2020", (date(2017, 1, 1), date(2020, 12, 31), None)),
+        ("Gäller från 2024-07-01 och tills vidare. Den revideras vart tredje år.", (date(2024, 7, 1), None, 3)),
+        ("Ingen period här", (None, None, None)),
+    ],
+)
+def test_the_period_is_read_from_dates_years_or_until_further_notice(text, period):
+    assert read_period(text) == period
+
+
+def test_a_file_without_a_period_gets_a_term_to_correct(world):
+    plan = plan_from_html("<h1>Medborgarlöfte</h1><p>Vi lovar att synas.</p>")
+    agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
+
+    this_year = date.today().year
+    assert (agreement.start_date, agreement.end_date) == (date(this_year, 1, 1), date(this_year + 3, 12, 31))
+    assert agreement.sections.get().body == "<p>Vi lovar att synas.</p>"
+
+
+# --- The pages ----------------------------------------------------------------------------------------------------
+
+
+def upload(client, world, content: bytes, name: str = "avtal.docx", **extra):
+    data = {
+        "file": SimpleUploadedFile(name, content),
+        "title": "",
+        "parties-TOTAL_FORMS": "2",
+        "parties-INITIAL_FORMS": "0",
+        "parties-MIN_NUM_FORMS": "0",
+        "parties-MAX_NUM_FORMS": "1000",
+        "parties-0-organisation": str(world.municipality.pk),
+        "parties-1-organisation": str(world.police.pk),
+        **extra,
+    }
+    return client.post(reverse("documents:import_docx"), data)
+
+
+def test_the_new_agreement_page_links_to_the_import(client, editor):
+    client.force_login(editor)
+    response = client.get(reverse("agreements:create"))
+    assert reverse("documents:import_docx") in response.content.decode()
+
+
+def test_upload_shows_a_preview_and_confirm_creates_the_draft_once(client, world, editor, docx):
+    client.force_login(editor)
+    before = Agreement.objects.count()
+
+    preview = upload(client, world, docx)
+
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert Agreement.objects.count() == before  # nothing created yet
+    for shown in ("Samverkansöverenskommelse Hamnstad", "2024-01-01", "2.1. Parternas åtaganden", "Bostadsinbrott"):
+        assert shown in page
+    assert "Erik Eriksson" in page and "Anna Andersson" in page
+    assert "1 bild förs inte över" in page
+    pending = client.session[IMPORT_SESSION_KEY]
+    assert default_storage.exists(pending["path"])
+
+    confirm = client.post(reverse("documents:import_docx_confirm"), {"token": pending["token"]})
+
+    agreement = Agreement.objects.get(creation_key=pending["token"])
+    assert confirm.status_code == 302 and confirm["Location"] == agreement.get_absolute_url()
+    assert list(agreement.parties.order_by("agreement_parties__order")) == [world.municipality, world.police]
+    assert agreement.sections.count() == 7 and agreement.focus_areas.get().rows.count() == 2
+    assert not default_storage.exists(pending["path"])
+    # A second click creates nothing more and leads to the draft.
+    again = client.post(reverse("documents:import_docx_confirm"), {"token": pending["token"]})
+    assert again["Location"] == agreement.get_absolute_url()
+    assert Agreement.objects.count() == before + 1
+
+
+def test_a_file_that_is_not_a_word_document_is_refused_on_the_form(client, world, editor):
+    client.force_login(editor)
+    renamed_text = upload(client, world, b"Detta ar ingen Word-fil", name="avtal.docx")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as other_zip:
+        other_zip.writestr("content.xml", "<x/>")
+    other_zip_response = upload(client, world, archive.getvalue())
+
+    for response in (renamed_text, other_zip_response):
+        assert response.status_code == 200
+        assert "Filen är inget Word-dokument (.docx)." in response.content.decode()
+    assert IMPORT_SESSION_KEY not in client.session
+    assert not default_storage.exists("imports") or not default_storage.listdir("imports")[1]
+
+
+def test_a_file_over_the_size_limit_is_refused_on_the_form(client, world, editor, docx, monkeypatch):
+    monkeypatch.setattr("documents.forms.MAX_DOCX_BYTES", len(docx) - 1)
+    client.force_login(editor)
+
+    response = upload(client, world, docx)
+
+    assert response.status_code == 200
+    assert "Filen är större än 10 MB." in response.content.decode()
+
+
+def test_parties_follow_the_rules_of_a_new_agreement(client, world, editor, docx):
+    client.force_login(editor)
+
+    response = upload(client, world, docx, **{"parties-1-organisation": ""})
+
+    assert response.status_code == 200
+    assert IMPORT_SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize("role", [Membership.Role.READER, Membership.Role.REVIEWER])
+def test_only_editors_may_import(client, world, role, docx):
+    client.force_login(member(world.municipality, role, "someone"))
+    before = Agreement.objects.count()
+
+    assert client.get(reverse("documents:import_docx")).status_code == 403
+    assert upload(client, world, docx).status_code == 403
+    assert client.post(reverse("documents:import_docx_confirm"), {"token": "0" * 32}).status_code == 403
+    assert Agreement.objects.count() == before
+
+
+def test_confirm_without_a_kept_upload_creates_nothing(client, world, editor):
+    client.force_login(editor)
+    before = Agreement.objects.count()
+
+    response = client.post(reverse("documents:import_docx_confirm"), {"token": "12345678-1234-5678-1234-567812345678"})
+
+    assert response.status_code == 302 and response["Location"] == reverse("documents:import_docx")
+    assert Agreement.objects.count() == before
+
+
+# --- The command --------------------------------------------------------------------------------------------------
+
+
+def test_the_command_creates_the_draft_and_prints_its_id_last(world, docx, tmp_path):
+    path = tmp_path / "avtal.docx"
+    path.write_bytes(docx)
+    out = io.StringIO()
+
+    call_command(
+        "import_docx",
+        str(path),
+        "--party",
+        world.police.name,
+        "--party",
+        world.municipality.name,
+        "--title",
+        "Hamnstad 2024",
+        stdout=out,
+    )
+
+    agreement = Agreement.objects.get(pk=int(out.getvalue().strip().splitlines()[-1]))
+    assert agreement.title == "Hamnstad 2024"
+    assert list(agreement.parties.order_by("agreement_parties__order")) == [world.police, world.municipality]
+    assert agreement.focus_areas.count() == 1 and agreement.signatories.count() == 2
+
+
+def test_the_command_refuses_an_unknown_party_and_a_file_that_is_not_docx(world, docx, tmp_path):
+    path = tmp_path / "avtal.docx"
+    path.write_bytes(docx)
+    before = Agreement.objects.count()
+    with pytest.raises(CommandError, match="No organisation named"):
+        call_command("import_docx", str(path), "--party", "Ingen kommun", "--party", world.police.name)
+    text = tmp_path / "text.docx"
+    text.write_bytes(b"inte en docx")
+    with pytest.raises(CommandError, match=r"\.docx"):
+        call_command("import_docx", str(text), "--party", world.municipality.name, "--party", world.police.name)
+    assert Agreement.objects.count() == before
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_the_upload_preview_and_draft_are_accessible(page, live_server, world, editor, docx):
+    log_in(page, live_server, editor.username)
+    page.goto(f"{live_server.url}{reverse('agreements:create')}")
+    page.locator(f"main a[href='{reverse('documents:import_docx')}']").click()
+    assert_accessible(page)
+    page.locator("#id_file").set_input_files(
+        {"name": "avtal.docx", "mimeType": "application/octet-stream", "buffer": docx}
+    )
+    page.locator("#id_parties-1-organisation").select_option(str(world.police.pk))
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("[data-import=focus-areas]")).to_contain_text("Bostadsinbrott")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator(f"main form[action='{reverse('documents:import_docx_confirm')}'] button").click()
+    agreement = Agreement.objects.exclude(creation_key=None).get(title="Samverkansöverenskommelse Hamnstad")
+    assert page.url == f"{live_server.url}{agreement.get_absolute_url()}"

@@ -1,0 +1,752 @@
+"""An agreement written in Word, brought in whole: the .docx read as semantic HTML (mammoth), that HTML read as a
+plan of what will be created (title, period, the section trees of the agreement and of Bilaga 1, focus areas with
+their activity rows, signatories), and the plan created as a draft, all or nothing.
+
+Nothing the plan does not recognise is dropped: it stays as text in the nearest section, and what cannot be carried
+at all (images) is counted so that the preview can say so."""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from html.parser import HTMLParser
+
+import mammoth
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from agreements.models import MAX_SECTION_DEPTH, Agreement, Organisation, Party, Section, Signatory
+from focusareas.models import ActivityRow, FocusArea
+from samverkan.lib.richtext import sanitize_html
+from samverkan.lib.validation import FORBIDDEN_CHARACTERS
+
+MAX_DOCX_BYTES = 10 * 1024 * 1024
+# A .docx is a zip: a small file can unpack to gigabytes. A long agreement with its pictures unpacks to a few MB.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+DOCUMENT_PART = "word/document.xml"
+
+# Word's built-in styles keep their English names inside the file whatever the language of Word; documents made in
+# other programs may carry the Swedish names.
+STYLE_MAP = """
+p[style-name='Title'] => h1.title:fresh
+p[style-name='Rubrik'] => h1.title:fresh
+p[style-name='Subtitle'] => p:fresh
+p[style-name='Underrubrik'] => p:fresh
+p[style-name='toc 1'] => p.toc:fresh
+p[style-name='toc 2'] => p.toc:fresh
+p[style-name='toc 3'] => p.toc:fresh
+p[style-name='toc 4'] => p.toc:fresh
+p[style-name='TOC Heading'] => p.toc:fresh
+p[style-name='Rubrik 1'] => h1:fresh
+p[style-name='Rubrik 2'] => h2:fresh
+p[style-name='Rubrik 3'] => h3:fresh
+p[style-name='Rubrik 4'] => h4:fresh
+p[style-name='Rubrik 5'] => h5:fresh
+p[style-name='Rubrik 6'] => h6:fresh
+"""
+
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+BLOCK_TAGS = {"p", "ul", "ol", "table", "blockquote", "li", "tr", "td", "th"}
+VOID_TAGS = {"br", "img", "hr"}
+# "2.1. Trygghetsvandringar": the product numbers sections itself, so a number typed into a heading goes.
+TYPED_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
+APPENDIX = re.compile(r"^\s*bilaga\s*(1|i|ett)\b[\s.:–—-]*", re.IGNORECASE)
+SIGNING_CUES = re.compile(r"underteckna|ort och datum|ort, datum|namnteckning|för kännedom", re.IGNORECASE)
+ON_BEHALF = re.compile(r"^\s*för\s+(\S.*)$", re.IGNORECASE)
+# A line naming an organisation rather than a person or a title ("Lokalpolisområdeschef" ends otherwise).
+ORGANISATION = re.compile(
+    r"(\bkommun|\bstad|\bpolisen|\bpolismyndigheten|\bregion \S+|\b(lokal)?polisområde(t)? \S+|\bAB)\s*$",
+    re.IGNORECASE,
+)
+DOTTED_LINE = re.compile(r"^[\s._…-]*$")
+DASH = r"\s*(?:–|—|-|till|t\.\s?o\.\s?m\.?)\s*"
+YEAR_RANGE = re.compile(rf"\b((?:19|20)\d\d){DASH}((?:19|20)\d\d)\b")
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        (
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+DATE = re.compile(
+    r"\b(?:((?:19|20)\d\d)-(\d\d)-(\d\d)|(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d))\b", re.IGNORECASE
+)
+UNTIL_FURTHER_NOTICE = re.compile(r"tills\s+vidare", re.IGNORECASE)
+EVERY_NTH_YEAR = {"vartannat": 2, "varannat": 2, "vart tredje": 3, "vart fjärde": 4, "vart femte": 5}
+INTERVAL = re.compile(r"\b(vartannat|varannat|vart tredje|vart fjärde|vart femte)\s+år", re.IGNORECASE)
+ACTIVITY_HEADER = (
+    re.compile(r"^(aktivitet|aktiviteter|insats|insatser)$"),
+    re.compile(r"^(åtgärd|åtgärder)$"),
+    re.compile(r"^(uppföljning|uppföljningar|uppföljning\s*/\s*mätning|mätning)$"),
+    re.compile(r"^(mål|effekt|effektmål|förväntad effekt|mål\s*(/|och|&|\+)\s*effekt|förväntat resultat)$"),
+)
+EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>)*</p>")
+CONTENTS = re.compile(r"^\s*innehåll(sförteckning)?\s*$", re.IGNORECASE)
+CONTENTS_ENTRY = re.compile(r"^\S.{0,150}?(?:\s|\.{2,}|…)\s*\d{1,3}$")
+TITLE_WORDS = re.compile(r"överenskommelse|medborgarlöfte|avtal|löfte|handlingsplan", re.IGNORECASE)
+
+
+# --- The HTML as a small tree --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Node:
+    """An element of mammoth's HTML: its tag, attributes and children (nodes or text)."""
+
+    tag: str
+    attrs: list[tuple[str, str | None]] = field(default_factory=list)
+    children: list[Node | str] = field(default_factory=list)
+
+    def html(self) -> str:
+        attributes = "".join(f' {name}="{escape(value or "")}"' for name, value in self.attrs)
+        if self.tag in VOID_TAGS:
+            return f"<{self.tag}{attributes}>"
+        inner = "".join(child.html() if isinstance(child, Node) else escape(child, quote=False) for child in self)
+        return f"<{self.tag}{attributes}>{inner}</{self.tag}>"
+
+    def __iter__(self):
+        return iter(self.children)
+
+    def text(self) -> str:
+        """The text as lines: a paragraph, list item or line break begins a new one."""
+        parts: list[str] = []
+        for child in self:
+            if isinstance(child, str):
+                parts.append(child)
+            elif child.tag == "br":
+                parts.append("\n")
+            else:
+                inner = child.text()
+                parts.append(f"\n{inner}\n" if child.tag in BLOCK_TAGS else inner)
+        lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+        return "\n".join(line for line in lines if line)
+
+    def find_all(self, tag: str) -> list[Node]:
+        found = []
+        for child in self:
+            if isinstance(child, Node):
+                if child.tag == tag:
+                    found.append(child)
+                found += child.find_all(tag)
+        return found
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("root")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, attrs)
+        self.stack[-1].children.append(node)
+        if tag not in VOID_TAGS:
+            self.stack.append(node)
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(FORBIDDEN_CHARACTERS.sub(" ", data))
+
+
+def parse_html(html: str) -> Node:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+# --- The plan ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlannedSection:
+    """A section to create: its part, depth (1 at the top), heading and the blocks of its text."""
+
+    part: str
+    depth: int
+    heading: str
+    blocks: list[Node] = field(default_factory=list)
+    number: str = ""
+
+    @property
+    def body(self) -> str:
+        return _html(self.blocks)
+
+
+@dataclass
+class PlannedFocusArea:
+    """A focus area made of an activity table: its title, the appendix section it is shown under, its rows."""
+
+    title: str
+    placement: PlannedSection | None
+    rows: list[tuple[str, str, str, str]]
+    description_blocks: list[Node] = field(default_factory=list)
+
+    @property
+    def description(self) -> str:
+        return _html(self.description_blocks)
+
+
+@dataclass
+class PlannedSignatory:
+    """A name and title from a signature block, with the party it was written for if the block said (För …)."""
+
+    name: str
+    title: str
+    on_behalf_of: str = ""
+
+
+@dataclass
+class ImportPlan:
+    """What a Word file will become, shown in the preview before anything is created."""
+
+    title: str
+    start_date: date | None
+    end_date: date | None
+    revision_interval_years: int | None
+    sections: list[PlannedSection]
+    focus_areas: list[PlannedFocusArea]
+    signatories: list[PlannedSignatory]
+    images: int = 0
+    kept_as_text: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def period_recognised(self) -> bool:
+        return self.start_date is not None
+
+    @property
+    def agreement_sections(self) -> list[PlannedSection]:
+        return [section for section in self.sections if section.part == Section.Part.AGREEMENT]
+
+    @property
+    def appendix_sections(self) -> list[PlannedSection]:
+        return [section for section in self.sections if section.part == Section.Part.APPENDIX]
+
+
+def _html(blocks: list[Node]) -> str:
+    """The blocks as the sanitiser keeps them; a paragraph left empty (it held an image) goes."""
+    return EMPTY_PARAGRAPH.sub("", sanitize_html("".join(block.html() for block in blocks)))
+
+
+def _clean_heading(text: str) -> str:
+    return TYPED_NUMBER.sub("", " ".join(text.split()))
+
+
+def _is_activity_header(cells: list[str]) -> bool:
+    if len(cells) != 4:
+        return False
+    normalised = [" ".join(cell.lower().split()).rstrip(":") for cell in cells]
+    return all(pattern.match(cell) for pattern, cell in zip(ACTIVITY_HEADER, normalised, strict=True))
+
+
+def _table_rows(table: Node) -> list[list[str]]:
+    return [
+        [cell.text() for cell in row if isinstance(cell, Node) and cell.tag in {"td", "th"}]
+        for row in table.find_all("tr")
+    ]
+
+
+def activity_rows(table: Node) -> list[tuple[str, str, str, str]] | None:
+    """The rows of a table headed Aktivitet | Åtgärd | Uppföljning | Mål/Effekt, None for any other table."""
+    rows = _table_rows(table)
+    if not rows or not _is_activity_header(rows[0]):
+        return None
+    body = [row for row in rows[1:] if any(row)]
+    if any(len(row) != 4 for row in body):  # merged cells: kept as the table it is
+        return None
+    return [(row[0], row[1], row[2], row[3]) for row in body]
+
+
+def _date(match: re.Match) -> date | None:
+    try:
+        if match.group(1):
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return date(int(match.group(6)), MONTHS[match.group(5).lower()], int(match.group(4)))
+    except ValueError:
+        return None
+
+
+def read_period(text: str) -> tuple[date | None, date | None, int | None]:
+    """The period a text states: two dates, a range of years, or a start and "tills vidare" with how often the
+    agreement is revised. (None, None, None) when none is found."""
+    dates = [found for found in (_date(m) for m in DATE.finditer(text)) if found]
+    if len(dates) >= 2 and dates[1] > dates[0]:
+        return dates[0], dates[1], None
+    years = YEAR_RANGE.search(text)
+    if years and int(years.group(1)) < int(years.group(2)):
+        return date(int(years.group(1)), 1, 1), date(int(years.group(2)), 12, 31), None
+    if UNTIL_FURTHER_NOTICE.search(text):
+        start = dates[0] if dates else None
+        if start is None and (year := re.search(r"\b(?:19|20)\d\d\b", text)):
+            start = date(int(year.group(0)), 1, 1)
+        interval = INTERVAL.search(text)
+        return start, None, EVERY_NTH_YEAR[interval.group(1).lower()] if interval else 2
+    return None, None, None
+
+
+def _party_line(line: str) -> str | None:
+    """The party a line of a signing passage names ("För Trelleborgs kommun", "Polisen", "TRELLEBORGS KOMMUN"), None
+    for a line that is a name or a title."""
+    if match := ON_BEHALF.match(line):
+        return match.group(1).strip().rstrip(":")
+    if ORGANISATION.search(line) or (line.isupper() and len(line) > 3):
+        return line.strip().rstrip(":")
+    return None
+
+
+def _signature_blocks(lines: list[str]) -> tuple[list[PlannedSignatory], int, int]:
+    """Signatories from the lines of a signing passage: a name line and a title line, each for the party named
+    before them ("För <party>", or the parties' names side by side before the names), dotted lines and places and
+    dates skipped. Returns them with the indexes of the first and last lines of the passage; prose after the
+    signatures ends it."""
+    signatories: list[PlannedSignatory] = []
+    first_used, last_used = len(lines), -1
+    parties: list[str] = []
+    pending: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        if DOTTED_LINE.match(line) or DATE.search(line) or SIGNING_CUES.search(line):
+            continue
+        if not pending and (len(line) > 80 or line.endswith(".")):  # prose, not a name
+            if signatories:
+                break
+            continue
+        if (party := _party_line(line)) is not None and not pending:
+            if not parties:
+                first_used = min(first_used, index)
+            parties.append(party)
+            last_used = index
+            continue
+        pending.append((index, line))
+        if len(pending) == 2:
+            (name_index, name), (title_index, title) = pending
+            if len(title) <= 120:
+                on_behalf = parties.pop(0) if parties else ""
+                signatories.append(PlannedSignatory(name=name[:200], title=title[:200], on_behalf_of=on_behalf))
+                first_used, last_used = min(first_used, name_index), title_index
+            pending = []
+    return signatories, first_used, last_used
+
+
+def _signing_lines(block: Node) -> list[str]:
+    """A block's lines; a table (signatures side by side) read column by column."""
+    if block.tag != "table":
+        return block.text().splitlines()
+    rows = _table_rows(block)
+    width = max((len(row) for row in rows), default=0)
+    return [line for column in range(width) for row in rows if column < len(row) for line in row[column].splitlines()]
+
+
+def _signatories_in(blocks: list[Node]) -> tuple[list[PlannedSignatory], int, int]:
+    """The signatures among blocks (tables of them side by side, or paragraphs) with the range of blocks they take;
+    ([], 0, 0) if there are none."""
+    for index, block in enumerate(blocks):
+        if block.tag == "table" and (signatories := _signature_blocks(_signing_lines(block))[0]):
+            return signatories, index, index + 1
+    # Signature lines as paragraphs: read together, so that a name and its title pair up.
+    lines = [
+        (index, line) for index, block in enumerate(blocks) if block.tag == "p" for line in block.text().splitlines()
+    ]
+    signatories, first, last = _signature_blocks([line for _, line in lines])
+    return (signatories, lines[first][0], lines[last][0] + 1) if signatories else ([], 0, 0)
+
+
+def _take_signatories(sections: list[PlannedSection]) -> list[PlannedSignatory]:
+    """The signature blocks of the agreement: after the last signing cue ("undertecknas", "ort och datum") in the
+    agreement's part, or else two or more at its very end. The passage they are in leaves the text (the PDF prints
+    the signature blocks itself); the cue and what follows the passage stay."""
+    agreement_sections = [s for s in sections if s.part == Section.Part.AGREEMENT]
+    candidates = [
+        (section, [i for i, block in enumerate(section.blocks) if SIGNING_CUES.search(block.text())])
+        for section in reversed(agreement_sections)
+    ]
+    searches = [(section, cues[-1] + 1, 1) for section, cues in candidates if cues]
+    if agreement_sections:
+        last = agreement_sections[-1]
+        searches.append((last, max(len(last.blocks) - 8, 0), 2))
+    for section, start, at_least in searches:
+        signatories, first, end = _signatories_in(section.blocks[start:])
+        if len(signatories) >= at_least:
+            section.blocks = section.blocks[: start + first] + section.blocks[start + end :]
+            return signatories
+    return []
+
+
+def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = None) -> ImportPlan:
+    """Read mammoth's HTML of an agreement as what will be created."""
+    root = parse_html(html)
+    blocks = _typed_headings([child for child in root if isinstance(child, Node)])
+    kept_as_text: list[str] = []
+
+    title = ""
+    title_index = next((i for i, b in enumerate(blocks) if b.tag == "h1" and ("class", "title") in b.attrs), None)
+    if title_index is None:
+        first_heading = next((i for i, b in enumerate(blocks) if b.tag in HEADINGS), None)
+        if first_heading is not None and TITLE_WORDS.search(blocks[first_heading].text()):
+            title_index = first_heading
+        else:
+            title_index = next(
+                (
+                    i
+                    for i, b in enumerate(blocks[: first_heading if first_heading is not None else len(blocks)])
+                    if b.tag == "p" and b.text() and len(b.text()) <= 200
+                ),
+                None,
+            )
+    if title_index is not None:
+        title = _clean_heading(blocks[title_index].text().replace("\n", " "))
+        blocks = blocks[:title_index] + blocks[title_index + 1 :]
+
+    # The period: stated near the title, before the first section begins.
+    first_heading = next((i for i, b in enumerate(blocks) if b.tag in HEADINGS), len(blocks))
+    opening = "\n".join([title] + [b.text() for b in blocks[: min(first_heading, 6)]])
+    start_date, end_date, interval = read_period(opening)
+    if start_date is None:
+        start_date, end_date, interval = read_period("\n".join(b.text() for b in blocks[:40]))
+
+    sections: list[PlannedSection] = []
+    part = Section.Part.AGREEMENT
+    stack: list[tuple[int, PlannedSection]] = []  # open headings: their Word level and section
+    current: PlannedSection | None = None
+
+    def start_part_introduction(heading: str) -> PlannedSection:
+        section = PlannedSection(part=part, depth=1, heading=heading)
+        sections.append(section)
+        return section
+
+    in_contents = False
+    for block in blocks:
+        text = block.text()
+        is_heading = block.tag in HEADINGS
+        # The document's own table of contents: the PDF prints one with its own page numbers.
+        if ("class", "toc") in block.attrs or CONTENTS.match(text):
+            in_contents = True
+            continue
+        if in_contents and block.tag == "p" and CONTENTS_ENTRY.match(text):
+            continue
+        in_contents = False
+        # Bilaga 1 begins at a heading, or a line of its own, reading "Bilaga 1" (with or without a title after it).
+        if (
+            part == Section.Part.AGREEMENT
+            and (is_heading or (block.tag == "p" and len(text) <= 120 and "\n" not in text))
+            and APPENDIX.match(text)
+        ):
+            part = Section.Part.APPENDIX
+            stack, current = [], None
+            rest = _clean_heading(APPENDIX.sub("", text, count=1))
+            if rest:
+                current = start_part_introduction(rest[:200])
+            continue
+        if is_heading and text:
+            level = HEADINGS[block.tag]
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            depth = len(stack) + 1
+            if depth > MAX_SECTION_DEPTH:
+                # Deeper than sections go: the heading stays a heading within its section's text.
+                target = stack[-1][1]
+                target.blocks.append(Node("h4", children=[_clean_heading(text)]))
+                continue
+            heading = _clean_heading(text)
+            section = PlannedSection(part=part, depth=depth, heading=heading[:200])
+            if len(heading) > 200:
+                section.blocks.append(Node("p", children=[heading]))
+            sections.append(section)
+            stack.append((level, section))
+            current = section
+            continue
+        if current is None:
+            if not text and block.tag != "table":
+                continue
+            current = start_part_introduction(_("Introduction"))
+            kept_as_text.append(
+                _("Text before the first heading, as the section “%(heading)s”") % {"heading": current.heading}
+            )
+        current.blocks.append(block)
+
+    signatories = _take_signatories(sections)
+    focus_areas = _take_activity_tables(sections)
+    for section in sections:
+        for block in section.blocks:
+            if block.tag == "table":
+                kept_as_text.append(
+                    _("A table in “%(heading)s”, kept as a table in its text") % {"heading": section.heading}
+                )
+    _number(sections)
+    return ImportPlan(
+        title=title[:200],
+        start_date=start_date,
+        end_date=end_date,
+        revision_interval_years=interval,
+        sections=sections,
+        focus_areas=focus_areas,
+        signatories=signatories,
+        images=images,
+        kept_as_text=kept_as_text,
+        warnings=list(warnings or []),
+    )
+
+
+def _children(sections: list[PlannedSection], parent: PlannedSection) -> list[PlannedSection]:
+    index = sections.index(parent)
+    children = []
+    for section in sections[index + 1 :]:
+        if section.part != parent.part or section.depth <= parent.depth:
+            break
+        children.append(section)
+    return children
+
+
+def _parent(sections: list[PlannedSection], child: PlannedSection) -> PlannedSection | None:
+    index = sections.index(child)
+    for section in reversed(sections[:index]):
+        if section.part != child.part:
+            return None
+        if section.depth < child.depth:
+            return section
+    return None
+
+
+def _take_activity_tables(sections: list[PlannedSection]) -> list[PlannedFocusArea]:
+    """Every activity table becomes a focus area. An appendix section that is nothing but its heading, some text and
+    one activity table is that focus area, shown where the section stood; other tables are named after the short line
+    right above them or else the nearest heading before them, and shown under the appendix section they stand in."""
+    focus_areas: list[PlannedFocusArea] = []
+    for section in list(sections):
+        tables = [(i, rows) for i, b in enumerate(section.blocks) if b.tag == "table" and (rows := activity_rows(b))]
+        if not tables:
+            continue
+        appendix = section.part == Section.Part.APPENDIX
+        has_inner_headings = any(b.tag in HEADINGS for b in section.blocks)
+        if appendix and len(tables) == 1 and not _children(sections, section) and not has_inner_headings:
+            index, rows = tables[0]
+            focus_areas.append(
+                PlannedFocusArea(
+                    title=section.heading,
+                    placement=_parent(sections, section),
+                    rows=rows,
+                    description_blocks=section.blocks[:index] + section.blocks[index + 1 :],
+                )
+            )
+            sections.remove(section)
+            continue
+        kept: list[Node] = []
+        for block in section.blocks:
+            rows = activity_rows(block) if block.tag == "table" else None
+            if not rows:
+                kept.append(block)
+                continue
+            heading_at = next((i for i in range(len(kept) - 1, -1, -1) if kept[i].tag in HEADINGS), None)
+            if kept and _is_label(kept[-1]):  # "Misshandel" on a line of its own, right above its table
+                heading_at = len(kept) - 1
+            if heading_at is not None:
+                title = kept[heading_at].text().replace("\n", " ")
+                description = kept[heading_at + 1 :]
+                del kept[heading_at:]
+            else:
+                title, description = section.heading, []
+            focus_areas.append(
+                PlannedFocusArea(
+                    title=_clean_heading(title)[:200],
+                    placement=section if appendix else None,
+                    rows=rows,
+                    description_blocks=description,
+                )
+            )
+        section.blocks = kept
+    return focus_areas
+
+
+def _typed_headings(blocks: list[Node]) -> list[Node]:
+    """In a document written without heading styles, a short paragraph of its own numbered as a heading is one
+    ("2.1. Trygghetsvandringar" a second-level heading); with heading styles, the styles say what the headings are."""
+    if any(block.tag in HEADINGS and ("class", "title") not in block.attrs for block in blocks):
+        return blocks
+    typed = []
+    for block in blocks:
+        text = block.text()
+        number = TYPED_NUMBER.match(text) if block.tag == "p" else None
+        if number and len(text) <= 100 and "\n" not in text and not text.endswith((".", ",", ";")):
+            level = min(number.group(1).count(".") + 1, len(HEADINGS))
+            block = Node(f"h{level}", children=[text])
+        typed.append(block)
+    return typed
+
+
+def _is_label(block: Node) -> bool:
+    """A short line of its own that names what follows, such as a focus area's name written above its table."""
+    text = block.text()
+    return block.tag == "p" and 0 < len(text) <= 100 and "\n" not in text and not text.endswith((".", ":", ","))
+
+
+def _number(sections: list[PlannedSection]) -> None:
+    counters: dict[str, list[int]] = {}
+    for section in sections:
+        counter = counters.setdefault(section.part, [])
+        del counter[section.depth :]
+        while len(counter) < section.depth:
+            counter.append(0)
+        counter[-1] += 1
+        section.number = "".join(f"{n}." for n in counter)
+
+
+# --- Reading the file ---------------------------------------------------------------------------------------------
+
+
+def check_docx(data: bytes) -> None:
+    """Refuse what is not a Word document by its content: a zip holding word/document.xml, not too large unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ValidationError(_("The file is not a Word document (.docx)."), code="not_docx") from None
+    if DOCUMENT_PART not in names:
+        raise ValidationError(_("The file is not a Word document (.docx)."), code="not_docx")
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValidationError(_("The Word document is too large to read."), code="too_large")
+
+
+def plan_from_docx(data: bytes) -> ImportPlan:
+    """Read a .docx (checked with check_docx) as an import plan, with mammoth's warnings and its images counted."""
+    images = 0
+
+    @mammoth.images.img_element
+    def count_image(image) -> dict:
+        nonlocal images
+        images += 1
+        return {"src": ""}
+
+    try:
+        result = mammoth.convert_to_html(
+            io.BytesIO(data), style_map=STYLE_MAP, convert_image=count_image, include_embedded_style_map=False
+        )
+    except Exception as error:  # a damaged file fails deep in the reader, in ways of its own
+        raise ValidationError(_("The Word document could not be read."), code="unreadable") from error
+    warnings = [message.message for message in result.messages]
+    return plan_from_html(result.value, images=images, warnings=warnings)
+
+
+# --- Creating the draft -------------------------------------------------------------------------------------------
+
+
+def _party_for(signatory: PlannedSignatory, parties: list[Organisation], position: int) -> Organisation:
+    """The party a signature block names ("För Trelleborgs kommun"), else the party in the same place in the order."""
+    wanted = signatory.on_behalf_of.lower()
+    if wanted:
+        for party in parties:
+            name = party.name.lower()
+            if name in wanted or wanted in name:
+                return party
+        if "polis" in wanted:
+            police = [party for party in parties if party.is_police]
+            if police:
+                return police[0]
+        if "kommun" in wanted or "stad" in wanted:
+            municipalities = [party for party in parties if party.kind == Organisation.Kind.MUNICIPALITY]
+            if municipalities:
+                return municipalities[0]
+    return parties[min(position, len(parties) - 1)]
+
+
+@transaction.atomic
+def agreement_import_docx(
+    *, plan: ImportPlan, parties: list[Organisation], title: str = "", creation_key: uuid.UUID | None = None
+) -> Agreement:
+    """Create the plan as a draft agreement between the parties, in their order; with a creation_key, once however
+    often it is asked (IntegrityError the second time). A period the file did not state becomes this year and the
+    three after it, to be corrected on the agreement's form."""
+    start, end, interval = plan.start_date, plan.end_date, plan.revision_interval_years
+    if start is None:
+        this_year = date.today().year
+        start, end, interval = date(this_year, 1, 1), date(this_year + 3, 12, 31), None
+    agreement = Agreement(
+        title=(title or plan.title or _("Imported agreement"))[:200],
+        start_date=start,
+        end_date=end,
+        revision_interval_years=interval if end is None else None,
+        creation_key=creation_key,
+    )
+    agreement.full_clean(validate_unique=False)  # a creation_key used before is the database's to refuse
+    agreement.save()
+    for order, organisation in enumerate(parties):
+        Party.objects.create(agreement=agreement, organisation=organisation, order=order)
+
+    created: dict[int, Section] = {}
+    orders: dict[tuple[str, int | None], int] = {}
+    parents: list[Section] = []
+    for planned in plan.sections:
+        del parents[planned.depth - 1 :]
+        parent = parents[-1] if parents and parents[-1].part == planned.part else None
+        key = (planned.part, parent.pk if parent else None)
+        orders[key] = orders.get(key, -1) + 1
+        section = Section(
+            agreement=agreement,
+            part=planned.part,
+            parent=parent,
+            heading=planned.heading or _("Section"),
+            body=planned.body,
+            order=orders[key],
+        )
+        section.full_clean()
+        section.save()
+        created[id(planned)] = section
+        parents.append(section)
+
+    for order, planned in enumerate(plan.focus_areas):
+        focus_area = FocusArea(
+            agreement=agreement,
+            title=planned.title or _("Focus area"),
+            description=planned.description,
+            placement=created.get(id(planned.placement)) if planned.placement else None,
+            order=order,
+        )
+        focus_area.full_clean()
+        focus_area.save()
+        for row_order, (activity, measure, follow_up, goal_effect) in enumerate(planned.rows):
+            row = ActivityRow(
+                focus_area=focus_area,
+                activity=activity or "–",
+                measure=measure,
+                follow_up=follow_up,
+                goal_effect=goal_effect,
+                order=row_order,
+            )
+            row.full_clean()
+            row.save()
+
+    for order, planned in enumerate(plan.signatories):
+        signatory = Signatory(
+            agreement=agreement,
+            party=_party_for(planned, parties, order),
+            name=planned.name,
+            title=planned.title,
+            order=order,
+        )
+        signatory.full_clean()
+        signatory.save()
+    return agreement
