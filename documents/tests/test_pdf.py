@@ -45,6 +45,8 @@ def build_agreement(world: World) -> Agreement:
             ActivityRowFactory(focus_area=focus_area, measure="Rad ett\nRad två\nRad tre")
         CommitmentFactory(focus_area=focus_area, parties=[world.police], text=f"genomföra insatser mot {title}")
         IndicatorFactory(goal__focus_area=focus_area, goal__text=f"Målet för {title}")
+    # A long Swedish compound in a narrow column, which only hyphenation keeps inside its cell.
+    ActivityRowFactory(focus_area=focus_area, activity="Samverkansöverenskommelsebilagorna")
     SignatoryFactory(agreement=agreement, party=world.municipality, name="Anna Ek", title="Ordförande", order=0)
     SignatoryFactory(agreement=agreement, party=world.police, name="Bo Lind", title="Lokalpolisområdeschef", order=1)
     return Agreement.objects.get(pk=agreement.pk)
@@ -125,6 +127,13 @@ def test_everything_of_the_agreement_is_in_the_pdf(printed):
     assert text.index("Anna Ek") < text.index("Bo Lind")  # signatories in their order
     assert all(f"Sida {n} av {len(pages)}" in page for n, page in enumerate(pages, start=1))
     assert all("Hamnstads kommun" in page for page in pages)  # the running header
+    assert "Rad ett\nRad två\nRad tre" in text  # a cell's lines as typed
+
+
+def test_swedish_words_are_hyphenated(printed):
+    _, pages = read(printed.pdf)
+    # "Samverkansöverenskommelsebilagorna" is wider than its column: split at a syllable, with a hyphen.
+    assert re.search(r"Samverkans[\w\n]*\u2010\n[\w\u2010\n]*bilagorna", "\n".join(pages))
 
 
 def bookmarks(reader: PdfReader) -> dict[str, int]:
