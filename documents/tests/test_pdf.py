@@ -5,13 +5,14 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 
 import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
-from agreements.models import Agreement, Section
+from agreements.models import Agreement, Section, Signatory
 from agreements.tests.factories import SectionFactory, SignatoryFactory
 from documents.attachment import agreement_data
 from documents.document import build_document
@@ -82,7 +83,11 @@ def print_agreement() -> Printed:
     finally:
         logging.getLogger("weasyprint").removeHandler(collected)
     document = build_document(agreement)
-    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
+    Agreement.objects.filter(pk=agreement.pk).update(
+        status=Agreement.Status.SIGNED, signing_place="Hamnstad", signing_date=date(2024, 3, 12)
+    )
+    Signatory.objects.filter(agreement=agreement, name="Anna Ek").update(signed_on=date(2024, 3, 12))
+    Signatory.objects.filter(agreement=agreement, name="Bo Lind").update(signed_on=date(2024, 3, 14))
     return Printed(
         pdf=pdf,
         title=agreement.title,
@@ -134,6 +139,16 @@ def test_swedish_words_are_hyphenated(printed):
     _, pages = read(printed.pdf)
     # "Samverkansöverenskommelsebilagorna" is wider than its column: split at a syllable, with a hyphen.
     assert re.search(r"Samverkans[\w\n]*\u2010\n[\w\u2010\n]*bilagorna", "\n".join(pages))
+
+
+def test_a_signed_pdf_says_who_signed_and_when_and_a_draft_leaves_lines_to_sign_on(printed):
+    _, signed = read(printed.signed_pdf)
+    text = " ".join(" ".join(signed).split())
+    assert "Undertecknad den 12 mars 2024 av Anna Ek, Ordförande" in text
+    assert "Undertecknad den 14 mars 2024 av Bo Lind, Lokalpolisområdeschef" in text
+    _, draft = read(printed.pdf)
+    assert "Undertecknad den" not in " ".join(draft)
+    assert "Anna Ek\nOrdförande" in "\n".join(draft)  # under the line to sign on
 
 
 def bookmarks(reader: PdfReader) -> dict[str, int]:
@@ -279,3 +294,28 @@ def test_the_pdf_reads_our_fonts_but_no_uploaded_file(world, settings):
     ):
         with pytest.raises(RefusedResource):
             fetch(url)
+
+
+def page_of(pages: list[str], text: str) -> int:
+    return next(i for i, page in enumerate(pages) if text in page)
+
+
+def test_the_signatures_stay_with_the_closing_text_and_never_stand_alone(world):
+    agreement = world.agreement
+    SignatoryFactory(agreement=agreement, party=world.municipality, name="Anna Ek", title="Ordförande", order=0)
+    SignatoryFactory(agreement=agreement, party=world.police, name="Bo Lind", title="Lokalpolisområdeschef", order=1)
+
+    def printed_with(lines: int) -> list[str]:
+        text = "\n".join(f"Uppföljningsrad {n:03}." for n in range(1, lines + 1))
+        Agreement.objects.filter(pk=agreement.pk).update(follow_up=text)
+        return read(agreement_pdf(Agreement.objects.get(pk=agreement.pk)))[1]
+
+    # Where a long follow-up text, the last text before the closing, runs onto the next page ...
+    pages = printed_with(80)
+    last_line = max(map(int, re.findall(r"Uppföljningsrad (\d+)\.", pages[page_of(pages, "Uppföljningsrad 001.")])))
+    # ... a text that ends there or a few lines before leaves room for the closing text but not the signatures.
+    for lines in range(last_line - 4, last_line + 1):
+        pages = printed_with(lines)
+        closing = page_of(pages, "upprättats i två exemplar")
+        assert page_of(pages, "Anna Ek") == page_of(pages, "Bo Lind") == closing, lines
+        assert "Uppföljningsrad" in pages[closing], lines  # what comes before comes along
