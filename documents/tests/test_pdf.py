@@ -17,7 +17,13 @@ from agreements.tests.factories import SectionFactory, SignatoryFactory
 from documents.attachment import agreement_data
 from documents.document import build_document
 from documents.pdf import DATA_ATTACHMENT, agreement_pdf
-from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, IndicatorFactory
+from focusareas.tests.factories import (
+    ActionPlanFactory,
+    ActivityRowFactory,
+    CommitmentFactory,
+    FocusAreaFactory,
+    IndicatorFactory,
+)
 from samverkan.lib import pdf
 from samverkan.lib.pdf import LocalFetcher, RefusedResource, pdf_roots
 from samverkan.tests.helpers import World, build_world, built_once
@@ -48,6 +54,8 @@ def build_agreement(world: World) -> Agreement:
         IndicatorFactory(goal__focus_area=focus_area, goal__text=f"Målet för {title}")
     # A long Swedish compound in a narrow column, which only hyphenation keeps inside its cell.
     ActivityRowFactory(focus_area=focus_area, activity="Samverkansöverenskommelsebilagorna")
+    plan = ActionPlanFactory(agreement=agreement, title="Handlingsplan 2024")
+    CommitmentFactory(focus_area=focus_area, action_plan=plan, parties=[world.police], text="patrullera i hamnen")
     SignatoryFactory(agreement=agreement, party=world.municipality, name="Anna Ek", title="Ordförande", order=0)
     SignatoryFactory(agreement=agreement, party=world.police, name="Bo Lind", title="Lokalpolisområdeschef", order=1)
     return Agreement.objects.get(pk=agreement.pk)
@@ -60,7 +68,7 @@ class Printed:
     pdf: bytes
     title: str
     data: dict  # the agreement's data export, as the PDF should carry it
-    appendix_headings: int
+    appendix_headings: int  # Bilaga 1's headings, its action plans included
     warnings: list[logging.LogRecord]  # WeasyPrint's warnings and errors while it printed
     signed_pdf: bytes  # the same agreement once signed
 
@@ -92,7 +100,7 @@ def print_agreement() -> Printed:
         pdf=pdf,
         title=agreement.title,
         data=agreement_data(document),
-        appendix_headings=len(document.appendix),
+        appendix_headings=len(document.appendix) + len(document.action_plans),
         warnings=collected.records,
         signed_pdf=agreement_pdf(Agreement.objects.get(pk=agreement.pk)),
     )
@@ -130,15 +138,28 @@ def test_everything_of_the_agreement_is_in_the_pdf(printed):
     ):
         assert expected in text, expected
     assert text.index("Anna Ek") < text.index("Bo Lind")  # signatories in their order
-    assert all(f"Sida {n} av {len(pages)}" in page for n, page in enumerate(pages, start=1))
-    assert all("Hamnstads kommun" in page for page in pages)  # the running header
+    # The cover carries no page number; every other page its own, of all, and the running header.
+    assert "Sida" not in pages[0]
+    assert all(f"Sida {n} av {len(pages)}" in page for n, page in enumerate(pages[1:], start=2))
+    assert all("Hamnstads kommun" in page for page in pages)
     assert "Rad ett\nRad två\nRad tre" in text  # a cell's lines as typed
 
 
-def test_swedish_words_are_hyphenated(printed):
-    _, pages = read(printed.pdf)
-    # "Samverkansöverenskommelsebilagorna" is wider than its column: split at a syllable, with a hyphen.
-    assert re.search(r"Samverkans[\w\n]*\u2010\n[\w\u2010\n]*bilagorna", "\n".join(pages))
+def test_the_cover_names_the_document_its_parties_period_and_status(printed):
+    _, draft = read(printed.pdf)
+    cover = draft[0]
+    assert "Hamnstads kommun\nLokalpolisområde Hamnstad" in cover  # the parties, one a line
+    cover = " ".join(cover.split())
+    for expected in (
+        "SAMVERKANSÖVERENSKOMMELSE OM BROTTSFÖREBYGGANDE ARBETE",
+        printed.title,
+        "Period: 1 januari 2023 – 31 december 2026",
+        "Utkast",
+    ):
+        assert expected in cover, expected
+    assert "Inledning" not in cover  # the cover has its page; the document begins after it
+    _, signed = read(printed.signed_pdf)
+    assert "Undertecknad den 12 mars 2024" in signed[0] and "Utkast" not in signed[0]
 
 
 def test_a_signed_pdf_says_who_signed_and_when_and_a_draft_leaves_lines_to_sign_on(printed):
@@ -166,16 +187,40 @@ def bookmarks(reader: PdfReader) -> dict[str, int]:
     return found
 
 
-def test_the_table_of_contents_gives_the_pages_where_the_headings_are(printed):
+def contents(page: str) -> list[tuple[str, int]]:
+    """A table of contents' entries as (heading, page number), as the page reads them."""
+    entries = re.findall(r"^(.+?) (\d+)$", page, flags=re.MULTILINE)
+    return [(heading.strip(), int(number)) for heading, number in entries if not heading.startswith("Sida ")]
+
+
+def test_the_tables_of_contents_give_the_pages_where_the_headings_are(printed):
     reader, pages = read(printed.pdf)
     outline = bookmarks(reader)
-    toc_page = next(page for page in pages if "Innehållsförteckning" in page)
-    entries = re.findall(r"^(\d[\d.]*\.? ?[^\n.]+?)[ .]*\.{3,}\s*(\d+)\s*$", toc_page, flags=re.MULTILINE)
+    document_toc, appendix_toc = [page for page in pages if "Innehållsförteckning" in page]
+    assert document_toc == pages[1] and "Bilaga 1" in appendix_toc
+
+    # The whole document's: the agreement's headings, then Bilaga 1 with its main headings and action plans.
+    entries = dict(contents(document_toc))
+    assert {"Syfte", "1. Inledning", "Bilaga 1", "2. Fokusområden 2023–2026", "Handlingsplan 2024"} <= set(entries)
+    assert entries["Bilaga 1"] == outline["Bilaga 1"] and "Bilaga 1" in pages[entries["Bilaga 1"] - 1]
+    for heading in ("Syfte", "1. Inledning", "2. Fokusområden 2023–2026", "Handlingsplan 2024"):
+        assert outline[heading] == entries[heading], heading
+
+    # Bilaga 1's own: every heading of the appendix and its action plans, with its page and no dot leader.
+    entries = contents(appendix_toc.split("Innehållsförteckning", 1)[1])
     assert len(entries) == printed.appendix_headings
     for heading, page in entries:
-        assert outline[heading.strip()] == int(page), heading
+        assert outline[heading] == page, heading
+    assert entries[-1] == ("Handlingsplan 2024", outline["Handlingsplan 2024"])
+    assert "...." not in appendix_toc + document_toc
     # The outline holds every heading, so readers can jump to each.
     assert {"Bakgrund och uppdrag", "Inledning"} <= {h.split(". ", 1)[-1] for h in outline}
+
+
+def test_swedish_words_are_hyphenated(printed):
+    _, pages = read(printed.pdf)
+    # "Samverkansöverenskommelsebilagorna" is wider than its column: split at a syllable, with a hyphen.
+    assert re.search(r"Samverkans[\w\n]*\u2010\n[\w\u2010\n]*bilagorna", "\n".join(pages))
 
 
 def test_metadata_language_and_archival_form(printed):
