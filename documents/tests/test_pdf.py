@@ -5,18 +5,25 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 
 import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
-from agreements.models import Agreement, Section
+from agreements.models import Agreement, Section, Signatory
 from agreements.tests.factories import SectionFactory, SignatoryFactory
 from documents.attachment import agreement_data
 from documents.document import build_document
 from documents.pdf import DATA_ATTACHMENT, agreement_pdf
-from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, IndicatorFactory
+from focusareas.tests.factories import (
+    ActionPlanFactory,
+    ActivityRowFactory,
+    CommitmentFactory,
+    FocusAreaFactory,
+    IndicatorFactory,
+)
 from samverkan.lib import pdf
 from samverkan.lib.pdf import LocalFetcher, RefusedResource, pdf_roots
 from samverkan.tests.helpers import World, build_world, built_once
@@ -45,6 +52,10 @@ def build_agreement(world: World) -> Agreement:
             ActivityRowFactory(focus_area=focus_area, measure="Rad ett\nRad två\nRad tre")
         CommitmentFactory(focus_area=focus_area, parties=[world.police], text=f"genomföra insatser mot {title}")
         IndicatorFactory(goal__focus_area=focus_area, goal__text=f"Målet för {title}")
+    # A long Swedish compound in a narrow column, which only hyphenation keeps inside its cell.
+    ActivityRowFactory(focus_area=focus_area, activity="Samverkansöverenskommelsebilagorna")
+    plan = ActionPlanFactory(agreement=agreement, title="Handlingsplan 2024")
+    CommitmentFactory(focus_area=focus_area, action_plan=plan, parties=[world.police], text="patrullera i hamnen")
     SignatoryFactory(agreement=agreement, party=world.municipality, name="Anna Ek", title="Ordförande", order=0)
     SignatoryFactory(agreement=agreement, party=world.police, name="Bo Lind", title="Lokalpolisområdeschef", order=1)
     return Agreement.objects.get(pk=agreement.pk)
@@ -57,7 +68,7 @@ class Printed:
     pdf: bytes
     title: str
     data: dict  # the agreement's data export, as the PDF should carry it
-    appendix_headings: int
+    appendix_headings: int  # Bilaga 1's headings, its action plans included
     warnings: list[logging.LogRecord]  # WeasyPrint's warnings and errors while it printed
     signed_pdf: bytes  # the same agreement once signed
 
@@ -80,12 +91,16 @@ def print_agreement() -> Printed:
     finally:
         logging.getLogger("weasyprint").removeHandler(collected)
     document = build_document(agreement)
-    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
+    Agreement.objects.filter(pk=agreement.pk).update(
+        status=Agreement.Status.SIGNED, signing_place="Hamnstad", signing_date=date(2024, 3, 12)
+    )
+    Signatory.objects.filter(agreement=agreement, name="Anna Ek").update(signed_on=date(2024, 3, 12))
+    Signatory.objects.filter(agreement=agreement, name="Bo Lind").update(signed_on=date(2024, 3, 14))
     return Printed(
         pdf=pdf,
         title=agreement.title,
         data=agreement_data(document),
-        appendix_headings=len(document.appendix),
+        appendix_headings=len(document.appendix) + len(document.action_plans),
         warnings=collected.records,
         signed_pdf=agreement_pdf(Agreement.objects.get(pk=agreement.pk)),
     )
@@ -123,8 +138,38 @@ def test_everything_of_the_agreement_is_in_the_pdf(printed):
     ):
         assert expected in text, expected
     assert text.index("Anna Ek") < text.index("Bo Lind")  # signatories in their order
-    assert all(f"Sida {n} av {len(pages)}" in page for n, page in enumerate(pages, start=1))
-    assert all("Hamnstads kommun" in page for page in pages)  # the running header
+    # The cover carries no page number; every other page its own, of all, and the running header.
+    assert "Sida" not in pages[0]
+    assert all(f"Sida {n} av {len(pages)}" in page for n, page in enumerate(pages[1:], start=2))
+    assert all("Hamnstads kommun" in page for page in pages)
+    assert "Rad ett\nRad två\nRad tre" in text  # a cell's lines as typed
+
+
+def test_the_cover_names_the_document_its_parties_period_and_status(printed):
+    _, draft = read(printed.pdf)
+    cover = draft[0]
+    assert "Hamnstads kommun\nLokalpolisområde Hamnstad" in cover  # the parties, one a line
+    cover = " ".join(cover.split())
+    for expected in (
+        "SAMVERKANSÖVERENSKOMMELSE OM BROTTSFÖREBYGGANDE ARBETE",
+        printed.title,
+        "Period: 1 januari 2023 – 31 december 2026",
+        "Utkast",
+    ):
+        assert expected in cover, expected
+    assert "Inledning" not in cover  # the cover has its page; the document begins after it
+    _, signed = read(printed.signed_pdf)
+    assert "Undertecknad den 12 mars 2024" in signed[0] and "Utkast" not in signed[0]
+
+
+def test_a_signed_pdf_says_who_signed_and_when_and_a_draft_leaves_lines_to_sign_on(printed):
+    _, signed = read(printed.signed_pdf)
+    text = " ".join(" ".join(signed).split())
+    assert "Undertecknad den 12 mars 2024 av Anna Ek, Ordförande" in text
+    assert "Undertecknad den 14 mars 2024 av Bo Lind, Lokalpolisområdeschef" in text
+    _, draft = read(printed.pdf)
+    assert "Undertecknad den" not in " ".join(draft)
+    assert "Anna Ek\nOrdförande" in "\n".join(draft)  # under the line to sign on
 
 
 def bookmarks(reader: PdfReader) -> dict[str, int]:
@@ -142,16 +187,40 @@ def bookmarks(reader: PdfReader) -> dict[str, int]:
     return found
 
 
-def test_the_table_of_contents_gives_the_pages_where_the_headings_are(printed):
+def contents(page: str) -> list[tuple[str, int]]:
+    """A table of contents' entries as (heading, page number), as the page reads them."""
+    entries = re.findall(r"^(.+?) (\d+)$", page, flags=re.MULTILINE)
+    return [(heading.strip(), int(number)) for heading, number in entries if not heading.startswith("Sida ")]
+
+
+def test_the_tables_of_contents_give_the_pages_where_the_headings_are(printed):
     reader, pages = read(printed.pdf)
     outline = bookmarks(reader)
-    toc_page = next(page for page in pages if "Innehållsförteckning" in page)
-    entries = re.findall(r"^(\d[\d.]*\.? ?[^\n.]+?)[ .]*\.{3,}\s*(\d+)\s*$", toc_page, flags=re.MULTILINE)
+    document_toc, appendix_toc = [page for page in pages if "Innehållsförteckning" in page]
+    assert document_toc == pages[1] and "Bilaga 1" in appendix_toc
+
+    # The whole document's: the agreement's headings, then Bilaga 1 with its main headings and action plans.
+    entries = dict(contents(document_toc))
+    assert {"Syfte", "1. Inledning", "Bilaga 1", "2. Fokusområden 2023–2026", "Handlingsplan 2024"} <= set(entries)
+    assert entries["Bilaga 1"] == outline["Bilaga 1"] and "Bilaga 1" in pages[entries["Bilaga 1"] - 1]
+    for heading in ("Syfte", "1. Inledning", "2. Fokusområden 2023–2026", "Handlingsplan 2024"):
+        assert outline[heading] == entries[heading], heading
+
+    # Bilaga 1's own: every heading of the appendix and its action plans, with its page and no dot leader.
+    entries = contents(appendix_toc.split("Innehållsförteckning", 1)[1])
     assert len(entries) == printed.appendix_headings
     for heading, page in entries:
-        assert outline[heading.strip()] == int(page), heading
+        assert outline[heading] == page, heading
+    assert entries[-1] == ("Handlingsplan 2024", outline["Handlingsplan 2024"])
+    assert "...." not in appendix_toc + document_toc
     # The outline holds every heading, so readers can jump to each.
     assert {"Bakgrund och uppdrag", "Inledning"} <= {h.split(". ", 1)[-1] for h in outline}
+
+
+def test_swedish_words_are_hyphenated(printed):
+    _, pages = read(printed.pdf)
+    # "Samverkansöverenskommelsebilagorna" is wider than its column: split at a syllable, with a hyphen.
+    assert re.search(r"Samverkans[\w\n]*\u2010\n[\w\u2010\n]*bilagorna", "\n".join(pages))
 
 
 def test_metadata_language_and_archival_form(printed):
@@ -270,3 +339,28 @@ def test_the_pdf_reads_our_fonts_but_no_uploaded_file(world, settings):
     ):
         with pytest.raises(RefusedResource):
             fetch(url)
+
+
+def page_of(pages: list[str], text: str) -> int:
+    return next(i for i, page in enumerate(pages) if text in page)
+
+
+def test_the_signatures_stay_with_the_closing_text_and_never_stand_alone(world):
+    agreement = world.agreement
+    SignatoryFactory(agreement=agreement, party=world.municipality, name="Anna Ek", title="Ordförande", order=0)
+    SignatoryFactory(agreement=agreement, party=world.police, name="Bo Lind", title="Lokalpolisområdeschef", order=1)
+
+    def printed_with(lines: int) -> list[str]:
+        text = "\n".join(f"Uppföljningsrad {n:03}." for n in range(1, lines + 1))
+        Agreement.objects.filter(pk=agreement.pk).update(follow_up=text)
+        return read(agreement_pdf(Agreement.objects.get(pk=agreement.pk)))[1]
+
+    # Where a long follow-up text, the last text before the closing, runs onto the next page ...
+    pages = printed_with(80)
+    last_line = max(map(int, re.findall(r"Uppföljningsrad (\d+)\.", pages[page_of(pages, "Uppföljningsrad 001.")])))
+    # ... a text that ends there or a few lines before leaves room for the closing text but not the signatures.
+    for lines in range(last_line - 4, last_line + 1):
+        pages = printed_with(lines)
+        closing = page_of(pages, "upprättats i två exemplar")
+        assert page_of(pages, "Anna Ek") == page_of(pages, "Bo Lind") == closing, lines
+        assert "Uppföljningsrad" in pages[closing], lines  # what comes before comes along

@@ -1,13 +1,15 @@
 """The annual report as a PDF for the council."""
 
 import json
+import re
+from datetime import date
 from io import BytesIO
 
 import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from followup.models import CommitmentOutcome, IndicatorValue
+from followup.models import CommitmentOutcome, FollowUpReport, IndicatorValue
 from followup.pdf import annual_report_pdf
 from followup.services import report_start
 
@@ -56,3 +58,21 @@ def test_the_annual_report_holds_every_commitment_its_status_and_the_indicator_c
 def test_the_command_writes_the_report(report, tmp_path):
     call_command("followup_pdf", str(report.agreement_id), "2024", "-o", str(tmp_path / "r.pdf"))
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_approval_line_is_never_alone_on_its_page(report):
+    FollowUpReport.objects.filter(pk=report.pk).update(approved_on=date(2025, 3, 4), case_number="KS 2025/123")
+
+    def printed_with(lines: int) -> list[str]:
+        text = "\n".join(f"Slutsats {n:03}." for n in range(1, lines + 1))
+        FollowUpReport.objects.filter(pk=report.pk).update(conclusions=text)
+        reader = PdfReader(BytesIO(annual_report_pdf(FollowUpReport.objects.get(pk=report.pk))))
+        return [page.extract_text() for page in reader.pages]
+
+    # The parties' conclusions end exactly at the foot of a page: the approval after them finds no room there.
+    pages = printed_with(90)
+    first = next(page for page in pages if "Slutsats 001." in page)
+    pages = printed_with(max(map(int, re.findall(r"Slutsats (\d+)\.", first))))
+    approval = next(page for page in pages if "diarienummer KS 2025/123" in page)
+    assert "Godkänd av kommunstyrelsen den 2025-03-04" in approval
+    assert "Slutsats" in approval  # the end of the conclusions came along
