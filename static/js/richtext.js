@@ -3,6 +3,29 @@
 (function () {
   "use strict";
 
+  var KEPT_ATTRIBUTES = ["class", "colspan", "rowspan"];
+  var INERT = "script, style, meta, link, title, iframe, frame, object, embed, img, svg, math, template, xml, form";
+
+  // Word says which paragraphs are list items, and at what level, only in its styles ("mso-list:l0 level2 lfo1")
+  // and hides the bullets in conditional comments; the browser's own paste drops both and leaves "·" and "1." as
+  // text. So the clipboard's HTML goes in as it is, parsed where nothing in it runs, without its styles (which the
+  // page's Content-Security-Policy refuses) but with Word's list marks kept as data-mso-list; the server turns
+  // them into real lists and headings when the text is saved (samverkan/lib/richtext.py).
+  function pastable(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    doc.body.querySelectorAll(INERT).forEach(function (node) { node.remove(); });
+    doc.body.querySelectorAll("*").forEach(function (node) {
+      var list = /mso-list:\s*([^;]+)/i.exec(node.getAttribute("style") || "");
+      var href = node.getAttribute("href");
+      Array.from(node.attributes).forEach(function (attribute) {
+        if (KEPT_ATTRIBUTES.indexOf(attribute.name) === -1) { node.removeAttribute(attribute.name); }
+      });
+      if (list) { node.setAttribute("data-mso-list", list[1].trim()); }
+      if (href && /^(https?:|mailto:)/i.test(href.trim())) { node.setAttribute("href", href.trim()); }
+    });
+    return doc.body.innerHTML;
+  }
+
   function enhance(textarea) {
     var container = textarea.closest(".richtext");
     var toolbar = container.querySelector(".richtext-toolbar");
@@ -59,6 +82,13 @@
       document.execCommand(button.dataset.command, false, value);
       sync();
       refreshPressed();
+    });
+    editor.addEventListener("paste", function (event) {
+      var html = event.clipboardData && event.clipboardData.getData("text/html");
+      if (!html) { return; }  // plain text: the browser makes a paragraph of each line
+      event.preventDefault();
+      document.execCommand("insertHTML", false, pastable(html));
+      sync();
     });
     editor.addEventListener("input", sync);
     editor.addEventListener("keyup", refreshPressed);
