@@ -6,16 +6,22 @@
   var KEPT_ATTRIBUTES = ["class", "colspan", "rowspan"];
   var INERT = "script, style, meta, link, title, iframe, frame, object, embed, img, svg, math, template, xml, form";
 
+  var BLOCKS = "p, div, h1, h2, h3, h4, h5, h6, ul, ol, li, table, blockquote";
+
   // Word says which paragraphs are list items, and at what level, only in its styles ("mso-list:l0 level2 lfo1")
   // and hides the bullets in conditional comments; the browser's own paste drops both and leaves "·" and "1." as
   // text. So the clipboard's HTML goes in as it is, parsed where nothing in it runs, without its styles (which the
   // page's Content-Security-Policy refuses) but with Word's list marks kept as data-mso-list; the server turns
   // them into real lists and headings when the text is saved (samverkan/lib/richtext.py).
   function pastable(html) {
-    var doc = new DOMParser().parseFromString(html, "text/html");
-    doc.body.querySelectorAll(INERT).forEach(function (node) { node.remove(); });
-    doc.body.querySelectorAll("*").forEach(function (node) {
-      var list = /mso-list:\s*([^;]+)/i.exec(node.getAttribute("style") || "");
+    // Even parsed apart, a style sheet or style attribute counts against the page's policy: both are renamed first.
+    html = html.replace(/<style[\s\S]*?<\/style\s*>/gi, "").replace(/<[a-z][^>]*>/gi, function (tag) {
+      return tag.replace(/(\s)style(\s*=)/gi, "$1data-style$2");
+    });
+    var body = new DOMParser().parseFromString(html, "text/html").body;
+    body.querySelectorAll(INERT).forEach(function (node) { node.remove(); });
+    body.querySelectorAll("*").forEach(function (node) {
+      var list = /mso-list:\s*([^;]+)/i.exec(node.getAttribute("data-style") || "");
       var href = node.getAttribute("href");
       Array.from(node.attributes).forEach(function (attribute) {
         if (KEPT_ATTRIBUTES.indexOf(attribute.name) === -1) { node.removeAttribute(attribute.name); }
@@ -23,7 +29,43 @@
       if (list) { node.setAttribute("data-mso-list", list[1].trim()); }
       if (href && /^(https?:|mailto:)/i.test(href.trim())) { node.setAttribute("href", href.trim()); }
     });
-    return doc.body.innerHTML;
+    return body;
+  }
+
+  // Inserted with the DOM rather than the insertHTML command, which would add inline styles of its own. Paragraphs
+  // split the one the caret is in (an empty one gives way to them); words alone go in at the caret.
+  function insertPasted(editor, body) {
+    var blocks = body.querySelector(BLOCKS) !== null;
+    var fragment = document.createDocumentFragment();
+    while (body.firstChild) { fragment.appendChild(document.adoptNode(body.firstChild)); }
+    var last = fragment.lastChild;
+    if (!last) { return; }
+    var selection = window.getSelection();
+    var range = selection.rangeCount ? selection.getRangeAt(0) : null;
+    if (!range || !editor.contains(range.startContainer)) {
+      editor.appendChild(fragment);
+    } else {
+      range.deleteContents();
+      var block = range.startContainer;
+      while (block && block !== editor && block.parentNode !== editor) { block = block.parentNode; }
+      if (!blocks || !block || block === editor) {
+        range.insertNode(fragment);
+      } else if (!block.textContent.trim()) {
+        editor.replaceChild(fragment, block);
+      } else {
+        var rest = document.createRange();
+        rest.setStart(range.startContainer, range.startOffset);
+        rest.setEndAfter(block);
+        var tail = rest.extractContents();
+        if (tail.textContent.trim()) { fragment.appendChild(tail); }
+        block.after(fragment);
+      }
+    }
+    var caret = document.createRange();
+    caret.setStartAfter(last);
+    caret.collapse(true);
+    selection.removeAllRanges();
+    selection.addRange(caret);
   }
 
   function enhance(textarea) {
@@ -87,7 +129,7 @@
       var html = event.clipboardData && event.clipboardData.getData("text/html");
       if (!html) { return; }  // plain text: the browser makes a paragraph of each line
       event.preventDefault();
-      document.execCommand("insertHTML", false, pastable(html));
+      insertPasted(editor, pastable(html));
       sync();
     });
     editor.addEventListener("input", sync);
