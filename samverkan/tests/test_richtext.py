@@ -177,15 +177,23 @@ def test_paragraphs_typed_as_a_list_become_one(html, structured):
 
 
 @pytest.mark.parametrize(
-    "html",
+    ("html", "structured"),
     [
-        "<p>- Ett enda streck</p><p>Och text</p>",  # one dash is no list
-        "<p>2023. Året då</p><p>2025. Året då</p>",  # numbers that do not count up by one
-        "<h3>Rubrik</h3><p>Text</p><h4>Underrubrik</h4><ul><li>a</li></ul>",  # what our editor writes
+        # One dash is no list, nor are numbers that do not count up by one.
+        (
+            "<p>- Ett enda streck</p><p>2023. Året då</p><p>2025. Året då</p><p>• Ett</p><p>• Två</p>",
+            "<p>- Ett enda streck</p><p>2023. Året då</p><p>2025. Året då</p><ul><li>Ett</li><li>Två</li></ul>",
+        ),
+        # What our editor writes keeps its levels; only a deeper one comes up to the lower of them.
+        (
+            "<h3>Rubrik</h3><p>Text</p><h4>Underrubrik</h4><ul><li>a</li></ul><h5>Djupare</h5>",
+            "<h3>Rubrik</h3><p>Text</p><h4>Underrubrik</h4><ul><li>a</li></ul><h4>Djupare</h4>",
+        ),
     ],
 )
-def test_text_that_is_no_pasted_structure_stays_as_it_is(html):
-    assert sanitize_html(html) == html
+def test_only_what_was_typed_or_pasted_as_structure_changes(html, structured):
+    assert sanitize_html(html) == structured
+    assert sanitize_html(structured) == structured
 
 
 def test_a_text_nested_deeper_than_the_parser_reaches_keeps_every_word():
