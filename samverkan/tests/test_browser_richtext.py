@@ -58,3 +58,28 @@ def test_word_lists_and_headings_pasted_into_the_editor_are_saved_as_lists_and_h
     ) in body
     assert "·" not in body and "<p></p>" not in body
     expect(page.locator(".prose ul ul li")).to_have_text(["kommunpolis", "områdespolis", "säkerhetssamordnare"])
+
+
+def test_bold_and_italic_said_in_styles_stay_and_a_wrapper_that_is_not_bold_goes(
+    page: Page, live_server, world, editor
+) -> None:
+    """Google Docs copies bold and italic as styles and wraps everything in a <b> that is not bold."""
+    log_in(page, live_server, "editor")
+    page.goto(live_server.url + reverse("agreements:section_add", args=[world.agreement.pk, "appendix"]))
+    page.locator("#id_heading").fill("Lägesbild")
+    text = page.get_by_role("textbox", name="Text", exact=True)
+    text.click()
+
+    paste(
+        text,
+        '<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-3f2a"><p dir="ltr">'
+        '<span style="font-weight:700;">Påtagliga problem</span><span style="font-weight:400;"> i </span>'
+        '<span style="font-style:italic;">centrum</span></p></b>',
+        "Påtagliga problem i centrum",
+    )
+    page.get_by_role("button", name="Spara", exact=True).click()
+    page.wait_for_url(DETAIL_URL)
+
+    assert (
+        Section.objects.get(heading="Lägesbild").body == "<p><strong>Påtagliga problem</strong> i <em>centrum</em></p>"
+    )

@@ -21,7 +21,9 @@
     var body = new DOMParser().parseFromString(html, "text/html").body;
     body.querySelectorAll(INERT).forEach(function (node) { node.remove(); });
     body.querySelectorAll("*").forEach(function (node) {
-      var list = /mso-list:\s*([^;]+)/i.exec(node.getAttribute("data-style") || "");
+      var style = node.getAttribute("data-style") || "";
+      var list = /mso-list:\s*([^;]+)/i.exec(style);
+      keepEmphasis(node, style);
       var href = node.getAttribute("href");
       Array.from(node.attributes).forEach(function (attribute) {
         if (KEPT_ATTRIBUTES.indexOf(attribute.name) === -1) { node.removeAttribute(attribute.name); }
@@ -30,6 +32,22 @@
       if (href && /^(https?:|mailto:)/i.test(href.trim())) { node.setAttribute("href", href.trim()); }
     });
     return body;
+  }
+
+  // Bold and italic said only in styles (Google Docs writes them so, and wraps the whole copy in a <b> that is not
+  // bold) become the tags that say them, since the styles go.
+  function keepEmphasis(node, style) {
+    if (/^(B|STRONG)$/.test(node.tagName) && /font-weight:\s*(normal|[1-5]00)\b/i.test(style)) {
+      node.replaceWith.apply(node, Array.from(node.childNodes));
+      return;
+    }
+    if (node.tagName !== "SPAN") { return; }
+    [[/font-weight:\s*(bold|[6-9]00)\b/i, "strong"], [/font-style:\s*italic/i, "em"]].forEach(function (rule) {
+      if (!rule[0].test(style)) { return; }
+      var wrapper = node.ownerDocument.createElement(rule[1]);
+      while (node.firstChild) { wrapper.appendChild(node.firstChild); }
+      node.appendChild(wrapper);
+    });
   }
 
   // Inserted with the DOM rather than the insertHTML command, which would add inline styles of its own. Paragraphs
