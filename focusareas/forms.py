@@ -10,7 +10,7 @@ from samverkan.lib.edits import ConfirmForm, VersionedForm, VersionedModelForm
 from samverkan.lib.validation import CleanInputMixin
 
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
-from .paste import PastedRow, PasteError, parse_table
+from .paste import PastedRow, PasteError, parse_commitments, parse_table
 
 
 def _text(rows: int = 3) -> forms.Textarea:
@@ -167,6 +167,38 @@ class PasteForm(ConfirmForm):
     def clean_table(self) -> list[PastedRow]:
         try:
             return parse_table(self.cleaned_data["table"])
+        except PasteError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class CommitmentsPasteForm(ConfirmForm):
+    """A list pasted from Word or typed line by line, one commitment per item, made by the parties chosen."""
+
+    parties = forms.ModelMultipleChoiceField(
+        label=_("Who commits"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose every party for joint commitments."),
+    )
+    text = forms.CharField(
+        label=_("List of commitments"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Copy the list in Word and paste it here, or write one commitment per line. Bullets, numbers and "
+            "“Polisen förbinder sig att” at the start of each item are left out."
+        ),
+        max_length=1_000_000,
+    )
+
+    def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parties"].queryset = Organisation.objects.filter(agreement_parties__agreement=agreement).order_by(
+            "agreement_parties__order"
+        )
+
+    def clean_text(self) -> list[str]:
+        try:
+            return parse_commitments(self.cleaned_data["text"])
         except PasteError as error:
             raise forms.ValidationError(str(error)) from None
 

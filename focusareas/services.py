@@ -117,6 +117,50 @@ def rows_paste(
     return bulk_create_with_history(created, ActivityRow, default_user=user)
 
 
+def _commitments_of(owner: FocusArea | ActionPlan) -> models.QuerySet[Commitment]:
+    if isinstance(owner, FocusArea):
+        return Commitment.objects.filter(focus_area_id=owner.pk)
+    return Commitment.objects.filter(action_plan_id=owner.pk)
+
+
+def commitments_fingerprint(owner: FocusArea | ActionPlan) -> str:
+    """The state of the commitments of a focus area or action plan, which a pasted list is previewed against."""
+    return fingerprint(versions(_commitments_of(owner)))
+
+
+@transaction.atomic
+def commitments_paste(
+    *,
+    owner: FocusArea | ActionPlan,
+    texts: list[str],
+    parties: list[Organisation],
+    user: AbstractBaseUser,
+    loaded_fingerprint: str | None = None,
+) -> list[Commitment]:
+    """Add one commitment per pasted item, made by the parties chosen, after the focus area's or action plan's
+    existing ones, all or none; refused with StaleEdit if its commitments changed after the list was previewed
+    (another paste, or the same one sent twice)."""
+    owner.refuse_if_frozen()
+    list(type(owner).objects.select_for_update().filter(pk=owner.pk).values_list("pk"))  # one paste at a time
+    claim_fingerprint(current=commitments_fingerprint(owner), loaded_version=loaded_fingerprint)
+    agreement_parties = set(
+        Party.objects.filter(agreement_id=owner.agreement_id).values_list("organisation_id", flat=True)
+    )
+    if not parties or any(party.pk not in agreement_parties for party in parties):
+        raise ValidationError(_("Choose who commits among the agreement's parties."))
+    place = {"focus_area": owner} if isinstance(owner, FocusArea) else {"action_plan": owner}
+    start = _next_order(siblings_of(Commitment(agreement_id=owner.agreement_id, **place)))
+    created = []
+    for index, text in enumerate(texts):
+        commitment = Commitment(agreement_id=owner.agreement_id, text=text, order=start + index, **place)
+        commitment._history_user = user  # the history's author also when no request is under way
+        commitment.full_clean()
+        commitment.save()
+        commitment.parties.set(parties)
+        created.append(commitment)
+    return created
+
+
 @transaction.atomic
 def agreement_send_for_review(*, agreement: Agreement, user: AbstractBaseUser) -> None:
     """Hand a draft to the police area's reviewers and tell them by e-mail."""

@@ -12,6 +12,11 @@ urlpatterns = [
     path("fokusomraden/<int:pk>/redigera/", views.focus_area_edit, name="edit"),
     path("fokusomraden/<int:pk>/aktiviteter/ny/", views.row_add, name="row_add"),
     path("fokusomraden/<int:pk>/klistra-in/", views.rows_paste_view, name="rows_paste"),
+    re_path(
+        r"^(?P<kind>fokusomrade|handlingsplan)/(?P<pk>[0-9]+)/klistra-in-ataganden/$",
+        views.commitments_paste_view,
+        name="commitments_paste",
+    ),
     path("aktiviteter/<int:pk>/redigera/", views.row_edit, name="row_edit"),
     path("<int:pk>/ataganden/nytt/", views.commitment_add, name="commitment_add"),
     path("ataganden/<int:pk>/redigera/", views.commitment_edit, name="commitment_edit"),

@@ -23,7 +23,7 @@ from samverkan.lib.edits import delete_on_confirm, last_saved, show_refusal, sta
 from samverkan.lib.versions import StaleEdit
 
 from .access import agreement_of, get_item_for_user, may_comment_on_review
-from .forms import IndicatorForm, PasteForm, ReviewCommentForm
+from .forms import CommitmentsPasteForm, IndicatorForm, PasteForm, ReviewCommentForm
 from .kinds import ITEM_KINDS, kind_of
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 from .services import (
@@ -32,6 +32,8 @@ from .services import (
     commitment_comment,
     commitment_request_change,
     commitment_save,
+    commitments_fingerprint,
+    commitments_paste,
     goal_save,
     item_save,
     rows_fingerprint,
@@ -326,6 +328,65 @@ def rows_paste_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "focusareas/rows_paste.html",
         {"agreement": focus_area.agreement, "focus_area": focus_area, "form": form, "rows": rows},
+    )
+
+
+@login_required
+def commitments_paste_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Paste a list into a focus area or action plan: first a preview of the commitments, then, once confirmed,
+    all of them at once."""
+    owner = get_item_for_user(request.user, ITEM_KINDS[kind].model, pk, Access.EDIT)
+    agreement = owner.agreement
+
+    def build(data: dict | None) -> CommitmentsPasteForm:
+        # The commitments as they were when the page was opened; the hidden field keeps it through the preview.
+        return CommitmentsPasteForm(data, agreement=agreement, version=commitments_fingerprint(owner))
+
+    form = build(request.POST or None)
+    commitments = form.cleaned_data["text"] if request.method == "POST" and form.is_valid() else None
+    if "change" in request.POST:
+        commitments = None  # back to the text, as it was pasted
+    elif commitments is not None and "confirm" in request.POST:
+        try:
+            commitments_paste(
+                owner=owner,
+                texts=commitments,
+                parties=list(form.cleaned_data["parties"]),
+                user=request.user,
+                loaded_fingerprint=form.cleaned_data["loaded_fingerprint"],
+            )
+        except StaleEdit:
+            form = stale_form(
+                build,
+                data=request.POST,
+                current=commitments_fingerprint(owner),
+                message=_(
+                    "Someone else added or changed commitments here after you opened the paste, or the same list "
+                    "was sent twice. Nothing has been added. Check the commitments, then create them again if they "
+                    "are still wanted."
+                ),
+                name="loaded_fingerprint",
+            )
+        except ValidationError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d commitment added.", "%(count)d commitments added.", len(commitments))
+                % {"count": len(commitments)},
+            )
+            return redirect(workbench_url(agreement, owner))
+    return render(
+        request,
+        "focusareas/commitments_paste.html",
+        {
+            "agreement": agreement,
+            "owner": owner,
+            "anchor": f"{kind_of(owner).anchor}-{owner.pk}",
+            "form": form,
+            "commitments": commitments,
+            "parties": form.cleaned_data["parties"] if commitments else None,
+        },
     )
 
 

@@ -34,6 +34,8 @@ def focus_area_urls(world) -> list[tuple[str, str, bool]]:
         (reverse("focusareas:rows_paste", args=[focus_area.pk]), "post", True),
         (reverse("focusareas:commitment_add", args=[agreement.pk]) + f"?focus_area={focus_area.pk}", "post", True),
         (reverse("focusareas:commitment_edit", args=[commitment.pk]), "post", True),
+        (reverse("focusareas:commitments_paste", args=["fokusomrade", focus_area.pk]), "get", True),
+        (reverse("focusareas:commitments_paste", args=["handlingsplan", plan.pk]), "post", True),
         (reverse("focusareas:goal_add", args=[agreement.pk]), "post", True),
         (reverse("focusareas:goal_edit", args=[goal.pk]), "get", True),
         (reverse("focusareas:action_plan_add", args=[agreement.pk]), "post", True),

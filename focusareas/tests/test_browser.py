@@ -318,6 +318,8 @@ A11Y_PAGES = [
     "workbench-inline-row-form",
     "paste",
     "paste-preview",
+    "commitments-paste",
+    "commitments-paste-preview",
     "commitment-add",
     "goal-add",
     "review-as-reviewer",
@@ -366,6 +368,16 @@ def test_focus_area_pages_have_no_accessibility_violations(
             page.locator("#id_table").fill(PASTED_TABLE)
             page.locator("main form button[type=submit]").click()
             expect(page.locator("main table tbody tr")).to_have_count(2)
+    elif name in ("commitments-paste", "commitments-paste-preview"):
+        page.goto(f"{live_server.url}/overenskommelser/fokusomrade/{focus_area.pk}/klistra-in-ataganden/")
+        expect(page.locator("input[name=parties]")).to_have_count(2)
+        if name == "commitments-paste-preview":
+            page.locator(f'input[name=parties][value="{world.police.pk}"]').check()
+            page.locator("#id_text").fill(
+                "Polisen förbinder sig att:\n·\tgenomföra krogtillsyner\n·\tdelta i vandringar"
+            )
+            page.locator("main form button[type=submit]").click()
+            expect(page.locator("main form ol li")).to_have_text(["genomföra krogtillsyner", "delta i vandringar"])
     elif name == "commitment-add":
         page.goto(f"{base}/ataganden/nytt/?focus_area={focus_area.pk}")
         expect(page.locator("input[name=parties]")).to_have_count(2)

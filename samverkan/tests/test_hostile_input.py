@@ -721,6 +721,42 @@ def test_pasting_a_table(client, world, editor, content, data):
 
 @FUZZ
 @given(data=st.data())
+def test_pasting_a_list_of_commitments(client, world, editor, content, data):
+    client.force_login(editor)
+    items = st.lists(hostile_text().filter(lambda text: len(text) < 3000), min_size=1, max_size=4)
+    text = st.one_of(hostile_text(), items.map(lambda lines: "\r\n".join(f"• {line}" for line in lines)))
+    url = reverse("focusareas:commitments_paste", args=["fokusomrade", content["focus_area"].pk])
+    body = apply(
+        {
+            "text": "• ordna trygghetsvandringar\n• följa upp varje kvartal",
+            "parties": [world.police.pk],
+            "loaded_fingerprint": shown_fingerprint(client, url),
+        },
+        data.draw(
+            changes(
+                {
+                    "text": text,
+                    "parties": st.one_of(hostile_text(), st.lists(hostile_text(), max_size=3)),
+                    "confirm": st.just("1"),
+                    "change": st.just("1"),
+                    "loaded_fingerprint": hostile_text(),
+                }
+            )
+        ),
+    )
+    with rolled_back():
+        before = snapshot()
+        response = post(client, url, body)
+        previewing = "confirm" not in body or "change" in body
+        if response.status_code == 200 and previewing and not form_errors(response.context):
+            assert snapshot() == before  # only the preview, or the text again to change
+            assert_inert(response.content.decode())
+            return
+        assert_refused_or_stored_safely(client, response, before, pages=workbench_pages(world))
+
+
+@FUZZ
+@given(data=st.data())
 def test_review_decisions_and_comments(client, world, editor, reviewer, content, data):
     user = data.draw(st.sampled_from([editor, reviewer]))
     client.force_login(user)

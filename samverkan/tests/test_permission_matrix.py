@@ -125,6 +125,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "focusareas:row_edit": form(),
     "focusareas:commitment_add": form(),
     "focusareas:commitment_edit": form(),
+    "focusareas:commitments_paste": form(),
     "focusareas:goal_add": form(),
     "focusareas:goal_edit": form(),
     "focusareas:action_plan_add": form(),
@@ -358,6 +359,10 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         ],
         "focusareas:item_move": [
             {"kind": name, "pk": o[ITEM_OBJECTS[kind.model]].pk, "direction": "up"} for name, kind in ITEM_KINDS.items()
+        ],
+        "focusareas:commitments_paste": [
+            {"kind": "fokusomrade", "pk": o["focus_area"].pk},
+            {"kind": "handlingsplan", "pk": o["action_plan"].pk},
         ],
         "followup:report": [report],
         "followup:pdf": [report],

@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -100,3 +103,100 @@ def test_in_a_pdf_our_own_pages_are_addressed_on_the_site():
         '<a href="https://samverkan.example.se/agreements/3/" rel="noopener noreferrer">x</a>'
         '<a href="https://polisen.se" rel="noopener noreferrer">y</a><a rel="noopener noreferrer">z</a>'
     )
+
+
+CLIPBOARD = Path(__file__).parent / "fixtures" / "clipboard"
+
+
+def pasted(name: str) -> str:
+    """A clipboard sample as saved, with the whitespace between blocks (which no reader sees) left out."""
+    return re.sub(r">\s+<", "><", sanitize_html((CLIPBOARD / name).read_text()))
+
+
+def test_a_word_bullet_list_becomes_a_list_without_empty_paragraphs_around_it():
+    assert pasted("word_bullet_list.html") == (
+        "<p>Kommunen förbinder sig att:</p><ul><li>genomföra trygghetsvandringar i <strong>centrum</strong> varje "
+        "höst</li><li>samla in och dela sin lägesbild varje vecka</li><li>bjuda in polisen till fritidsgårdarnas "
+        "personalmöten</li></ul><p>Uppföljning sker årligen.</p>"
+    )
+
+
+def test_a_word_numbered_list_becomes_a_numbered_list():
+    assert pasted("word_numbered_list.html") == (
+        "<ol><li>Kartläggning av\nproblemen</li><li>Analys av\norsakerna</li><li>Åtgärder och\nuppföljning</li></ol>"
+    )
+
+
+def test_a_word_list_nests_by_level():
+    assert pasted("word_nested_list.html") == (
+        "<ul><li>Polisen<ul><li>kommunpolis</li><li>områdespolis</li></ul></li>"
+        "<li>Kommunen<ul><li>säkerhetssamordnare</li></ul></li></ul>"
+    )
+
+
+def test_word_headings_become_the_two_levels_a_section_holds():
+    """Rubrik 1 becomes the text's heading, Rubrik 2 and 3 its subheadings; Word's bookmarks go."""
+    assert pasted("word_headings.html") == (
+        "<h3>Bakgrund och uppdrag</h3><p>Kommunen och polisen har ett gemensamt ansvar.</p><h4>Lägesbild</h4>"
+        "<p>Trygghetsmätningen visar påtagliga problem i centrum.</p><h4>Problemindex per ort</h4>"
+        "<p>Problemindex har sjunkit sedan 2021.</p>"
+    )
+
+
+def test_libreoffice_lists_stay_lists_and_its_headings_come_down_to_ours():
+    assert pasted("libreoffice_list.html") == (
+        "<h3>Samverkansforum</h3><ul><li><p>Styrgrupp, två gånger per år</p></li><li><p>Operativ grupp, varje "
+        "vecka</p><ul><li><p>EST-möte på torsdagar</p></li></ul></li></ul><p>Forumen protokollförs.</p>"
+    )
+
+
+def test_a_word_list_as_the_editor_pastes_it_becomes_a_list():
+    """In the editor the list marks travel as data-mso-list and the conditional comments as comments."""
+    html = (
+        '<p class="MsoListParagraphCxSpFirst" data-mso-list="l0 level1 lfo1"><!--[if !supportLists]--><span '
+        'data-mso-list="Ignore">1.<span>&nbsp;&nbsp; </span></span><!--[endif]-->Polisen</p>'
+        '<p class="MsoListParagraphCxSpLast" data-mso-list="l0 level2 lfo1"><span data-mso-list="Ignore">a.'
+        "&nbsp;&nbsp; </span>kommunpolis</p><p><br></p>"
+    )
+    assert sanitize_html(html) == "<ol><li>Polisen<ol><li>kommunpolis</li></ol></li></ol>"
+
+
+@pytest.mark.parametrize(
+    ("html", "structured"),
+    [
+        ("<p>• Ett</p><p>• Två</p>", "<ul><li>Ett</li><li>Två</li></ul>"),
+        ("<p>- Ett</p><p>- <strong>Två</strong></p>", "<ul><li>Ett</li><li><strong>Två</strong></li></ul>"),
+        ("<p>·&nbsp;&nbsp;Ett</p><p>·&nbsp;&nbsp;Två</p>", "<ul><li>Ett</li><li>Två</li></ul>"),
+        ("<p>1. Ett</p><p>2. Två</p><p>3. Tre</p>", "<ol><li>Ett</li><li>Två</li><li>Tre</li></ol>"),
+        ("<p>1) Ett</p><p>2) Två</p><p>Sedan</p>", "<ol><li>Ett</li><li>Två</li></ol><p>Sedan</p>"),
+        ("<p>Vi lovar:</p><p><br></p><p>• Ett</p><p>• Två</p>", "<p>Vi lovar:</p><ul><li>Ett</li><li>Två</li></ul>"),
+    ],
+)
+def test_paragraphs_typed_as_a_list_become_one(html, structured):
+    assert sanitize_html(html) == structured
+
+
+@pytest.mark.parametrize(
+    ("html", "structured"),
+    [
+        # One dash is no list, nor are numbers that do not count up by one.
+        (
+            "<p>- Ett enda streck</p><p>2023. Året då</p><p>2025. Året då</p><p>• Ett</p><p>• Två</p>",
+            "<p>- Ett enda streck</p><p>2023. Året då</p><p>2025. Året då</p><ul><li>Ett</li><li>Två</li></ul>",
+        ),
+        # What our editor writes keeps its levels; only a deeper one comes up to the lower of them.
+        (
+            "<h3>Rubrik</h3><p>Text</p><h4>Underrubrik</h4><ul><li>a</li></ul><h5>Djupare</h5>",
+            "<h3>Rubrik</h3><p>Text</p><h4>Underrubrik</h4><ul><li>a</li></ul><h4>Djupare</h4>",
+        ),
+    ],
+)
+def test_only_what_was_typed_or_pasted_as_structure_changes(html, structured):
+    assert sanitize_html(html) == structured
+    assert sanitize_html(structured) == structured
+
+
+def test_a_text_nested_deeper_than_the_parser_reaches_keeps_every_word():
+    """libxml2 drops what lies 255 elements deep: such a text goes to the sanitiser as it is."""
+    deep = "<div>" * 300 + "<p>• Ett</p><p>• Två</p>" + "</div>" * 300
+    assert sanitize_html(deep) == "<p>• Ett</p><p>• Två</p>"
