@@ -21,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def pdf_text(agreement: Agreement) -> str:
     reader = PdfReader(BytesIO(agreement_pdf(Agreement.objects.get(pk=agreement.pk))))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    # Words that hyphenation split at a line's end are read whole again.
+    return " ".join(" ".join(page.extract_text().replace("\u2010\n", "").split()) for page in reader.pages)
 
 
 def page(client, name: str, agreement: Agreement) -> str:

@@ -288,7 +288,7 @@ def test_markup_and_control_characters_from_the_file_do_not_come_in(world):
 
     section = agreement.sections.get()
     assert section.heading == "Rubrik"
-    assert section.body == '<p>Text  här<a rel="noopener noreferrer">länk</a></p>'
+    assert section.body == "<p>Text  härlänk</p>"  # a link whose address goes keeps only its words
 
 
 @pytest.mark.parametrize(
