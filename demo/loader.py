@@ -2,21 +2,25 @@
 
 The YAML files hold everything a newcomer sees: organisations, one user per role and four agreements in different
 states, with focus areas, goals, commitments, an action plan, and two years of follow-up of the signed Sölvesborg
-agreement (2024 approved and archived, 2025 a draft being filled in). Things that refer to each other do so by
-key: a commitment names the goals it serves, an action plan the focus area of its commitments, a follow-up year
-the commitment, activity, goal and focus area each line is about. `demo_read` checks every such key before
-anything is written, so a typo in a file is reported by file and key rather than half loaded.
+agreement (2024 approved and archived, 2025 a draft being filled in). A fifth agreement, Sjöbacka's, comes from a
+Word file (`word.yaml` names it and its parties) and is imported as a draft the way a user's upload is.
+Things that refer to each other do so by key: a commitment names the goals it serves, an action plan the focus
+area of its commitments, a follow-up year the commitment, activity, goal and focus area each line is about.
+`demo_read` checks every such key before anything is written, so a typo in a file is reported by file and key
+rather than half loaded.
 
 `make run` loads the demo on every start, so loading is idempotent. Organisations, users and memberships are
 brought back to their demo state (the printed logins must work); an agreement that already exists is left as it
 is, so what someone changed in the browser survives the next `make run`. The exceptions: an agreement that is not
 yet signed and has no focus areas, goals or action plans (say, one seeded before they existed) gets the demo ones
-added, and a signed agreement without any follow-up gets the demo years.
+added, and a signed agreement without any follow-up gets the demo years. A Word file is imported once: its draft
+carries a creation key made from the file's name, and a later run that finds that key imports nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +42,7 @@ from agreements.models import (
     Signatory,
 )
 from documents.services import archive_pdf
+from documents.wordimport import agreement_import_docx, plan_from_docx
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 from followup.models import FollowUpReport
 from followup.services import report_approve, report_confirm, report_start, report_submit
@@ -61,6 +66,7 @@ class DemoContent:
     organisations: list[Spec]
     users: list[Spec]
     agreements: list[Spec]
+    word_imports: list[Spec] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,7 @@ class DemoLoadResult:
     agreements: int
     given_focus_areas: int
     follow_ups: int
+    word_imports: int = 0
 
 
 # --- Reading -----------------------------------------------------------------------------------------------------
@@ -180,7 +187,20 @@ def demo_read(*, data_dir: Path = DATA_DIR) -> DemoContent:
         data = _read_yaml(path)
         _check_agreement(data, where=path.name, organisations=organisations, usernames=usernames)
         agreements.append(data)
-    return DemoContent(organisations=people["organisations"], users=people["users"], agreements=agreements)
+    word_imports = []
+    for spec in _read_yaml(data_dir / "word.yaml")["word_imports"]:
+        where = f"word.yaml ({spec['file']})"
+        if not (data_dir / spec["file"]).is_file():
+            raise DemoDataError(f"{where}: filen finns inte")
+        for party in spec["parties"]:
+            _require(party, organisations, what="organisation", where=where)
+        word_imports.append({**spec, "path": data_dir / spec["file"]})
+    return DemoContent(
+        organisations=people["organisations"],
+        users=people["users"],
+        agreements=agreements,
+        word_imports=word_imports,
+    )
 
 
 # --- Writing -----------------------------------------------------------------------------------------------------
@@ -528,6 +548,21 @@ def _create_follow_ups(agreement: Agreement, data: Spec, users: dict[str, Abstra
     return created
 
 
+def word_import_key(file: str) -> uuid.UUID:
+    """The creation key of the draft imported from a demo Word file: the same for the file on every run."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{DEMO_URL}demo/{file}")
+
+
+def _import_word(spec: Spec, organisations: dict[str, Organisation]) -> bool:
+    """Import the Word file as a draft unless an earlier run did; True if it was imported now."""
+    key = word_import_key(spec["file"])
+    if Agreement.objects.filter(creation_key=key).exists():
+        return False
+    plan = plan_from_docx(spec["path"].read_bytes())
+    agreement_import_docx(plan=plan, parties=[organisations[name] for name in spec["parties"]], creation_key=key)
+    return True
+
+
 def demo_load(*, content: DemoContent) -> DemoLoadResult:
     """Write the demo to the database, all or nothing, leaving what already exists as described above."""
     # The follow-up services mail the parties at each step; the demo's made-up addresses get nothing.
@@ -559,10 +594,12 @@ def demo_load(*, content: DemoContent) -> DemoLoadResult:
             if created:
                 _give_status(agreement, data["status"], archivist=users["admin"])
             new_follow_ups += _create_follow_ups(agreement, data, users)
+        word_imports = sum(_import_word(spec, organisations) for spec in content.word_imports)
     return DemoLoadResult(
         organisations=new_organisations,
         users=new_users,
         agreements=new_agreements,
         given_focus_areas=given_focus_areas,
         follow_ups=new_follow_ups,
+        word_imports=word_imports,
     )

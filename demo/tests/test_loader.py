@@ -86,3 +86,17 @@ def test_no_app_imports_the_demo():
         )
     ]
     assert importing == []
+
+
+def test_a_word_file_for_an_unknown_organisation_is_reported(data_dir):
+    replace_in(data_dir / "word.yaml", "  - Lokalpolisområde Sjöbacka", "  - Lokalpolisområde Sjöbacke")
+
+    with pytest.raises(DemoDataError, match=r"word\.yaml \(sjobacka-2025\.docx\): okänd organisation"):
+        demo_read(data_dir=data_dir)
+
+
+def test_a_missing_word_file_is_reported(data_dir):
+    (data_dir / "sjobacka-2025.docx").unlink()
+
+    with pytest.raises(DemoDataError, match=r"word\.yaml \(sjobacka-2025\.docx\): filen finns inte"):
+        demo_read(data_dir=data_dir)

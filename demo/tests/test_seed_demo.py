@@ -39,11 +39,23 @@ from followup.verdicts import TargetVerdict, Trend
 
 pytestmark = pytest.mark.django_db
 
-USERNAMES = ("sakerhet", "kommunpolis", "kommunstyrelsen", "svedala", "solvesborg", "polis-karlshamn", "admin")
+USERNAMES = (
+    "sakerhet",
+    "kommunpolis",
+    "kommunstyrelsen",
+    "svedala",
+    "solvesborg",
+    "polis-karlshamn",
+    "sjobacka",
+    "polis-sjobacka",
+    "sjobacka-ks",
+    "admin",
+)
 TRELLEBORG_2023 = "Samverkansöverenskommelse 2023–2026"
 SVEDALA_2024 = "Samverkansöverenskommelse 2024–2027"
 TRELLEBORG_2019 = "Samverkansöverenskommelse 2019–2022"
 SOLVESBORG = "Samverkansöverenskommelse för ett tryggare Sölvesborg"
+SJOBACKA = "Samverkansöverenskommelse mellan Sjöbacka kommun och Lokalpolisområde Sjöbacka 2025–2028"
 # The subset of the rich-text tags the brief allows for demo prose.
 DEMO_TAGS = {"p", "ul", "ol", "li", "strong", "em", "h3", "h4", "a"}
 FOCUS_AREA_MODELS = (FocusArea, ActivityRow, Goal, Indicator, ActionPlan, Commitment, ReviewEntry)
@@ -118,6 +130,8 @@ def test_creates_the_organisations_with_their_kinds():
         "Sölvesborgs kommun": Organisation.Kind.MUNICIPALITY,
         "Lokalpolisområde Karlshamn": Organisation.Kind.POLICE_AREA,
         "Sölvesborgshem AB": Organisation.Kind.OTHER,
+        "Sjöbacka kommun": Organisation.Kind.MUNICIPALITY,
+        "Lokalpolisområde Sjöbacka": Organisation.Kind.POLICE_AREA,
     }
 
 
@@ -133,6 +147,9 @@ def test_creates_one_user_per_role_in_the_right_organisation():
         ("svedala", "Svedala kommun", Membership.Role.EDITOR),
         ("solvesborg", "Sölvesborgs kommun", Membership.Role.EDITOR),
         ("polis-karlshamn", "Lokalpolisområde Karlshamn", Membership.Role.REVIEWER),
+        ("sjobacka", "Sjöbacka kommun", Membership.Role.EDITOR),
+        ("polis-sjobacka", "Lokalpolisområde Sjöbacka", Membership.Role.REVIEWER),
+        ("sjobacka-ks", "Sjöbacka kommun", Membership.Role.READER),
     }
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
@@ -142,8 +159,8 @@ def test_creates_one_user_per_role_in_the_right_organisation():
     assert all(user.first_name and user.last_name and user.email for user in others)
 
 
-def test_creates_the_four_agreements_with_their_parties_in_order():
-    assert Agreement.objects.count() == 4
+def test_creates_the_five_agreements_with_their_parties_in_order():
+    assert Agreement.objects.count() == 5
     trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
     assert party_names(trelleborg) == ["Trelleborgs kommun", "Lokalpolisområde Trelleborg"]
     assert trelleborg.status == Agreement.Status.DRAFT
@@ -474,7 +491,7 @@ def test_a_signed_agreement_without_focus_areas_is_left_without_them():
 
 def test_only_the_ended_agreement_has_no_focus_areas():
     assert not agreement(TRELLEBORG_2019, "Trelleborgs kommun").focus_areas.exists()
-    assert Agreement.objects.filter(focus_areas__isnull=False).distinct().count() == 3
+    assert Agreement.objects.filter(focus_areas__isnull=False).distinct().count() == 4
 
 
 def test_running_twice_changes_nothing():
@@ -582,3 +599,68 @@ def test_output_lists_every_login_and_the_address(seeded):
     for role in ("redaktör", "granskare", "läsare", "systemförvaltare"):
         assert role in output
     assert DEMO_URL in output
+
+
+def headings(agreement: Agreement, part: str, parent: Section | None = None) -> list[str]:
+    return list(agreement.sections.filter(part=part, parent=parent).order_by("order").values_list("heading", flat=True))
+
+
+def test_imports_sjobackas_agreement_from_its_word_file_as_a_draft_with_its_structure():
+    sjobacka = agreement(SJOBACKA, "Sjöbacka kommun")
+
+    assert party_names(sjobacka) == ["Sjöbacka kommun", "Lokalpolisområde Sjöbacka"]
+    assert sjobacka.status == Agreement.Status.DRAFT
+    assert sjobacka.period_label == "2025–2028"
+    assert headings(sjobacka, Section.Part.AGREEMENT) == [
+        "Parter",
+        "Syfte",
+        "Övergripande mål",
+        "Organisation",
+        "Uppföljning och giltighet",
+        "Underskrifter",
+    ]
+    organisation = sjobacka.sections.get(part=Section.Part.AGREEMENT, heading="Organisation")
+    assert headings(sjobacka, Section.Part.AGREEMENT, organisation) == ["Styrgrupp", "Arbetsgrupp"]
+    assert headings(sjobacka, Section.Part.APPENDIX) == [
+        "Bakgrund",
+        "Lägesbild",
+        "Fokusområden",
+        "Så följs aktiviteterna upp",
+    ]
+    situation = sjobacka.sections.get(part=Section.Part.APPENDIX, heading="Lägesbild")
+    assert situation.body.count("<li>") == 3 and "<ul>" in situation.body
+    steps = sjobacka.sections.get(part=Section.Part.APPENDIX, heading="Så följs aktiviteterna upp")
+    assert steps.body.count("<li>") == 3 and "<ol>" in steps.body
+
+    focus_areas = list(sjobacka.focus_areas.order_by("order"))
+    assert [focus_area.title for focus_area in focus_areas] == ["Trygga offentliga miljöer", "Unga i riskzon"]
+    assert {focus_area.placement.heading for focus_area in focus_areas} == {"Fokusområden"}
+    for focus_area in focus_areas:
+        rows = list(focus_area.rows.order_by("order"))
+        assert len(rows) == 3
+        assert all(row.activity and row.measure and row.follow_up and row.goal_effect for row in rows)
+    assert [
+        (s.name, s.title, s.party.name) for s in sjobacka.signatories.select_related("party").order_by("order")
+    ] == [
+        ("Annika Strand", "Kommunstyrelsens ordförande", "Sjöbacka kommun"),
+        ("Mikael Öhman", "Lokalpolisområdeschef", "Lokalpolisområde Sjöbacka"),
+    ]
+
+
+def test_the_word_file_is_imported_once_even_after_its_draft_is_renamed():
+    sjobacka = agreement(SJOBACKA, "Sjöbacka kommun")
+    Agreement.objects.filter(pk=sjobacka.pk).update(title="Samverkansöverenskommelse Sjöbacka")
+
+    output = seed()
+
+    assert Agreement.objects.filter(party_links__organisation__name="Sjöbacka kommun").count() == 1
+    assert "Importerade från Word: 1 (0 nya)" in output
+
+
+def test_only_sjobackas_users_see_the_imported_draft():
+    for username in ("sjobacka", "polis-sjobacka", "sjobacka-ks"):
+        user = get_user_model().objects.get(username=username)
+        assert list(Agreement.objects.visible_to(user).values_list("title", flat=True)) == [SJOBACKA], username
+    for username in ("sakerhet", "kommunpolis", "svedala", "solvesborg", "polis-karlshamn"):
+        user = get_user_model().objects.get(username=username)
+        assert not Agreement.objects.visible_to(user).filter(title=SJOBACKA).exists(), username

@@ -42,6 +42,7 @@ class Command(BaseCommand):
             f"  Överenskommelser: {len(content.agreements)} ({result.agreements} nya; befintliga lämnas orörda)\n"
             f"  Fokusområden, mål och åtaganden tillagda i {result.given_focus_areas} av dem\n"
             f"  Årsuppföljningar: {result.follow_ups} nya (läggs bara till där uppföljning saknas)\n"
+            f"  Importerade från Word: {len(content.word_imports)} ({result.word_imports} nya)\n"
         )
         self.stdout.write(f"Logga in på {DEMO_URL} med någon av demoanvändarna:\n")
         rows = [("Användarnamn", "Roll", "Organisation", "Lösenord")] + [
