@@ -26,6 +26,7 @@ class AgreementForm(VersionedModelForm):
     class Meta:
         model = Agreement
         fields = [
+            "kind",
             "title",
             "start_date",
             "end_date",
@@ -55,10 +56,15 @@ class AgreementForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # A post without the kind (a form from before it could be chosen) keeps the agreement's kind; see clean_kind.
+        self.fields["kind"].required = False
         if self.instance.pk:
             del self.fields["creation_key"]
         else:
             self.fields["creation_key"].initial = uuid.uuid4()
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or self.instance.kind
 
 
 class PartyForm(CleanInputMixin, forms.ModelForm):

@@ -222,6 +222,10 @@ class Agreement(models.Model):
         SIGNED = "signed", _("Signed")
         ENDED = "ended", _("Ended")
 
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", _("Collaboration agreement")
+        CITIZEN_PROMISE = "citizen_promise", _("Citizen promise")
+
     FROZEN_STATUSES = (Status.SIGNED, Status.ENDED)
     reset_on_copy = {"status": Status.DRAFT, "creation_key": None, "signing_place": "", "signing_date": None}
     compared_fields = (
@@ -239,6 +243,9 @@ class Agreement(models.Model):
     )
 
     title = models.CharField(_("title"), max_length=200)
+    # A citizen promise (medborgarlöfte) is published rather than signed, and its parties promise ("lovar att")
+    # rather than commit; the kind decides the wording, the printed closing and the workflow.
+    kind = models.CharField(_("kind of document"), max_length=20, choices=Kind.choices, default=Kind.AGREEMENT)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     parties = models.ManyToManyField(Organisation, through="Party", related_name="agreements")
     start_date = models.DateField(_("start date"))
@@ -361,7 +368,14 @@ class Agreement(models.Model):
         return self.status
 
     def get_shown_status_display(self) -> str:
+        # A citizen promise is frozen by publishing it, not by signatures.
+        if self.is_citizen_promise and self.shown_status == self.Status.SIGNED:
+            return _("Published")
         return self.Status(self.shown_status).label
+
+    @property
+    def is_citizen_promise(self) -> bool:
+        return self.kind == self.Kind.CITIZEN_PROMISE
 
     def clean(self) -> None:
         if self.start_date and self.end_date:

@@ -1,13 +1,13 @@
 """Reads the demo content in `demo/data/` and writes it to the database the way users would.
 
-The YAML files hold everything a newcomer sees: organisations, one user per role and four agreements in different
-states, with focus areas, goals, commitments, an action plan, and two years of follow-up of the signed Sölvesborg
-agreement (2024 approved and archived, 2025 a draft being filled in). A fifth agreement, Sjöbacka's, comes from a
-Word file (`word.yaml` names it and its parties) and is imported as a draft the way a user's upload is.
-Things that refer to each other do so by key: a commitment names the goals it serves, an action plan the focus
-area of its commitments, a follow-up year the commitment, activity, goal and focus area each line is about.
-`demo_read` checks every such key before anything is written, so a typo in a file is reported by file and key
-rather than half loaded.
+The YAML files hold everything a newcomer sees: organisations, one user per role, four agreements in different
+states and a published citizen promise, with focus areas, goals, commitments, an action plan, and two years of
+follow-up of the signed Sölvesborg agreement (2024 approved and archived, 2025 a draft being filled in). One more
+agreement, Sjöbacka's, comes from a Word file (`word.yaml` names it and its parties) and is imported as a draft the
+way a user's upload is. Things that refer to each other do so by key: a commitment names the goals it serves, an
+action plan the focus area of its commitments, a follow-up year the commitment, activity, goal and focus area each
+line is about. `demo_read` checks every such key before anything is written, so a typo in a file is reported by file
+and key rather than half loaded.
 
 `make run` loads the demo on every start, so loading is idempotent. Organisations, users and memberships are
 brought back to their demo state (the printed logins must work); an agreement that already exists is left as it
@@ -290,6 +290,7 @@ def _ensure_agreement(data: Spec, organisations: dict[str, Organisation]) -> tup
     agreement = _saved(
         Agreement(
             title=data["title"],
+            kind=data.get("kind", Agreement.Kind.AGREEMENT),
             status=Agreement.Status.DRAFT,
             start_date=data["start_date"],
             end_date=data.get("end_date"),
@@ -298,9 +299,11 @@ def _ensure_agreement(data: Spec, organisations: dict[str, Organisation]) -> tup
             overall_goals=lines(data.get("overall_goals")),
             standing_commitments=data.get("standing_commitments", ""),
             follow_up=data.get("follow_up", ""),
+            lists_focus_areas=data.get("lists_focus_areas", True),
             copies=data.get("copies", 2),
             signing_place=data.get("signing_place", ""),
-            signing_date=data.get("signing_date"),
+            # A citizen promise is published rather than signed; the day it was published is kept as its date.
+            signing_date=data.get("signing_date", data.get("published_on")),
         )
     )
     for order, organisation in enumerate(parties):

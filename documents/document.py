@@ -85,9 +85,12 @@ class Document:
     goals: list[Goal]  # the goals of the whole agreement, outside every focus area
 
 
-def group_by_party(commitments: list[Commitment], parties: list[Organisation]) -> list[CommitmentGroup]:
+def group_by_party(
+    commitments: list[Commitment], parties: list[Organisation], *, promises: bool = False
+) -> list[CommitmentGroup]:
     """Group commitments by who commits, in the parties' order, joint commitments last; each group is labelled with
-    the names the agreement's text uses for its parties (`parties` from `Organisation.objects.parties_of`)."""
+    the names the agreement's text uses for its parties (`parties` from `Organisation.objects.parties_of`). In a
+    citizen promise (`promises`) the parties promise, each by name: "Polisen och kommunen lovar att"."""
     position = {party.pk: i for i, party in enumerate(parties)}
 
     def who(commitment: Commitment) -> tuple[int, ...]:
@@ -97,7 +100,9 @@ def group_by_party(commitments: list[Commitment], parties: list[Organisation]) -
     ordered = sorted(commitments, key=lambda c: (len(who(c)), who(c), c.order, c.pk))
     for key, members in groupby(ordered, key=who):
         committed = [parties[i] for i in key if i < len(parties)]
-        if len(committed) > 1 and len(committed) == len(parties):
+        if promises:
+            label = _("%(parties)s promise to") % {"parties": _(" and ").join(p.party_name for p in committed)}
+        elif len(committed) > 1 and len(committed) == len(parties):
             label = _("Together the parties commit to")
         elif len(committed) == 1:
             label = _("%(party)s commits to") % {"party": committed[0].party_name}
@@ -121,7 +126,9 @@ def build_document(agreement: Agreement) -> Document:
             focus_area=focus_area,
             rows=list(focus_area.rows.all()),
             commitment_groups=group_by_party(
-                [c for c in commitments if c.focus_area_id == focus_area.pk and c.action_plan_id is None], parties
+                [c for c in commitments if c.focus_area_id == focus_area.pk and c.action_plan_id is None],
+                parties,
+                promises=agreement.is_citizen_promise,
             ),
             goals=[g for g in goals if g.focus_area_id == focus_area.pk],
         )
@@ -158,7 +165,10 @@ def _by_focus_area(
 
     in_plan = sorted((c for c in commitments if c.action_plan_id == plan.pk), key=position)
     return [
-        (focus_area_of.get(focus_area_id), group_by_party(list(members), parties))
+        (
+            focus_area_of.get(focus_area_id),
+            group_by_party(list(members), parties, promises=plan.agreement.is_citizen_promise),
+        )
         for focus_area_id, members in groupby(in_plan, key=lambda c: c.focus_area_id)
     ]
 

@@ -33,6 +33,12 @@ class SignForm(ConfirmForm):
         return {s.pk: self.cleaned_data[f"signed_on_{s.pk}"] for s in self.signatories}
 
 
+class PublishForm(ConfirmForm):
+    """The day a citizen promise is published."""
+
+    published_on = forms.DateField(label=_("Date of publication"), widget=DateInput())
+
+
 class DocxImportForm(CleanInputMixin, forms.Form):
     """A Word file to bring in as a new agreement, recognised as one by its content."""
 

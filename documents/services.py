@@ -1,4 +1,5 @@
-"""Signing: the signatures recorded on the agreement as it stands, which freezes it and archives its PDF."""
+"""Signing: the signatures recorded on the agreement as it stands, which freezes it and archives its PDF; or, for a
+citizen promise, its publication, which does the same without signatures."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def agreement_sign(
     with archiving() as archives:
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         claim_fingerprint(current=agreement_fingerprint(agreement), loaded_version=loaded_version)
+        if agreement.is_citizen_promise:
+            raise ValidationError(_("A citizen promise is published, not signed."))
         agreement_check_ready_for_signing(agreement)
         signatories = list(agreement.signatories.all())
         if not signatories:
@@ -49,6 +52,26 @@ def agreement_sign(
             signatory.save(update_fields=["signed_on"])
         agreement.signing_place = signing_place
         agreement.signing_date = signing_date
+        agreement.status = Agreement.Status.SIGNED
+        agreement.full_clean()
+        agreement.save()
+        archived = ArchivedPdf(agreement=agreement, archived_by=user)
+        archives.append(archived)
+        archive_pdf(archived)
+    return archived
+
+
+def agreement_publish(*, agreement: Agreement, user, loaded_fingerprint: str | None, published_on: date) -> ArchivedPdf:
+    """Publish a citizen promise: checked as for signing (the police have accepted every promise), frozen with the
+    day of publication as its date, and its PDF archived, all or nothing; refused with StaleEdit if the promise or
+    its text changed after the form was loaded. A citizen promise has no signatures: it is made public instead."""
+    with archiving() as archives:
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        claim_fingerprint(current=agreement_fingerprint(agreement), loaded_version=loaded_fingerprint)
+        if not agreement.is_citizen_promise:
+            raise ValidationError(_("An agreement is signed, not published."))
+        agreement_check_ready_for_signing(agreement)
+        agreement.signing_date = published_on
         agreement.status = Agreement.Status.SIGNED
         agreement.full_clean()
         agreement.save()

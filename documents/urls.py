@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.agreement_pdf_view, name="pdf"),
     path("arkiv/<int:pk>/", views.archived_pdf_view, name="archived_pdf"),
     path("<int:pk>/underteckna/", views.agreement_sign, name="sign"),
+    path("<int:pk>/publicera/", views.agreement_publish, name="publish"),
     path("<int:pk>/ny-revision/", views.agreement_new_revision, name="new_revision"),
     path("<int:pk>/fornya/", views.agreement_renew, name="renew"),
     path("<int:pk>/jamfor/", views.agreement_compare, name="compare"),

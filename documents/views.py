@@ -31,7 +31,7 @@ from samverkan.lib.versions import StaleEdit
 
 from . import services, wordimport
 from .document import build_document
-from .forms import DocxImportConfirmForm, DocxImportForm, SignForm
+from .forms import DocxImportConfirmForm, DocxImportForm, PublishForm, SignForm
 from .pdf import agreement_pdf
 from .revisions import compare
 from .services import agreement_fingerprint
@@ -118,6 +118,9 @@ def archived_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
+    if agreement.is_citizen_promise:
+        messages.error(request, _("A citizen promise is published, not signed."))
+        return redirect(agreement)
     form = SignForm(request.POST or None, agreement=agreement, version=agreement_fingerprint(agreement))
     if request.method == "POST" and form.is_valid():
         try:
@@ -145,6 +148,40 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The agreement is signed, and its PDF has been archived."))
             return redirect(agreement)
     return render(request, "agreements/agreement_sign.html", {"agreement": agreement, "form": form})
+
+
+@login_required
+def agreement_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a citizen promise: what signing is for an agreement."""
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
+    if not agreement.is_citizen_promise:
+        messages.error(request, _("An agreement is signed, not published."))
+        return redirect(agreement)
+    form = PublishForm(request.POST or None, version=agreement_fingerprint(agreement))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_publish(
+                agreement=agreement,
+                user=request.user,
+                loaded_fingerprint=form.cleaned_data["loaded_fingerprint"],
+                published_on=form.cleaned_data["published_on"],
+            )
+        except StaleEdit:
+            form = stale_form(
+                PublishForm,
+                data=request.POST,
+                current=agreement_fingerprint(agreement),
+                message=changed_message(),
+                name="loaded_fingerprint",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except RenderTooLarge:
+            return pdf_too_large(request, agreement)
+        else:
+            messages.success(request, _("The citizen promise is published, and its PDF has been archived."))
+            return redirect(agreement)
+    return render(request, "documents/agreement_publish.html", {"agreement": agreement, "form": form})
 
 
 @login_required

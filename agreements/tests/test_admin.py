@@ -14,6 +14,7 @@ def admin_agreement_data(agreement: Agreement, **changes) -> dict:
     """What the administration's form of the agreement posts, its inline rows left as they are."""
     data = {
         "title": agreement.title,
+        "kind": agreement.kind,
         "status": agreement.status,
         "start_date": agreement.start_date.isoformat(),
         "end_date": agreement.end_date.isoformat() if agreement.end_date else "",

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from agreements.models import Section
+from agreements.models import Agreement, Section
 from agreements.tests.factories import SectionFactory, SignatoryFactory
 from samverkan.tests.browser import assert_accessible, log_in
 
@@ -22,6 +22,7 @@ PAGES = {
     "edit": "/overenskommelser/{pk}/redigera/",
     "section-add": "/overenskommelser/{pk}/avsnitt/ny/appendix/",
     "history": "/overenskommelser/{pk}/historik/",
+    "publish": "/overenskommelser/{pk}/publicera/",
     "password": "/losenord/",
 }
 
@@ -84,6 +85,8 @@ def test_pages_have_no_accessibility_violations(page: Page, live_server, world, 
     SectionFactory(agreement=agreement, parent=first, heading="Underlag", body="<p><strong>Statistik</strong></p>")
     SectionFactory(agreement=agreement, part=Section.Part.AGREEMENT, heading="Bakgrund")
     SignatoryFactory(agreement=agreement, name="Anna Andersson")
+    if path == PAGES["publish"]:  # only a citizen promise is published
+        Agreement.objects.filter(pk=agreement.pk).update(kind=Agreement.Kind.CITIZEN_PROMISE)
     if path != PAGES["login"]:
         log_in(page, live_server, "editor")
 
@@ -91,6 +94,8 @@ def test_pages_have_no_accessibility_violations(page: Page, live_server, world, 
     if path == PAGES["section-add"]:
         # Check the page as a JavaScript user gets it: with the editor in place of the textarea.
         expect(page.get_by_role("textbox", name="Text", exact=True)).to_be_visible()
+    if path == PAGES["publish"]:
+        expect(page.locator("h1")).to_have_text("Publicera medborgarlöftet")
     assert_accessible(page)
 
 

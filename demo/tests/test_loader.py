@@ -32,6 +32,7 @@ def test_reads_every_agreement_in_file_order():
         "Samverkansöverenskommelse 2024–2027",
         "Samverkansöverenskommelse 2019–2022",
         "Samverkansöverenskommelse för ett tryggare Sölvesborg",
+        "Medborgarlöfte för Svedala 2025",
     ]
 
 

@@ -56,6 +56,7 @@ SVEDALA_2024 = "Samverkansöverenskommelse 2024–2027"
 TRELLEBORG_2019 = "Samverkansöverenskommelse 2019–2022"
 SOLVESBORG = "Samverkansöverenskommelse för ett tryggare Sölvesborg"
 SJOBACKA = "Samverkansöverenskommelse mellan Sjöbacka kommun och Lokalpolisområde Sjöbacka 2025–2028"
+CITIZEN_PROMISE = "Medborgarlöfte för Svedala 2025"
 # The subset of the rich-text tags the brief allows for demo prose.
 DEMO_TAGS = {"p", "ul", "ol", "li", "strong", "em", "h3", "h4", "a"}
 FOCUS_AREA_MODELS = (FocusArea, ActivityRow, Goal, Indicator, ActionPlan, Commitment, ReviewEntry)
@@ -159,8 +160,8 @@ def test_creates_one_user_per_role_in_the_right_organisation():
     assert all(user.first_name and user.last_name and user.email for user in others)
 
 
-def test_creates_the_five_agreements_with_their_parties_in_order():
-    assert Agreement.objects.count() == 5
+def test_creates_the_agreements_with_their_parties_in_order():
+    assert Agreement.objects.filter(kind=Agreement.Kind.AGREEMENT).count() == 5
     trelleborg = agreement(TRELLEBORG_2023, "Trelleborgs kommun")
     assert party_names(trelleborg) == ["Trelleborgs kommun", "Lokalpolisområde Trelleborg"]
     assert trelleborg.status == Agreement.Status.DRAFT
@@ -298,6 +299,22 @@ def test_trelleborg_goals_have_indicators_with_the_wanted_directions():
         1,
     )
     assert sewage.goal.activity_rows.exists() and sewage.goal.commitments.exists()
+
+
+def test_the_citizen_promise_is_published_with_promises_of_each_party_and_a_joint_one():
+    promise = agreement(CITIZEN_PROMISE, "Lokalpolisområde Trelleborg")
+    assert (promise.kind, promise.status, promise.signing_date) == ("citizen_promise", "signed", date(2025, 2, 3))
+    assert party_names(promise) == ["Lokalpolisområde Trelleborg", "Svedala kommun"]
+    assert not promise.signatories.exists() and not promise.lists_focus_areas
+    assert 5 <= promise.commitments.count() <= 7
+    assert not promise.commitments.exclude(review_status=Commitment.ReviewStatus.ACCEPTED).exists()
+    labels = [group.label for view in build_document(promise).focus_areas for group in view.commitment_groups]
+    assert set(labels) == {
+        "Lokalpolisområde Trelleborg lovar att",
+        "Svedala kommun lovar att",
+        "Lokalpolisområde Trelleborg och Svedala kommun lovar att",
+    }
+    assert promise.archived_pdfs.count() == 1
 
 
 def test_svedala_is_half_way_through_the_police_review():
@@ -574,7 +591,7 @@ def test_police_user_sees_both_municipalities_of_the_police_area_but_not_solvesb
 
     visible = set(Agreement.objects.visible_to(police).values_list("title", flat=True))
 
-    assert visible == {TRELLEBORG_2023, TRELLEBORG_2019, SVEDALA_2024}
+    assert visible == {TRELLEBORG_2023, TRELLEBORG_2019, SVEDALA_2024, CITIZEN_PROMISE}
 
 
 def test_karlshamn_police_user_sees_only_solvesborg():
@@ -587,7 +604,10 @@ def test_municipal_editor_sees_only_their_own_municipality():
     svedala = get_user_model().objects.get(username="svedala")
     solvesborg = get_user_model().objects.get(username="solvesborg")
 
-    assert list(Agreement.objects.visible_to(svedala).values_list("title", flat=True)) == [SVEDALA_2024]
+    assert list(Agreement.objects.visible_to(svedala).values_list("title", flat=True)) == [
+        CITIZEN_PROMISE,
+        SVEDALA_2024,
+    ]
     assert list(Agreement.objects.visible_to(solvesborg).values_list("title", flat=True)) == [SOLVESBORG]
 
 

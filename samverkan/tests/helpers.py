@@ -149,6 +149,7 @@ def edit_data(agreement: Agreement, **overrides) -> dict:
     forums = list(agreement.forums.all())
     data = {
         "loaded_version": str(agreement.version),
+        "kind": agreement.kind,
         "title": agreement.title,
         "start_date": agreement.start_date.isoformat(),
         "end_date": agreement.end_date.isoformat() if agreement.end_date else "",

@@ -287,6 +287,21 @@ def test_an_agreement_comes_back_the_same_in_an_empty_database(rich_agreement):
     assert shown_changes(imported) == changes
 
 
+def test_a_published_citizen_promise_comes_back_as_one(world, editor):
+    promise = world.agreement
+    Agreement.objects.filter(pk=promise.pk).update(
+        kind=Agreement.Kind.CITIZEN_PROMISE, status=Agreement.Status.SIGNED, signing_date=date(2026, 3, 2)
+    )
+    store_archived(ArchivedPdf(agreement=promise, archived_by=editor), PDF, "medborgarlofte")
+    document = through_text(agreement_export(Agreement.objects.get(pk=promise.pk)))
+    empty_database()
+
+    imported = agreement_import(document).agreement
+
+    assert document["agreement"]["kind"] == "citizen_promise"
+    assert (imported.kind, imported.is_frozen, imported.signing_date) == ("citizen_promise", True, date(2026, 3, 2))
+
+
 def test_a_commitments_target_group_milestones_and_target_in_words_come_back(rich_agreement):
     document = through_text(agreement_export(rich_agreement))
     empty_database()
