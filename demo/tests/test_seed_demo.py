@@ -508,7 +508,7 @@ def test_a_signed_agreement_without_focus_areas_is_left_without_them():
 
 def test_only_the_ended_agreement_has_no_focus_areas():
     assert not agreement(TRELLEBORG_2019, "Trelleborgs kommun").focus_areas.exists()
-    assert Agreement.objects.filter(focus_areas__isnull=False).distinct().count() == 4
+    assert Agreement.objects.filter(focus_areas__isnull=False).distinct().count() == 5
 
 
 def test_running_twice_changes_nothing():

@@ -21,4 +21,4 @@ def test_refuses_to_run_without_debug_unless_forced(settings):
     assert not Agreement.objects.exists()
 
     call_command("seed_demo", "--force", stdout=StringIO())
-    assert Agreement.objects.count() == 5
+    assert Agreement.objects.count() == 6
