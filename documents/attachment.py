@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from focusareas.models import Commitment, Goal
+from focusareas.models import ActivityRow, Commitment, Goal
 
-from .document import Document
+from .document import CommitmentGroup, Document
 
 
 def _goal(goal: Goal) -> dict[str, Any]:
@@ -44,6 +44,17 @@ def _commitment(commitment: Commitment) -> dict[str, Any]:
         "third_parties": commitment.third_parties,
         "review_status": commitment.review_status,
     }
+
+
+def _activities(rows: list[ActivityRow]) -> list[dict[str, Any]]:
+    return [
+        {"activity": r.activity, "measure": r.measure, "follow_up": r.follow_up, "goal_effect": r.goal_effect}
+        for r in rows
+    ]
+
+
+def _commitments(groups: list[CommitmentGroup]) -> list[dict[str, Any]]:
+    return [_commitment(c) for g in groups for c in g.commitments]
 
 
 def agreement_data(document: Document) -> dict[str, Any]:
@@ -93,16 +104,19 @@ def agreement_data(document: Document) -> dict[str, Any]:
                     {
                         "description": e.focus_area.focus_area.description,
                         "prioritised": e.focus_area.focus_area.prioritised,
-                        "activities": [
+                        # Each section with what stands in it; the activities and commitments below stand in none.
+                        "sections": [
                             {
-                                "activity": r.activity,
-                                "measure": r.measure,
-                                "follow_up": r.follow_up,
-                                "goal_effect": r.goal_effect,
+                                "number": part.number,
+                                "heading": part.heading,
+                                "body": part.section.body,
+                                "activities": _activities(part.rows),
+                                "commitments": _commitments(part.commitment_groups),
                             }
-                            for r in e.focus_area.rows
+                            for part in e.focus_area.sections
                         ],
-                        "commitments": [_commitment(c) for g in e.focus_area.commitment_groups for c in g.commitments],
+                        "activities": _activities(e.focus_area.rows),
+                        "commitments": _commitments(e.focus_area.commitment_groups),
                         "goals": [_goal(g) for g in e.focus_area.goals],
                     }
                     if e.focus_area

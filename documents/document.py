@@ -3,7 +3,7 @@ number of queries and put in document order with its numbering."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Prefetch
@@ -19,7 +19,7 @@ from agreements.models import (
     Signatory,
     number_sections,
 )
-from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
 
 
 @dataclass
@@ -31,18 +31,45 @@ class CommitmentGroup:
 
 
 @dataclass
+class FocusAreaSectionView:
+    """A section of a focus area with the activities and commitments that stand in it, numbered under the focus
+    area ("4.3.1.") once Bilaga 1 is outlined."""
+
+    section: FocusAreaSection
+    rows: list[ActivityRow]
+    commitment_groups: list[CommitmentGroup]
+    number: str = ""
+    depth: int = 2
+
+    @property
+    def heading(self) -> str:
+        return self.section.heading
+
+    @property
+    def anchor(self) -> str:
+        return f"focus-area-section-{self.section.pk}"
+
+
+@dataclass
 class FocusAreaView:
+    """A focus area: its sections, then the activities, commitments and goals that stand in none of them."""
+
     focus_area: FocusArea
     rows: list[ActivityRow]
     commitment_groups: list[CommitmentGroup]
     goals: list[Goal]
+    sections: list[FocusAreaSectionView] = field(default_factory=list)
 
     @property
     def is_only_named(self) -> bool:
         """Whether the focus area is a name and nothing more (Bilaga 1's prose describes it): it then has no heading
         of its own in Bilaga 1, only its place in the agreement's list of focus areas."""
         return not (
-            strip_tags(self.focus_area.description).strip() or self.rows or self.commitment_groups or self.goals
+            strip_tags(self.focus_area.description).strip()
+            or self.rows
+            or self.commitment_groups
+            or self.goals
+            or self.sections
         )
 
 
@@ -84,6 +111,16 @@ class Document:
     focus_areas: list[FocusAreaView]
     goals: list[Goal]  # the goals of the whole agreement, outside every focus area
 
+    @property
+    def appendix_contents(self) -> list[AppendixItem | FocusAreaSectionView]:
+        """Bilaga 1's table of contents: its headings, each focus area followed by its sections."""
+        contents: list[AppendixItem | FocusAreaSectionView] = []
+        for entry in self.appendix:
+            contents.append(entry)
+            if entry.focus_area is not None:
+                contents += entry.focus_area.sections
+        return contents
+
 
 def group_by_party(
     commitments: list[Commitment], parties: list[Organisation], *, promises: bool = False
@@ -121,21 +158,34 @@ def build_document(agreement: Agreement) -> Document:
         )
     )
     goals = list(Goal.objects.filter(agreement=agreement).select_related("indicator"))
-    focus_areas = [
-        FocusAreaView(
-            focus_area=focus_area,
-            rows=list(focus_area.rows.all()),
-            commitment_groups=group_by_party(
-                [c for c in commitments if c.focus_area_id == focus_area.pk and c.action_plan_id is None],
-                parties,
-                promises=agreement.is_citizen_promise,
-            ),
-            goals=[g for g in goals if g.focus_area_id == focus_area.pk],
+
+    def in_place(focus_area: FocusArea, section_id: int | None) -> tuple[list[ActivityRow], list[CommitmentGroup]]:
+        """The rows and commitments (those not in an action plan) that stand in the section, or in none."""
+        rows = [row for row in focus_area.rows.all() if row.section_id == section_id]
+        standing = [
+            c
+            for c in commitments
+            if c.focus_area_id == focus_area.pk and c.action_plan_id is None and c.section_id == section_id
+        ]
+        return rows, group_by_party(standing, parties, promises=agreement.is_citizen_promise)
+
+    focus_areas = []
+    for focus_area in (
+        FocusArea.objects.filter(agreement=agreement).select_related("placement").prefetch_related("rows", "sections")
+    ):
+        rows, groups = in_place(focus_area, None)
+        focus_areas.append(
+            FocusAreaView(
+                focus_area=focus_area,
+                rows=rows,
+                commitment_groups=groups,
+                goals=[g for g in goals if g.focus_area_id == focus_area.pk],
+                sections=[
+                    FocusAreaSectionView(section, *in_place(focus_area, section.pk))
+                    for section in focus_area.sections.all()
+                ],
+            )
         )
-        for focus_area in FocusArea.objects.filter(agreement=agreement)
-        .select_related("placement")
-        .prefetch_related("rows")
-    ]
     focus_area_of = {view.focus_area.pk: view.focus_area for view in focus_areas}
     action_plans = [
         ActionPlanView(action_plan=plan, by_focus_area=_by_focus_area(plan, commitments, focus_area_of, parties))
@@ -182,6 +232,12 @@ def outline_appendix(sections: list[Section], focus_areas: list[FocusAreaView]) 
     for view in (v for v in focus_areas if not v.is_only_named):
         placed.setdefault(view.focus_area.placement_id, []).append(view)
 
+    def focus_area_item(view: FocusAreaView, number: str, depth: int) -> AppendixItem:
+        # Its sections are numbered under it (4.3.1.), or not at all when the focus area has no number of its own.
+        for index, part in enumerate(view.sections, start=1):
+            part.number, part.depth = (f"{number}{index}." if number else ""), depth + 1
+        return AppendixItem("focus_area", number, view.focus_area.title, depth, focus_area=view)
+
     def focus_area_items(parent: NumberedSection | None, child_count: int) -> list[AppendixItem]:
         prefix, depth = (parent.number, parent.depth + 1) if parent else ("", 1)
         items: list[AppendixItem] = []
@@ -192,13 +248,11 @@ def outline_appendix(sections: list[Section], focus_areas: list[FocusAreaView]) 
             if heading:
                 index += 1
                 items.append(AppendixItem("group", f"{prefix}{index}.", heading, depth))
-                items += [AppendixItem("focus_area", "", v.focus_area.title, depth + 1, focus_area=v) for v in members]
+                items += [focus_area_item(v, "", depth + 1) for v in members]
             else:
                 for view in members:
                     index += 1
-                    items.append(
-                        AppendixItem("focus_area", f"{prefix}{index}.", view.focus_area.title, depth, focus_area=view)
-                    )
+                    items.append(focus_area_item(view, f"{prefix}{index}.", depth))
         return items
 
     items: list[AppendixItem] = []

@@ -11,25 +11,28 @@ from agreements.access import get_agreement_for_user
 from agreements.models import Agreement
 from samverkan.lib.access import Access
 
-from .models import ActivityRow
+from .models import ActivityRow, FocusAreaSection
+
+# The items that reach their agreement through their focus area.
+_UNDER_FOCUS_AREA = (ActivityRow, FocusAreaSection)
 
 
 def get_item_for_user(
     user: AbstractBaseUser | AnonymousUser, model: type[models.Model], pk: int, access: Access = Access.READ
 ):
     """The item with its agreement (annotated with the user's permissions): 404 for outsiders, 403 read-only."""
-    related = "focus_area" if model is ActivityRow else "agreement"
+    related = "focus_area" if model in _UNDER_FOCUS_AREA else "agreement"
     try:
         item = model.objects.select_related(related).get(pk=pk)
     except model.DoesNotExist:
         raise Http404 from None
-    owner = item.focus_area if model is ActivityRow else item
+    owner = item.focus_area if model in _UNDER_FOCUS_AREA else item
     owner.agreement = get_agreement_for_user(user, owner.agreement_id, access)
     return item
 
 
 def agreement_of(item: models.Model) -> Agreement:
-    return item.focus_area.agreement if isinstance(item, ActivityRow) else item.agreement
+    return item.focus_area.agreement if isinstance(item, _UNDER_FOCUS_AREA) else item.agreement
 
 
 def may_review(user: AbstractBaseUser, agreement: Agreement) -> bool:

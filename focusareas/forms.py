@@ -9,7 +9,7 @@ from agreements.models import Agreement, Organisation, Section
 from samverkan.lib.edits import ConfirmForm, VersionedForm, VersionedModelForm
 from samverkan.lib.validation import CleanInputMixin
 
-from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
+from .models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal, Indicator
 from .paste import PastedRow, PasteError, parse_commitments, parse_table
 
 
@@ -35,6 +35,16 @@ class AgreementItemForm(VersionedModelForm):
         for name, queryset in limits.items():
             if name in self.fields:
                 self.fields[name].queryset = queryset
+        if "section" in self.fields:
+            # Only the sections of the item's own focus area; none to choose, no field.
+            focus_area_id = getattr(self.instance, "focus_area_id", None)
+            sections = FocusAreaSection.objects.filter(focus_area_id=focus_area_id) if focus_area_id else None
+            if sections is not None and sections.exists():
+                self.fields["section"].queryset = sections
+            elif not getattr(self.instance, "section_id", None):
+                del self.fields["section"]
+            else:
+                self.fields["section"].queryset = FocusAreaSection.objects.none()
         if "goals" in self.fields and not limits["goals"].exists():
             del self.fields["goals"]  # nothing to choose yet
         self.helper = FormHelper()
@@ -52,10 +62,16 @@ class FocusAreaForm(AgreementItemForm):
         fields = ["title", "group_heading", "placement", "prioritised", "description"]
 
 
+class FocusAreaSectionForm(AgreementItemForm):
+    class Meta:
+        model = FocusAreaSection
+        fields = ["heading", "body"]
+
+
 class ActivityRowForm(AgreementItemForm):
     class Meta:
         model = ActivityRow
-        fields = ["activity", "measure", "follow_up", "goal_effect", "goals"]
+        fields = ["section", "activity", "measure", "follow_up", "goal_effect", "goals"]
         widgets = {
             "activity": _text(),
             "measure": _text(),
@@ -78,6 +94,7 @@ class CommitmentForm(AgreementItemForm):
             "milestones",
             "third_parties",
             Row(Column("focus_area"), Column("action_plan")),
+            *(["section"] if "section" in self.fields else []),
             *(["goals"] if "goals" in self.fields else []),
         )
 
@@ -98,6 +115,7 @@ class CommitmentForm(AgreementItemForm):
             "third_parties",
             "focus_area",
             "action_plan",
+            "section",
             "goals",
         ]
         widgets = {

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django import forms
 from django.db import models
 
-from .forms import ActionPlanForm, ActivityRowForm, CommitmentForm, FocusAreaForm, GoalForm
-from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal
+from .forms import ActionPlanForm, ActivityRowForm, CommitmentForm, FocusAreaForm, FocusAreaSectionForm, GoalForm
+from .models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ ITEM_KINDS: dict[str, ItemKind] = {
     kind.name: kind
     for kind in (
         ItemKind("fokusomrade", FocusArea, FocusAreaForm, "focus-area"),
+        ItemKind("delavsnitt", FocusAreaSection, FocusAreaSectionForm, "focus-area-section"),
         ItemKind("aktivitet", ActivityRow, ActivityRowForm, "row"),
         ItemKind("atagande", Commitment, CommitmentForm, "commitment"),
         ItemKind("mal", Goal, GoalForm, "goal"),
@@ -38,5 +39,5 @@ _BY_MODEL = {kind.model: kind for kind in ITEM_KINDS.values()}
 
 
 def kind_of(item: models.Model) -> ItemKind:
-    """The kind of a focus area, activity row, commitment, goal or action plan."""
+    """The kind of a focus area, focus area section, activity row, commitment, goal or action plan."""
     return _BY_MODEL[type(item)]

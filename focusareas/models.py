@@ -60,6 +60,51 @@ class FocusArea(AgreementContent):
             raise ValidationError({"placement": _("Choose a section of this agreement's Bilaga 1.")})
 
 
+class FocusAreaSection(AgreementContent):
+    """A numbered part of a focus area's prose ("4.3.1 Lägesbild"); activities and commitments can stand in it."""
+
+    agreement_path = "focus_area__agreement_id"
+
+    focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(_("heading"), max_length=200)
+    body = RichTextField(_("text"), blank=True)
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    compared_fields = ("heading", "body")
+
+    history = HistoricalRecords(excluded_fields=["version", "key"])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("focus area section")
+        verbose_name_plural = _("focus area sections")
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+def _section_field() -> models.ForeignKey:
+    # Deleting a section keeps what stood in it: it then prints with the rest of its focus area.
+    return models.ForeignKey(
+        FocusAreaSection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("section of the focus area"),
+        help_text=_("Where in the focus area's text it is printed; without a section it follows the text."),
+    )
+
+
+def _section_error(item: ActivityRow | Commitment) -> dict:
+    """The refusal of a section that is not part of the item's own focus area."""
+    if item.section_id and item.section.focus_area_id != item.focus_area_id:
+        return {"section": _("Choose a section of the same focus area.")}
+    return {}
+
+
 class Goal(AgreementContent):
     """A goal the work is to reach: an effect goal or a result goal, optionally measured by an indicator."""
 
@@ -148,6 +193,7 @@ class ActivityRow(AgreementContent):
     agreement_path = "focus_area__agreement_id"
 
     focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="rows")
+    section = _section_field()
     activity = models.TextField(_("activity"))
     measure = models.TextField(_("measure"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
@@ -168,6 +214,10 @@ class ActivityRow(AgreementContent):
 
     def __str__(self) -> str:
         return self.activity
+
+    def clean(self) -> None:
+        if errors := _section_error(self):
+            raise ValidationError(errors)
 
 
 class ActionPlan(AgreementContent):
@@ -213,6 +263,7 @@ class Commitment(AgreementContent):
         related_name="commitments",
         verbose_name=_("focus area"),
     )
+    section = _section_field()
     action_plan = models.ForeignKey(
         ActionPlan,
         on_delete=models.CASCADE,
@@ -320,6 +371,7 @@ class Commitment(AgreementContent):
             errors["target_value"] = _("Give the number the target is about.")
         if not self.focus_area_id and not self.action_plan_id:
             errors["focus_area"] = _("A commitment belongs to a focus area, an action plan or both.")
+        errors |= _section_error(self)
         if errors:
             raise ValidationError(errors)
 

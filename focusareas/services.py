@@ -20,20 +20,26 @@ from samverkan.lib.versions import claim_fingerprint, claim_version, fingerprint
 
 from .access import may_review
 from .mail import send_review_requested
-from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, ReviewEntry
+from .models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal, ReviewEntry
 from .paste import PastedRow
 
 
 def siblings_of(item: models.Model) -> models.QuerySet:
-    """The items that share an order with this one."""
+    """The items that share an order with this one: activities and commitments are printed in order within their
+    section of the focus area (or outside every section)."""
     match item:
         case FocusArea():
             return FocusArea.objects.filter(agreement_id=item.agreement_id)
+        case FocusAreaSection():
+            return FocusAreaSection.objects.filter(focus_area_id=item.focus_area_id)
         case ActivityRow():
-            return ActivityRow.objects.filter(focus_area_id=item.focus_area_id)
+            return ActivityRow.objects.filter(focus_area_id=item.focus_area_id, section_id=item.section_id)
         case Commitment():
             return Commitment.objects.filter(
-                agreement_id=item.agreement_id, focus_area_id=item.focus_area_id, action_plan_id=item.action_plan_id
+                agreement_id=item.agreement_id,
+                focus_area_id=item.focus_area_id,
+                action_plan_id=item.action_plan_id,
+                section_id=item.section_id,
             )
         case Goal():
             return Goal.objects.filter(agreement_id=item.agreement_id, focus_area_id=item.focus_area_id)

@@ -10,6 +10,8 @@ app_name = "focusareas"
 urlpatterns = [
     path("<int:pk>/fokusomraden/nytt/", views.focus_area_add, name="add"),
     path("fokusomraden/<int:pk>/redigera/", views.focus_area_edit, name="edit"),
+    path("fokusomraden/<int:pk>/delavsnitt/nytt/", views.section_add, name="section_add"),
+    path("delavsnitt/<int:pk>/redigera/", views.section_edit, name="section_edit"),
     path("fokusomraden/<int:pk>/aktiviteter/ny/", views.row_add, name="row_add"),
     path("fokusomraden/<int:pk>/klistra-in/", views.rows_paste_view, name="rows_paste"),
     re_path(

@@ -25,7 +25,7 @@ from samverkan.lib.versions import StaleEdit
 from .access import agreement_of, get_item_for_user, may_comment_on_review
 from .forms import CommitmentsPasteForm, IndicatorForm, PasteForm, ReviewCommentForm
 from .kinds import ITEM_KINDS, kind_of
-from .models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
+from .models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal, Indicator, ReviewEntry
 from .services import (
     agreement_send_for_review,
     commitment_accept,
@@ -124,6 +124,28 @@ def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
         agreement=focus_area.agreement,
         instance=focus_area,
         heading=_("Edit focus area"),
+    )
+
+
+@login_required
+def section_add(request: HttpRequest, pk: int) -> HttpResponse:
+    focus_area = get_item_for_user(request.user, FocusArea, pk, Access.EDIT)
+    return _item_form(
+        request,
+        agreement=focus_area.agreement,
+        instance=FocusAreaSection(focus_area=focus_area),
+        heading=_("New section in %(focus_area)s") % {"focus_area": focus_area.title},
+    )
+
+
+@login_required
+def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_item_for_user(request.user, FocusAreaSection, pk, Access.EDIT)
+    return _item_form(
+        request,
+        agreement=section.focus_area.agreement,
+        instance=section,
+        heading=_("Edit section"),
     )
 
 

@@ -10,7 +10,16 @@ from django.db import models
 from django.db.models import Prefetch
 
 from agreements.models import Agreement, ArchivedPdf, Organisation, Party, Section
-from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
+from focusareas.models import (
+    ActionPlan,
+    ActivityRow,
+    Commitment,
+    FocusArea,
+    FocusAreaSection,
+    Goal,
+    Indicator,
+    ReviewEntry,
+)
 from followup.models import ArchivedReport, CommitmentOutcome, Evaluation, FollowUpReport, PartyComment
 from samverkan.lib.archive import ArchiveCorrupted, verified_content
 
@@ -62,6 +71,7 @@ class _Exporter(HistoryExport):
         content["forums"] = self.listed(agreement.forums.all())
         content["sections"] = self.sections()
         content["focus_areas"] = self.focus_areas()
+        content["focus_area_sections"] = self.focus_area_sections()
         content["goals"] = self.goals()
         content["action_plans"] = self.listed(agreement.action_plans.all())
         content["activity_rows"] = self.activity_rows()
@@ -143,6 +153,13 @@ class _Exporter(HistoryExport):
             items.append({**_values(focus_area), "placement": self.ref(Section, focus_area.placement_id)})
         return items
 
+    def focus_area_sections(self) -> list[dict[str, Any]]:
+        items = []
+        for section in FocusAreaSection.objects.filter(focus_area__agreement=self.agreement):
+            self.refs[FocusAreaSection][section.pk] = str(section.key)
+            items.append({**_values(section), "focus_area": self.ref(FocusArea, section.focus_area_id)})
+        return items
+
     def goals(self) -> list[dict[str, Any]]:
         items = []
         for goal in self.agreement.goals.select_related("indicator"):
@@ -167,6 +184,7 @@ class _Exporter(HistoryExport):
                 {
                     **_values(row),
                     "focus_area": self.ref(FocusArea, row.focus_area_id),
+                    "section": self.ref(FocusAreaSection, row.section_id),
                     "goals": sorted(self.ref(Goal, goal.pk) for goal in row.goals.all()),
                 }
             )
@@ -183,6 +201,7 @@ class _Exporter(HistoryExport):
                 {
                     **_values(commitment),
                     "focus_area": self.ref(FocusArea, commitment.focus_area_id),
+                    "section": self.ref(FocusAreaSection, commitment.section_id),
                     "action_plan": self.ref(ActionPlan, commitment.action_plan_id),
                     "parties": sorted(self.organisation(party) for party in commitment.parties.all()),
                     "goals": sorted(self.ref(Goal, goal.pk) for goal in commitment.goals.all()),

@@ -25,7 +25,16 @@ from django.db import DatabaseError, models, transaction
 from django.utils.text import slugify
 
 from agreements.models import Agreement, ArchivedPdf, CooperationForum, Organisation, Party, Section, Signatory
-from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
+from focusareas.models import (
+    ActionPlan,
+    ActivityRow,
+    Commitment,
+    FocusArea,
+    FocusAreaSection,
+    Goal,
+    Indicator,
+    ReviewEntry,
+)
 from followup.models import (
     ArchivedReport,
     CommitmentOutcome,
@@ -325,6 +334,11 @@ class _Importer(HistoryImport):
             with _at(where):
                 focus_area = FocusArea(agreement=agreement, placement_id=self.pk(Section, item["placement"]))
                 self.restore(focus_area, item)
+        # Documents written before focus areas had sections hold none.
+        for where, item in _items({"focus_area_sections": [], **data}, "focus_area_sections", "agreement"):
+            with _at(where):
+                section = FocusAreaSection(focus_area_id=self.pk(FocusArea, item["focus_area"]))
+                self.restore(section, item)
         for where, item in _items(data, "goals", "agreement"):
             with _at(where):
                 goal = Goal(agreement=agreement, focus_area_id=self.pk(FocusArea, item["focus_area"]))
@@ -337,7 +351,10 @@ class _Importer(HistoryImport):
                 self.restore(ActionPlan(agreement=agreement), item, index)
         for where, item in _items(data, "activity_rows", "agreement"):
             with _at(where):
-                row = ActivityRow(focus_area_id=self.pk(FocusArea, item["focus_area"]))
+                row = ActivityRow(
+                    focus_area_id=self.pk(FocusArea, item["focus_area"]),
+                    section_id=self.pk(FocusAreaSection, item.get("section")),
+                )
                 self.restore(row, item)
                 _set_related(row, "goals", [self.pk(Goal, key) for key in item["goals"]])
         for where, item in _items(data, "commitments", "agreement"):
@@ -346,6 +363,7 @@ class _Importer(HistoryImport):
                     agreement=agreement,
                     focus_area_id=self.pk(FocusArea, item["focus_area"]),
                     action_plan_id=self.pk(ActionPlan, item["action_plan"]),
+                    section_id=self.pk(FocusAreaSection, item.get("section")),
                 )
                 self.restore(commitment, item)
                 _set_related(commitment, "parties", [self.organisation(name) for name in item["parties"]])

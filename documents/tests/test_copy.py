@@ -13,6 +13,7 @@ from focusareas.tests.factories import (
     ActivityRowFactory,
     CommitmentFactory,
     FocusAreaFactory,
+    FocusAreaSectionFactory,
     GoalFactory,
     IndicatorFactory,
     accept,
@@ -36,8 +37,11 @@ def source(world, reviewer) -> Agreement:
     focus_area = FocusAreaFactory(agreement=agreement, placement=section)
     goal = GoalFactory(focus_area=focus_area)
     IndicatorFactory(goal=goal)
-    ActivityRowFactory(focus_area=focus_area).goals.add(goal)
-    commitment = CommitmentFactory(focus_area=focus_area, action_plan=ActionPlanFactory(agreement=agreement))
+    part = FocusAreaSectionFactory(focus_area=focus_area, heading="Insatser")
+    ActivityRowFactory(focus_area=focus_area, section=part).goals.add(goal)
+    commitment = CommitmentFactory(
+        focus_area=focus_area, section=part, action_plan=ActionPlanFactory(agreement=agreement)
+    )
     commitment.goals.add(goal)
     accept([commitment], reviewer=reviewer)
     SignatoryFactory(agreement=agreement, party=world.municipality, signed_on=date(2026, 11, 20))

@@ -3,7 +3,16 @@ from __future__ import annotations
 import factory
 
 from agreements.tests.factories import AgreementFactory
-from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
+from focusareas.models import (
+    ActionPlan,
+    ActivityRow,
+    Commitment,
+    FocusArea,
+    FocusAreaSection,
+    Goal,
+    Indicator,
+    ReviewEntry,
+)
 
 
 class FocusAreaFactory(factory.django.DjangoModelFactory):
@@ -14,6 +23,16 @@ class FocusAreaFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Fokusområde {n}")
     # Described, as most are: a focus area that is only named has no heading of its own in Bilaga 1.
     description = "<p>Arbetet utgår från den gemensamma lägesbilden.</p>"
+    order = factory.Sequence(lambda n: n)
+
+
+class FocusAreaSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocusAreaSection
+
+    focus_area = factory.SubFactory(FocusAreaFactory)
+    heading = factory.Sequence(lambda n: f"Lägesbild {n}")
+    body = "<p>Polisen och kommunen delar sin bild av läget varje kvartal.</p>"
     order = factory.Sequence(lambda n: n)
 
 

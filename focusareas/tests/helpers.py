@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.urls import reverse
 
 from focusareas.kinds import ITEM_KINDS
-from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
 from focusareas.tests.factories import (
     ActionPlanFactory,
     ActivityRowFactory,
     CommitmentFactory,
     FocusAreaFactory,
+    FocusAreaSectionFactory,
     GoalFactory,
 )
 
@@ -19,6 +20,7 @@ def focus_area_urls(world) -> list[tuple[str, str, bool]]:
     """(url, method, is a write) for every page of the focus areas app on the agreement of `world`."""
     agreement = world.agreement
     focus_area = FocusAreaFactory(agreement=agreement)
+    section = FocusAreaSectionFactory(focus_area=focus_area)
     row = ActivityRowFactory(focus_area=focus_area)
     commitment = CommitmentFactory(focus_area=focus_area)
     goal = GoalFactory(focus_area=focus_area)
@@ -29,6 +31,8 @@ def focus_area_urls(world) -> list[tuple[str, str, bool]]:
         (reverse("focusareas:add", args=[agreement.pk]), "get", True),
         (reverse("focusareas:add", args=[agreement.pk]), "post", True),
         (reverse("focusareas:edit", args=[focus_area.pk]), "post", True),
+        (reverse("focusareas:section_add", args=[focus_area.pk]), "post", True),
+        (reverse("focusareas:section_edit", args=[section.pk]), "get", True),
         (reverse("focusareas:row_add", args=[focus_area.pk]), "post", True),
         (reverse("focusareas:row_edit", args=[row.pk]), "get", True),
         (reverse("focusareas:rows_paste", args=[focus_area.pk]), "post", True),
@@ -42,7 +46,14 @@ def focus_area_urls(world) -> list[tuple[str, str, bool]]:
         (reverse("focusareas:action_plan_edit", args=[plan.pk]), "get", True),
         (reverse("focusareas:send_for_review", args=[agreement.pk]), "post", True),
     ]
-    items = {FocusArea: focus_area, ActivityRow: row, Commitment: commitment, Goal: goal, ActionPlan: plan}
+    items = {
+        FocusArea: focus_area,
+        FocusAreaSection: section,
+        ActivityRow: row,
+        Commitment: commitment,
+        Goal: goal,
+        ActionPlan: plan,
+    }
     for kind in ITEM_KINDS:
         item = items[ITEM_KINDS[kind].model]
         pages.append((reverse("focusareas:item_delete", args=[kind, item.pk]), "get", True))

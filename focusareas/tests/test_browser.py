@@ -14,7 +14,16 @@ from playwright.sync_api import Page, expect
 
 from agreements.models import Agreement
 from agreements.tests.factories import SectionFactory
-from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
+from focusareas.models import (
+    ActionPlan,
+    ActivityRow,
+    Commitment,
+    FocusArea,
+    FocusAreaSection,
+    Goal,
+    Indicator,
+    ReviewEntry,
+)
 from focusareas.services import agreement_check_ready_for_signing
 from samverkan.tests.browser import assert_accessible, log_in
 
@@ -300,6 +309,9 @@ def build_focus_areas(world) -> FocusArea:
         )
         commitment.parties.set(parties)
         commitment.goals.add(goal)
+    FocusAreaSection.objects.create(
+        focus_area=focus_area, heading="Lägesbild", body="<p>Misshandeln sker oftast nattetid i centrum.</p>"
+    )
     plan = ActionPlan.objects.create(agreement=agreement, title="Handlingsplan 2025", year=2025)
     planned = Commitment.objects.create(
         agreement=agreement,
@@ -322,6 +334,7 @@ A11Y_PAGES = [
     "commitments-paste-preview",
     "commitment-add",
     "goal-add",
+    "section-add",
     "review-as-reviewer",
     "detail",
 ]
@@ -357,6 +370,7 @@ def test_focus_area_pages_have_no_accessibility_violations(
         expect(page.locator(f"#rows-{focus_area.pk} .activity-row")).to_have_count(2)
         expect(page.locator(f"#commitments-{focus_area.pk} .commitment")).to_have_count(3)
         expect(page.locator(f"#goals-{focus_area.pk} .goal")).to_have_count(2)
+        expect(page.locator(f"#focus-area-{focus_area.pk} .focus-area-section")).to_have_count(1)
     elif name == "workbench-inline-row-form":
         page.goto(f"{base}/fokusomraden/")
         page.locator(f'a[href$="/fokusomraden/{focus_area.pk}/aktiviteter/ny/"]').click()
@@ -381,6 +395,9 @@ def test_focus_area_pages_have_no_accessibility_violations(
     elif name == "commitment-add":
         page.goto(f"{base}/ataganden/nytt/?focus_area={focus_area.pk}")
         expect(page.locator("input[name=parties]")).to_have_count(2)
+    elif name == "section-add":
+        page.goto(f"{live_server.url}/overenskommelser/fokusomraden/{focus_area.pk}/delavsnitt/nytt/")
+        expect(page.locator("main [name=heading]")).to_be_visible()
     elif name == "goal-add":
         page.goto(f"{base}/mal/nytt/?focus_area={focus_area.pk}")
         expect(page.locator("main fieldset [name=indicator-name]")).to_be_visible()
@@ -392,6 +409,7 @@ def test_focus_area_pages_have_no_accessibility_violations(
         expect(document.locator("p.fw-semibold", has_text=world.police.name)).to_have_count(1)
         expect(document.locator("p.fw-semibold", has_text=world.municipality.name)).to_have_count(1)
         expect(document).to_contain_text("Anmälda misshandelsbrott")
+        expect(document.locator("section.focus-area-section .section-heading")).to_contain_text("Lägesbild")
         # Section 1 holds the group Brottsstatistik as 1.1, with its focus areas under it.
         expect(page.locator("section#group-1-1 .section-heading")).to_contain_text("Brottsstatistik")
     assert_accessible(page)

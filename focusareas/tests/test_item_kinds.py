@@ -4,12 +4,13 @@ import pytest
 from django.urls import reverse
 
 from focusareas.kinds import ITEM_KINDS, kind_of
-from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
 from focusareas.tests.factories import (
     ActionPlanFactory,
     ActivityRowFactory,
     CommitmentFactory,
     FocusAreaFactory,
+    FocusAreaSectionFactory,
     GoalFactory,
 )
 
@@ -22,6 +23,7 @@ def items(world) -> dict[type, object]:
     focus_area = FocusAreaFactory(agreement=world.agreement)
     return {
         FocusArea: focus_area,
+        FocusAreaSection: FocusAreaSectionFactory(focus_area=focus_area),
         ActivityRow: ActivityRowFactory(focus_area=focus_area),
         Commitment: CommitmentFactory(focus_area=focus_area),
         Goal: GoalFactory(focus_area=focus_area),

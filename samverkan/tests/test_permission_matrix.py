@@ -26,12 +26,13 @@ from agreements.models import Agreement, ArchivedPdf, Membership
 from agreements.services import agreement_new_revision
 from agreements.tests.factories import AgreementFactory, SectionFactory, UserFactory
 from focusareas.kinds import ITEM_KINDS
-from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
 from focusareas.tests.factories import (
     ActionPlanFactory,
     ActivityRowFactory,
     CommitmentFactory,
     FocusAreaFactory,
+    FocusAreaSectionFactory,
     GoalFactory,
     IndicatorFactory,
 )
@@ -121,6 +122,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "documents:workbench": read_only(),
     "focusareas:add": form(),
     "focusareas:edit": form(),
+    "focusareas:section_add": form(),
+    "focusareas:section_edit": form(),
     "focusareas:row_add": form(),
     "focusareas:rows_paste": form(),
     "focusareas:row_edit": form(),
@@ -234,6 +237,7 @@ def build_estate() -> Estate:
     draft = world.agreement
     section = SectionFactory(agreement=draft, heading="Syfte")
     focus_area = FocusAreaFactory(agreement=draft, title="Trygg stadskärna")
+    area_section = FocusAreaSectionFactory(focus_area=focus_area)
     row = ActivityRowFactory(focus_area=focus_area)
     commitment = CommitmentFactory(focus_area=focus_area, parties=[world.police])
     goal = GoalFactory(focus_area=focus_area)
@@ -277,6 +281,7 @@ def build_estate() -> Estate:
         objects={
             "section": section,
             "focus_area": focus_area,
+            "area_section": area_section,
             "row": row,
             "commitment": commitment,
             "goal": goal,
@@ -303,6 +308,7 @@ def log_in(user) -> str | None:
 # The estate's object of each item kind's model.
 ITEM_OBJECTS = {
     FocusArea: "focus_area",
+    FocusAreaSection: "area_section",
     ActivityRow: "row",
     Commitment: "commitment",
     Goal: "goal",
@@ -330,6 +336,8 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "documents:workbench": draft,
         "focusareas:add": draft,
         "focusareas:edit": o["focus_area"].pk,
+        "focusareas:section_add": o["focus_area"].pk,
+        "focusareas:section_edit": o["area_section"].pk,
         "focusareas:row_add": o["focus_area"].pk,
         "focusareas:rows_paste": o["focus_area"].pk,
         "focusareas:row_edit": o["row"].pk,

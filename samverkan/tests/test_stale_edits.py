@@ -24,12 +24,13 @@ from documents.services import agreement_fingerprint
 from focusareas import forms as focus_area_forms
 from focusareas import services as focus_area_services
 from focusareas.kinds import ITEM_KINDS
-from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, ReviewEntry
+from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal, ReviewEntry
 from focusareas.tests.factories import (
     ActionPlanFactory,
     ActivityRowFactory,
     CommitmentFactory,
     FocusAreaFactory,
+    FocusAreaSectionFactory,
     IndicatorFactory,
     accept,
 )
@@ -326,6 +327,7 @@ def test_deleting_something_changed_since_the_confirmation_was_loaded(world, edi
     row = ActivityRowFactory(focus_area=focus_area)
     item = {
         FocusArea: focus_area,
+        FocusAreaSection: FocusAreaSectionFactory(focus_area=focus_area),
         ActivityRow: row,
         Commitment: CommitmentFactory(focus_area=focus_area),
         Goal: Goal.objects.create(agreement=world.agreement, focus_area=focus_area, text="Mål"),

@@ -39,12 +39,22 @@ from agreements.tests.factories import (
     SectionFactory,
     SignatoryFactory,
 )
-from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
+from focusareas.models import (
+    ActionPlan,
+    ActivityRow,
+    Commitment,
+    FocusArea,
+    FocusAreaSection,
+    Goal,
+    Indicator,
+    ReviewEntry,
+)
 from focusareas.tests.factories import (
     ActionPlanFactory,
     ActivityRowFactory,
     CommitmentFactory,
     FocusAreaFactory,
+    FocusAreaSectionFactory,
     GoalFactory,
     IndicatorFactory,
 )
@@ -82,9 +92,10 @@ RELATIONS = {
     FocusArea: {"agreement", "placement"},
     Goal: {"agreement", "focus_area"},
     Indicator: {"goal"},
-    ActivityRow: {"focus_area", "goals"},
+    FocusAreaSection: {"focus_area"},
+    ActivityRow: {"focus_area", "section", "goals"},
     ActionPlan: {"agreement"},
-    Commitment: {"agreement", "focus_area", "action_plan", "parties", "goals"},
+    Commitment: {"agreement", "focus_area", "section", "action_plan", "parties", "goals"},
     ReviewEntry: {"commitment", "author"},
     Evaluation: {"agreement"},
     FollowUpReport: {"agreement"},
@@ -104,6 +115,7 @@ PARENTS = {
     FocusArea: Agreement,
     Goal: Agreement,
     Indicator: Goal,
+    FocusAreaSection: FocusArea,
     ActivityRow: FocusArea,
     ActionPlan: Agreement,
     Commitment: Agreement,
@@ -168,12 +180,15 @@ def rich_agreement(world, editor, reviewer, reader) -> Agreement:
     dropped_goal = GoalFactory(focus_area=safety, text="Utgår")
     IndicatorFactory(goal=dropped_goal)
     dropped_goal.delete()
-    row = ActivityRowFactory(focus_area=drugs, activity="Avloppsanalyser")
+    efforts = FocusAreaSectionFactory(focus_area=drugs, heading="Insatser", body="<p>Vad vi <em>gör</em>.</p>")
+    FocusAreaSectionFactory(focus_area=drugs, heading="Uppföljning", body="")
+    row = ActivityRowFactory(focus_area=drugs, section=efforts, activity="Avloppsanalyser")
     row.goals.set([goal])
     ActivityRowFactory(focus_area=safety, activity="Trygghetsvandringar")
     plan = ActionPlanFactory(agreement=agreement)
     police_commitment = CommitmentFactory(
         focus_area=drugs,
+        section=efforts,
         parties=[world.police],
         text="polisens krogtillsyner",
         target_value=5,
@@ -314,6 +329,32 @@ def test_a_commitments_target_group_milestones_and_target_in_words_come_back(ric
     assert commitment.target_text == written["target_text"] == "minst 5 under året, 1,2 per månad under sommaren"
     assert commitment.milestone_lines == ["Under våren: utbildning", "Under hösten: tillsyner"]
     assert (commitment.target_value, commitment.target_scope) == (5, Commitment.TargetScope.PER_YEAR)
+
+
+def test_focus_area_sections_come_back_with_what_stands_in_them(rich_agreement):
+    document = through_text(agreement_export(rich_agreement))
+    empty_database()
+
+    imported = agreement_import(document).agreement
+
+    drugs = imported.focus_areas.get(title="Narkotika")
+    assert [(s.heading, s.body) for s in drugs.sections.all()] == [
+        ("Insatser", "<p>Vad vi <em>gör</em>.</p>"),
+        ("Uppföljning", ""),
+    ]
+    efforts = drugs.sections.get(heading="Insatser")
+    assert ActivityRow.objects.get(activity="Avloppsanalyser").section == efforts
+    assert imported.commitments.get(text="polisens krogtillsyner").section == efforts
+    assert ActivityRow.objects.get(activity="Trygghetsvandringar").section is None
+
+
+def row_of(document: dict, activity: str) -> int:
+    rows = document["agreement"]["activity_rows"]
+    return next(index for index, row in enumerate(rows) if row["activity"] == activity)
+
+
+def section_key(document: dict, heading: str) -> str:
+    return next(s["key"] for s in document["agreement"]["focus_area_sections"] if s["heading"] == heading)
 
 
 def test_the_document_names_nothing_by_database_id(rich_agreement):
@@ -622,6 +663,12 @@ CRAFTED = {
     "text where a list is expected": (
         lambda d: d["agreement"].update(sections="Inledning"),
         lambda d: "agreement.sections: a list was expected",
+    ),
+    "activity in a section of another focus area": (
+        lambda d: d["agreement"]["activity_rows"][row_of(d, "Trygghetsvandringar")].update(
+            section=section_key(d, "Insatser")
+        ),
+        lambda d: f"agreement.activity_rows[{row_of(d, 'Trygghetsvandringar')}].section:",
     ),
     "missing key": (
         lambda d: d["agreement"]["commitments"][0].pop("focus_area"),
