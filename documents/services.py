@@ -29,7 +29,7 @@ def agreement_sign(
     *,
     agreement: Agreement,
     user,
-    loaded_version: str | None = None,
+    loaded_fingerprint: str | None = None,
     signing_place: str,
     signing_date: date,
     signed_on: dict[int, date],
@@ -38,7 +38,7 @@ def agreement_sign(
     with StaleEdit if the agreement or its text changed after the signing form was loaded."""
     with archiving() as archives:
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        claim_fingerprint(current=agreement_fingerprint(agreement), loaded_version=loaded_version)
+        claim_fingerprint(current=agreement_fingerprint(agreement), loaded_fingerprint=loaded_fingerprint)
         if agreement.is_citizen_promise:
             raise ValidationError(_("A citizen promise is published, not signed."))
         agreement_check_ready_for_signing(agreement)
@@ -67,7 +67,7 @@ def agreement_publish(*, agreement: Agreement, user, loaded_fingerprint: str | N
     its text changed after the form was loaded. A citizen promise has no signatures: it is made public instead."""
     with archiving() as archives:
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        claim_fingerprint(current=agreement_fingerprint(agreement), loaded_version=loaded_fingerprint)
+        claim_fingerprint(current=agreement_fingerprint(agreement), loaded_fingerprint=loaded_fingerprint)
         if not agreement.is_citizen_promise:
             raise ValidationError(_("An agreement is signed, not published."))
         agreement_check_ready_for_signing(agreement)

@@ -127,7 +127,7 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
             services.agreement_sign(
                 agreement=agreement,
                 user=request.user,
-                loaded_version=form.cleaned_data["loaded_fingerprint"],
+                loaded_fingerprint=form.cleaned_data["loaded_fingerprint"],
                 signing_place=form.cleaned_data["signing_place"],
                 signing_date=form.cleaned_data["signing_date"],
                 signed_on=form.signed_on(),

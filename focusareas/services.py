@@ -105,7 +105,7 @@ def rows_paste(
     changed after the paste was previewed (another paste, or the same one sent twice)."""
     focus_area.refuse_if_frozen()  # bulk creation bypasses the rows' own check
     list(FocusArea.objects.select_for_update().filter(pk=focus_area.pk).values_list("pk"))  # one paste at a time
-    claim_fingerprint(current=rows_fingerprint(focus_area), loaded_version=loaded_fingerprint)
+    claim_fingerprint(current=rows_fingerprint(focus_area), loaded_fingerprint=loaded_fingerprint)
     start = _next_order(focus_area.rows.all())
     created = [
         ActivityRow(
@@ -148,7 +148,7 @@ def commitments_paste(
     (another paste, or the same one sent twice)."""
     owner.refuse_if_frozen()
     list(type(owner).objects.select_for_update().filter(pk=owner.pk).values_list("pk"))  # one paste at a time
-    claim_fingerprint(current=commitments_fingerprint(owner), loaded_version=loaded_fingerprint)
+    claim_fingerprint(current=commitments_fingerprint(owner), loaded_fingerprint=loaded_fingerprint)
     agreement_parties = set(
         Party.objects.filter(agreement_id=owner.agreement_id).values_list("organisation_id", flat=True)
     )

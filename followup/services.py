@@ -146,7 +146,7 @@ def report_fingerprint(report: FollowUpReport) -> str:
 def _locked(report: FollowUpReport, loaded_fingerprint: str | None) -> FollowUpReport:
     """The report, locked for a change of stage; StaleEdit if it changed after the page acting on it was loaded."""
     report = FollowUpReport.objects.select_for_update().select_related("agreement").get(pk=report.pk)
-    claim_fingerprint(current=report_fingerprint(report), loaded_version=loaded_fingerprint)
+    claim_fingerprint(current=report_fingerprint(report), loaded_fingerprint=loaded_fingerprint)
     return report
 
 

@@ -40,10 +40,10 @@ def versions(queryset: models.QuerySet) -> list[tuple]:
     return [(label, pk, 0) for pk in queryset.values_list("pk", flat=True)]
 
 
-def claim_fingerprint(*, current: str, loaded_version: str | None) -> None:
+def claim_fingerprint(*, current: str, loaded_fingerprint: str | None) -> None:
     """Raise StaleEdit unless what an action covers is still as it was when its form was loaded. Without a form
     (None: a script acting on things as they are now) there is nothing to compare."""
-    if loaded_version is not None and current != loaded_version:
+    if loaded_fingerprint is not None and current != loaded_fingerprint:
         raise StaleEdit
 
 
@@ -60,5 +60,5 @@ def content_delete(*, instance: models.Model, loaded_fingerprint: str) -> None:
     """Delete an item with everything under it, unless any of that changed after the user was shown what goes."""
     if not list(type(instance)._default_manager.select_for_update().filter(pk=instance.pk).values_list("pk")):
         return  # someone else deleted it already, which is what this user asked for too
-    claim_fingerprint(current=deletion_fingerprint(instance), loaded_version=loaded_fingerprint)
+    claim_fingerprint(current=deletion_fingerprint(instance), loaded_fingerprint=loaded_fingerprint)
     instance.delete()

@@ -52,10 +52,10 @@ def test_rows_without_a_version_count_by_their_presence(world):
 
 
 def test_a_fingerprint_is_claimed_only_while_it_is_current():
-    claim_fingerprint(current="abc", loaded_version="abc")
-    claim_fingerprint(current="abc", loaded_version=None)  # a script acting on things as they are now
+    claim_fingerprint(current="abc", loaded_fingerprint="abc")
+    claim_fingerprint(current="abc", loaded_fingerprint=None)  # a script acting on things as they are now
     with pytest.raises(StaleEdit):
-        claim_fingerprint(current="abc", loaded_version="abd")
+        claim_fingerprint(current="abc", loaded_fingerprint="abd")
 
 
 def test_deleting_is_refused_when_anything_under_the_item_changed(world):

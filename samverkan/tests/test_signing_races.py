@@ -271,7 +271,7 @@ def test_a_write_while_the_agreement_is_signed_lands_before_the_check_or_is_refu
                     document_services.agreement_sign(
                         agreement=Agreement.objects.get(pk=agreement.pk),
                         user=editor,
-                        loaded_version=loaded,
+                        loaded_fingerprint=loaded,
                         signing_place="Hamnstad",
                         signing_date=signing_day,
                         signed_on={

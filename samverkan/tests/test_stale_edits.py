@@ -541,7 +541,7 @@ def test_of_two_saves_at_the_same_moment_exactly_one_wins(world, editor, reviewe
             document_services.agreement_sign(
                 agreement=Agreement.objects.get(pk=agreement.pk),
                 user=editor,
-                loaded_version=loaded,
+                loaded_fingerprint=loaded,
                 signing_place=place,
                 signing_date=date(2026, 11, 20),
                 signed_on={signatory.pk: date(2026, 11, 20)},
