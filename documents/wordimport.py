@@ -57,6 +57,9 @@ VOID_TAGS = {"br", "img", "hr"}
 # "2.1. Trygghetsvandringar": the product numbers sections itself, so a number typed into a heading goes.
 TYPED_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
 APPENDIX = re.compile(r"^\s*bilaga\s*(1|i|ett)\b[\s.:–—-]*", re.IGNORECASE)
+# "Överenskommelsen har upprättats i två likalydande exemplar": a clause the PDF prints itself from `copies`.
+COPIES_CLAUSE = re.compile(r"upprättats\s+i\s+(\d+|\w+)\s+(?:likalydande\s+)?(?:exemplar|original)", re.IGNORECASE)
+NUMBER_WORDS = {"ett": 1, "en": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8}
 SIGNING_CUES = re.compile(r"underteckna|ort och datum|ort, datum|namnteckning|för kännedom", re.IGNORECASE)
 ON_BEHALF = re.compile(r"^\s*för\s+(\S.*)$", re.IGNORECASE)
 # A line naming an organisation rather than a person or a title ("Lokalpolisområdeschef" ends otherwise).
@@ -232,6 +235,7 @@ class ImportPlan:
     focus_areas: list[PlannedFocusArea]
     signatories: list[PlannedSignatory]
     images: int = 0
+    copies: int | None = None
     kept_as_text: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -396,6 +400,25 @@ def _take_signatories(sections: list[PlannedSection]) -> list[PlannedSignatory]:
     return []
 
 
+def _take_copies(sections: list[PlannedSection]) -> int | None:
+    """The number of copies the agreement's part states ("upprättats i två exemplar"); the paragraph stating it leaves
+    the text, since the PDF prints that clause itself from the number."""
+    for section in sections:
+        if section.part != Section.Part.AGREEMENT:
+            continue
+        for index, block in enumerate(section.blocks):
+            match = COPIES_CLAUSE.search(block.text()) if block.tag == "p" else None
+            if match is None:
+                continue
+            word = match.group(1).lower()
+            copies = int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+            if copies is None or not 1 <= copies <= 20:
+                return None
+            del section.blocks[index]
+            return copies
+    return None
+
+
 def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = None) -> ImportPlan:
     """Read mammoth's HTML of an agreement as what will be created."""
     root = parse_html(html)
@@ -489,6 +512,7 @@ def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = N
         current.blocks.append(block)
 
     signatories = _take_signatories(sections)
+    copies = _take_copies(sections)
     focus_areas = _take_activity_tables(sections)
     for section in sections:
         for block in section.blocks:
@@ -506,6 +530,7 @@ def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = N
         focus_areas=focus_areas,
         signatories=signatories,
         images=images,
+        copies=copies,
         kept_as_text=kept_as_text,
         warnings=list(warnings or []),
     )
@@ -690,6 +715,7 @@ def agreement_import_docx(
         end_date=end,
         revision_interval_years=interval if end is None else None,
         creation_key=creation_key,
+        **({"copies": plan.copies} if plan.copies else {}),
     )
     agreement.full_clean(validate_unique=False)  # a creation_key used before is the database's to refuse
     agreement.save()

@@ -279,6 +279,23 @@ def test_signatures_side_by_side_in_a_table_are_read_column_by_column():
     assert plan.sections[0].body == "<p>Ort och datum</p><p>Överenskommelsen diarieförs.</p>"
 
 
+def test_the_copies_clause_sets_the_number_of_copies_instead_of_being_printed_twice(world):
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Underskrifter</h1><p>Ort och datum</p>"
+        "<p>Överenskommelsen har upprättats i tre likalydande exemplar, varav parterna tagit var sitt.</p>"
+        "<p>Bilaga 1</p><h1>Bakgrund</h1><p>Texten har upprättats i två exemplar i bilagan.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert plan.copies == 3
+    assert [section.body for section in plan.sections] == [
+        "<p>Ort och datum</p>",
+        "<p>Texten har upprättats i två exemplar i bilagan.</p>",  # the appendix is not the agreement's clause
+    ]
+    agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
+    assert agreement.copies == 3
+
+
 def test_markup_and_control_characters_from_the_file_do_not_come_in(world):
     html = (
         '<h1>Samverkansöverenskommelse</h1><h1>Rubrik\x01</h1><p onclick="x()">Text\x0b här<script>alert(1)</script>'
