@@ -63,6 +63,12 @@ def swedish() -> None:
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_at_once(settings) -> None:
+    """A task enqueued in a test runs there and then; tests of the queue itself choose the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path) -> None:
     """Archived PDFs and uploads of a test go to a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"

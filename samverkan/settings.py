@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "agreements",
     "focusareas",
     "documents",
@@ -170,6 +172,11 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 64},
     },
 }
+
+# Work done outside the request (e-mails, PDFs laid out in advance, periodic jobs) goes through Django's Tasks API
+# (django-tasks, the backport of Django 6's django.tasks). The default keeps the queue in the database, so
+# `python manage.py db_worker` on any number of machines takes the tasks; TASKS_BACKEND chooses another backend.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # A PDF is laid out in a child process stopped after this long (below gunicorn's timeout, so the worker lives to
 # answer) or when it needs this much memory: one document out of all proportion must not take the service down.
