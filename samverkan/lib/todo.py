@@ -1,0 +1,37 @@
+""" "Att göra": what waits for a user. Each app's `todo.py` has `items_for(user)` yielding the steps that wait for that
+user in its part of the domain, derived from the state of the data (nothing to keep in step with it)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    what: str  # the step, in the user's language: "Granska åtagandena"
+    document: str  # the agreement or report it concerns
+    url: str
+    since: datetime | None  # when it began to wait for the user
+
+
+def items_for(user) -> list[TodoItem]:
+    """Every app's waiting steps for `user`, the longest waiting first."""
+    items: list[TodoItem] = []
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.todo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.todo":
+                raise
+            continue
+        items.extend(_items(module.items_for(user)))
+    return sorted(items, key=lambda item: (item.since is None, item.since or datetime.min))
+
+
+def _items(found: Iterable[TodoItem]) -> list[TodoItem]:
+    return list(found)
