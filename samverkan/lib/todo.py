@@ -4,7 +4,6 @@ user in its part of the domain, derived from the state of the data (nothing to k
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,9 +28,5 @@ def items_for(user) -> list[TodoItem]:
             if error.name != f"{config.name}.todo":
                 raise
             continue
-        items.extend(_items(module.items_for(user)))
+        items.extend(module.items_for(user))
     return sorted(items, key=lambda item: (item.since is None, item.since or datetime.min))
-
-
-def _items(found: Iterable[TodoItem]) -> list[TodoItem]:
-    return list(found)
