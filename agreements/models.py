@@ -165,6 +165,13 @@ class Membership(models.Model):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_administrator = models.BooleanField(
+        _("administrator"),
+        default=False,
+        help_text=_(
+            "Invites the organisation's users, sets their roles, deactivates them and adds partner organisations."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = MembershipQuerySet.as_manager()

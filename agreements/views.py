@@ -52,11 +52,12 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         Prefetch("party_links", queryset=Party.objects.select_related("organisation"))
     )
     can_create = request.user.is_superuser or _editor_organisations(request.user).exists()
-    return render(
-        request,
-        "agreements/agreement_list.html",
-        {"filterset": filterset, "agreements": agreements, "can_create": can_create},
-    )
+    filtered = any(request.GET.values())
+    context = {"filterset": filterset, "agreements": agreements, "can_create": can_create, "filtered": filtered}
+    if not filtered and not agreements:
+        # Nothing to show at all: a new user's list says what to do first, by what their roles let them do.
+        context["roles"] = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
+    return render(request, "agreements/agreement_list.html", context)
 
 
 def _agreement_formsets(request: HttpRequest, agreement: Agreement, data: QueryDict | None) -> dict:

@@ -586,7 +586,7 @@ def demo_load(*, content: DemoContent) -> DemoLoadResult:
                 _ensure(
                     Membership,
                     {"user": user, "organisation": organisations[spec["organisation"]]},
-                    {"role": spec["role"]},
+                    {"role": spec["role"], "is_administrator": spec.get("administrator", False)},
                 )
 
         new_agreements = given_focus_areas = new_follow_ups = 0

@@ -5,8 +5,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.db import models
+from django.utils import formats
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -57,6 +60,26 @@ def text_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
+def value_change(old: str, new: str) -> SafeString:
+    """A short value replaced by another: "4 → 6", each side said in words for screen readers."""
+    removed = '<span class="visually-hidden">' + escape(_("removed:")) + " </span>"
+    added = '<span class="visually-hidden">' + escape(_("added:")) + " </span>"
+    return mark_safe(f"<del>{removed}{escape(old or '–')}</del> → <ins>{added}{escape(new or '–')}</ins>")
+
+
+def _shown(field: models.Field, value: object) -> str:
+    """A value as the pages show it: a choice by its name, a date and a number in Swedish, yes or no."""
+    if field.choices:
+        return _plain(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, (int, Decimal)):
+        return formats.number_format(value, use_l10n=True)
+    return _plain(value)
+
+
 def _title(item: models.Model) -> str:
     for name in ("heading", "title", "activity", "text"):
         if hasattr(item, name):
@@ -67,10 +90,14 @@ def _title(item: models.Model) -> str:
 def _differences(model: type[models.Model], fields: tuple[str, ...], old, new) -> list[FieldDifference]:
     differences = []
     for name in fields:
-        before, after = _plain(getattr(old, name)), _plain(getattr(new, name))
+        field = model._meta.get_field(name)
+        before, after = _shown(field, getattr(old, name)), _shown(field, getattr(new, name))
         if before != after:
-            label = str(model._meta.get_field(name).verbose_name).capitalize()
-            differences.append(FieldDifference(label, text_diff(before, after)))
+            label = str(field.verbose_name).capitalize()
+            # Text changes word by word; a number, a date or a choice is replaced as a whole.
+            is_text = isinstance(field, (models.CharField, models.TextField)) and not field.choices
+            shown = text_diff(before, after) if is_text else value_change(before, after)
+            differences.append(FieldDifference(label, shown))
     return differences
 
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "agreements",
+    "accounts",
     "focusareas",
     "documents",
     "followup",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("losenord/bytt/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("organisation/", include("accounts.urls")),
     path("tillganglighet/", accessibility_statement, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

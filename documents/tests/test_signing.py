@@ -79,7 +79,8 @@ def test_signing_records_the_signatures_and_archives_the_pdf(client, ready, edit
     assert content.startswith(b"%PDF") and hashlib.sha256(content).hexdigest() == archived.sha256
     assert archived.archived_by == editor
     page = client.get(ready.get_absolute_url()).content.decode()
-    assert archived.sha256 in page
+    assert "Arkiverad och kontrollerad" in page
+    assert "<summary>Kontrollsumma</summary>" in page and archived.sha256 in page
 
 
 def test_signing_is_refused_while_a_commitment_is_not_accepted(client, ready, editor, settings):
@@ -218,6 +219,24 @@ def test_comparing_revisions_shows_what_changed(client, signed, editor):
     assert ("Tillagt", "Avsnitt", "Nytt avsnitt") in changes
     assert ("Borttaget", "Aktivitet", "Avloppsanalyser") in changes
     assert 'Bakgrund<ins><span class="visually-hidden">tillagt: </span> och uppdrag</ins>' in response.content.decode()
+
+
+def test_a_changed_number_shows_as_the_old_value_and_the_new(client, signed, editor):
+    Commitment.objects.filter(agreement=signed).update(
+        target_value=4, target_unit="kontroller", target_scope="per_year"
+    )
+    revision = agreement_new_revision(agreement=Agreement.objects.get(pk=signed.pk))
+    commitment = revision.commitments.get()
+    commitment.target_value = 6
+    commitment.save()
+    client.force_login(editor)
+    page = client.get(reverse("documents:compare", args=[revision.pk])).content.decode()
+
+    assert '<th scope="col">Ändring</th>' in page
+    assert (
+        '<del><span class="visually-hidden">borttaget: </span>4</del> → '
+        '<ins><span class="visually-hidden">tillagt: </span>6</ins>'
+    ) in page
 
 
 def test_renewal_starts_the_next_period(signed):

@@ -77,6 +77,8 @@ EDIT = expect(OK, anonymous=LOGIN, reviewer=FORBIDDEN, reader=FORBIDDEN, staff=F
 REPORT = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, superuser=FORBIDDEN, **OUTSIDERS)
 CREATE = expect(FORBIDDEN, anonymous=LOGIN, editor=OK, outside_editor=OK, superuser=OK)
 WRONG_METHOD = expect(NOT_ALLOWED, anonymous=LOGIN)
+# The municipality's administrator (the estate's editor) and the system administrator manage its users.
+ADMINISTER = expect(FORBIDDEN, anonymous=LOGIN, editor=OK, superuser=OK)
 
 
 def read_only(kind: dict[str, str] = READ) -> dict[str, dict[str, str]]:
@@ -96,6 +98,14 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "login": form(PUBLIC),
     "logout": {"GET": expect(NOT_ALLOWED), "POST": expect(LOGIN)},
     "accessibility": {"GET": PUBLIC, "POST": expect(NOT_ALLOWED)},
+    # Users and organisations: every member sees their organisations; administrators change them. The invitation's
+    # link is open to all (it carries its own one-time token).
+    "accounts:organisation": read_only(LOGGED_IN),
+    "accounts:invite": form(ADMINISTER),
+    "accounts:member_edit": form(ADMINISTER),
+    "accounts:invitation_resend": post_only(ADMINISTER),
+    "accounts:partner_add": form(ADMINISTER),
+    "accounts:activate": form(PUBLIC),
     "set_language": form(PUBLIC),
     "password_change": form(LOGGED_IN),
     "password_change_done": read_only(LOGGED_IN),
@@ -234,6 +244,7 @@ def estate(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Est
 def build_estate() -> Estate:
     world = build_world()
     editor = member(world.municipality, Membership.Role.EDITOR, "editor")
+    Membership.objects.filter(user=editor).update(is_administrator=True)
     draft = world.agreement
     section = SectionFactory(agreement=draft, heading="Syfte")
     focus_area = FocusAreaFactory(agreement=draft, title="Trygg stadskärna")
@@ -357,6 +368,9 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "followup:evaluation": signed,
         "followup:evaluation_edit": signed,
         "followup:evaluation_pdf": signed,
+        "accounts:invite": estate.world.municipality.pk,
+        "accounts:member_edit": Membership.objects.get(user=estate.users["reader"]).pk,
+        "accounts:invitation_resend": Membership.objects.get(user=estate.users["reader"]).pk,
     }
     if name in by_pk:
         return [reverse(name, args=[by_pk[name]])]
@@ -379,6 +393,7 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "followup:edit": [report | {"part": part} for part in (str(o["signed_area"].pk), "ovrigt", "sammanfattning")],
         "followup:transition": [report | {"action": action} for action in ("submit", "confirm", "approve")],
         "followup:export": [report | {"fmt": fmt} for fmt in ("xlsx", "csv")],
+        "accounts:activate": [{"uidb64": "MQ", "token": "gammal-lank"}],
     }
     return [reverse(name, kwargs=kwargs) for kwargs in variants.get(name, [{}])]
 
