@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Organisation
 from samverkan.lib.edits import ConfirmForm, DateInput, VersionedModelForm
+from samverkan.lib.numbers import format_number, implausible_jump, percentage_error, valid_percentage
 from samverkan.lib.validation import FORBIDDEN_CHARACTERS
 
 from .models import (
@@ -28,7 +29,42 @@ def _rows(n: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": n})
 
 
-class CommitmentOutcomeForm(VersionedModelForm):
+class PlausibleValueForm(VersionedModelForm):
+    """A form whose number is checked against last year's: a tenfold jump either way is saved only once the user
+    confirms it, with the box that then appears beside the error ("Ja, värdet stämmer")."""
+
+    checked_field: str
+
+    def __init__(self, *args, previous=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.previous = previous
+        if previous is not None and self.checked_field in self.fields:
+            self.fields["value_confirmed"] = forms.BooleanField(
+                label=_("Yes, the value is correct"), required=False, widget=forms.HiddenInput
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        value = cleaned.get(self.checked_field)
+        if (
+            "value_confirmed" in self.fields
+            and self.checked_field in self.changed_data
+            and implausible_jump(value, self.previous)
+            and not cleaned.get("value_confirmed")
+        ):
+            self.fields["value_confirmed"].widget = forms.CheckboxInput()
+            self.add_error(
+                self.checked_field,
+                _(
+                    "That is ten times last year's value (%(previous)s) or a tenth of it. Check the number, and "
+                    "tick “Yes, the value is correct” if it is."
+                )
+                % {"previous": format_number(self.previous)},
+            )
+        return cleaned
+
+
+class CommitmentOutcomeForm(PlausibleValueForm):
     """The year's outcome of a commitment, with a comment from each of the user's parties that made it."""
 
     # A link typed without a scheme is taken as https (Django 6's default, chosen here already).
@@ -38,6 +74,8 @@ class CommitmentOutcomeForm(VersionedModelForm):
         max_length=500,
         assume_scheme="https",
     )
+
+    checked_field = "achieved"
 
     class Meta:
         model = CommitmentOutcome
@@ -54,12 +92,14 @@ class CommitmentOutcomeForm(VersionedModelForm):
                 max_length=10_000,
                 initial=self.comments[party.pk].text if party.pk in self.comments else "",
             )
-        if self.instance.commitment.target_value is None:
+        commitment = self.instance.commitment
+        if commitment.target_value is None:
             del self.fields["achieved"]
-        elif self.instance.commitment.target_text:
-            # Beside the number counted, the target as the agreement words it, which the number may only stand for.
-            # Help texts are printed unescaped, and this one holds what a user typed.
-            target = escape(self.instance.commitment.target_text)
+            self.fields.pop("value_confirmed", None)
+        else:
+            # Beside the number counted, the target: as the agreement words it, which the number may only stand for,
+            # or as its number. Help texts are printed unescaped, and this one holds what a user typed.
+            target = escape(commitment.target_text or target_words(commitment))
             self.fields["achieved"].help_text = _("Target: %(target)s") % {"target": target}
 
     def clean_evidence_file(self):
@@ -93,11 +133,39 @@ class ActivityOutcomeForm(VersionedModelForm):
         widgets = {"comment": _rows(2)}
 
 
-class IndicatorValueForm(VersionedModelForm):
+def target_words(commitment) -> str:
+    """A commitment's numeric target in words: "at least 5 krogtillsyner per year"."""
+    return _("at least %(value)s %(unit)s %(scope)s") % {
+        "value": commitment.target_value,
+        "unit": commitment.target_unit,
+        "scope": commitment.get_target_scope_display(),
+    }
+
+
+class IndicatorValueForm(PlausibleValueForm):
+    """The indicator's value for the year; a percentage within 0–100."""
+
+    checked_field = "value"
+
     class Meta:
         model = IndicatorValue
         fields = ["value", "source", "comment"]
         widgets = {"comment": _rows(2)}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        indicator = self.instance.indicator
+        if indicator.target_value is not None:
+            self.fields["value"].help_text = escape(
+                _("Target value: %(target)s %(unit)s")
+                % {"target": format_number(indicator.target_value), "unit": indicator.unit}
+            )
+
+    def clean_value(self):
+        value = self.cleaned_data.get("value")
+        if self.instance.indicator.is_percentage and not valid_percentage(value):
+            raise forms.ValidationError(percentage_error())
+        return value
 
 
 class FocusAreaSummaryForm(VersionedModelForm):
@@ -126,6 +194,12 @@ class StartReportForm(forms.Form):
     def __init__(self, *args, years: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, year) for year in years]
+
+
+class SendBackForm(ConfirmForm):
+    """The police's reason for sending the follow-up back to the municipality."""
+
+    comment = forms.CharField(label=_("What should the municipality look at again?"), max_length=5000, widget=_rows(3))
 
 
 class ApproveForm(ConfirmForm):

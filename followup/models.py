@@ -64,6 +64,8 @@ class FollowUpReport(models.Model):
     conclusions = models.TextField(_("the parties' conclusions"), blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True, editable=False)
     case_number = models.CharField(_("case number (diarienummer)"), max_length=50, blank=True, editable=False)
+    # Why the police sent the follow-up back to the municipality, shown on the draft until it is submitted again.
+    sent_back_comment = models.TextField(_("sent back with the comment"), blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -33,6 +33,7 @@ class CommitmentLine:
     comments: list[PartyComment]
     progress: TargetProgress | None
     previous_status: str | None
+    previous_achieved: int | None = None
 
     @property
     def progress_bar(self) -> str:
@@ -56,6 +57,7 @@ class IndicatorLine:
     value: IndicatorValue | None
     trend: str
     chart: str
+    previous_value: Decimal | None = None  # the last value before this year's: reported, or the baseline
 
     @property
     def trend_label(self) -> str:
@@ -143,6 +145,7 @@ def build_annual_report(report: FollowUpReport) -> AnnualReport:
             list(outcome.party_comments.all()) if outcome else [],
             target_progress(commitment, outcome.achieved if outcome else None, earlier),
             status_in(commitment_outcomes, commitment.pk, last_year),
+            next((n for n in reversed(earlier) if n is not None), None),
         )
         focus_areas.get(commitment.focus_area_id, others).commitments.append(line)
     for goal in Goal.objects.filter(agreement=agreement, indicator__isnull=False).select_related("indicator"):
@@ -159,6 +162,7 @@ def build_annual_report(report: FollowUpReport) -> AnnualReport:
             values.get((indicator.pk, report.year)),
             indicator_trend(indicator, series),
             indicator_chart(indicator, goal, series),
+            next((value for year, value in reversed(series) if year < report.year), indicator.baseline_value),
         )
         focus_areas.get(goal.focus_area_id, others).indicators.append(line)
 

@@ -18,7 +18,12 @@ from samverkan.lib.versions import StaleEdit, claim_fingerprint, claim_version, 
 
 from .access import may_approve, may_confirm, may_submit
 from .forms import CommitmentOutcomeForm, EvaluationForm
-from .mail import send_followup_approved, send_followup_confirmed, send_followup_submitted
+from .mail import (
+    send_followup_approved,
+    send_followup_confirmed,
+    send_followup_sent_back,
+    send_followup_submitted,
+)
 from .models import (
     ActivityOutcome,
     ArchivedReport,
@@ -159,7 +164,8 @@ def report_submit(*, report: FollowUpReport, user: AbstractBaseUser, loaded_fing
     if not may_submit(user, report.agreement):
         raise PermissionDenied
     report.stage = FollowUpReport.Stage.SUBMITTED
-    report.save(update_fields=["stage"])
+    report.sent_back_comment = ""
+    report.save(update_fields=["stage", "sent_back_comment"])
     send_followup_submitted(report=report)
 
 
@@ -174,6 +180,23 @@ def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser, loaded_fin
     report.stage = FollowUpReport.Stage.CONFIRMED
     report.save(update_fields=["stage"])
     send_followup_confirmed(report=report)
+
+
+@transaction.atomic
+def report_send_back(
+    *, report: FollowUpReport, user: AbstractBaseUser, comment: str, loaded_fingerprint: str | None = None
+) -> None:
+    """The police send the submitted follow-up back to the municipality with a comment, instead of confirming it:
+    it is a draft again, with the comment shown on it until it is submitted again."""
+    report = _locked(report, loaded_fingerprint)
+    if report.stage != FollowUpReport.Stage.SUBMITTED:
+        raise ValidationError(_("Only a submitted follow-up can be sent back."))
+    if not may_confirm(user, report.agreement):
+        raise PermissionDenied
+    report.stage = FollowUpReport.Stage.DRAFT
+    report.sent_back_comment = comment
+    report.save(update_fields=["stage", "sent_back_comment"])
+    send_followup_sent_back(report=report)
 
 
 def report_approve(
