@@ -129,7 +129,8 @@ class ItemGroup:
 
 @dataclass(frozen=True)
 class Overdue:
-    """An item neither done nor dropped when a year that is over was followed up."""
+    """An item neither done nor dropped when a year that is over was followed up, and whose due date is past: the
+    year's end, or for a target over the whole period the period's end."""
 
     line: ItemLine
     year: int
@@ -166,6 +167,7 @@ class Overview:
     groups: list[ItemGroup]
     overdue_year: int | None  # the latest follow-up of a year that is over
     overdue: list[Overdue]
+    preliminary_years: set[int]  # the years whose follow-up is not approved yet: their values may change
     without_role: list[ItemLine]
     indicators: list[IndicatorOverPeriod]
     status_counts: list[tuple[str, str, int]]  # (status, label, count) of where every item stands now
@@ -227,14 +229,17 @@ def build_overview(agreement: Agreement) -> Overview:
     sections = [group for group in [*groups.values(), others] if group.lines]
     lines = [line for group in sections for line in group.lines]
 
-    # A year that is over should have ended with everything done, or dropped on purpose.
-    this_year = timezone.localdate().year
-    overdue_year = max((year for year in years if year < this_year), default=None)
+    # A year that is over should have ended with everything due in it done, or dropped on purpose; what is due at
+    # the end of the period is late only once the period is over.
+    today = timezone.localdate()
+    overdue_year = max((year for year in years if year < today.year), default=None)
+    period_over = agreement.end_date is not None and agreement.end_date < today
     overdue = []
     if overdue_year is not None:
         for line in lines:
             cell = line.cell(overdue_year)
-            if cell is not None and cell.status and cell.status not in FINISHED:
+            due_later = line.progress is not None and line.progress.for_the_period and not period_over
+            if cell is not None and cell.status and cell.status not in FINISHED and not due_later:
                 overdue.append(Overdue(line, overdue_year, cell.status))
 
     series_of: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
@@ -269,6 +274,7 @@ def build_overview(agreement: Agreement) -> Overview:
         groups=sections,
         overdue_year=overdue_year,
         overdue=overdue,
+        preliminary_years={report.year for report in reports if not report.is_frozen},
         without_role=[
             line for line in lines if line.commitment is not None and not line.commitment.responsible_role.strip()
         ],
