@@ -20,6 +20,8 @@ from .models import (
     FollowUpReport,
     IndicatorValue,
     PartyComment,
+    Status,
+    combined_status,
     evidence_extension,
     evidence_stored_name,
 )
@@ -81,16 +83,32 @@ class CommitmentOutcomeForm(PlausibleValueForm):
         model = CommitmentOutcome
         fields = ["status", "achieved", "evidence_link", "evidence_file"]
 
-    def __init__(self, *args, parties: list[Organisation], **kwargs) -> None:
+    def __init__(
+        self, *args, parties: list[Organisation], reporters: dict[int, int | None] | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.comments = {c.party_id: c for c in self.instance.party_comments.all()}
+        self.reporters = reporters or {}
+        # A joint commitment has a status per party and its own is derived from theirs, so that neither party's
+        # save decides the other's part.
+        self.joint = len(self.instance.commitment.parties.all()) > 1
+        if self.joint:
+            del self.fields["status"]
         for party in parties:
+            comment = self.comments.get(party.pk)
+            if self.joint:
+                self.fields[f"status_{party.pk}"] = forms.ChoiceField(
+                    label=_("Status for %(party)s") % {"party": party.name},
+                    choices=[("", _("Not reported")), *Status.choices],
+                    required=False,
+                    initial=comment.status if comment else "",
+                )
             self.fields[f"comment_{party.pk}"] = forms.CharField(
                 label=_("Comment from %(party)s") % {"party": party.name},
                 required=False,
                 widget=_rows(2),
                 max_length=10_000,
-                initial=self.comments[party.pk].text if party.pk in self.comments else "",
+                initial=comment.text if comment else "",
             )
         commitment = self.instance.commitment
         if commitment.target_value is None:
@@ -117,13 +135,23 @@ class CommitmentOutcomeForm(PlausibleValueForm):
         return file
 
     def save_comments(self) -> None:
+        """Save the user's parties' comments (and statuses), marked as reported by another party where so, then
+        derive a joint commitment's status from every party's as stored now."""
         for name, text in self.cleaned_data.items():
             if name.startswith("comment_"):
                 party_id = int(name.removeprefix("comment_"))
                 comment = self.comments.get(party_id) or PartyComment(outcome=self.instance, party_id=party_id)
-                if comment.text != text or comment.pk is None:
-                    comment.text = text
+                status = self.cleaned_data.get(f"status_{party_id}", comment.status)
+                reporter = self.reporters.get(party_id)
+                if (comment.text, comment.status, comment.reported_by_id) != (text, status, reporter) or not comment.pk:
+                    comment.text, comment.status, comment.reported_by_id = text, status, reporter
                     comment.save()
+        if self.joint:
+            statuses = list(PartyComment.objects.filter(outcome=self.instance).values_list("status", flat=True))
+            status = combined_status(statuses)
+            if status != self.instance.status:
+                self.instance.status = status
+                self.instance.save(update_fields=["status"])
 
 
 class ActivityOutcomeForm(VersionedModelForm):

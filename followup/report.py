@@ -111,7 +111,7 @@ def build_annual_report(report: FollowUpReport) -> AnnualReport:
     commitment_outcomes = {
         (o.commitment_id, year_of[o.report_id]): o
         for o in CommitmentOutcome.objects.filter(report_id__in=year_of).prefetch_related(
-            Prefetch("party_comments", queryset=PartyComment.objects.select_related("party"))
+            Prefetch("party_comments", queryset=PartyComment.objects.select_related("party", "reported_by"))
         )
     }
     activity_outcomes = {

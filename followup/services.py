@@ -58,7 +58,10 @@ def report_start(*, agreement: Agreement, year: int, copy_previous: bool) -> Fol
     )
     last_commitments = {o.commitment_id: o for o in previous.commitment_outcomes.all()} if previous else {}
     last_comments = (
-        {(c.outcome.commitment_id, c.party_id): c.text for c in PartyComment.objects.filter(outcome__report=previous)}
+        {
+            (c.outcome.commitment_id, c.party_id): c
+            for c in PartyComment.objects.filter(outcome__report=previous).select_related("outcome")
+        }
         if previous
         else {}
     )
@@ -74,8 +77,12 @@ def report_start(*, agreement: Agreement, year: int, copy_previous: bool) -> Fol
             evidence_link=last.evidence_link if last else "",
         )
         for party in commitment.parties.all():
+            last_comment = last_comments.get((commitment.pk, party.pk))
             PartyComment.objects.create(
-                outcome=outcome, party=party, text=last_comments.get((commitment.pk, party.pk), "")
+                outcome=outcome,
+                party=party,
+                text=last_comment.text if last_comment else "",
+                status=last_comment.status if last_comment else "",
             )
     for row in ActivityRow.objects.filter(focus_area__agreement=agreement):
         last = last_rows.get(row.pk)

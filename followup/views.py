@@ -147,11 +147,13 @@ def report_edit(request: HttpRequest, pk: int, year: int, part: str) -> HttpResp
         for line in section.commitments:
             mine = [p for p in line.commitment.parties.all() if p.pk in writing]
             if mine and line.outcome is not None:
+                line.outcome.commitment = line.commitment  # with its parties already loaded
                 form = CommitmentOutcomeForm(
                     data,
                     files,
                     instance=line.outcome,
                     parties=mine,
+                    reporters=writing,
                     previous=line.previous_achieved,
                     prefix=f"c{line.outcome.pk}",
                 )
