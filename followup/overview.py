@@ -19,6 +19,7 @@ from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpRepo
 
 # The annual report's chart, so that an indicator looks the same in every report.
 from .report import indicator_chart
+from .revisions import revision_chain, same_items
 from .verdicts import TargetVerdict, Trend, indicator_trend, target_progress
 
 FINISHED = (Status.DONE, Status.DROPPED)
@@ -188,7 +189,10 @@ class Overview:
 def build_overview(agreement: Agreement) -> Overview:
     """Everything the dashboard and the evaluation show, in a fixed number of queries however big the agreement."""
     parties = [link.organisation for link in agreement.party_links.select_related("organisation")]
-    reports = list(FollowUpReport.objects.filter(agreement=agreement).order_by("year"))
+    # Every year followed up under this revision or an earlier one, its items read as this revision's.
+    chain = revision_chain(agreement)
+    rows, commitments, indicators = (same_items(agreement, chain, m) for m in (ActivityRow, Commitment, Indicator))
+    reports = list(FollowUpReport.objects.filter(agreement_id__in=chain).order_by("year"))
     year_of = {report.pk: report.year for report in reports}
     years = [report.year for report in reports]
     focus_areas = list(agreement.focus_areas.all())
@@ -196,15 +200,15 @@ def build_overview(agreement: Agreement) -> Overview:
 
     # Plain tuples: the outcomes' own objects are not needed, only where each item stood in each year.
     activity_status = {
-        (row_id, year_of[report_id]): status
-        for report_id, row_id, status in ActivityOutcome.objects.filter(report__agreement=agreement).values_list(
+        (rows.get(row_id), year_of[report_id]): status
+        for report_id, row_id, status in ActivityOutcome.objects.filter(report_id__in=year_of).values_list(
             "report_id", "row_id", "status"
         )
     }
     commitment_outcome = {
-        (commitment_id, year_of[report_id]): (status, achieved)
+        (commitments.get(commitment_id), year_of[report_id]): (status, achieved)
         for report_id, commitment_id, status, achieved in CommitmentOutcome.objects.filter(
-            report__agreement=agreement
+            report_id__in=year_of
         ).values_list("report_id", "commitment_id", "status", "achieved")
     }
 
@@ -244,9 +248,9 @@ def build_overview(agreement: Agreement) -> Overview:
 
     series_of: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for indicator_id, report_id, value in IndicatorValue.objects.filter(
-        report__agreement=agreement, value__isnull=False
+        report_id__in=year_of, value__isnull=False
     ).values_list("indicator_id", "report_id", "value"):
-        series_of[indicator_id].append((year_of[report_id], value))
+        series_of[indicators.get(indicator_id)].append((year_of[report_id], value))
     position = {pk: index for index, pk in enumerate(focus_area_of)}
     goals = sorted(
         Goal.objects.filter(agreement=agreement, indicator__isnull=False).select_related("indicator"),

@@ -34,6 +34,7 @@ from .models import (
     IndicatorValue,
     PartyComment,
 )
+from .revisions import revision_chain, same_items
 
 
 @transaction.atomic
@@ -42,6 +43,19 @@ def report_start(*, agreement: Agreement, year: int, copy_previous: bool) -> Fol
     with last year's statuses and texts carried over (numbers are not: they are the new year's to report)."""
     if not agreement.is_frozen:
         raise ValidationError(_("An agreement is followed up once it is signed."))
+    # The revisions share their years: one reported under an earlier (or later) revision is not started again.
+    chain = revision_chain(agreement, later=True)
+    elsewhere = (
+        FollowUpReport.objects.filter(agreement_id__in=chain, year=year)
+        .exclude(agreement=agreement)
+        .values_list("agreement__revision", flat=True)
+        .first()
+    )
+    if elsewhere is not None:
+        raise ValidationError(
+            _("%(year)s is already followed up under revision %(revision)s of the agreement.")
+            % {"year": year, "revision": elsewhere}
+        )
     report = FollowUpReport(agreement=agreement, year=year)
     report.full_clean()
     try:
@@ -52,21 +66,27 @@ def report_start(*, agreement: Agreement, year: int, copy_previous: bool) -> Fol
         unique = next(c for c in FollowUpReport._meta.constraints if c.name == "followup_one_report_per_year")
         raise ValidationError(unique.violation_error_message) from None
     previous = (
-        FollowUpReport.objects.filter(agreement=agreement, year__lt=year).order_by("-year").first()
+        FollowUpReport.objects.filter(agreement_id__in=chain, year__lt=year).order_by("-year").first()
         if copy_previous
         else None
     )
-    last_commitments = {o.commitment_id: o for o in previous.commitment_outcomes.all()} if previous else {}
+    # Last year's lines by the items of this revision they follow up (the same items, if under an earlier one).
+    commitments, rows, focus_areas = (same_items(agreement, chain, m) for m in (Commitment, ActivityRow, FocusArea))
+    last_commitments = (
+        {commitments.get(o.commitment_id): o for o in previous.commitment_outcomes.all()} if previous else {}
+    )
     last_comments = (
         {
-            (c.outcome.commitment_id, c.party_id): c
+            (commitments.get(c.outcome.commitment_id), c.party_id): c
             for c in PartyComment.objects.filter(outcome__report=previous).select_related("outcome")
         }
         if previous
         else {}
     )
-    last_rows = {o.row_id: o for o in previous.activity_outcomes.all()} if previous else {}
-    last_summaries = {s.focus_area_id: s for s in previous.focus_area_summaries.all()} if previous else {}
+    last_rows = {rows.get(o.row_id): o for o in previous.activity_outcomes.all()} if previous else {}
+    last_summaries = (
+        {focus_areas.get(s.focus_area_id): s for s in previous.focus_area_summaries.all()} if previous else {}
+    )
 
     for commitment in Commitment.objects.filter(agreement=agreement).prefetch_related("parties"):
         last = last_commitments.get(commitment.pk)

@@ -38,6 +38,7 @@ from .models import CommitmentOutcome, Evaluation, FollowUpReport
 from .overview import build_overview, evaluation_of
 from .pdf import annual_report_pdf, evaluation_pdf_content
 from .report import build_annual_report
+from .revisions import revision_chain
 
 
 def period_years(agreement: Agreement) -> list[int]:
@@ -50,7 +51,11 @@ def period_years(agreement: Agreement) -> list[int]:
 @require_safe
 def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, pk)
-    reports = {r.year: r for r in agreement.follow_ups.all()}
+    # The years of every revision so far: a year reported under an earlier one is this agreement's year too.
+    reports = {
+        r.year: r
+        for r in FollowUpReport.objects.filter(agreement_id__in=revision_chain(agreement)).select_related("agreement")
+    }
     can_start = may_follow_up(agreement)
     start_form = StartReportForm(years=[y for y in period_years(agreement) if y not in reports])
     return render(
@@ -68,7 +73,9 @@ def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_start(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
-    existing = set(agreement.follow_ups.values_list("year", flat=True))
+    existing = set(
+        FollowUpReport.objects.filter(agreement_id__in=revision_chain(agreement)).values_list("year", flat=True)
+    )
     form = StartReportForm(request.POST, years=[y for y in period_years(agreement) if y not in existing])
     if not form.is_valid():
         messages.error(request, _("Choose a year of the period that has no follow-up yet."))
