@@ -80,6 +80,10 @@ def test_the_municipality_reports_for_a_partner_without_users_and_it_is_marked(
     client.force_login(reader)
     page = client.get(report.get_absolute_url()).content.decode()
     assert "Hamnstadshem AB (rapporterat av Hamnstads kommun):" in page
+    export = client.get(reverse("followup:export", args=[report.agreement_id, report.year, "csv"]))
+    assert "Tre fastighetsvandringar i Norra hamnen. (rapporterat av Hamnstads kommun)" in export.content.decode(
+        "utf-8-sig"
+    )
 
 
 def test_each_party_reports_its_own_status_of_a_joint_commitment(client, report, editor, reviewer, world):
