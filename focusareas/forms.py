@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Organisation, Section
 from samverkan.lib.edits import ConfirmForm, VersionedForm, VersionedModelForm
+from samverkan.lib.numbers import percentage_error, valid_percentage
 from samverkan.lib.validation import CleanInputMixin
 
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal, Indicator
@@ -157,6 +158,10 @@ class IndicatorForm(CleanInputMixin, forms.ModelForm):
         for name in ("source", "direction"):
             if not cleaned.get(name):
                 self.add_error(name, forms.Field.default_error_messages["required"])
+        if Indicator(unit=cleaned.get("unit") or "").is_percentage:
+            for name in ("baseline_value", "target_value"):
+                if name not in self.errors and not valid_percentage(cleaned.get(name)):
+                    self.add_error(name, percentage_error())
         return cleaned
 
     def _post_clean(self) -> None:

@@ -135,6 +135,10 @@ class Goal(AgreementContent):
         return self.text
 
 
+# The units an indicator in per cent is written with.
+PERCENT_UNITS = {"%", "procent", "per cent", "percent", "andel (%)", "andel i procent"}
+
+
 class Indicator(AgreementContent):
     """What is measured to follow a goal: its source, the direction wanted, the baseline and the target."""
 
@@ -185,6 +189,11 @@ class Indicator(AgreementContent):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_percentage(self) -> bool:
+        """Whether the indicator is a share in per cent, whose values lie within 0–100."""
+        return self.unit.strip().lower() in PERCENT_UNITS
 
 
 class ActivityRow(AgreementContent):

@@ -45,14 +45,28 @@ def may_follow_up(agreement: Agreement) -> bool:
     return agreement.is_frozen and agreement.user_is_editor
 
 
-def writing_parties(user: AbstractBaseUser, agreement: Agreement) -> set[int]:
-    """The parties for which the user fills in the follow-up: the security unit for its municipality, the
-    municipal police officer for the police."""
-    return set(
-        Membership.objects.filter(
-            user=user, role__in=WRITING_ROLES, organisation__agreement_parties__agreement=agreement
-        ).values_list("organisation_id", flat=True)
-    )
+def writing_parties(user: AbstractBaseUser, agreement: Agreement) -> dict[int, int | None]:
+    """The parties for which the user fills in the follow-up, each with the party that reports for it when that is
+    not the party itself: the security unit writes for its municipality, the municipal police officer for the
+    police, and the municipality's editors for a partner with no users of its own (a housing company)."""
+    memberships = Membership.objects.filter(
+        user=user, role__in=WRITING_ROLES, organisation__agreement_parties__agreement=agreement
+    ).values_list("organisation_id", "organisation__kind", "role")
+    writing: dict[int, int | None] = {}
+    municipality = None
+    for organisation, kind, role in memberships:
+        writing[organisation] = None
+        if kind == Organisation.Kind.MUNICIPALITY and role == Membership.Role.EDITOR:
+            municipality = organisation
+    if municipality is not None:
+        without_users = (
+            Organisation.objects.filter(agreement_parties__agreement=agreement)
+            .exclude(kind__in=Organisation.POLICE_KINDS)
+            .exclude(memberships__role__in=WRITING_ROLES)
+        )
+        for pk in without_users.values_list("pk", flat=True):
+            writing.setdefault(pk, municipality)
+    return writing
 
 
 def _member_of(user: AbstractBaseUser, agreement: Agreement, roles, kinds) -> bool:

@@ -43,6 +43,17 @@ def send_followup_confirmed(*, report: FollowUpReport) -> None:
     )
 
 
+def send_followup_sent_back(*, report: FollowUpReport) -> None:
+    """To the municipality's editors: the police have sent the follow-up back with a comment."""
+    send_on_commit(
+        "followup_sent_back",
+        to=Membership.objects.addresses(
+            agreement=report.agreement, kinds=Organisation.MUNICIPAL_KINDS, roles=[Membership.Role.EDITOR]
+        ),
+        context=_report_context(report) | {"comment": report.sent_back_comment},
+    )
+
+
 def send_followup_approved(*, report: FollowUpReport) -> None:
     """To both sides' editors and reviewers: the council has approved the follow-up."""
     send_on_commit(

@@ -64,6 +64,8 @@ class FollowUpReport(models.Model):
     conclusions = models.TextField(_("the parties' conclusions"), blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True, editable=False)
     case_number = models.CharField(_("case number (diarienummer)"), max_length=50, blank=True, editable=False)
+    # Why the police sent the follow-up back to the municipality, shown on the draft until it is submitted again.
+    sent_back_comment = models.TextField(_("sent back with the comment"), blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -243,14 +245,35 @@ class CommitmentOutcome(ReportContent):
         return f"{self.commitment} ({self.report.year})"
 
 
+def combined_status(statuses: list[str]) -> str:
+    """A joint commitment's status from its parties' own: theirs when they agree; "partly done" when some have done
+    (part of) it and others not; otherwise the least advanced. A party that has not reported is left out."""
+    reported = [status for status in statuses if status]
+    if not reported:
+        return Status.NOT_STARTED
+    if len(set(reported)) == 1:
+        return reported[0]
+    if any(status in (Status.DONE, Status.PARTLY_DONE) for status in reported):
+        return Status.PARTLY_DONE
+    return min(reported, key=LEAST_ADVANCED_FIRST.index)
+
+
+LEAST_ADVANCED_FIRST = [Status.NOT_DONE, Status.NOT_STARTED, Status.ONGOING, Status.DROPPED]
+
+
 class PartyComment(ReportContent):
-    """A party's own words on what it did for a commitment in the year."""
+    """A party's own words on what it did for a commitment in the year, and for a joint commitment its own status;
+    written by the party, or for a partner without users of its own by the municipality (`reported_by`)."""
 
     agreement_path = "outcome__report__agreement_id"
 
     outcome = models.ForeignKey(CommitmentOutcome, on_delete=models.CASCADE, related_name="party_comments")
     party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("party"))
     text = models.TextField(_("comment"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, blank=True)
+    reported_by = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
 
     history = HistoricalRecords()
 

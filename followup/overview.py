@@ -19,6 +19,7 @@ from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpRepo
 
 # The annual report's chart, so that an indicator looks the same in every report.
 from .report import indicator_chart
+from .revisions import revision_chain, same_items
 from .verdicts import TargetVerdict, Trend, indicator_trend, target_progress
 
 FINISHED = (Status.DONE, Status.DROPPED)
@@ -129,7 +130,8 @@ class ItemGroup:
 
 @dataclass(frozen=True)
 class Overdue:
-    """An item neither done nor dropped when a year that is over was followed up."""
+    """An item neither done nor dropped when a year that is over was followed up, and whose due date is past: the
+    year's end, or for a target over the whole period the period's end."""
 
     line: ItemLine
     year: int
@@ -166,6 +168,7 @@ class Overview:
     groups: list[ItemGroup]
     overdue_year: int | None  # the latest follow-up of a year that is over
     overdue: list[Overdue]
+    preliminary_years: set[int]  # the years whose follow-up is not approved yet: their values may change
     without_role: list[ItemLine]
     indicators: list[IndicatorOverPeriod]
     status_counts: list[tuple[str, str, int]]  # (status, label, count) of where every item stands now
@@ -186,7 +189,10 @@ class Overview:
 def build_overview(agreement: Agreement) -> Overview:
     """Everything the dashboard and the evaluation show, in a fixed number of queries however big the agreement."""
     parties = [link.organisation for link in agreement.party_links.select_related("organisation")]
-    reports = list(FollowUpReport.objects.filter(agreement=agreement).order_by("year"))
+    # Every year followed up under this revision or an earlier one, its items read as this revision's.
+    chain = revision_chain(agreement)
+    rows, commitments, indicators = (same_items(agreement, chain, m) for m in (ActivityRow, Commitment, Indicator))
+    reports = list(FollowUpReport.objects.filter(agreement_id__in=chain).order_by("year"))
     year_of = {report.pk: report.year for report in reports}
     years = [report.year for report in reports]
     focus_areas = list(agreement.focus_areas.all())
@@ -194,15 +200,15 @@ def build_overview(agreement: Agreement) -> Overview:
 
     # Plain tuples: the outcomes' own objects are not needed, only where each item stood in each year.
     activity_status = {
-        (row_id, year_of[report_id]): status
-        for report_id, row_id, status in ActivityOutcome.objects.filter(report__agreement=agreement).values_list(
+        (rows.get(row_id), year_of[report_id]): status
+        for report_id, row_id, status in ActivityOutcome.objects.filter(report_id__in=year_of).values_list(
             "report_id", "row_id", "status"
         )
     }
     commitment_outcome = {
-        (commitment_id, year_of[report_id]): (status, achieved)
+        (commitments.get(commitment_id), year_of[report_id]): (status, achieved)
         for report_id, commitment_id, status, achieved in CommitmentOutcome.objects.filter(
-            report__agreement=agreement
+            report_id__in=year_of
         ).values_list("report_id", "commitment_id", "status", "achieved")
     }
 
@@ -227,21 +233,24 @@ def build_overview(agreement: Agreement) -> Overview:
     sections = [group for group in [*groups.values(), others] if group.lines]
     lines = [line for group in sections for line in group.lines]
 
-    # A year that is over should have ended with everything done, or dropped on purpose.
-    this_year = timezone.localdate().year
-    overdue_year = max((year for year in years if year < this_year), default=None)
+    # A year that is over should have ended with everything due in it done, or dropped on purpose; what is due at
+    # the end of the period is late only once the period is over.
+    today = timezone.localdate()
+    overdue_year = max((year for year in years if year < today.year), default=None)
+    period_over = agreement.end_date is not None and agreement.end_date < today
     overdue = []
     if overdue_year is not None:
         for line in lines:
             cell = line.cell(overdue_year)
-            if cell is not None and cell.status and cell.status not in FINISHED:
+            due_later = line.progress is not None and line.progress.for_the_period and not period_over
+            if cell is not None and cell.status and cell.status not in FINISHED and not due_later:
                 overdue.append(Overdue(line, overdue_year, cell.status))
 
     series_of: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for indicator_id, report_id, value in IndicatorValue.objects.filter(
-        report__agreement=agreement, value__isnull=False
+        report_id__in=year_of, value__isnull=False
     ).values_list("indicator_id", "report_id", "value"):
-        series_of[indicator_id].append((year_of[report_id], value))
+        series_of[indicators.get(indicator_id)].append((year_of[report_id], value))
     position = {pk: index for index, pk in enumerate(focus_area_of)}
     goals = sorted(
         Goal.objects.filter(agreement=agreement, indicator__isnull=False).select_related("indicator"),
@@ -269,6 +278,7 @@ def build_overview(agreement: Agreement) -> Overview:
         groups=sections,
         overdue_year=overdue_year,
         overdue=overdue,
+        preliminary_years={report.year for report in reports if not report.is_frozen},
         without_role=[
             line for line in lines if line.commitment is not None and not line.commitment.responsible_role.strip()
         ],

@@ -23,6 +23,7 @@ from .models import (
     PartyComment,
     Status,
 )
+from .revisions import revision_chain, same_items
 from .verdicts import TargetProgress, TargetVerdict, Trend, indicator_trend, target_progress
 
 
@@ -33,6 +34,7 @@ class CommitmentLine:
     comments: list[PartyComment]
     progress: TargetProgress | None
     previous_status: str | None
+    previous_achieved: int | None = None
 
     @property
     def progress_bar(self) -> str:
@@ -56,6 +58,7 @@ class IndicatorLine:
     value: IndicatorValue | None
     trend: str
     chart: str
+    previous_value: Decimal | None = None  # the last value before this year's: reported, or the baseline
 
     @property
     def trend_label(self) -> str:
@@ -102,20 +105,26 @@ def indicator_chart(indicator: Indicator, goal: Goal, series: list[tuple[int, De
 def build_annual_report(report: FollowUpReport) -> AnnualReport:
     agreement = report.agreement
     parties = [link.organisation for link in agreement.party_links.select_related("organisation")]
-    year_of = {r.pk: r.year for r in FollowUpReport.objects.filter(agreement=agreement, year__lte=report.year)}
+    # The years before, under this revision or an earlier one, their items read as this revision's.
+    chain = revision_chain(agreement)
+    rows, commitments, indicators = (same_items(agreement, chain, m) for m in (ActivityRow, Commitment, Indicator))
+    year_of = {r.pk: r.year for r in FollowUpReport.objects.filter(agreement_id__in=chain, year__lte=report.year)}
     last_year = max((year for year in year_of.values() if year < report.year), default=None)
 
     # Every year's lines up to this report's, keyed by (item, year): this year's, last year's and the sums.
     commitment_outcomes = {
-        (o.commitment_id, year_of[o.report_id]): o
+        (commitments.get(o.commitment_id), year_of[o.report_id]): o
         for o in CommitmentOutcome.objects.filter(report_id__in=year_of).prefetch_related(
-            Prefetch("party_comments", queryset=PartyComment.objects.select_related("party"))
+            Prefetch("party_comments", queryset=PartyComment.objects.select_related("party", "reported_by"))
         )
     }
     activity_outcomes = {
-        (o.row_id, year_of[o.report_id]): o for o in ActivityOutcome.objects.filter(report_id__in=year_of)
+        (rows.get(o.row_id), year_of[o.report_id]): o for o in ActivityOutcome.objects.filter(report_id__in=year_of)
     }
-    values = {(v.indicator_id, year_of[v.report_id]): v for v in IndicatorValue.objects.filter(report_id__in=year_of)}
+    values = {
+        (indicators.get(v.indicator_id), year_of[v.report_id]): v
+        for v in IndicatorValue.objects.filter(report_id__in=year_of)
+    }
     summaries = {s.focus_area_id: s for s in FocusAreaSummary.objects.filter(report=report)}
 
     def status_in(outcomes: dict, item_pk: int, year: int | None) -> str | None:
@@ -143,6 +152,7 @@ def build_annual_report(report: FollowUpReport) -> AnnualReport:
             list(outcome.party_comments.all()) if outcome else [],
             target_progress(commitment, outcome.achieved if outcome else None, earlier),
             status_in(commitment_outcomes, commitment.pk, last_year),
+            next((n for n in reversed(earlier) if n is not None), None),
         )
         focus_areas.get(commitment.focus_area_id, others).commitments.append(line)
     for goal in Goal.objects.filter(agreement=agreement, indicator__isnull=False).select_related("indicator"):
@@ -159,6 +169,7 @@ def build_annual_report(report: FollowUpReport) -> AnnualReport:
             values.get((indicator.pk, report.year)),
             indicator_trend(indicator, series),
             indicator_chart(indicator, goal, series),
+            next((value for year, value in reversed(series) if year < report.year), indicator.baseline_value),
         )
         focus_areas.get(goal.focus_area_id, others).indicators.append(line)
 

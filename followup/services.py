@@ -18,7 +18,12 @@ from samverkan.lib.versions import StaleEdit, claim_fingerprint, claim_version, 
 
 from .access import may_approve, may_confirm, may_submit
 from .forms import CommitmentOutcomeForm, EvaluationForm
-from .mail import send_followup_approved, send_followup_confirmed, send_followup_submitted
+from .mail import (
+    send_followup_approved,
+    send_followup_confirmed,
+    send_followup_sent_back,
+    send_followup_submitted,
+)
 from .models import (
     ActivityOutcome,
     ArchivedReport,
@@ -29,6 +34,7 @@ from .models import (
     IndicatorValue,
     PartyComment,
 )
+from .revisions import revision_chain, same_items
 
 
 @transaction.atomic
@@ -37,6 +43,19 @@ def report_start(*, agreement: Agreement, year: int, copy_previous: bool) -> Fol
     with last year's statuses and texts carried over (numbers are not: they are the new year's to report)."""
     if not agreement.is_frozen:
         raise ValidationError(_("An agreement is followed up once it is signed."))
+    # The revisions share their years: one reported under an earlier (or later) revision is not started again.
+    chain = revision_chain(agreement, later=True)
+    elsewhere = (
+        FollowUpReport.objects.filter(agreement_id__in=chain, year=year)
+        .exclude(agreement=agreement)
+        .values_list("agreement__revision", flat=True)
+        .first()
+    )
+    if elsewhere is not None:
+        raise ValidationError(
+            _("%(year)s is already followed up under revision %(revision)s of the agreement.")
+            % {"year": year, "revision": elsewhere}
+        )
     report = FollowUpReport(agreement=agreement, year=year)
     report.full_clean()
     try:
@@ -47,18 +66,27 @@ def report_start(*, agreement: Agreement, year: int, copy_previous: bool) -> Fol
         unique = next(c for c in FollowUpReport._meta.constraints if c.name == "followup_one_report_per_year")
         raise ValidationError(unique.violation_error_message) from None
     previous = (
-        FollowUpReport.objects.filter(agreement=agreement, year__lt=year).order_by("-year").first()
+        FollowUpReport.objects.filter(agreement_id__in=chain, year__lt=year).order_by("-year").first()
         if copy_previous
         else None
     )
-    last_commitments = {o.commitment_id: o for o in previous.commitment_outcomes.all()} if previous else {}
+    # Last year's lines by the items of this revision they follow up (the same items, if under an earlier one).
+    commitments, rows, focus_areas = (same_items(agreement, chain, m) for m in (Commitment, ActivityRow, FocusArea))
+    last_commitments = (
+        {commitments.get(o.commitment_id): o for o in previous.commitment_outcomes.all()} if previous else {}
+    )
     last_comments = (
-        {(c.outcome.commitment_id, c.party_id): c.text for c in PartyComment.objects.filter(outcome__report=previous)}
+        {
+            (commitments.get(c.outcome.commitment_id), c.party_id): c
+            for c in PartyComment.objects.filter(outcome__report=previous).select_related("outcome")
+        }
         if previous
         else {}
     )
-    last_rows = {o.row_id: o for o in previous.activity_outcomes.all()} if previous else {}
-    last_summaries = {s.focus_area_id: s for s in previous.focus_area_summaries.all()} if previous else {}
+    last_rows = {rows.get(o.row_id): o for o in previous.activity_outcomes.all()} if previous else {}
+    last_summaries = (
+        {focus_areas.get(s.focus_area_id): s for s in previous.focus_area_summaries.all()} if previous else {}
+    )
 
     for commitment in Commitment.objects.filter(agreement=agreement).prefetch_related("parties"):
         last = last_commitments.get(commitment.pk)
@@ -69,8 +97,12 @@ def report_start(*, agreement: Agreement, year: int, copy_previous: bool) -> Fol
             evidence_link=last.evidence_link if last else "",
         )
         for party in commitment.parties.all():
+            last_comment = last_comments.get((commitment.pk, party.pk))
             PartyComment.objects.create(
-                outcome=outcome, party=party, text=last_comments.get((commitment.pk, party.pk), "")
+                outcome=outcome,
+                party=party,
+                text=last_comment.text if last_comment else "",
+                status=last_comment.status if last_comment else "",
             )
     for row in ActivityRow.objects.filter(focus_area__agreement=agreement):
         last = last_rows.get(row.pk)
@@ -159,7 +191,8 @@ def report_submit(*, report: FollowUpReport, user: AbstractBaseUser, loaded_fing
     if not may_submit(user, report.agreement):
         raise PermissionDenied
     report.stage = FollowUpReport.Stage.SUBMITTED
-    report.save(update_fields=["stage"])
+    report.sent_back_comment = ""
+    report.save(update_fields=["stage", "sent_back_comment"])
     send_followup_submitted(report=report)
 
 
@@ -174,6 +207,23 @@ def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser, loaded_fin
     report.stage = FollowUpReport.Stage.CONFIRMED
     report.save(update_fields=["stage"])
     send_followup_confirmed(report=report)
+
+
+@transaction.atomic
+def report_send_back(
+    *, report: FollowUpReport, user: AbstractBaseUser, comment: str, loaded_fingerprint: str | None = None
+) -> None:
+    """The police send the submitted follow-up back to the municipality with a comment, instead of confirming it:
+    it is a draft again, with the comment shown on it until it is submitted again."""
+    report = _locked(report, loaded_fingerprint)
+    if report.stage != FollowUpReport.Stage.SUBMITTED:
+        raise ValidationError(_("Only a submitted follow-up can be sent back."))
+    if not may_confirm(user, report.agreement):
+        raise PermissionDenied
+    report.stage = FollowUpReport.Stage.DRAFT
+    report.sent_back_comment = comment
+    report.save(update_fields=["stage", "sent_back_comment"])
+    send_followup_sent_back(report=report)
 
 
 def report_approve(

@@ -36,6 +36,17 @@ def _area(section: FocusAreaReport) -> str:
     return section.focus_area.title if section.focus_area else _("Other commitments")
 
 
+def _party_words(comment) -> str:
+    """A party's comment, after its own status of a joint commitment and followed by who reported it for the party
+    if another party did."""
+    words = " · ".join(
+        str(part) for part in (comment.get_status_display() if comment.status else "", comment.text) if part
+    )
+    if comment.reported_by_id:
+        words += f" ({_('reported by %(reporter)s') % {'reporter': comment.reported_by.name}})"
+    return words
+
+
 def _commitments(annual: AnnualReport) -> Sheet:
     """One row per commitment: the target, what was achieved and each party's comment."""
     headers = [
@@ -59,7 +70,7 @@ def _commitments(annual: AnnualReport) -> Sheet:
     for section in annual.focus_areas:
         for line in section.commitments:
             commitment, outcome, progress = line.commitment, line.outcome, line.progress
-            comments = {comment.party_id: comment.text for comment in line.comments}
+            comments = {comment.party_id: _party_words(comment) for comment in line.comments}
             rows.append(
                 [
                     _area(section),

@@ -31,12 +31,14 @@ from .forms import (
     FocusAreaSummaryForm,
     IndicatorValueForm,
     ReportTextForm,
+    SendBackForm,
     StartReportForm,
 )
 from .models import CommitmentOutcome, Evaluation, FollowUpReport
 from .overview import build_overview, evaluation_of
 from .pdf import annual_report_pdf, evaluation_pdf_content
 from .report import build_annual_report
+from .revisions import revision_chain
 
 
 def period_years(agreement: Agreement) -> list[int]:
@@ -49,7 +51,11 @@ def period_years(agreement: Agreement) -> list[int]:
 @require_safe
 def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, pk)
-    reports = {r.year: r for r in agreement.follow_ups.all()}
+    # The years of every revision so far: a year reported under an earlier one is this agreement's year too.
+    reports = {
+        r.year: r
+        for r in FollowUpReport.objects.filter(agreement_id__in=revision_chain(agreement)).select_related("agreement")
+    }
     can_start = may_follow_up(agreement)
     start_form = StartReportForm(years=[y for y in period_years(agreement) if y not in reports])
     return render(
@@ -67,7 +73,9 @@ def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_start(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
-    existing = set(agreement.follow_ups.values_list("year", flat=True))
+    existing = set(
+        FollowUpReport.objects.filter(agreement_id__in=revision_chain(agreement)).values_list("year", flat=True)
+    )
     form = StartReportForm(request.POST, years=[y for y in period_years(agreement) if y not in existing])
     if not form.is_valid():
         messages.error(request, _("Choose a year of the period that has no follow-up yet."))
@@ -86,17 +94,22 @@ def report_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk, year)
-    version = services.report_fingerprint(report)
-    return _report_page(
-        request,
-        report,
-        version=version,
-        approve_form=ApproveForm(initial={"approved_on": timezone.localdate()}, version=version),
-    )
+    return _report_page(request, report, version=services.report_fingerprint(report))
 
 
-def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, approve_form, problem=None):
-    """The report with its next step; `version` is the state the step's buttons act on."""
+# The steps whose forms hold what the user typed: refused, the page shows them again with it.
+STEP_FORMS = {"approve": ApproveForm, "send-back": SendBackForm}
+
+
+def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, typed=None, problem=None):
+    """The report with its next step; `version` is the state the step's buttons act on, `typed` the bound form of
+    a step refused, shown again as the user filled it in."""
+    forms = {
+        "approve": ApproveForm(initial={"approved_on": timezone.localdate()}, version=version),
+        "send-back": SendBackForm(version=version),
+    }
+    if typed is not None:
+        forms[next(action for action, kind in STEP_FORMS.items() if isinstance(typed, kind))] = typed
     return render(
         request,
         "followup/report.html",
@@ -104,7 +117,8 @@ def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, 
             "agreement": report.agreement,
             "report": report,
             "annual": build_annual_report(report),
-            "approve_form": approve_form,
+            "approve_form": forms["approve"],
+            "send_back_form": forms["send-back"],
             "loaded_fingerprint": version,
             "problem": problem,
             **report_permissions(request.user, report),
@@ -140,13 +154,22 @@ def report_edit(request: HttpRequest, pk: int, year: int, part: str) -> HttpResp
         for line in section.commitments:
             mine = [p for p in line.commitment.parties.all() if p.pk in writing]
             if mine and line.outcome is not None:
+                line.outcome.commitment = line.commitment  # with its parties already loaded
                 form = CommitmentOutcomeForm(
-                    data, files, instance=line.outcome, parties=mine, prefix=f"c{line.outcome.pk}"
+                    data,
+                    files,
+                    instance=line.outcome,
+                    parties=mine,
+                    reporters=writing,
+                    previous=line.previous_achieved,
+                    prefix=f"c{line.outcome.pk}",
                 )
                 forms[f"c{line.outcome.pk}"] = (_("Commitment"), line.commitment.text, form)
         for line in section.indicators:
             if line.value is not None:
-                form = IndicatorValueForm(data, instance=line.value, prefix=f"i{line.value.pk}")
+                form = IndicatorValueForm(
+                    data, instance=line.value, previous=line.previous_value, prefix=f"i{line.value.pk}"
+                )
                 forms[f"i{line.value.pk}"] = (_("Indicator"), line.indicator.name, form)
         if section.summary is not None:
             forms["summary"] = (_("Summary"), "", FocusAreaSummaryForm(data, instance=section.summary, prefix="s"))
@@ -200,18 +223,16 @@ def _fresh_versions(request: HttpRequest, forms: list):
 @login_required
 @require_POST
 def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> HttpResponse:
-    """Submit, confirm or approve the report as the page showed it: if anyone changed it since, nothing happens and
-    the page shows the report as it is now, with what the user typed."""
+    """Submit, confirm, send back or approve the report as the page showed it: if anyone changed it since, nothing
+    happens and the page shows the report as it is now, with what the user typed."""
     report = get_report_for_user(request.user, pk, year)
-    if action not in ("submit", "confirm", "approve"):
+    if action not in ("submit", "confirm", "send-back", "approve"):
         raise Http404
-    form = ApproveForm(request.POST) if action == "approve" else ConfirmForm(request.POST)
+    form = STEP_FORMS.get(action, ConfirmForm)(request.POST)
     try:
         if not form.is_valid():
-            if action == "approve":
-                return _report_page(
-                    request, report, version=request.POST.get("loaded_fingerprint", ""), approve_form=form
-                )
+            if action in STEP_FORMS:
+                return _report_page(request, report, version=request.POST.get("loaded_fingerprint", ""), typed=form)
             raise ValidationError(_("The request was not understood. Reload the page and try again."))
         if action == "submit":
             services.report_submit(report=report, user=request.user, **form.cleaned_data)
@@ -219,24 +240,20 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
         elif action == "confirm":
             services.report_confirm(report=report, user=request.user, **form.cleaned_data)
             messages.success(request, _("The follow-up has been confirmed and goes to the council."))
+        elif action == "send-back":
+            services.report_send_back(report=report, user=request.user, **form.cleaned_data)
+            messages.success(request, _("The follow-up has been sent back to the municipality with your comment."))
         else:
             services.report_approve(report=report, user=request.user, **form.cleaned_data)
             messages.success(request, _("The follow-up is approved and its PDF has been archived."))
     except StaleEdit:
         report = get_report_for_user(request.user, pk, year)
         version = services.report_fingerprint(report)
-        approve_form = (
-            ApproveForm(with_version(request.POST, version, name="loaded_fingerprint")) if action == "approve" else None
-        )
-        if approve_form is not None:
-            approve_form.is_valid()
-        return _report_page(
-            request,
-            report,
-            version=version,
-            approve_form=approve_form or ApproveForm(initial={"approved_on": timezone.localdate()}, version=version),
-            problem=changed_message(),
-        )
+        typed = None
+        if action in STEP_FORMS:
+            typed = STEP_FORMS[action](with_version(request.POST, version, name="loaded_fingerprint"))
+            typed.is_valid()
+        return _report_page(request, report, version=version, typed=typed, problem=changed_message())
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     except RenderTooLarge:

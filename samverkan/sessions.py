@@ -18,9 +18,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Sum
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 logger = logging.getLogger("samverkan.security")
 STARTED = "samverkan_session_started"
@@ -46,6 +47,29 @@ class SessionTimeoutMiddleware:
             elif now - request.session.get(TOUCHED, 0) > TOUCH_INTERVAL_SECONDS:
                 request.session[TOUCHED] = now  # saving the session moves its expiry on
         return self.get_response(request)
+
+
+def seconds_left(request: HttpRequest) -> int:
+    """How long the user's session lasts without another request (its renewal is at most a minute behind)."""
+    touched = request.session.get(TOUCHED, int(time.time()))
+    return max(0, settings.SESSION_COOKIE_AGE - (int(time.time()) - touched))
+
+
+def session_timeout(request: HttpRequest) -> dict:
+    """For the page's script that offers "Fortsätt arbeta" before the session ends (static/js/session.js)."""
+    if not request.user.is_authenticated:
+        return {}
+    return {"session_seconds_left": seconds_left(request)}
+
+
+@require_POST
+def keep_alive(request: HttpRequest) -> JsonResponse:
+    """ "Fortsätt arbeta": the session's idle time starts again. A session already ended answers 0 seconds left
+    (not an error status, which the browser would report as a fault of the page)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"seconds_left": 0})
+    request.session[TOUCHED] = int(time.time())
+    return JsonResponse({"seconds_left": settings.SESSION_COOKIE_AGE})
 
 
 @receiver(user_logged_in)

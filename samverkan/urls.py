@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from agreements.views import accessibility_statement
+from samverkan.sessions import keep_alive
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="agreements:list"), name="home"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("losenord/bytt/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("organisation/", include("accounts.urls")),
     path("tillganglighet/", accessibility_statement, name="accessibility"),
+    path("session/fortsatt/", keep_alive, name="session_keep_alive"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

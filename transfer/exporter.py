@@ -230,7 +230,7 @@ class _Exporter(HistoryExport):
         year = self.refs[FollowUpReport][report.pk] = report.year
         outcomes = []
         commitment_outcomes = report.commitment_outcomes.order_by("pk").prefetch_related(
-            Prefetch("party_comments", PartyComment.objects.select_related("party").order_by("pk"))
+            Prefetch("party_comments", PartyComment.objects.select_related("party", "reported_by").order_by("pk"))
         )
         for outcome in commitment_outcomes:
             commitment = self.ref(Commitment, outcome.commitment_id)
@@ -239,7 +239,8 @@ class _Exporter(HistoryExport):
             for comment in outcome.party_comments.all():
                 name = self.organisation(comment.party)
                 self.refs[PartyComment][comment.pk] = [year, commitment, name]
-                comments.append({**_values(comment), "party": name})
+                reporter = self.organisation(comment.reported_by) if comment.reported_by_id else None
+                comments.append({**_values(comment), "party": name, "reported_by": reporter})
             outcomes.append(
                 {
                     **_values(outcome),

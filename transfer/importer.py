@@ -419,7 +419,12 @@ class _Importer(HistoryImport):
                     self.keep(outcome, [year, item["commitment"]])
                 for comment_where, comment_data in _items(item, "party_comments", line_where):
                     with _at(comment_where):
-                        comment = PartyComment(outcome=outcome, party=self.organisation(comment_data["party"]))
+                        reporter = comment_data.get("reported_by")  # documents written before it was carried
+                        comment = PartyComment(
+                            outcome=outcome,
+                            party=self.organisation(comment_data["party"]),
+                            reported_by=self.organisation(reporter) if reporter else None,
+                        )
                         self.restore(comment, comment_data, [year, item["commitment"], comment_data["party"]])
             for name, model, attname, to in REPORT_LINES:
                 for line_where, item in _items(data, name, where):

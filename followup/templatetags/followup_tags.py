@@ -12,6 +12,23 @@ def status_label(value: str) -> str:
     return Status(value).label if value in Status.values else "–"
 
 
+# A shape beside each status's word and colour, for a glance at a long table (hidden from screen readers, which
+# read the word).
+STATUS_ICONS = {
+    Status.NOT_STARTED: "○",
+    Status.ONGOING: "◔",
+    Status.PARTLY_DONE: "◑",
+    Status.DONE: "✔",
+    Status.NOT_DONE: "✘",
+    Status.DROPPED: "–",
+}
+
+
+@register.filter
+def status_icon(value: str) -> str:
+    return STATUS_ICONS.get(value, "")
+
+
 @register.filter
 def number(value) -> str:
     """A measured value as the charts write it: Swedish format, no needless decimals (24,3 rather than 24,30)."""

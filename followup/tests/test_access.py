@@ -18,11 +18,12 @@ def report(signed_agreement):
 
 
 def test_filling_in_is_edit_access_for_those_who_write_for_a_party(report, world, editor, reviewer, reader):
+    # Each writes for its own party (None: not on another party's behalf).
     assert get_report_for_user(editor, report.agreement_id, 2024, Access.EDIT).user_writing_parties == {
-        world.municipality.pk
+        world.municipality.pk: None
     }
     assert get_report_for_user(reviewer, report.agreement_id, 2024, Access.EDIT).user_writing_parties == {
-        world.police.pk
+        world.police.pk: None
     }
     assert get_report_for_user(reader, report.agreement_id, 2024).pk == report.pk
     with pytest.raises(PermissionDenied):

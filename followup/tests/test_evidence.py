@@ -85,6 +85,18 @@ def test_a_png_named_pdf_is_stored_as_png_under_a_name_of_our_own(client, police
     assert b"".join(download.streaming_content) == PNG
 
 
+def test_evidence_is_shown_by_its_file_name_never_where_it_is_stored(client, police, reviewer, reader):
+    client.force_login(reviewer)
+    post(client, police, evidence_file=SimpleUploadedFile("Protokoll maj.pdf", PDF, "application/pdf"))
+    stored_name = stored(police).name
+    download = reverse("followup:evidence", args=[police.pk])
+    for user, url in ((reviewer, edit_url(police)), (reader, police.report.get_absolute_url())):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert f'<a href="{download}">Protokoll maj.pdf</a>' in page
+        assert stored_name not in page and "evidence/" not in page
+
+
 @pytest.mark.parametrize(
     "content",
     [

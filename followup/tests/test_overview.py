@@ -27,8 +27,9 @@ from focusareas.tests.factories import (
     IndicatorFactory,
 )
 from followup import services
-from followup.models import ActivityOutcome, CommitmentOutcome, Evaluation, IndicatorValue, Status
+from followup.models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status
 from followup.pdf import EVALUATION_ATTACHMENT, evaluation_pdf_content
+from followup.templatetags.followup_tags import STATUS_ICONS
 from followup.verdicts import TargetVerdict, Trend
 from samverkan.tests.browser import assert_accessible, log_in
 
@@ -112,7 +113,10 @@ def row_of(html: str, text: str) -> str:
 
 def shown(status: str) -> str:
     """A status as the page shows it: its words on its colour."""
-    return f'<span class="status-label outcome-{status}">{Status(status).label}</span>'
+    return (
+        f'<span class="status-label outcome-{status}"><span aria-hidden="true">{STATUS_ICONS[status]}</span> '
+        f"{Status(status).label}</span>"
+    )
 
 
 # Access
@@ -182,6 +186,31 @@ def test_the_dashboard_lists_what_is_overdue(client, followed_up, reader):
     section = response.content.decode().split('id="overdue-heading"')[1].split("</section>")[0]
     assert WALKS in section and MAPPING in section and PATROLS not in section and EST not in section
     assert shown(Status.PARTLY_DONE) in section and "2024" in section
+
+
+def test_a_target_for_the_whole_period_is_overdue_only_once_the_period_is_over(client, followed_up, reader):
+    Commitment.objects.filter(pk=followed_up.patrols.pk).update(target_scope=Commitment.TargetScope.PERIOD)
+    set_outcome(CommitmentOutcome, 2024, of={"commitment": followed_up.patrols}, status=Status.ONGOING)
+    Agreement.objects.filter(pk=followed_up.agreement.pk).update(end_date="2099-12-31")
+    client.force_login(reader)
+
+    def overdue() -> set[str]:
+        response = client.get(url("followup:dashboard", followed_up.agreement))
+        return {item.line.text for item in response.context["overview"].overdue}
+
+    assert overdue() == {MAPPING, WALKS}
+    Agreement.objects.filter(pk=followed_up.agreement.pk).update(end_date="2024-12-31")
+    assert overdue() == {MAPPING, WALKS, PATROLS}
+
+
+def test_values_of_a_follow_up_not_yet_approved_are_marked_preliminary(client, followed_up, reader):
+    client.force_login(reader)
+    FollowUpReport.objects.filter(agreement=followed_up.agreement, year=2023).update(stage="approved")
+    html = client.get(url("followup:dashboard", followed_up.agreement)).content.decode()
+    header = html.split('id="statuses-caption"')[1].split("</thead>")[0]
+    assert header.count("preliminärt") == 1 and header.index("2024") < header.index("preliminärt")
+    indicators = html.split('id="indicators-heading"')[1]
+    assert "350 (2024, preliminärt)" in indicators
 
 
 def test_the_dashboard_lists_commitments_without_a_responsible_role(client, followed_up, reader):

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
+from .numbers import use_number_inputs
+
 # Control characters (tab and line breaks are text), surrogates and the two non-characters: PostgreSQL refuses NUL,
 # Excel files and the PDF's XML metadata refuse the others, and no keyboard types them.
 FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -31,7 +33,12 @@ def reject_control_characters(value: object) -> None:
 
 class CleanInputMixin:
     """Mixed into every form of the product: text without control characters and dates within 1900–2200, checked
-    on each field, including those a form adds in its own __init__."""
+    on each field, including those a form adds in its own __init__; numbers typed with a decimal comma or point
+    whatever the browser's language."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        use_number_inputs(self.fields)
 
     def full_clean(self) -> None:
         for field in self.fields.values():

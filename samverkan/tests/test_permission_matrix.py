@@ -109,6 +109,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "set_language": form(PUBLIC),
     "password_change": form(LOGGED_IN),
     "password_change_done": read_only(LOGGED_IN),
+    # Answers every POST: a session already ended is told so, with no redirect to the login page.
+    "session_keep_alive": {"GET": expect(NOT_ALLOWED), "POST": PUBLIC},
     # Agreements and their text
     "agreements:list": read_only(LOGGED_IN),
     "agreements:create": form(CREATE),
@@ -391,7 +393,9 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "followup:report": [report],
         "followup:pdf": [report],
         "followup:edit": [report | {"part": part} for part in (str(o["signed_area"].pk), "ovrigt", "sammanfattning")],
-        "followup:transition": [report | {"action": action} for action in ("submit", "confirm", "approve")],
+        "followup:transition": [
+            report | {"action": action} for action in ("submit", "confirm", "send-back", "approve")
+        ],
         "followup:export": [report | {"fmt": fmt} for fmt in ("xlsx", "csv")],
         "accounts:activate": [{"uidb64": "MQ", "token": "gammal-lank"}],
     }

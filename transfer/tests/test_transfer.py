@@ -100,7 +100,7 @@ RELATIONS = {
     Evaluation: {"agreement"},
     FollowUpReport: {"agreement"},
     CommitmentOutcome: {"report", "commitment", "evidence_file"},
-    PartyComment: {"outcome", "party"},
+    PartyComment: {"outcome", "party", "reported_by"},
     ActivityOutcome: {"report", "row"},
     IndicatorValue: {"report", "indicator"},
     FocusAreaSummary: {"report", "focus_area"},
