@@ -64,7 +64,7 @@ MUNICIPALITIES = 290
 MUNICIPALITIES_PER_POLICE_AREA = 3.2
 HOUSING_COMPANIES = 36
 # Neighbouring municipalities that share one agreement with their police area, as some do.
-SHARED_AGREEMENT_EVERY = 13
+SHARED_AGREEMENT_EVERY = 17
 PERIODS = ((date(2019, 1, 1), date(2022, 12, 31)), (date(2023, 1, 1), date(2026, 12, 31)))
 FOLLOW_UP_YEARS = 4
 # The apps whose tables must be empty before a country is generated (a fresh, migrated database).
@@ -191,7 +191,7 @@ class Builder:
             created = bulk_create_with_history(objects, model, batch_size=2000, default_user=self.admin)
         else:
             created = model.objects.bulk_create(objects, batch_size=2000)
-        self.country.counts[model.__name__] = len(created)
+        self.country.counts[model.__name__] = self.country.counts.get(model.__name__, 0) + len(created)
         return created
 
     # --- organisations and users -------------------------------------------------------------------------------
@@ -221,7 +221,6 @@ class Builder:
                 for i in range(self.scale.housing_companies)
             ],
         )
-        self.country.counts["organisations"] = Organisation.objects.count()
 
     def users(self) -> None:
         password = self.password
@@ -243,7 +242,7 @@ class Builder:
             [Membership(user=u, organisation=o, role=r) for u, (o, r) in zip(users, memberships, strict=True)],
         )
         User.objects.create(username="staff", password=password, is_staff=True, email="staff@example.se")
-        self.country.counts["users"] = User.objects.count()
+        self.country.counts["User"] = User.objects.count()
 
     # --- agreements --------------------------------------------------------------------------------------------
 
@@ -261,7 +260,7 @@ class Builder:
             housing = [self.housing[number % len(self.housing)]] if number % 9 == 4 else []
             place = " och ".join(m.name.removesuffix(" kommun") for m in group)
             for period, (start, end) in enumerate(PERIODS):
-                if period == 0 and number % 12 == 11:
+                if period == 0 and number % 25 == 24:
                     continue  # a municipality whose first agreement is the current one
                 status = (
                     Agreement.Status.ENDED
@@ -367,7 +366,6 @@ class Builder:
                         )
                     )
         self.create(Section, children)
-        self.country.counts["sections"] = Section.objects.count()
 
     def focus_areas(self) -> None:
         """Per shape: activity tables (many rows), prose with subsections, or commitments per party; each focus
@@ -422,7 +420,7 @@ class Builder:
         rows, area_sections, commitments, commitment_parties = [], [], [], []
         for area, goal, (agreement, plan, topic, shape, large) in zip(areas, goals, self.area_plan, strict=True):
             group, police, housing = plan[0], plan[1], plan[2]
-            row_count = {"table": 12 if large else self.rng.randint(8, 14), "prose": 2, "commitments": 0}[shape]
+            row_count = {"table": 12 if large else self.rng.randint(12, 24), "prose": 5, "commitments": 2}[shape]
             for order in range(row_count):
                 rows.append(
                     (
@@ -640,14 +638,14 @@ class Builder:
         ArchivedPdf.objects.bulk_create(
             [ArchivedPdf(agreement=a, archived_by=self.admin, **stored[0]) for a in signed], batch_size=2000
         )
-        self.country.counts["archived agreement PDFs"] = len(signed)
+        self.country.counts["ArchivedPdf"] = len(signed)
         if approved:
             report_bytes = annual_report_pdf(FollowUpReport.objects.get(pk=approved[0].pk))
             stored.append(self.stored("archive/national/report", report_bytes))
             ArchivedReport.objects.bulk_create(
                 [ArchivedReport(report=r, archived_by=self.admin, **stored[1]) for r in approved], batch_size=2000
             )
-            self.country.counts["archived report PDFs"] = len(approved)
+            self.country.counts["ArchivedReport"] = len(approved)
 
     @staticmethod
     def stored(name: str, content: bytes) -> dict:
