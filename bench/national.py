@@ -271,6 +271,8 @@ class Builder:
                 )
                 shape = ("table", "prose", "commitments")[(number + period) % 3]
                 plans.append((group, police, housing, place, start, end, status, shape))
+        if not any(plan[6] == Agreement.Status.DRAFT for plan in plans):  # a small country may have drawn none
+            plans[-1] = (*plans[-1][:6], Agreement.Status.DRAFT, plans[-1][7])
         # The first current draft is made the large one: a whole country's worth of detail in one agreement.
         large = next(i for i, plan in enumerate(plans) if plan[6] == Agreement.Status.DRAFT)
         self.plans = plans

@@ -85,9 +85,13 @@ def choose_pages() -> list[Page]:
     ).order_by("-size", "pk")
     draft = by_size.filter(status=Agreement.Status.DRAFT).first()
     in_review = by_size.filter(status=Agreement.Status.REVIEW).first()
+    # The annual report the council reads: an approved year, the largest.
     report = (
-        FollowUpReport.objects.annotate(lines=Count("activity_outcomes") + Count("commitment_outcomes"))
-        .order_by("-lines", "-year", "pk")
+        FollowUpReport.objects.annotate(
+            approved=Q(stage=FollowUpReport.Stage.APPROVED),
+            lines=Count("activity_outcomes") + Count("commitment_outcomes"),
+        )
+        .order_by("-approved", "-lines", "-year", "pk")
         .select_related("agreement")
         .first()
     )
