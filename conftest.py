@@ -76,5 +76,7 @@ def media_root(settings, tmp_path) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_pdf_cache() -> None:
-    """Every test lays its PDFs out itself: what it checks is the rendering, not an earlier test's."""
+    """Every test lays its PDFs and pages out itself: what it checks is the rendering, not an earlier test's (whose
+    rows, rolled back, may have had the same ids and versions)."""
     caches["pdf"].clear()
+    caches["template_fragments"].clear()

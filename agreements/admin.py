@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -84,6 +85,16 @@ class PartyInline(admin.TabularInline):
 class SignatoryInline(admin.TabularInline):
     model = Signatory
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """A signatory signs for one of the agreement's parties: only those are offered, not every organisation
+        in the country (and whoever a signatory already names, so that the row still shows as it is)."""
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk:
+            formset.form.base_fields["party"].queryset = Organisation.objects.filter(
+                Q(agreement_parties__agreement=obj) | Q(pk__in=obj.signatories.values("party_id"))
+            ).distinct()
+        return formset
 
 
 class CooperationForumInline(admin.TabularInline):

@@ -77,7 +77,7 @@ def _history_records(agreement: Agreement) -> list[tuple[type[models.Model], lis
     return loaded
 
 
-def agreement_changes(agreement: Agreement, limit: int = 500) -> list[Change]:
+def agreement_changes(agreement: Agreement) -> list[Change]:
     """Every recorded change to the agreement and what hangs under it, newest first."""
     loaded = _history_records(agreement)
     organisation_ids = {
@@ -129,4 +129,4 @@ def agreement_changes(agreement: Agreement, limit: int = 500) -> list[Change]:
                 )
             )
     changes.sort(key=lambda change: change.when, reverse=True)
-    return changes[:limit]
+    return changes

@@ -16,6 +16,7 @@ from samverkan.lib.edits import (
     stale_form,
     stale_message,
 )
+from samverkan.lib.pagination import page_of
 from samverkan.lib.versions import StaleEdit
 
 from . import services
@@ -38,6 +39,9 @@ from .services import (
     section_update,
 )
 
+AGREEMENTS_PER_PAGE = 50
+CHANGES_PER_PAGE = 100
+
 
 def _editor_organisations(user):
     return Membership.objects.filter(user=user, role=Membership.Role.EDITOR).select_related("organisation")
@@ -51,10 +55,12 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     agreements = filterset.qs.prefetch_related(
         Prefetch("party_links", queryset=Party.objects.select_related("organisation"))
     )
+    # A page at a time, whatever the country holds: only that page's rows are read and rendered.
+    page = page_of(request, agreements, AGREEMENTS_PER_PAGE)
     can_create = request.user.is_superuser or _editor_organisations(request.user).exists()
-    filtered = any(request.GET.values())
-    context = {"filterset": filterset, "agreements": agreements, "can_create": can_create, "filtered": filtered}
-    if not filtered and not agreements:
+    filtered = any(value for name, value in request.GET.items() if name != "page")
+    context = {"filterset": filterset, "agreements": page, "can_create": can_create, "filtered": filtered}
+    if not filtered and not page.object_list:
         # Nothing to show at all: a new user's list says what to do first, by what their roles let them do.
         context["roles"] = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
     return render(request, "agreements/agreement_list.html", context)
@@ -153,9 +159,8 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, pk)
-    return render(
-        request, "agreements/agreement_history.html", {"agreement": agreement, "changes": agreement_changes(agreement)}
-    )
+    changes = page_of(request, agreement_changes(agreement), CHANGES_PER_PAGE)
+    return render(request, "agreements/agreement_history.html", {"agreement": agreement, "changes": changes})
 
 
 @login_required

@@ -3,6 +3,7 @@ number of queries and put in document order with its numbering."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -59,6 +60,28 @@ class FocusAreaView:
     commitment_groups: list[CommitmentGroup]
     goals: list[Goal]
     sections: list[FocusAreaSectionView] = field(default_factory=list)
+
+    @property
+    def version_key(self) -> str:
+        """A digest of everything the focus area's HTML shows, from each item's version (every save of an item
+        raises it) and place: the key of its cached HTML, so a change to any of them renders it anew."""
+        focus_area = self.focus_area
+        placement = focus_area.placement
+        shown: list = [
+            (focus_area.pk, focus_area.version, placement and (placement.pk, placement.version, placement.heading))
+        ]
+        for holder in (self, *self.sections):
+            if holder is not self:
+                shown.append(("section", holder.section.pk, holder.section.version, holder.number, holder.depth))
+            shown += [("row", row.pk, row.version) for row in holder.rows]
+            for group in holder.commitment_groups:
+                shown.append(("group", group.label))
+                shown += [
+                    (c.pk, c.version, c.review_status, [(p.pk, p.name, p.party_name) for p in c.parties.all()])
+                    for c in group.commitments
+                ]
+        shown += [("goal", goal.pk, goal.version) for goal in self.goals]
+        return hashlib.sha256(repr(shown).encode()).hexdigest()
 
     @property
     def is_only_named(self) -> bool:

@@ -3,6 +3,7 @@ the year next to the year before, loaded in a fixed number of queries."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -190,3 +191,19 @@ def build_annual_report(report: FollowUpReport) -> AnnualReport:
         target_counts=[(value, label, verdicts[value]) for value, label in TargetVerdict.choices],
         trend_counts=[(value, label, trends[value]) for value, label in Trend.choices],
     )
+
+
+def approved_report_key(report: FollowUpReport) -> str | None:
+    """The key of an approved report's cached HTML, or None while anything it shows can still change. An approved
+    year's lines and its signed agreement no longer change, and neither do the earlier years it shows once they are
+    approved too; only the parties' names can, so they are in the key."""
+    if not report.is_frozen:
+        return None
+    chain = revision_chain(report.agreement)  # the years it shows may have been reported under earlier revisions
+    stages = FollowUpReport.objects.filter(agreement_id__in=chain, year__lte=report.year).values_list(
+        "stage", flat=True
+    )
+    if any(stage != FollowUpReport.Stage.APPROVED for stage in stages):
+        return None
+    names = list(Organisation.objects.parties_of(report.agreement_id).values_list("pk", "name", "party_name"))
+    return hashlib.sha256(repr((report.pk, report.year, names)).encode()).hexdigest()

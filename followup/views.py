@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import mimetypes
+from functools import partial
 from pathlib import PurePosixPath
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -37,7 +39,7 @@ from .forms import (
 from .models import CommitmentOutcome, Evaluation, FollowUpReport
 from .overview import build_overview, evaluation_of
 from .pdf import annual_report_pdf, evaluation_pdf_content
-from .report import build_annual_report
+from .report import approved_report_key, build_annual_report
 from .revisions import revision_chain
 
 
@@ -116,7 +118,9 @@ def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, 
         {
             "agreement": report.agreement,
             "report": report,
-            "annual": build_annual_report(report),
+            # Built only if the page renders it: an approved report's HTML usually comes from the cache.
+            "annual": SimpleLazyObject(partial(build_annual_report, report)),
+            "approved_key": approved_report_key(report),
             "approve_form": forms["approve"],
             "send_back_form": forms["send-back"],
             "loaded_fingerprint": version,

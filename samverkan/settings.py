@@ -173,6 +173,15 @@ CACHES = {
         "TIMEOUT": 3600,
         "OPTIONS": {"MAX_ENTRIES": 64},
     },
+    # The HTML of a large document's parts (each focus area, each section), keyed by the versions of what they
+    # show, the language and the reader's edit rights: what has not changed is not rendered again. Per process;
+    # `{% cache %}` uses this one by its name.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template_fragments",
+        "TIMEOUT": 86400,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # Work done outside the request (e-mails, PDFs laid out in advance, periodic jobs) goes through Django's Tasks API

@@ -4,7 +4,7 @@ and still changes drafts."""
 import pytest
 from django.urls import reverse
 
-from agreements.models import FROZEN_MESSAGE, Agreement, Section
+from agreements.models import FROZEN_MESSAGE, Agreement, Organisation, Section, Signatory
 from agreements.tests.factories import SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +74,27 @@ def test_the_administration_deletes_nothing_of_a_signed_agreement(admin_client, 
     assert (one.status_code, selected.status_code, whole.status_code) == (403, 403, 403)
     assert Section.objects.filter(agreement=world.agreement).count() == 2
     assert Agreement.objects.filter(pk=world.agreement.pk).exists()
+
+
+def test_a_signatory_is_chosen_among_the_agreements_parties_only(admin_client, world):
+    agreement = world.agreement
+    url = reverse("admin:agreements_agreement_change", args=[agreement.pk])
+
+    formset = next(f for f in admin_client.get(url).context["inline_admin_formsets"] if f.opts.model is Signatory)
+    offered = set(formset.formset.empty_form.fields["party"].queryset)
+    signatory = {
+        "signatories-TOTAL_FORMS": "1",
+        "signatories-0-party": world.other_municipality.pk,
+        "signatories-0-name": "Anna Andersson",
+        "signatories-0-title": "Kommunstyrelsens ordförande",
+        "signatories-0-order": "0",
+    }
+    refused = admin_client.post(url, admin_agreement_data(agreement) | signatory)
+
+    assert offered == set(Organisation.objects.filter(agreement_parties__agreement=agreement))
+    assert world.other_municipality not in offered
+    assert refused.status_code == 200 and not agreement.signatories.exists()
+    accepted = admin_client.post(
+        url, admin_agreement_data(agreement) | signatory | {"signatories-0-party": world.police.pk}
+    )
+    assert accepted.status_code == 302 and agreement.signatories.get().party == world.police

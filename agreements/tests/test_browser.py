@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from agreements.models import Agreement, Section
-from agreements.tests.factories import SectionFactory, SignatoryFactory
+from agreements.tests.factories import AgreementFactory, SectionFactory, SignatoryFactory
+from agreements.views import AGREEMENTS_PER_PAGE
 from samverkan.tests.browser import assert_accessible, log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -111,3 +112,27 @@ def test_reader_sees_no_edit_controls(page: Page, live_server, world, reader) ->
     response = page.goto(f"{url}/redigera/")
     assert response is not None and response.status == 403
     expect(page.locator("#id_title")).to_have_count(0)
+
+
+def test_a_long_list_pages_accessibly_and_a_section_moves_with_the_pages_one_form(
+    page: Page, live_server, world, editor
+) -> None:
+    for number in range(AGREEMENTS_PER_PAGE + 2):
+        AgreementFactory(title=f"Trygghet {number:03d}", parties=[world.municipality, world.police])
+    SectionFactory(agreement=world.agreement, heading="Lägesbild")
+    SectionFactory(agreement=world.agreement, heading="Insatser")
+    log_in(page, live_server, "editor")
+
+    page.goto(f"{live_server.url}/overenskommelser/")
+    page.get_by_role("navigation", name="Sidor med överenskommelser").get_by_role("link", name="Nästa").click()
+    expect(page).to_have_url(re.compile(r"\?page=2$"))
+    expect(page.get_by_role("link", name="2", exact=True)).to_have_attribute("aria-current", "page")
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}{world.agreement.get_absolute_url()}")
+    page.get_by_role("button", name="Flytta ner 1. Lägesbild").click()
+    page.wait_for_url(DETAIL_URL)
+    assert list(world.agreement.sections.order_by("order").values_list("heading", flat=True)) == [
+        "Insatser",
+        "Lägesbild",
+    ]
