@@ -55,8 +55,8 @@ def test_an_unchanged_focus_area_is_not_rendered_again(client, world, editor, co
     assert ROW not in rendered(again[0]) and DOCUMENT_FOCUS_AREA not in rendered(again[1])
     for before, after in zip(first, again, strict=True):
         assert "Trygghetsvandra 2" in after.content.decode()
-        # The same page, but for the CSRF token, which is masked anew on every request.
-        token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+        # The same page, but for the CSRF token, masked anew on every request, and the seconds left of the session.
+        token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"|data-session-seconds-left="[^"]+"')
         assert token.sub(b"", before.content) == token.sub(b"", after.content)
 
 
