@@ -47,7 +47,7 @@ serve: $(STAMP)
 # Its counterpart for the work done outside requests: one worker process taking tasks from the database queue and
 # keeping the schedule; start as many as needed, on any machine reaching the database (after `make serve` migrated).
 worker: $(STAMP)
-	exec $(PYTHON) manage.py run_worker --no-reload --worker-id "$$(hostname)-$$$$"
+	exec $(PYTHON) manage.py run_worker --no-reload --worker-id "$$(hostname | cut -c1-50)-$$$$"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
