@@ -14,8 +14,8 @@ from django_tasks_db.models import DBTaskResult
 from jobs.jobs import prune_task_results
 from jobs.models import ScheduledRun
 from jobs.scheduler import enqueue_due, next_run, period_start
+from jobs.tests.helpers import work_the_queue
 from samverkan.lib.schedule import PeriodicJob
-from samverkan.tests.helpers import needs_real_concurrency, race, work_the_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -71,16 +71,6 @@ def test_a_scheduler_that_was_down_runs_only_the_latest_missed_period(database_q
         at(2026, 11, 30, 7, 0),
     ]
     assert DBTaskResult.objects.filter(task_path=f"{__name__}.weekly_letter").count() == 2
-
-
-@needs_real_concurrency
-@pytest.mark.django_db(transaction=True)
-def test_two_schedulers_at_once_enqueue_a_period_once(database_queue):
-    now = timezone.now()
-    outcomes = race(*[lambda: enqueue_due(jobs=[LETTER], now=now)] * 4)
-    assert outcomes == ["won"] * 4  # the losers find the period taken, which is no error
-    assert ScheduledRun.objects.count() == 1
-    assert DBTaskResult.objects.filter(task_path=f"{__name__}.weekly_letter").count() == 1
 
 
 def test_the_schedule_lists_each_job_with_its_rule_next_run_and_description(capsys):

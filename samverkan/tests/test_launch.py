@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 from django.conf import settings
 
+from jobs.tests.helpers import database_url_for_processes
 from samverkan.launch import GRACE_SECONDS
-from samverkan.tests.helpers import database_url_for_processes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

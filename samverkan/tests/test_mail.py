@@ -17,7 +17,7 @@ from focusareas.mail import send_review_requested
 from focusareas.services import agreement_send_for_review
 from followup.models import FollowUpReport
 from followup.services import report_approve, report_confirm, report_start, report_submit
-from samverkan.tests.helpers import work_the_queue
+from jobs.tests.helpers import work_the_queue
 
 pytestmark = pytest.mark.django_db
 
