@@ -25,10 +25,20 @@ logger = logging.getLogger("samverkan.tasks")
 WORKER_LOST = "jobs.workers.WorkerLost"  # what the administration shows as the failed task's error
 
 
+def this_machine() -> str:
+    """The machine, as far as process ids go: its name and, on Linux, its process id namespace (containers sharing a
+    host name have process ids of their own)."""
+    try:
+        namespace = f":{os.stat('/proc/self/ns/pid').st_ino}"
+    except OSError:
+        namespace = ""
+    return socket.gethostname() + namespace
+
+
 def worker_seen(worker_id: str) -> None:
     """Record that the worker is alive (and which process on which machine it is)."""
     Worker.objects.update_or_create(
-        worker_id=worker_id, defaults={"host": socket.gethostname(), "pid": os.getpid(), "seen_at": timezone.now()}
+        worker_id=worker_id, defaults={"host": this_machine(), "pid": os.getpid(), "seen_at": timezone.now()}
     )
 
 
@@ -49,7 +59,7 @@ def process_gone(pid: int) -> bool:
 
 
 def lost_workers(now: datetime) -> set[str]:
-    host = socket.gethostname()
+    host = this_machine()
     silent_since = now - timedelta(seconds=settings.TASK_WORKER_LOST_SECONDS)
     return {
         worker.worker_id

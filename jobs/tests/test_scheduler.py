@@ -86,6 +86,15 @@ def test_the_schedule_lists_each_job_with_its_rule_next_run_and_description(caps
     ) in listing
 
 
+def test_the_schedule_enqueues_the_periods_due_when_asked(database_queue, capsys):
+    call_command("schedule", "--enqueue")
+    run = ScheduledRun.objects.get(job="jobs.jobs.prune_task_results")
+    assert f"    last: {run.scheduled_for.astimezone(STOCKHOLM):%Y-%m-%d} 03:15" in capsys.readouterr().out
+    assert DBTaskResult.objects.get(pk=run.task_result_id).status == TaskResultStatus.READY
+    call_command("schedule", "--enqueue")
+    assert ScheduledRun.objects.count() == 1
+
+
 def test_pruning_deletes_only_finished_tasks_older_than_kept(database_queue, settings):
     settings.TASK_RESULTS_DAYS = 30
     old, recent = timezone.now() - timedelta(days=31), timezone.now() - timedelta(days=29)

@@ -3,7 +3,6 @@ samverkan/tests/test_queue_races.py)."""
 
 import logging
 import os
-import socket
 import subprocess
 from datetime import timedelta
 
@@ -13,7 +12,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
 from jobs.models import Worker
-from jobs.workers import recover_abandoned_tasks
+from jobs.workers import recover_abandoned_tasks, this_machine
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +41,7 @@ def running(worker_id: str, *, started: timedelta = timedelta(0), claims: int = 
 
 def test_tasks_of_lost_workers_go_back_to_the_queue_and_those_of_live_ones_stay(database_queue, settings, caplog):
     settings.TASK_ATTEMPTS, settings.TASK_WORKER_LOST_SECONDS = 3, 60
-    here, now = socket.gethostname(), timezone.now()
+    here, now = this_machine(), timezone.now()
     Worker.objects.create(worker_id="killed", host=here, pid=gone_pid(), seen_at=now)
     Worker.objects.create(worker_id="alive", host=here, pid=os.getppid(), seen_at=now)
     Worker.objects.create(worker_id="silent", host="elsewhere", pid=1, seen_at=now - timedelta(seconds=61))

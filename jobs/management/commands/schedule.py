@@ -6,14 +6,23 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from jobs.models import ScheduledRun
-from jobs.scheduler import local, next_run
+from jobs.scheduler import enqueue_due, local, next_run
 from samverkan.lib.schedule import periodic_jobs
 
 
 class Command(BaseCommand):
     help = "List the periodic jobs: rule (cron, Europe/Stockholm), next run, last period enqueued and description"
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="First enqueue the periods due (what run_worker does; for cron, when the tasks run elsewhere, on RQ)",
+        )
+
+    def handle(self, *args, enqueue: bool, **options) -> None:
+        if enqueue:
+            enqueue_due()
         jobs = periodic_jobs()
         if not jobs:
             self.stdout.write("No periodic jobs.")
