@@ -7,8 +7,10 @@ STAMP := $(VENV)/.installed
 # a module builds once (module-scoped fixtures) is built once.
 PYTEST_WORKERS ?= auto
 PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile
+# Where `make run` serves.
+PORT ?= 8000
 
-.PHONY: run test test-fast checks lint messages serve
+.PHONY: run test test-fast checks lint messages serve worker
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
@@ -19,7 +21,7 @@ $(STAMP): requirements.txt
 run: $(STAMP)
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py seed_demo
-	$(PYTHON) manage.py runserver 127.0.0.1:8000
+	exec $(PYTHON) -m samverkan.launch --port $(PORT)
 
 checks: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -41,6 +43,11 @@ serve: $(STAMP)
 	$(PYTHON) manage.py collectstatic --noinput
 	$(PYTHON) manage.py migrate --noinput
 	exec $(VENV)/bin/gunicorn samverkan.wsgi --config samverkan/gunicorn.conf.py
+
+# Its counterpart for the work done outside requests: one worker process taking tasks from the database queue and
+# keeping the schedule; start as many as needed, on any machine reaching the database (after `make serve` migrated).
+worker: $(STAMP)
+	exec $(PYTHON) manage.py run_worker --no-reload --worker-id "$$(hostname | cut -c1-50)-$$$$"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

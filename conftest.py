@@ -68,6 +68,12 @@ def tasks_run_at_once(settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture
+def database_queue(settings) -> None:
+    """Tasks go to the database queue, as in production; `work_the_queue()` runs them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path) -> None:
     """Archived PDFs and uploads of a test go to a folder of its own."""

@@ -96,7 +96,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks",
-    "django_tasks_db",
+    "jobs.apps.TaskQueueConfig",  # django-tasks-db, named in the administration's language
+    "jobs",
     "agreements",
     "accounts",
     "focusareas",
@@ -188,6 +189,16 @@ CACHES = {
 # (django-tasks, the backport of Django 6's django.tasks). The default keeps the queue in the database, so
 # `python manage.py db_worker` on any number of machines takes the tasks; TASKS_BACKEND chooses another backend.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A task meeting a passing failure (the mail server down) is tried this many times in all, waiting
+# TASK_RETRY_SECONDS after the first attempt and twice as long after each further one (1, 2, 4, 8 minutes).
+TASK_ATTEMPTS = env_int("TASK_ATTEMPTS", 5)
+TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 60)
+# Each worker shows it is alive this often (and then enqueues the periodic jobs that are due); one silent for
+# TASK_WORKER_LOST_SECONDS is taken for dead, and the task it was running goes back to the queue.
+TASK_HEARTBEAT_SECONDS = env_int("TASK_HEARTBEAT_SECONDS", 10)
+TASK_WORKER_LOST_SECONDS = env_int("TASK_WORKER_LOST_SECONDS", 60)
+# Finished tasks stay in the queue's table (and the administration) this long.
+TASK_RESULTS_DAYS = env_int("TASK_RESULTS_DAYS", 30)
 
 # A PDF is laid out in a child process stopped after this long (below gunicorn's timeout, so the worker lives to
 # answer) or when it needs this much memory: one document out of all proportion must not take the service down.
@@ -255,13 +266,16 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # The address of the service as users reach it, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Logins, failed logins and refused requests go to the "samverkan.security" logger (stderr by default).
+# Logins, failed logins and refused requests go to the "samverkan.security" logger (stderr by default), the
+# queue's retries and failures to "samverkan.tasks".
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "samverkan.security": {"handlers": ["console"], "level": "INFO"},
+        # Tasks tried again (WARNING) and tasks that failed for good (ERROR).
+        "samverkan.tasks": {"handlers": ["console"], "level": "INFO"},
         "django.security": {"handlers": ["console"], "level": "INFO"},
         "django.request": {"handlers": ["console"], "level": "WARNING"},
     },

@@ -1,17 +1,23 @@
 """Every e-mail the service sends: its recipients, its exact subject and body in Swedish and English, and that it
 goes only once the change that caused it is committed."""
 
-from datetime import date
+import logging
+from datetime import date, timedelta
 
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from agreements.models import Agreement, Membership
 from agreements.tests.factories import MembershipFactory, UserFactory
+from focusareas.mail import send_review_requested
 from focusareas.services import agreement_send_for_review
 from followup.models import FollowUpReport
 from followup.services import report_approve, report_confirm, report_start, report_submit
+from jobs.tests.helpers import work_the_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +160,85 @@ def test_recipients_are_active_members_with_an_address_in_the_roles_and_kinds_as
         agreement=world.agreement, kinds=world.police.POLICE_KINDS, roles=[Membership.Role.REVIEWER]
     )
     assert police_reviewers == ["reviewer@example.se"]
+
+
+class MailServerDown(BaseEmailBackend):
+    """A mail server that cannot be reached."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+def mail_tasks():
+    """The queue's e-mail tasks (the worker also enqueues the periodic jobs due)."""
+    return DBTaskResult.objects.filter(task_path="samverkan.lib.mail.send_message").order_by("enqueued_at")
+
+
+def send_review_request(people, editor, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        send_review_requested(agreement=people, user=editor)
+
+
+def test_a_task_from_the_database_queue_sends_the_message_once_the_change_commits(
+    database_queue, people, editor, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        send_review_requested(agreement=people, user=editor)
+    assert not DBTaskResult.objects.exists()  # nothing is queued before the commit
+    callbacks[0]()
+    queued = mail_tasks().get()
+    assert (queued.task_path, queued.status, mailoutbox) == ("samverkan.lib.mail.send_message", "READY", [])
+
+    work_the_queue()
+
+    assert sent(mailoutbox) == [(["reviewer@example.se"], "Att granska: Hamnstad & Slättby", mailoutbox[0].body)]
+    assert mail_tasks().get().status == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_mail_server_down_is_tried_again_after_a_back_off(
+    database_queue, settings, people, editor, mailoutbox, django_capture_on_commit_callbacks, caplog
+):
+    settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
+    send_review_request(people, editor, django_capture_on_commit_callbacks)
+    before = timezone.now()
+    with caplog.at_level(logging.WARNING, logger="samverkan.tasks"):
+        work_the_queue()
+
+    first, retry = mail_tasks()
+    assert first.status == TaskResultStatus.SUCCESSFUL  # its work is handed on to the retry
+    assert retry.status == TaskResultStatus.READY and retry.args_kwargs["kwargs"]["attempt"] == 2
+    assert before + timedelta(seconds=60) <= retry.run_after <= timezone.now() + timedelta(seconds=60)
+    assert "send_message failed (attempt 1 of 5)" in caplog.text and "Connection refused" in caplog.text
+    work_the_queue()  # not due yet
+    assert mail_tasks().count() == 2 and mailoutbox == []
+
+    # The mail server is back when the retry is due; the third attempt would have waited twice as long.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    work_the_queue()
+    assert [message.subject for message in mailoutbox] == ["Att granska: Hamnstad & Slättby"]
+    assert DBTaskResult.objects.get(pk=retry.pk).status == TaskResultStatus.SUCCESSFUL
+    assert mail_tasks().count() == 2
+
+
+def test_a_message_that_cannot_be_sent_at_all_fails_in_the_log_and_in_the_administration(
+    database_queue, settings, people, editor, mailoutbox, django_capture_on_commit_callbacks, caplog, admin_client
+):
+    settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
+    settings.TASK_ATTEMPTS, settings.TASK_RETRY_SECONDS = 3, 0
+    send_review_request(people, editor, django_capture_on_commit_callbacks)
+    with caplog.at_level(logging.WARNING, logger="samverkan.tasks"):
+        work_the_queue()
+
+    statuses = list(mail_tasks().values_list("status", flat=True))
+    assert statuses == ["SUCCESSFUL", "SUCCESSFUL", "FAILED"] and mailoutbox == []
+    errors = [record for record in caplog.records if record.levelno == logging.ERROR]
+    assert [record.name for record in errors] == ["samverkan.tasks"]
+    assert "samverkan.lib.mail.send_message" in errors[0].getMessage()
+    assert "ConnectionRefusedError" in errors[0].getMessage()
+
+    failed = mail_tasks().get(status=TaskResultStatus.FAILED)
+    listing = admin_client.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED").content.decode()
+    assert "Uppgiftskö" in listing and "send_message" in listing and str(failed.pk) in listing
+    page = admin_client.get(f"/admin/django_tasks_database/dbtaskresult/{failed.pk}/change/").content.decode()
+    assert "ConnectionRefusedError" in page and "Misslyckad" in page
