@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
 from django.utils import translation
 
 from agreements.models import Membership
@@ -72,9 +71,3 @@ def tasks_run_at_once(settings) -> None:
 def media_root(settings, tmp_path) -> None:
     """Archived PDFs and uploads of a test go to a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def fresh_pdf_cache() -> None:
-    """Every test lays its PDFs out itself: what it checks is the rendering, not an earlier test's."""
-    caches["pdf"].clear()

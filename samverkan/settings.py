@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "samverkan.lib",
     "agreements",
     "focusareas",
     "documents",
@@ -162,16 +163,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered PDFs by a digest of their content, per process: a draft printed again is not laid out again.
-    "pdf": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pdf",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 64},
-    },
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Work done outside the request (e-mails, PDFs laid out in advance, periodic jobs) goes through Django's Tasks API
 # (django-tasks, the backport of Django 6's django.tasks). The default keeps the queue in the database, so
@@ -182,6 +174,10 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 # answer) or when it needs this much memory: one document out of all proportion must not take the service down.
 PDF_RENDER_SECONDS = env_int("PDF_RENDER_SECONDS", 45)
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024)
+# PDFs laid out are kept in the database for every worker and machine, by a digest of their content: none larger
+# than PDF_CACHE_ENTRY_MB, and the least recently used deleted once all together pass PDF_CACHE_TOTAL_MB.
+PDF_CACHE_ENTRY_BYTES = env_int("PDF_CACHE_ENTRY_MB", 20) * 1024 * 1024
+PDF_CACHE_TOTAL_BYTES = env_int("PDF_CACHE_TOTAL_MB", 500) * 1024 * 1024
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
