@@ -68,6 +68,12 @@ def tasks_run_at_once(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_pdfs_in_advance(settings) -> None:
+    """A test that commits lays out no PDFs behind its back (tasks run at once); tests of it turn it on."""
+    settings.PDF_IN_ADVANCE = False
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path) -> None:
     """Archived PDFs and uploads of a test go to a folder of its own."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -178,6 +178,9 @@ PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024)
 # than PDF_CACHE_ENTRY_MB, and the least recently used deleted once all together pass PDF_CACHE_TOTAL_MB.
 PDF_CACHE_ENTRY_BYTES = env_int("PDF_CACHE_ENTRY_MB", 20) * 1024 * 1024
 PDF_CACHE_TOTAL_BYTES = env_int("PDF_CACHE_TOTAL_MB", 500) * 1024 * 1024
+# After every change to a draft agreement or follow-up report a task lays its PDF out into that cache, so that the
+# PDF button finds it there; off, a draft's PDF is laid out when it is first asked for.
+PDF_IN_ADVANCE = env_bool("PDF_IN_ADVANCE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
