@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "focusareas",
     "documents",
     "followup",
+    "exports",
     "demo",
     "transfer",
     "bench",
