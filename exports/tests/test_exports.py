@@ -4,15 +4,19 @@ workbook, holding only what the user who asked may read, and readable by that us
 from __future__ import annotations
 
 import zipfile
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from agreements.models import Agreement, ArchivedPdf, Membership
 from agreements.tests.factories import AgreementFactory
 from exports import contents
+from exports.jobs import exports_forget
 from exports.models import Export
 from exports.tasks import export_make
 from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
@@ -175,3 +179,27 @@ def test_a_year_pdfs_export_needs_a_year(editor, client, year, error):
     assert error in response.content.decode()
     assert f'value="{year}"' in response.content.decode() or not year
     assert not Export.objects.exists()
+
+
+def test_finished_exports_are_deleted_with_their_files_after_a_week(editor):
+    old = Export(
+        requested_by=editor,
+        kind=Export.Kind.AGREEMENTS_WORKBOOK,
+        state=Export.State.DONE,
+        finished_at=timezone.now() - timedelta(days=8),
+    )
+    old.file.save("gammal.xlsx", ContentFile(b"PK"), save=True)
+    recent = Export.objects.create(
+        requested_by=editor,
+        kind=Export.Kind.AGREEMENTS_WORKBOOK,
+        state=Export.State.DONE,
+        finished_at=timezone.now() - timedelta(days=6),
+    )
+    running = Export.objects.create(requested_by=editor, kind=Export.Kind.AGREEMENTS_WORKBOOK)
+    storage, name = old.file.storage, old.file.name
+
+    exports_forget.call("2026-11-26T03:15:00+01:00")
+    exports_forget.call("2026-11-26T03:15:00+01:00")
+
+    assert set(Export.objects.all()) == {recent, running}
+    assert not storage.exists(name)
