@@ -53,5 +53,10 @@ class Export(models.Model):
         return self.state in self.FINISHED
 
     @property
+    def progress_stamp(self) -> str:
+        """What the progress shown says: the page asks again only to learn whether it has changed."""
+        return f"{self.state}:{self.done}:{self.total}"
+
+    @property
     def filename(self) -> str:
         return self.file.name.rsplit("/", 1)[-1]

@@ -10,8 +10,6 @@ from .forms import ExportForm
 from .models import Export
 from .services import export_start
 
-# htmx stops polling on this status: the export is finished, the page has what it needs.
-STOP_POLLING = 286
 RECENT = 20
 
 
@@ -30,13 +28,13 @@ def export_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """How far the export has come, then its file; htmx asks for the progress alone until it is finished."""
+    """How far the export has come, then its file. The page asks for the progress alone until it is finished: "no
+    change" (204, htmx swaps nothing) while it is as shown, so a screen reader hears each change once."""
     export = get_export_for_user(request.user, pk)
     if request.headers.get("HX-Request"):
-        response = render(request, "exports/partials/progress.html", {"export": export})
-        if export.is_finished:
-            response.status_code = STOP_POLLING
-        return response
+        if request.GET.get("seen") == export.progress_stamp:
+            return HttpResponse(status=204)
+        return render(request, "exports/partials/progress.html", {"export": export})
     return render(request, "exports/detail.html", {"export": export})
 
 
