@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
 from django.utils import translation
 
 from agreements.models import Membership
@@ -75,14 +74,19 @@ def database_queue(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> None:
-    """Archived PDFs and uploads of a test go to a folder of its own."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def no_pdfs_in_advance(settings) -> None:
+    """A test that commits lays out no PDFs behind its back (tasks run at once); tests of it turn it on."""
+    settings.PDF_IN_ADVANCE = False
 
 
 @pytest.fixture(autouse=True)
-def fresh_pdf_cache() -> None:
-    """Every test lays its PDFs and pages out itself: what it checks is the rendering, not an earlier test's (whose
-    rows, rolled back, may have had the same ids and versions)."""
-    caches["pdf"].clear()
+def fresh_fragment_cache() -> None:
+    """Every test lays its pages out itself: what it checks is the rendering, not an earlier test's (whose rows,
+    rolled back, may have had the same ids and versions)."""
     caches["template_fragments"].clear()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> None:
+    """Archived PDFs and uploads of a test go to a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,11 @@ FROZEN_MESSAGE = _(
     "The agreement is signed and can no longer be changed. Create a new revision to amend it, "
     "or renew it for the next period."
 )
+
+
+# Sent (agreement_id=…) in the transaction of every write to an agreement that is not signed or to its content, once
+# the write is let through: what is derived from the content follows it (the documents app lays its PDF out anew).
+agreement_changed = Signal()
 
 
 class AgreementFrozen(ValidationError):
@@ -77,9 +83,12 @@ class AgreementContent(models.Model):
     def refuse_if_frozen(self) -> None:
         """Raise AgreementFrozen if the agreement is signed. Call it in the transaction of the write it guards: it
         locks the agreement's row, so that the write waits for a signing under way (and is then refused) and a
-        signing waits for the write (and then sees it when it checks what it signs)."""
-        if Agreement.stored_as_frozen(self.owning_agreement_id()):
+        signing waits for the write (and then sees it when it checks what it signs). Every write to the content
+        passes here, bulk ones too, so here `agreement_changed` is sent."""
+        agreement_id = self.owning_agreement_id()
+        if Agreement.stored_as_frozen(agreement_id):
             raise AgreementFrozen
+        agreement_changed.send(sender=type(self), agreement_id=agreement_id)
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -340,6 +349,8 @@ class Agreement(models.Model):
             if self.pk and not status_only and self.stored_as_frozen(self.pk):
                 raise AgreementFrozen
             super().save(*args, update_fields=update_fields, **kwargs)
+            if not self.is_frozen:
+                agreement_changed.send(sender=type(self), agreement_id=self.pk)
 
     def get_absolute_url(self) -> str:
         return reverse("documents:detail", args=[self.pk])

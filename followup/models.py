@@ -7,6 +7,7 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -26,6 +27,11 @@ ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.text": "odt",
     b"application/vnd.oasis.opendocument.spreadsheet": "ods",
 }
+
+
+# Sent (report_id=…) in the transaction of every write to a report that is not approved or to its lines, once the
+# write is let through: the report's PDF is laid out anew.
+report_changed = Signal()
 
 
 class ReportFrozen(ValidationError):
@@ -92,6 +98,8 @@ class FollowUpReport(models.Model):
             if self.pk and type(self).stored_as_frozen(self.pk):
                 raise ReportFrozen
             super().save(*args, **kwargs)
+            if not self.is_frozen:
+                report_changed.send(sender=type(self), report_id=self.pk)
 
     def get_absolute_url(self) -> str:
         return reverse("followup:report", args=[self.agreement_id, self.year])
@@ -143,9 +151,11 @@ class ReportContent(models.Model):
     def refuse_if_frozen(self) -> None:
         """Raise ReportFrozen if the report is approved. Call it in the transaction of the write it guards: it locks
         the report's row, as approving does, so that a line saved while the report is being approved either lands
-        before the approval checks what it approves or is refused."""
+        before the approval checks what it approves or is refused. Every write to a line passes here, so here
+        `report_changed` is sent."""
         if FollowUpReport.stored_as_frozen(self.report_id):
             raise ReportFrozen
+        report_changed.send(sender=type(self), report_id=self.report_id)
 
 
 def cascade_unless_approved(collector, field, sub_objs, using) -> None:

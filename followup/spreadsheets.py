@@ -146,7 +146,7 @@ def _indicators(annual: AnnualReport) -> Sheet:
     return _("Indicators"), headers, rows
 
 
-def _xlsx(sheets: list[Sheet]) -> bytes:
+def xlsx(sheets: list[Sheet]) -> bytes:
     """A workbook with one sheet per section: bold frozen header, autofilter and widths to fit."""
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -202,7 +202,7 @@ def report_export(request: HttpRequest, pk: int, year: int, fmt: str) -> HttpRes
     report = get_report_for_user(request.user, pk, year)
     annual = build_annual_report(report)
     sheets = [_commitments(annual), _activities(annual), _indicators(annual)]
-    content = _xlsx(sheets) if fmt == "xlsx" else _csv(sheets)
+    content = xlsx(sheets) if fmt == "xlsx" else _csv(sheets)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     filename = f"uppfoljning-{slugify(report.agreement.title)}-{report.year}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -98,11 +98,13 @@ INSTALLED_APPS = [
     "django_tasks",
     "jobs.apps.TaskQueueConfig",  # django-tasks-db, named in the administration's language
     "jobs",
+    "samverkan.lib",
     "agreements",
     "accounts",
     "focusareas",
     "documents",
     "followup",
+    "exports",
     "demo",
     "transfer",
     "bench",
@@ -167,13 +169,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Rendered PDFs by a digest of their content, per process: a draft printed again is not laid out again.
-    "pdf": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pdf",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 64},
-    },
     # The HTML of a large document's parts (each focus area, each section), keyed by the versions of what they
     # show, the language and the reader's edit rights: what has not changed is not rendered again. Per process;
     # `{% cache %}` uses this one by its name.
@@ -204,6 +199,13 @@ TASK_RESULTS_DAYS = env_int("TASK_RESULTS_DAYS", 30)
 # answer) or when it needs this much memory: one document out of all proportion must not take the service down.
 PDF_RENDER_SECONDS = env_int("PDF_RENDER_SECONDS", 45)
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024)
+# PDFs laid out are kept in the database for every worker and machine, by a digest of their content: none larger
+# than PDF_CACHE_ENTRY_MB, and the least recently used deleted once all together pass PDF_CACHE_TOTAL_MB.
+PDF_CACHE_ENTRY_BYTES = env_int("PDF_CACHE_ENTRY_MB", 20) * 1024 * 1024
+PDF_CACHE_TOTAL_BYTES = env_int("PDF_CACHE_TOTAL_MB", 500) * 1024 * 1024
+# After every change to a draft agreement or follow-up report a task lays its PDF out into that cache, so that the
+# PDF button finds it there; off, a draft's PDF is laid out when it is first asked for.
+PDF_IN_ADVANCE = env_bool("PDF_IN_ADVANCE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -19,10 +19,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.core.cache import caches
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .pdfcache import cached_pdf
 
 PDF_VARIANT = "pdf/a-3u"
 FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
@@ -83,18 +84,16 @@ def render_pdf(
     html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFile, ...] = (), archival: bool = True
 ) -> bytes:
     """Render HTML whose links are `file:` URLs under the given roots, e.g. {"/static/": STATIC_DIR}. The same
-    document is laid out once: printed again unchanged (a draft, say), it comes from the "pdf" cache."""
+    document is laid out once: printed again unchanged (a draft, say), by any worker, it comes from the shared
+    cache (samverkan.lib.pdfcache), or waits for the render of it under way."""
     digest = hashlib.sha256(repr((sorted((p, str(r)) for p, r in roots.items()), archival)).encode())
     digest.update(html.encode())
     for attachment in attachments:
         digest.update(repr((attachment.name, attachment.description)).encode())
         digest.update(attachment.content)
-    key = f"pdf:{digest.hexdigest()}"
-    pdf = caches["pdf"].get(key)
-    if pdf is None:
-        pdf = _render(html, roots=roots, attachments=attachments, archival=archival)
-        caches["pdf"].set(key, pdf)
-    return pdf
+    return cached_pdf(
+        digest.hexdigest(), lambda: _render(html, roots=roots, attachments=attachments, archival=archival)
+    )
 
 
 def _render(html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFile, ...], archival: bool) -> bytes:

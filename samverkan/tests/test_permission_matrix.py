@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agreements.models import Agreement, ArchivedPdf, Membership
 from agreements.services import agreement_new_revision
 from agreements.tests.factories import AgreementFactory, SectionFactory, UserFactory
+from exports.models import Export
 from focusareas.kinds import ITEM_KINDS
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
 from focusareas.tests.factories import (
@@ -79,6 +80,8 @@ CREATE = expect(FORBIDDEN, anonymous=LOGIN, editor=OK, outside_editor=OK, superu
 WRONG_METHOD = expect(NOT_ALLOWED, anonymous=LOGIN)
 # The municipality's administrator (the estate's editor) and the system administrator manage its users.
 ADMINISTER = expect(FORBIDDEN, anonymous=LOGIN, editor=OK, superuser=OK)
+# An export is the business of the user who asked for it alone (here the editor), administrators included.
+REQUESTER = expect(HIDDEN, anonymous=LOGIN, editor=OK)
 
 
 def read_only(kind: dict[str, str] = READ) -> dict[str, dict[str, str]]:
@@ -166,6 +169,10 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "followup:evaluation": read_only(),
     "followup:evaluation_edit": form(),
     "followup:evaluation_pdf": read_only(),
+    # Exports
+    "exports:index": form(LOGGED_IN),
+    "exports:detail": read_only(REQUESTER),
+    "exports:download": read_only(REQUESTER),
 }
 
 # The administration is Django's own. Only staff get past its login (which, with its logout, is open to all);
@@ -274,6 +281,8 @@ def build_estate() -> Estate:
     Evaluation.objects.create(agreement=signed, text="Samarbetet har fungerat väl.")
     revision = agreement_new_revision(agreement=signed)
     Group.objects.create(name="Säkerhetsenheten")
+    export = Export(requested_by=editor, kind=Export.Kind.AGREEMENTS_WORKBOOK, state=Export.State.DONE)
+    export.file.save("samverkan-overenskommelser.xlsx", ContentFile(b"PK\x03\x04"), save=True)
 
     users = {
         "anonymous": None,
@@ -303,6 +312,7 @@ def build_estate() -> Estate:
             "report": report,
             "outcome": outcome,
             "signed_area": signed_area,
+            "export": export,
         },
         users=users,
         sessions={kind: log_in(user) for kind, user in users.items()},
@@ -373,6 +383,8 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "accounts:invite": estate.world.municipality.pk,
         "accounts:member_edit": Membership.objects.get(user=estate.users["reader"]).pk,
         "accounts:invitation_resend": Membership.objects.get(user=estate.users["reader"]).pk,
+        "exports:detail": o["export"].pk,
+        "exports:download": o["export"].pk,
     }
     if name in by_pk:
         return [reverse(name, args=[by_pk[name]])]

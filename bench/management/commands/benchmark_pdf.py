@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -40,6 +39,7 @@ from followup.models import FollowUpReport, Status
 from followup.pdf import annual_report_pdf
 from followup.services import report_start
 from samverkan.lib.pdf import pdf_roots
+from samverkan.lib.pdfcache import RenderedPdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_TIMEOUT_SECONDS = 300
@@ -388,7 +388,7 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
 
 def weasyprint_series(label: str, render: Callable[[], bytes], runs: int) -> Series:
     def laid_out() -> bytes:
-        caches["pdf"].clear()  # every run lays the document out, as a changed draft would be
+        RenderedPdf.objects.all().delete()  # every run lays the document out, as a changed draft would be
         return render()
 
     first_memory, runs_memory = PeakRss(), PeakRss()

@@ -1,0 +1,3 @@
+from .pdfcache import RenderedPdf
+
+__all__ = ["RenderedPdf"]
