@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.utils import translation
 
 from agreements.models import Membership
