@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from samverkan.lib import todo
 from samverkan.lib.access import Access
 from samverkan.lib.edits import (
     delete_on_confirm,
@@ -245,6 +247,13 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
         "agreements/section_confirm_delete.html",
         {"agreement": agreement, "numbered": numbered, "subsections": subsections, "form": form},
     )
+
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: what waits for the user ("Att göra"), longest waiting first."""
+    return render(request, "home.html", {"items": todo.items_for(request.user), "today": timezone.localdate()})
 
 
 @require_safe

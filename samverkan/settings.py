@@ -212,7 +212,7 @@ AXES_USERNAME_CALLABLE = "samverkan.sessions.attempted_username"
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 CSRF_FAILURE_VIEW = "samverkan.views.csrf_failure"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "agreements:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "sv"

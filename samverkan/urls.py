@@ -1,12 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
-from agreements.views import accessibility_statement
+from agreements.views import accessibility_statement, home
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="agreements:list"), name="home"),
+    path("", home, name="home"),
     path("overenskommelser/", include("agreements.urls")),
     path("overenskommelser/", include("focusareas.urls")),
     path("overenskommelser/", include("documents.urls")),

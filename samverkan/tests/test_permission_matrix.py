@@ -92,7 +92,7 @@ def form(kind: dict[str, str] = EDIT) -> dict[str, dict[str, str]]:
 
 
 EXPECTED: dict[str, dict[str, dict[str, str]]] = {
-    "home": form(PUBLIC),
+    "home": read_only(LOGGED_IN),
     "login": form(PUBLIC),
     "logout": {"GET": expect(NOT_ALLOWED), "POST": expect(LOGIN)},
     "accessibility": {"GET": PUBLIC, "POST": expect(NOT_ALLOWED)},

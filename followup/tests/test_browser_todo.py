@@ -1,0 +1,51 @@
+"""The start page in a real browser: logging in leads to "Att göra", whose items lead to the step that waits, and the
+page meets WCAG 2.1 AA with items on it and without."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from agreements.models import Agreement
+from agreements.tests.factories import AgreementFactory
+from focusareas.models import Commitment
+from focusareas.services import agreement_send_for_review, commitment_request_change
+from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
+from followup.services import report_start
+from samverkan.tests.browser import assert_accessible, log_in
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+@pytest.fixture
+def waiting(world, editor, reviewer):
+    """A change request in review for the editor to answer, and a year's follow-up to fill in."""
+    focus_area = FocusAreaFactory(agreement=world.agreement)
+    commitment = CommitmentFactory(focus_area=focus_area, parties=[world.police], text="krogtillsyner")
+    agreement_send_for_review(agreement=world.agreement, user=editor)
+    commitment = Commitment.objects.get(pk=commitment.pk)
+    commitment_request_change(commitment=commitment, user=reviewer, loaded_version=commitment.version, text="Antal?")
+    signed = AgreementFactory(
+        title="Samverkansöverenskommelse Hamnstad 2023", parties=[world.municipality, world.police]
+    )
+    Agreement.objects.filter(pk=signed.pk).update(status=Agreement.Status.SIGNED)
+    report_start(agreement=Agreement.objects.get(pk=signed.pk), year=2024, copy_previous=False)
+    return world
+
+
+def test_the_start_page_leads_to_what_waits(page: Page, live_server, waiting, editor) -> None:
+    log_in(page, live_server, "editor")
+    expect(page).to_have_url(f"{live_server.url}/")
+    items = page.locator("main .todo-list li")
+    expect(items).to_have_count(2)
+    assert_accessible(page)
+    items.get_by_role("link", name=re.compile("Ändring begärd")).click()
+    page.wait_for_url(re.compile(rf"/overenskommelser/{waiting.agreement.pk}/granskning/$"))
+
+
+def test_the_empty_start_page_is_accessible(page: Page, live_server, outsider) -> None:
+    log_in(page, live_server, "outsider")
+    expect(page.locator("main .alert-success")).to_be_visible()
+    assert_accessible(page)

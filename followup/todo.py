@@ -1,0 +1,59 @@
+"""What the yearly follow-up leaves waiting for a user: a year to fill in and submit (the municipality), to confirm
+(the police) or to approve (the council, or the security unit on its behalf)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from agreements.models import Membership, Organisation
+from samverkan.lib.todo import TodoItem, entered_since
+
+from .models import FollowUpReport
+
+Stage = FollowUpReport.Stage
+
+
+def _organisations(memberships, roles, kinds) -> set[int]:
+    return {org for org, role, kind in memberships if role in roles and kind in kinds}
+
+
+def items_for(user) -> Iterator[TodoItem]:
+    memberships = list(
+        Membership.objects.filter(user=user).values_list("organisation_id", "role", "organisation__kind")
+    )
+    # The same rules as followup.access's may_submit, may_confirm and may_approve, for all the user's agreements.
+    submitting = _organisations(memberships, [Membership.Role.EDITOR], Organisation.MUNICIPAL_KINDS)
+    confirming = _organisations(memberships, [Membership.Role.REVIEWER], Organisation.POLICE_KINDS)
+    approving = _organisations(
+        memberships, [Membership.Role.READER, Membership.Role.EDITOR], [Organisation.Kind.MUNICIPALITY]
+    )
+    steps = {Stage.DRAFT: submitting, Stage.SUBMITTED: confirming, Stage.CONFIRMED: approving}
+    waiting = Q()
+    for stage, organisations in steps.items():
+        if organisations:
+            waiting |= Q(stage=stage, agreement__party_links__organisation__in=organisations)
+    if not waiting:
+        return
+    reports = list(FollowUpReport.objects.filter(waiting).select_related("agreement").distinct().order_by("pk"))
+    history = list(
+        FollowUpReport.history.filter(id__in=[r.pk for r in reports])
+        .order_by("history_date", "history_id")
+        .values_list("id", "stage", "history_date")
+    )
+    since = {stage: entered_since(history, stage) for stage in steps}
+    for report in reports:
+        what = {
+            Stage.DRAFT: _("Fill in and submit the follow-up of %(year)s"),
+            Stage.SUBMITTED: _("Confirm the follow-up of %(year)s"),
+            Stage.CONFIRMED: _("Approve the follow-up of %(year)s"),
+        }[report.stage] % {"year": report.year}
+        yield TodoItem(
+            what,
+            report.agreement.title,
+            reverse("followup:report", args=[report.agreement_id, report.year]),
+            since[report.stage].get(report.pk, report.created_at),
+        )
