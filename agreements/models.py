@@ -139,6 +139,7 @@ class MembershipQuerySet(models.QuerySet):
                 user__is_active=True,
             )
             .exclude(user__email="")
+            .exclude(user__preferences__wants_email=False)
             .values_list("user__email", flat=True)
             .distinct()
         )
@@ -182,6 +183,29 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class Preferences(models.Model):
+    """A user's own choices in the service: whether it tells them by e-mail when a step waits for them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="preferences"
+    )
+    wants_email = models.BooleanField(
+        _("e-mail me"),
+        default=True,
+        help_text=_(
+            "When a step waits for you (a review, a change request, a follow-up to confirm or approve), reminders "
+            "before a deadline and a weekly summary on Mondays. What waits for you is on your start page either way."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class AgreementQuerySet(models.QuerySet):

@@ -27,11 +27,12 @@ from .forms import (
     AgreementForm,
     CooperationForumFormSet,
     PartyFormSet,
+    PreferencesForm,
     SectionForm,
     SignatoryFormSet,
 )
 from .history import agreement_changes
-from .models import Agreement, Membership, Party, Section, number_sections
+from .models import Agreement, Membership, Party, Preferences, Section, number_sections
 from .services import (
     AlreadyCreated,
     agreement_save,
@@ -254,6 +255,18 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: what waits for the user ("Att göra"), longest waiting first."""
     return render(request, "home.html", {"items": todo.items_for(request.user), "today": timezone.localdate()})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The user's own settings ("Mina inställningar"): whether the service e-mails them."""
+    instance = Preferences.objects.filter(user=request.user).first() or Preferences(user=request.user)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings are saved."))
+        return redirect("preferences")
+    return render(request, "preferences.html", {"form": form})
 
 
 @require_safe

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from agreements.views import accessibility_statement, home
+from agreements.views import accessibility_statement, home, preferences
 
 urlpatterns = [
     path("", home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("losenord/bytt/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("installningar/", preferences, name="preferences"),
     path("tillganglighet/", accessibility_statement, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -24,6 +24,7 @@ PAGES = {
     "history": "/overenskommelser/{pk}/historik/",
     "publish": "/overenskommelser/{pk}/publicera/",
     "password": "/losenord/",
+    "preferences": "/installningar/",
 }
 
 

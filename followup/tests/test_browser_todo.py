@@ -49,3 +49,15 @@ def test_the_empty_start_page_is_accessible(page: Page, live_server, outsider) -
     log_in(page, live_server, "outsider")
     expect(page.locator("main .alert-success")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_user_turns_e_mail_off_on_their_settings_page(page: Page, live_server, editor) -> None:
+    log_in(page, live_server, "editor")
+    page.get_by_role("link", name="Mina inställningar").click()
+    checkbox = page.get_by_role("checkbox")
+    expect(checkbox).to_be_checked()
+    checkbox.uncheck()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main .alert-success")).to_be_visible()
+    expect(page.get_by_role("checkbox")).not_to_be_checked()
+    assert_accessible(page)

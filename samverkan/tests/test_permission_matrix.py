@@ -98,6 +98,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "accessibility": {"GET": PUBLIC, "POST": expect(NOT_ALLOWED)},
     "set_language": form(PUBLIC),
     "password_change": form(LOGGED_IN),
+    "preferences": form(LOGGED_IN),
     "password_change_done": read_only(LOGGED_IN),
     # Agreements and their text
     "agreements:list": read_only(LOGGED_IN),
