@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from agreements.models import Membership, Organisation
+from agreements.models import Agreement, Membership, Organisation
 from samverkan.lib.todo import TodoItem, entered_since
 
-from .models import FollowUpReport
+from .models import FollowUpDeadline, FollowUpReport
 
 Stage = FollowUpReport.Stage
 
@@ -38,13 +38,38 @@ def items_for(user) -> Iterator[TodoItem]:
             waiting |= Q(stage=stage, agreement__party_links__organisation__in=organisations)
     if not waiting:
         return
-    reports = list(FollowUpReport.objects.filter(waiting).select_related("agreement").distinct().order_by("pk"))
+    due_on = FollowUpDeadline.objects.filter(agreement=OuterRef("agreement"), year=OuterRef("year")).values("due_on")
+    reports = list(
+        FollowUpReport.objects.filter(waiting)
+        .annotate(due_on=Subquery(due_on[:1]))
+        .select_related("agreement")
+        .distinct()
+        .order_by("pk")
+    )
     history = list(
         FollowUpReport.history.filter(id__in=[r.pk for r in reports])
         .order_by("history_date", "history_id")
         .values_list("id", "stage", "history_date")
     )
     since = {stage: entered_since(history, stage) for stage in steps}
+    if submitting:
+        # A year with a deadline and no report yet: the municipality's security unit starts it.
+        unstarted = (
+            FollowUpDeadline.objects.filter(
+                agreement__party_links__organisation__in=submitting, agreement__status__in=Agreement.FROZEN_STATUSES
+            )
+            .exclude(Exists(FollowUpReport.objects.filter(agreement=OuterRef("agreement"), year=OuterRef("year"))))
+            .select_related("agreement")
+            .distinct()
+        )
+        for deadline in unstarted:
+            yield TodoItem(
+                _("Start the follow-up of %(year)s") % {"year": deadline.year},
+                deadline.agreement.title,
+                reverse("followup:index", args=[deadline.agreement_id]),
+                None,
+                deadline.due_on,
+            )
     for report in reports:
         what = {
             Stage.DRAFT: _("Fill in and submit the follow-up of %(year)s"),
@@ -56,4 +81,5 @@ def items_for(user) -> Iterator[TodoItem]:
             report.agreement.title,
             reverse("followup:report", args=[report.agreement_id, report.year]),
             since[report.stage].get(report.pk, report.created_at),
+            report.due_on,
         )

@@ -40,6 +40,15 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_int_list(name: str, default: str) -> list[int]:
+    try:
+        return [int(item) for item in env_list(name, default)]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers separated by commas, not {env_str(name, '')!r}"
+        ) from None
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -177,6 +186,11 @@ CACHES = {
 # (django-tasks, the backport of Django 6's django.tasks). The default keeps the queue in the database, so
 # `python manage.py db_worker` on any number of machines takes the tasks; TASKS_BACKEND chooses another backend.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Reminders: this many days before a year's follow-up is due, each responsible party's users are reminded; a review
+# that has waited this many days is reminded to the police's reviewers (and again after as many more).
+FOLLOW_UP_REMINDER_DAYS = env_int_list("FOLLOW_UP_REMINDER_DAYS", "30,14,3")
+REVIEW_REMINDER_DAYS = env_int("REVIEW_REMINDER_DAYS", 14)
 
 # A PDF is laid out in a child process stopped after this long (below gunicorn's timeout, so the worker lives to
 # answer) or when it needs this much memory: one document out of all proportion must not take the service down.

@@ -61,3 +61,24 @@ def test_a_user_turns_e_mail_off_on_their_settings_page(page: Page, live_server,
     expect(page.locator("main .alert-success")).to_be_visible()
     expect(page.get_by_role("checkbox")).not_to_be_checked()
     assert_accessible(page)
+
+
+def test_the_editor_sets_a_deadline_and_a_late_year_shows_on_the_start_page(
+    page: Page, live_server, world, editor
+) -> None:
+    Agreement.objects.filter(pk=world.agreement.pk).update(status=Agreement.Status.SIGNED)
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/overenskommelser/{world.agreement.pk}/uppfoljning/")
+    form = page.locator(f'main form[action$="/{world.agreement.pk}/uppfoljning/tidsfrist/"]')
+    form.locator("#id_year").select_option("2024")
+    form.locator("#id_due_on").fill("2025-03-14")
+    form.locator("#id_note").fill("före kommunstyrelsens möte i mars")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("main table")).to_contain_text("före kommunstyrelsens möte i mars")
+    expect(page.locator("main table .badge")).to_have_text("Försenad")
+    assert_accessible(page)
+    page.get_by_role("link", name="Att göra").click()
+    item = page.locator("main .todo-list li")
+    expect(item).to_contain_text("Starta uppföljningen för 2024")
+    expect(item.locator(".badge")).to_have_text("Försenad")
+    assert_accessible(page)

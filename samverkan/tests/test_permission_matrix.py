@@ -144,6 +144,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     # Follow-up
     "followup:index": read_only(),
     "followup:start": post_only(),
+    "followup:deadline": post_only(),
     "followup:report": read_only(),
     "followup:edit": form(REPORT),
     # Who submits, confirms and approves is the service's rule, answered with a message.
@@ -353,6 +354,7 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "focusareas:send_for_review": draft,
         "followup:index": signed,
         "followup:start": signed,
+        "followup:deadline": signed,
         "followup:evidence": o["outcome"].pk,
         "followup:dashboard": signed,
         "followup:evaluation": signed,
