@@ -9,15 +9,17 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.models import Agreement, Preferences
+from agreements.models import Agreement, Preferences, SentReminder
 from focusareas.jobs import remind_waiting_reviews
 from focusareas.services import agreement_send_for_review
 from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
 from followup.jobs import remind_follow_up_deadlines, send_weekly_summaries
 from followup.models import FollowUpDeadline, FollowUpReport
+from followup.reminders import send_deadline_reminders
 from followup.services import deadline_set, report_approve, report_confirm, report_start, report_submit
 from samverkan.lib.schedule import periodic_jobs
 from samverkan.lib.todo import items_for
+from samverkan.tests.helpers import needs_real_concurrency, race
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +241,21 @@ def test_the_weekly_summary_lists_what_waits_and_what_is_late_once_a_week(
 
 def test_nothing_waiting_nothing_sent(world, people, run):
     assert run(send_weekly_summaries, date(2026, 3, 16)) == []
+
+
+@needs_real_concurrency
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_send_one_e_mail_each(world, people, settings):
+    Agreement.objects.filter(pk=world.agreement.pk).update(status=Agreement.Status.SIGNED)
+    deadline_set(agreement=Agreement.objects.get(pk=world.agreement.pk), year=2025, due_on=DUE, note="")
+    mail.outbox.clear()
+    day = DUE - timedelta(days=3)
+    assert race(lambda: send_deadline_reminders(today=day), lambda: send_deadline_reminders(today=day)) == [
+        "won",
+        "won",
+    ]
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "editor@example.se",
+        "reviewer@example.se",
+    ]
+    assert SentReminder.objects.count() == 2
