@@ -147,6 +147,12 @@ class DeadlineForm(CleanInputMixin, forms.ModelForm):
         """Setting a year's deadline again replaces it (the service does), rather than being refused."""
 
 
+class SendBackForm(ConfirmForm):
+    """The police send a submitted year back to the municipality, saying what is missing."""
+
+    comment = forms.CharField(label=_("What the municipality should change"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class ApproveForm(ConfirmForm):
     approved_on = forms.DateField(label=_("Approved by the council on"), widget=DateInput())
     case_number = forms.CharField(label=_("Case number (diarienummer)"), max_length=50)

@@ -30,6 +30,17 @@ def send_followup_submitted(*, report: FollowUpReport) -> None:
     )
 
 
+def send_followup_sent_back(*, report: FollowUpReport) -> None:
+    """To the municipality's editors: the police have sent the submitted follow-up back, with what to change."""
+    send_on_commit(
+        "followup_sent_back",
+        to=Membership.objects.addresses(
+            agreement=report.agreement, kinds=Organisation.MUNICIPAL_KINDS, roles=[Membership.Role.EDITOR]
+        ),
+        context=_report_context(report) | {"comment": report.sent_back_with},
+    )
+
+
 def send_followup_confirmed(*, report: FollowUpReport) -> None:
     """To the municipality's editors and council: the police have confirmed the follow-up, ready for approval."""
     send_on_commit(

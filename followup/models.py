@@ -66,6 +66,9 @@ class FollowUpReport(models.Model):
     conclusions = models.TextField(_("the parties' conclusions"), blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True, editable=False)
     case_number = models.CharField(_("case number (diarienummer)"), max_length=50, blank=True, editable=False)
+    # Why the police last sent the submitted year back to the municipality; cleared when it is submitted again (the
+    # history keeps it).
+    sent_back_with = models.TextField(_("sent back with"), blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

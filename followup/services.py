@@ -18,7 +18,7 @@ from samverkan.lib.versions import StaleEdit, claim_fingerprint, claim_version, 
 
 from .access import may_approve, may_confirm, may_submit
 from .forms import CommitmentOutcomeForm, EvaluationForm
-from .mail import send_followup_approved, send_followup_confirmed, send_followup_submitted
+from .mail import send_followup_approved, send_followup_confirmed, send_followup_sent_back, send_followup_submitted
 from .models import (
     ActivityOutcome,
     ArchivedReport,
@@ -160,8 +160,25 @@ def report_submit(*, report: FollowUpReport, user: AbstractBaseUser, loaded_fing
     if not may_submit(user, report.agreement):
         raise PermissionDenied
     report.stage = FollowUpReport.Stage.SUBMITTED
-    report.save(update_fields=["stage"])
+    report.sent_back_with = ""
+    report.save(update_fields=["stage", "sent_back_with"])
     send_followup_submitted(report=report)
+
+
+@transaction.atomic
+def report_send_back(
+    *, report: FollowUpReport, user: AbstractBaseUser, comment: str, loaded_fingerprint: str | None = None
+) -> None:
+    """The police send the submitted year back to the municipality with a comment, instead of confirming it."""
+    report = _locked(report, loaded_fingerprint)
+    if report.stage != FollowUpReport.Stage.SUBMITTED:
+        raise ValidationError(_("Only a submitted follow-up can be sent back."))
+    if not may_confirm(user, report.agreement):
+        raise PermissionDenied
+    report.stage = FollowUpReport.Stage.DRAFT
+    report.sent_back_with = comment
+    report.save(update_fields=["stage", "sent_back_with"])
+    send_followup_sent_back(report=report)
 
 
 @transaction.atomic

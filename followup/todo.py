@@ -71,8 +71,11 @@ def items_for(user) -> Iterator[TodoItem]:
                 deadline.due_on,
             )
     for report in reports:
+        sent_back = report.stage == Stage.DRAFT and report.sent_back_with
         what = {
-            Stage.DRAFT: _("Fill in and submit the follow-up of %(year)s"),
+            Stage.DRAFT: _("Sent back by the police: the follow-up of %(year)s")
+            if sent_back
+            else _("Fill in and submit the follow-up of %(year)s"),
             Stage.SUBMITTED: _("Confirm the follow-up of %(year)s"),
             Stage.CONFIRMED: _("Approve the follow-up of %(year)s"),
         }[report.stage] % {"year": report.year}

@@ -15,7 +15,7 @@ urlpatterns = [
         name="edit",
     ),
     re_path(
-        r"^(?P<pk>[0-9]+)/uppfoljning/(?P<year>[0-9]{4})/(?P<action>submit|confirm|approve)/$",
+        r"^(?P<pk>[0-9]+)/uppfoljning/(?P<year>[0-9]{4})/(?P<action>submit|confirm|approve|send_back)/$",
         views.report_transition,
         name="transition",
     ),

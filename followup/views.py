@@ -32,6 +32,7 @@ from .forms import (
     FocusAreaSummaryForm,
     IndicatorValueForm,
     ReportTextForm,
+    SendBackForm,
     StartReportForm,
 )
 from .models import CommitmentOutcome, Evaluation, FollowUpReport
@@ -135,8 +136,11 @@ def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     )
 
 
-def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, approve_form, problem=None):
-    """The report with its next step; `version` is the state the step's buttons act on."""
+def _report_page(
+    request: HttpRequest, report: FollowUpReport, *, version: str, approve_form, problem=None, send_back_form=None
+):
+    """The report with its next step; `version` is the state the step's buttons act on; a refused form is shown
+    again with what the user typed."""
     return render(
         request,
         "followup/report.html",
@@ -145,6 +149,7 @@ def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, 
             "report": report,
             "annual": build_annual_report(report),
             "approve_form": approve_form,
+            "send_back_form": send_back_form or SendBackForm(version=version),
             "loaded_fingerprint": version,
             "problem": problem,
             **report_permissions(request.user, report),
@@ -243,14 +248,17 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
     """Submit, confirm or approve the report as the page showed it: if anyone changed it since, nothing happens and
     the page shows the report as it is now, with what the user typed."""
     report = get_report_for_user(request.user, pk, year)
-    if action not in ("submit", "confirm", "approve"):
+    if action not in ("submit", "confirm", "approve", "send_back"):
         raise Http404
-    form = ApproveForm(request.POST) if action == "approve" else ConfirmForm(request.POST)
+    form = {"approve": ApproveForm, "send_back": SendBackForm}.get(action, ConfirmForm)(request.POST)
     try:
         if not form.is_valid():
+            version = request.POST.get("loaded_fingerprint", "")
             if action == "approve":
+                return _report_page(request, report, version=version, approve_form=form)
+            if action == "send_back":
                 return _report_page(
-                    request, report, version=request.POST.get("loaded_fingerprint", ""), approve_form=form
+                    request, report, version=version, approve_form=ApproveForm(version=version), send_back_form=form
                 )
             raise ValidationError(_("The request was not understood. Reload the page and try again."))
         if action == "submit":
@@ -259,6 +267,9 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
         elif action == "confirm":
             services.report_confirm(report=report, user=request.user, **form.cleaned_data)
             messages.success(request, _("The follow-up has been confirmed and goes to the council."))
+        elif action == "send_back":
+            services.report_send_back(report=report, user=request.user, **form.cleaned_data)
+            messages.success(request, _("The follow-up has been sent back to the municipality."))
         else:
             services.report_approve(report=report, user=request.user, **form.cleaned_data)
             messages.success(request, _("The follow-up is approved and its PDF has been archived."))

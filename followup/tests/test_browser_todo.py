@@ -13,7 +13,7 @@ from agreements.tests.factories import AgreementFactory
 from focusareas.models import Commitment
 from focusareas.services import agreement_send_for_review, commitment_request_change
 from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
-from followup.services import report_start
+from followup.services import report_start, report_submit
 from samverkan.tests.browser import assert_accessible, log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -81,4 +81,24 @@ def test_the_editor_sets_a_deadline_and_a_late_year_shows_on_the_start_page(
     item = page.locator("main .todo-list li")
     expect(item).to_contain_text("Starta uppföljningen för 2024")
     expect(item.locator(".badge")).to_have_text("Försenad")
+    assert_accessible(page)
+
+
+def test_the_police_send_a_follow_up_back_and_the_municipality_sees_it_waiting(
+    page: Page, live_server, world, editor, reviewer
+) -> None:
+    Agreement.objects.filter(pk=world.agreement.pk).update(status=Agreement.Status.SIGNED)
+    report = report_start(agreement=Agreement.objects.get(pk=world.agreement.pk), year=2024, copy_previous=False)
+    report_submit(report=report, user=editor)
+    log_in(page, live_server, "reviewer")
+    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+    assert_accessible(page)
+    form = page.locator('main form[action$="/send_back/"]')
+    form.locator("textarea").fill("Polisens siffror saknas.")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("main .alert-warning")).to_contain_text("Polisens siffror saknas.")
+    page.locator('header form[action$="/logga-ut/"] button[type=submit]').click()
+    page.wait_for_url(re.compile(r"/logga-in/"))
+    log_in(page, live_server, "editor")
+    expect(page.locator("main .todo-list li")).to_contain_text("Tillbakaskickad av polisen")
     assert_accessible(page)

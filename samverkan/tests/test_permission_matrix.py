@@ -380,7 +380,9 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "followup:report": [report],
         "followup:pdf": [report],
         "followup:edit": [report | {"part": part} for part in (str(o["signed_area"].pk), "ovrigt", "sammanfattning")],
-        "followup:transition": [report | {"action": action} for action in ("submit", "confirm", "approve")],
+        "followup:transition": [
+            report | {"action": action} for action in ("submit", "confirm", "approve", "send_back")
+        ],
         "followup:export": [report | {"fmt": fmt} for fmt in ("xlsx", "csv")],
     }
     return [reverse(name, kwargs=kwargs) for kwargs in variants.get(name, [{}])]
