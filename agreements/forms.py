@@ -16,6 +16,7 @@ from .models import (
     Membership,
     Organisation,
     Party,
+    Preferences,
     Section,
     Signatory,
     content_naming,
@@ -242,3 +243,9 @@ class SectionForm(VersionedForm):
     def clean_parent(self) -> Section | None:
         parent_pk = self.cleaned_data["parent"]
         return None if parent_pk is None else self.candidates[parent_pk]
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = Preferences
+        fields = ["wants_email"]

@@ -137,17 +137,16 @@ class Organisation(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
+    def addressed(self) -> MembershipQuerySet:
+        """The memberships of active users with an e-mail address who have not turned e-mail off."""
+        return self.filter(user__is_active=True).exclude(user__email="").exclude(user__preferences__wants_email=False)
+
     def addresses(self, *, agreement: Agreement, kinds: Iterable[str], roles: Iterable[str]) -> list[str]:
         """The e-mail addresses of the active members with one of the roles in the agreement's parties of the
-        given kinds: whom a message about the agreement goes to."""
+        given kinds who want e-mail: whom a message about the agreement goes to."""
         return list(
-            self.filter(
-                role__in=roles,
-                organisation__kind__in=kinds,
-                organisation__agreement_parties__agreement=agreement,
-                user__is_active=True,
-            )
-            .exclude(user__email="")
+            self.addressed()
+            .filter(role__in=roles, organisation__kind__in=kinds, organisation__agreement_parties__agreement=agreement)
             .values_list("user__email", flat=True)
             .distinct()
         )
@@ -198,6 +197,52 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class Preferences(models.Model):
+    """A user's own choices in the service: whether it tells them by e-mail when a step waits for them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="preferences"
+    )
+    wants_email = models.BooleanField(
+        _("e-mail me"),
+        default=True,
+        help_text=_(
+            "When a step waits for you (a review, a change request, a follow-up to confirm or approve), reminders "
+            "before a deadline and a weekly summary on Mondays. What waits for you is on your start page either way."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class SentReminder(models.Model):
+    """A reminder or summary sent to a user for one period: the unique row that makes a job send it once, however
+    often the job runs for that period (a restart, two schedulers, a retry)."""
+
+    reminder = models.CharField(max_length=50)  # which message: "followup_deadline", "weekly_digest", …
+    about = models.CharField(max_length=100)  # what it reminds of: a deadline and its day, an agreement's review, …
+    period = models.CharField(max_length=40)  # the job's period, or the step of the reminder
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reminder", "about", "period", "recipient"], name="sent_reminder_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reminder} {self.about} {self.period} → {self.recipient}"
 
 
 class AgreementQuerySet(models.QuerySet):

@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from samverkan.lib import todo
 from samverkan.lib.access import Access
 from samverkan.lib.edits import (
     delete_on_confirm,
@@ -26,11 +28,12 @@ from .forms import (
     AgreementForm,
     CooperationForumFormSet,
     PartyFormSet,
+    PreferencesForm,
     SectionForm,
     SignatoryFormSet,
 )
 from .history import agreement_changes
-from .models import Agreement, Membership, Party, Section, number_sections
+from .models import Agreement, Membership, Party, Preferences, Section, number_sections
 from .services import (
     AlreadyCreated,
     agreement_save,
@@ -251,6 +254,25 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
         "agreements/section_confirm_delete.html",
         {"agreement": agreement, "numbered": numbered, "subsections": subsections, "form": form},
     )
+
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: what waits for the user ("Att göra"), longest waiting first."""
+    return render(request, "home.html", {"items": todo.items_for(request.user), "today": timezone.localdate()})
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The user's own settings ("Mina inställningar"): whether the service e-mails them."""
+    instance = Preferences.objects.filter(user=request.user).first() or Preferences(user=request.user)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings are saved."))
+        return redirect("preferences")
+    return render(request, "preferences.html", {"form": form})
 
 
 @require_safe

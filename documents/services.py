@@ -14,6 +14,7 @@ from focusareas.services import agreement_check_ready_for_signing
 from samverkan.lib.archive import archiving, store_archived
 from samverkan.lib.versions import claim_fingerprint, fingerprint, versions
 
+from .mail import send_signed
 from .pdf import agreement_pdf
 
 
@@ -58,6 +59,7 @@ def agreement_sign(
         archived = ArchivedPdf(agreement=agreement, archived_by=user)
         archives.append(archived)
         archive_pdf(archived)
+        send_signed(agreement=agreement)
     return archived
 
 
@@ -78,6 +80,7 @@ def agreement_publish(*, agreement: Agreement, user, loaded_fingerprint: str | N
         archived = ArchivedPdf(agreement=agreement, archived_by=user)
         archives.append(archived)
         archive_pdf(archived)
+        send_signed(agreement=agreement)
     return archived
 
 

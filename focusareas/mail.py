@@ -9,17 +9,78 @@ from django.urls import reverse
 from agreements.models import Agreement, Membership, Organisation
 from samverkan.lib.mail import send_on_commit
 
+from .models import Commitment
+
+EVERY_PARTY = (*Organisation.MUNICIPAL_KINDS, *Organisation.POLICE_KINDS)
+
+
+def _name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _review_link(agreement: Agreement, commitment: Commitment | None = None) -> str:
+    anchor = f"#commitment-{commitment.pk}" if commitment else ""
+    return settings.SITE_URL + reverse("focusareas:review", args=[agreement.pk]) + anchor
+
+
+def _editors(agreement: Agreement) -> list[str]:
+    return Membership.objects.addresses(agreement=agreement, kinds=EVERY_PARTY, roles=[Membership.Role.EDITOR])
+
+
+def _police_reviewers(agreement: Agreement) -> list[str]:
+    return Membership.objects.addresses(
+        agreement=agreement, kinds=Organisation.POLICE_KINDS, roles=[Membership.Role.REVIEWER]
+    )
+
 
 def send_review_requested(*, agreement: Agreement, user: AbstractBaseUser) -> None:
     """To the police area's reviewers: a draft has been sent for them to review."""
     send_on_commit(
         "review_requested",
-        to=Membership.objects.addresses(
-            agreement=agreement, kinds=Organisation.POLICE_KINDS, roles=[Membership.Role.REVIEWER]
-        ),
+        to=_police_reviewers(agreement),
+        context={"user": _name(user), "title": agreement.title, "link": _review_link(agreement)},
+    )
+
+
+def send_change_requested(*, commitment: Commitment, user: AbstractBaseUser) -> None:
+    """To the agreement's editors: the police ask for a change to a commitment."""
+    agreement = commitment.agreement
+    send_on_commit(
+        "change_requested",
+        to=_editors(agreement),
         context={
-            "user": user.get_full_name() or user.get_username(),
+            "user": _name(user),
             "title": agreement.title,
-            "link": settings.SITE_URL + reverse("focusareas:review", args=[agreement.pk]),
+            "commitment": commitment.text,
+            "link": _review_link(agreement, commitment),
+        },
+    )
+
+
+def send_review_comment(*, commitment: Commitment, user: AbstractBaseUser, from_the_police: bool) -> None:
+    """To the other side of the review: a comment in a commitment's thread waits for an answer."""
+    agreement = commitment.agreement
+    send_on_commit(
+        "review_comment",
+        to=_editors(agreement) if from_the_police else _police_reviewers(agreement),
+        context={
+            "user": _name(user),
+            "title": agreement.title,
+            "commitment": commitment.text,
+            "link": _review_link(agreement, commitment),
+        },
+    )
+
+
+def send_all_accepted(*, agreement: Agreement) -> None:
+    """To the agreement's editors: the police have accepted every commitment; it can be signed (or published)."""
+    step = "documents:publish" if agreement.is_citizen_promise else "documents:sign"
+    send_on_commit(
+        "all_accepted",
+        to=_editors(agreement),
+        context={
+            "title": agreement.title,
+            "citizen_promise": agreement.is_citizen_promise,
+            "link": settings.SITE_URL + reverse(step, args=[agreement.pk]),
         },
     )

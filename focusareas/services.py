@@ -19,7 +19,7 @@ from agreements.services import parties_changed
 from samverkan.lib.versions import claim_fingerprint, claim_version, fingerprint, versions
 
 from .access import may_review
-from .mail import send_review_requested
+from .mail import send_all_accepted, send_change_requested, send_review_comment, send_review_requested
 from .models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal, ReviewEntry
 from .paste import PastedRow
 
@@ -185,7 +185,9 @@ def _decide(
 ) -> None:
     """Record a decision on the commitment as the reviewer saw it: refused with StaleEdit if it was changed, or
     decided by someone else, after the review page was loaded."""
-    if commitment.agreement.status != Agreement.Status.REVIEW:
+    # One decision on an agreement at a time, so that the last of them sees every other and tells that all are in.
+    stage = Agreement.objects.select_for_update().filter(pk=commitment.agreement_id).values_list("status", flat=True)
+    if stage.first() != Agreement.Status.REVIEW:
         raise ValidationError(_("Commitments are reviewed while the agreement is in review."))
     if not may_review(user, commitment.agreement):
         raise PermissionDenied
@@ -204,6 +206,8 @@ def commitment_accept(*, commitment: Commitment, user: AbstractBaseUser, loaded_
         status=Commitment.ReviewStatus.ACCEPTED,
         kind=ReviewEntry.Kind.ACCEPTED,
     )
+    if not open_commitments(commitment.agreement).exists():
+        send_all_accepted(agreement=commitment.agreement)
 
 
 @transaction.atomic
@@ -218,6 +222,7 @@ def commitment_request_change(
         kind=ReviewEntry.Kind.CHANGE_REQUESTED,
         text=text,
     )
+    send_change_requested(commitment=commitment, user=user)
 
 
 @transaction.atomic
@@ -252,9 +257,12 @@ def _review_again_after_parties_changed(sender, *, agreement, user, removed, add
     agreement_parties_changed(agreement=agreement, user=user, removed=removed, added=added)
 
 
+@transaction.atomic
 def commitment_comment(*, commitment: Commitment, user: AbstractBaseUser, text: str) -> ReviewEntry:
-    """A comment in the review thread, from staff or the police; it changes no decision."""
-    return ReviewEntry.objects.create(commitment=commitment, author=user, kind=ReviewEntry.Kind.COMMENT, text=text)
+    """A comment in the review thread, from staff or the police; it changes no decision. The other side is told."""
+    entry = ReviewEntry.objects.create(commitment=commitment, author=user, kind=ReviewEntry.Kind.COMMENT, text=text)
+    send_review_comment(commitment=commitment, user=user, from_the_police=may_review(user, commitment.agreement))
+    return entry
 
 
 def open_commitments(agreement: Agreement) -> models.QuerySet[Commitment]:

@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Organisation
 from samverkan.lib.edits import ConfirmForm, DateInput, VersionedModelForm
 from samverkan.lib.numbers import format_number, implausible_jump, percentage_error, valid_percentage
-from samverkan.lib.validation import FORBIDDEN_CHARACTERS
+from samverkan.lib.validation import FORBIDDEN_CHARACTERS, CleanInputMixin
 
 from .models import (
     ActivityOutcome,
     CommitmentOutcome,
     Evaluation,
     FocusAreaSummary,
+    FollowUpDeadline,
     FollowUpReport,
     IndicatorValue,
     PartyComment,
@@ -222,6 +223,24 @@ class StartReportForm(forms.Form):
     def __init__(self, *args, years: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, year) for year in years]
+
+
+class DeadlineForm(CleanInputMixin, forms.ModelForm):
+    """When a year's follow-up is to be approved by; a year that has one already gets the new date."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    class Meta:
+        model = FollowUpDeadline
+        fields = ["year", "due_on", "note"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args, years: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years]
+
+    def validate_unique(self) -> None:
+        """Setting a year's deadline again replaces it (the service does), rather than being refused."""
 
 
 class SendBackForm(ConfirmForm):

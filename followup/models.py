@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import uuid
 import zipfile
+from datetime import date
 
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +132,52 @@ class FollowUpReport(models.Model):
     def is_open_for_outcomes(self) -> bool:
         """Both parties fill in the year until the police have confirmed it."""
         return self.stage in (self.Stage.DRAFT, self.Stage.SUBMITTED)
+
+
+class FollowUpDeadlineQuerySet(models.QuerySet):
+    def overdue(self, today: date) -> FollowUpDeadlineQuerySet:
+        """The deadlines past whose year's follow-up is not approved."""
+        approved = FollowUpReport.objects.filter(
+            agreement=OuterRef("agreement"), year=OuterRef("year"), stage=FollowUpReport.Stage.APPROVED
+        )
+        return self.filter(due_on__lt=today).exclude(Exists(approved))
+
+
+class FollowUpDeadline(models.Model):
+    """When the year's follow-up is to be approved by, as the municipality sets it ("before the council's meeting in
+    March"): reminders go out before it, and a year not approved by then is overdue."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="follow_up_deadlines")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    due_on = models.DateField(_("to be approved by"))
+    note = models.CharField(
+        _("what the date is"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. “before the council's meeting in March”."),
+    )
+
+    history = HistoricalRecords()
+    objects = FollowUpDeadlineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agreement", "year"]
+        verbose_name = _("follow-up deadline")
+        verbose_name_plural = _("follow-up deadlines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "year"],
+                name="followup_one_deadline_per_year",
+                violation_error_message=_("The agreement already has a deadline for that year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} – {self.year}: {self.due_on}"
+
+    def clean(self) -> None:
+        if self.due_on and self.year and self.due_on.year < self.year:
+            raise ValidationError({"due_on": _("A year's follow-up is due after the year has begun.")})
 
 
 class ReportContent(models.Model):

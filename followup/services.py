@@ -30,6 +30,7 @@ from .models import (
     CommitmentOutcome,
     Evaluation,
     FocusAreaSummary,
+    FollowUpDeadline,
     FollowUpReport,
     IndicatorValue,
     PartyComment,
@@ -253,6 +254,21 @@ def report_approve(
         store_archived(archived, annual_report_pdf(report), name)
         send_followup_approved(report=report)
     return archived
+
+
+@transaction.atomic
+def deadline_set(*, agreement: Agreement, year: int, due_on: date, note: str) -> FollowUpDeadline:
+    """Set (or move) the date by which the year's follow-up is to be approved; an approved year has no deadline left."""
+    if FollowUpReport.objects.filter(agreement=agreement, year=year, stage=FollowUpReport.Stage.APPROVED).exists():
+        raise ValidationError(_("The follow-up of that year is approved already."))
+    list(Agreement.objects.select_for_update().filter(pk=agreement.pk).values_list("pk"))  # one setting at a time
+    deadline = FollowUpDeadline.objects.filter(agreement=agreement, year=year).first() or FollowUpDeadline(
+        agreement=agreement, year=year
+    )
+    deadline.due_on, deadline.note = due_on, note
+    deadline.full_clean()
+    deadline.save()
+    return deadline
 
 
 def evaluation_save(*, form: EvaluationForm) -> Evaluation:

@@ -7,6 +7,7 @@ app_name = "followup"
 urlpatterns = [
     path("<int:pk>/uppfoljning/", views.followup_index, name="index"),
     path("<int:pk>/uppfoljning/ny/", views.report_start, name="start"),
+    path("<int:pk>/uppfoljning/tidsfrist/", views.deadline_set, name="deadline"),
     path("<int:pk>/uppfoljning/<int:year>/", views.report_page, name="report"),
     re_path(
         r"^(?P<pk>[0-9]+)/uppfoljning/(?P<year>[0-9]{4})/fyll-i/(?P<part>[0-9]+|ovrigt|sammanfattning)/$",

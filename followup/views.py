@@ -29,6 +29,7 @@ from .forms import (
     ActivityOutcomeForm,
     ApproveForm,
     CommitmentOutcomeForm,
+    DeadlineForm,
     EvaluationForm,
     FocusAreaSummaryForm,
     IndicatorValueForm,
@@ -52,23 +53,62 @@ def period_years(agreement: Agreement) -> list[int]:
 @login_required
 @require_safe
 def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request.user, pk)
+    return _index_page(request, get_agreement_for_user(request.user, pk))
+
+
+def _index_page(request: HttpRequest, agreement: Agreement, deadline_form: DeadlineForm | None = None) -> HttpResponse:
+    """The years of the follow-up with their stage and deadline; `deadline_form` is one refused, shown again."""
     # The years of every revision so far: a year reported under an earlier one is this agreement's year too.
     reports = {
         r.year: r
         for r in FollowUpReport.objects.filter(agreement_id__in=revision_chain(agreement)).select_related("agreement")
     }
+    deadlines = {d.year: d for d in agreement.follow_up_deadlines.all()}
     can_start = may_follow_up(agreement)
-    start_form = StartReportForm(years=[y for y in period_years(agreement) if y not in reports])
+    years = period_years(agreement)
+    start_form = StartReportForm(years=[y for y in years if y not in reports])
+    if can_start and deadline_form is None:
+        deadline_form = DeadlineForm(years=[y for y in years if not _approved(reports.get(y))])
+    overdue = set(agreement.follow_up_deadlines.overdue(timezone.localdate()).values_list("year", flat=True))
     return render(
         request,
         "followup/index.html",
         {
             "agreement": agreement,
-            "years": [(year, reports.get(year)) for year in period_years(agreement)],
+            "years": [(year, reports.get(year), deadlines.get(year), year in overdue) for year in years],
             "start_form": start_form if can_start and start_form.fields["year"].choices else None,
+            "deadline_form": deadline_form if can_start and deadline_form.fields["year"].choices else None,
         },
     )
+
+
+def _approved(report: FollowUpReport | None) -> bool:
+    return report is not None and report.stage == FollowUpReport.Stage.APPROVED
+
+
+@login_required
+@require_POST
+def deadline_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """The municipality's editors set the date by which a year's follow-up is to be approved."""
+    agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
+    if not may_follow_up(agreement):
+        raise PermissionDenied
+    approved = set(agreement.follow_ups.filter(stage=FollowUpReport.Stage.APPROVED).values_list("year", flat=True))
+    form = DeadlineForm(request.POST, years=[y for y in period_years(agreement) if y not in approved])
+    if form.is_valid():
+        try:
+            services.deadline_set(
+                agreement=agreement,
+                year=form.cleaned_data["year"],
+                due_on=form.cleaned_data["due_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, _("The deadline is set."))
+            return redirect("followup:index", pk=agreement.pk)
+    return _index_page(request, agreement, deadline_form=form)
 
 
 @login_required
@@ -306,7 +346,15 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """Every activity and commitment with its status over the years, what is overdue, and the indicators' trends."""
     agreement = get_agreement_for_user(request.user, pk)
-    return render(request, "followup/dashboard.html", {"agreement": agreement, "overview": build_overview(agreement)})
+    return render(
+        request,
+        "followup/dashboard.html",
+        {
+            "agreement": agreement,
+            "overview": build_overview(agreement),
+            "overdue_years": list(agreement.follow_up_deadlines.overdue(timezone.localdate())),
+        },
+    )
 
 
 @login_required

@@ -40,6 +40,15 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_int_list(name: str, default: str) -> list[int]:
+    try:
+        return [int(item) for item in env_list(name, default)]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers separated by commas, not {env_str(name, '')!r}"
+        ) from None
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -195,6 +204,11 @@ TASK_WORKER_LOST_SECONDS = env_int("TASK_WORKER_LOST_SECONDS", 60)
 # Finished tasks stay in the queue's table (and the administration) this long.
 TASK_RESULTS_DAYS = env_int("TASK_RESULTS_DAYS", 30)
 
+# Reminders: this many days before a year's follow-up is due, each responsible party's users are reminded; a review
+# that has waited this many days is reminded to the police's reviewers (and again after as many more).
+FOLLOW_UP_REMINDER_DAYS = env_int_list("FOLLOW_UP_REMINDER_DAYS", "30,14,3")
+REVIEW_REMINDER_DAYS = env_int("REVIEW_REMINDER_DAYS", 14)
+
 # A PDF is laid out in a child process stopped after this long (below gunicorn's timeout, so the worker lives to
 # answer) or when it needs this much memory: one document out of all proportion must not take the service down.
 PDF_RENDER_SECONDS = env_int("PDF_RENDER_SECONDS", 45)
@@ -236,7 +250,7 @@ AXES_USERNAME_CALLABLE = "samverkan.sessions.attempted_username"
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 CSRF_FAILURE_VIEW = "samverkan.views.csrf_failure"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "agreements:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "sv"

@@ -1,13 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
-from agreements.views import accessibility_statement
+from agreements.views import accessibility_statement, home, preferences
 from samverkan.sessions import keep_alive
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="agreements:list"), name="home"),
+    path("", home, name="home"),
     path("overenskommelser/", include("agreements.urls")),
     path("overenskommelser/", include("focusareas.urls")),
     path("overenskommelser/", include("documents.urls")),
@@ -18,6 +17,7 @@ urlpatterns = [
     path("losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("losenord/bytt/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("organisation/", include("accounts.urls")),
+    path("installningar/", preferences, name="preferences"),
     path("tillganglighet/", accessibility_statement, name="accessibility"),
     path("session/fortsatt/", keep_alive, name="session_keep_alive"),
     path("i18n/", include("django.conf.urls.i18n")),

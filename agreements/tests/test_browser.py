@@ -25,6 +25,7 @@ PAGES = {
     "history": "/overenskommelser/{pk}/historik/",
     "publish": "/overenskommelser/{pk}/publicera/",
     "password": "/losenord/",
+    "preferences": "/installningar/",
 }
 
 

@@ -231,7 +231,7 @@ def test_the_dashboard_shows_an_indicators_trend_with_a_chart_and_its_values(cli
     assert "<td>412</td>" in section and "<td>350</td>" in section  # baseline and latest value in the data table
 
 
-@pytest.mark.parametrize(("name", "pinned"), [("followup:dashboard", 13), ("followup:evaluation", 14)])
+@pytest.mark.parametrize(("name", "pinned"), [("followup:dashboard", 14), ("followup:evaluation", 14)])
 def test_the_overview_costs_the_same_queries_for_2_and_20_focus_areas(
     client, world, reader, django_assert_max_num_queries, name, pinned
 ):

@@ -4,8 +4,9 @@ user in its part of the domain, derived from the state of the data (nothing to k
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.apps import apps
 
@@ -16,6 +17,7 @@ class TodoItem:
     document: str  # the agreement or report it concerns
     url: str
     since: datetime | None  # when it began to wait for the user
+    due: date | None = None  # when it is to be done by, if a deadline was set
 
 
 def items_for(user) -> list[TodoItem]:
@@ -30,3 +32,15 @@ def items_for(user) -> list[TodoItem]:
             continue
         items.extend(module.items_for(user))
     return sorted(items, key=lambda item: (item.since is None, item.since or datetime.min))
+
+
+def entered_since(history: Iterable[tuple[int, str, datetime]], value: str) -> dict[int, datetime]:
+    """From history records `(object id, state, when)` in time order, since when each object has been in `value`
+    without a break: the moment a step began to wait, read from the history every write records anyway."""
+    since: dict[int, datetime] = {}
+    for pk, state, when in history:
+        if state != value:
+            since.pop(pk, None)
+        else:
+            since.setdefault(pk, when)
+    return since

@@ -12,9 +12,17 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from agreements.models import Agreement, Membership
-from agreements.tests.factories import MembershipFactory, UserFactory
+from agreements.tests.factories import MembershipFactory, SignatoryFactory, UserFactory
+from documents.services import agreement_sign
 from focusareas.mail import send_review_requested
-from focusareas.services import agreement_send_for_review
+from focusareas.models import Commitment
+from focusareas.services import (
+    agreement_send_for_review,
+    commitment_accept,
+    commitment_comment,
+    commitment_request_change,
+)
+from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory, accept
 from followup.models import FollowUpReport
 from followup.services import report_approve, report_confirm, report_start, report_submit
 from jobs.tests.helpers import work_the_queue
@@ -242,3 +250,90 @@ def test_a_message_that_cannot_be_sent_at_all_fails_in_the_log_and_in_the_admini
     assert "Uppgiftskö" in listing and "send_message" in listing and str(failed.pk) in listing
     page = admin_client.get(f"/admin/django_tasks_database/dbtaskresult/{failed.pk}/change/").content.decode()
     assert "ConnectionRefusedError" in page and "Misslyckad" in page
+
+
+@pytest.fixture
+def reviewed(people, editor, reviewer, django_capture_on_commit_callbacks):
+    """The agreement with two police commitments, sent for review (that e-mail already sent and left out)."""
+    focus_area = FocusAreaFactory(agreement=people)
+    for text in ("fem krogtillsyner", "fyra trafikinsatser"):
+        CommitmentFactory(focus_area=focus_area, parties=[people.parties.get(kind="police_area")], text=text)
+    agreement_send_for_review(agreement=people, user=editor)
+    return list(Commitment.objects.filter(agreement=people).order_by("pk"))
+
+
+def test_the_review_tells_the_editors_of_a_change_request_and_each_side_of_the_others_comments(
+    reviewed, editor, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, _second = reviewed
+    link = f"{SITE}/overenskommelser/{first.agreement_id}/granskning/#commitment-{first.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        commitment_request_change(commitment=first, user=reviewer, loaded_version=first.version, text="Ange antal")
+    with django_capture_on_commit_callbacks(execute=True):
+        commitment_comment(commitment=first, user=reviewer, text="Och när?")
+    with django_capture_on_commit_callbacks(execute=True):
+        commitment_comment(commitment=first, user=editor, text="Under våren.")
+    assert sent(mailoutbox) == [
+        (
+            ["editor@example.se"],
+            "Ändring begärd: Hamnstad & Slättby",
+            "Anna Reviewer begär en ändring av åtagandet “fem krogtillsyner” i “Hamnstad & Slättby”.\n\n"
+            f"Läs kommentaren, ändra åtagandet eller svara i dess tråd:\n{link}\n",
+        ),
+        (
+            ["editor@example.se"],
+            "Ny kommentar i granskningen: Hamnstad & Slättby",
+            "Anna Reviewer har kommenterat åtagandet “fem krogtillsyner” i “Hamnstad & Slättby”.\n\n"
+            f"Läs den och svara i tråden:\n{link}\n",
+        ),
+        (
+            ["reviewer@example.se"],
+            "Ny kommentar i granskningen: Hamnstad & Slättby",
+            "Anna Editor har kommenterat åtagandet “fem krogtillsyner” i “Hamnstad & Slättby”.\n\n"
+            f"Läs den och svara i tråden:\n{link}\n",
+        ),
+    ]
+
+
+def test_the_last_acceptance_tells_the_editors_that_it_can_be_signed(
+    reviewed, editor, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, second = reviewed
+    with django_capture_on_commit_callbacks(execute=True):
+        commitment_accept(commitment=first, user=reviewer, loaded_version=first.version)
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        commitment_accept(commitment=second, user=reviewer, loaded_version=second.version)
+    link = f"{SITE}/overenskommelser/{first.agreement_id}/underteckna/"
+    assert sent(mailoutbox) == [
+        (
+            ["editor@example.se"],
+            "Klar att undertecknas: Hamnstad & Slättby",
+            f"Polisen har godkänt alla åtaganden i “Hamnstad & Slättby”. Den kan undertecknas:\n{link}\n",
+        )
+    ]
+
+
+def test_signing_tells_every_member_of_every_party(
+    reviewed, editor, reviewer, reader, mailoutbox, django_capture_on_commit_callbacks
+):
+    accept(reviewed, reviewer=reviewer)
+    agreement = reviewed[0].agreement
+    SignatoryFactory(agreement=agreement, party=agreement.parties.first())
+    signatory = agreement.signatories.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement_sign(
+            agreement=agreement,
+            user=editor,
+            signing_place="Hamnstad",
+            signing_date=date(2026, 11, 20),
+            signed_on={signatory.pk: date(2026, 11, 20)},
+        )
+    assert sent(mailoutbox) == [
+        (
+            ["editor@example.se", "reader@example.se", "reviewer@example.se"],
+            "Undertecknad: Hamnstad & Slättby",
+            "“Hamnstad & Slättby” undertecknades den 2026-11-20. Dess PDF är arkiverad med en kontrollsumma, och "
+            f"uppföljningen kan börja.\n{SITE}/overenskommelser/{agreement.pk}/\n",
+        )
+    ]

@@ -97,7 +97,7 @@ def form(kind: dict[str, str] = EDIT) -> dict[str, dict[str, str]]:
 
 
 EXPECTED: dict[str, dict[str, dict[str, str]]] = {
-    "home": form(PUBLIC),
+    "home": read_only(LOGGED_IN),
     "login": form(PUBLIC),
     "logout": {"GET": expect(NOT_ALLOWED), "POST": expect(LOGIN)},
     "accessibility": {"GET": PUBLIC, "POST": expect(NOT_ALLOWED)},
@@ -111,6 +111,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "accounts:activate": form(PUBLIC),
     "set_language": form(PUBLIC),
     "password_change": form(LOGGED_IN),
+    "preferences": form(LOGGED_IN),
     "password_change_done": read_only(LOGGED_IN),
     # Answers every POST: a session already ended is told so, with no redirect to the login page.
     "session_keep_alive": {"GET": expect(NOT_ALLOWED), "POST": PUBLIC},
@@ -158,6 +159,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     # Follow-up
     "followup:index": read_only(),
     "followup:start": post_only(),
+    "followup:deadline": post_only(),
     "followup:report": read_only(),
     "followup:edit": form(REPORT),
     # Who submits, confirms and approves is the service's rule, answered with a message.
@@ -375,6 +377,7 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "focusareas:send_for_review": draft,
         "followup:index": signed,
         "followup:start": signed,
+        "followup:deadline": signed,
         "followup:evidence": o["outcome"].pk,
         "followup:dashboard": signed,
         "followup:evaluation": signed,
