@@ -226,7 +226,7 @@ def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 # Bringing in an agreement from Word: the upload is kept under MEDIA_ROOT/imports/ between the preview and the
 # confirmation, named by a key that only the uploader's session holds, and deleted once the draft is created or
-# another file is uploaded in its place.
+# another file is uploaded in its place, or after a day by the job `documents.jobs.sweep_imports`.
 IMPORT_SESSION_KEY = "docx_import"
 
 
@@ -265,7 +265,7 @@ def import_docx(request: HttpRequest) -> HttpResponse:
         else:
             _forget_import(request)
             token = uuid.uuid4()
-            path = default_storage.save(f"imports/{token}.docx", ContentFile(content))
+            path = default_storage.save(f"{wordimport.IMPORTS_FOLDER}/{token}.docx", ContentFile(content))
             organisations = parties.remaining_organisations()
             request.session[IMPORT_SESSION_KEY] = {
                 "token": str(token),

@@ -12,13 +12,15 @@ import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 from html.parser import HTMLParser
 
 import mammoth
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import MAX_SECTION_DEPTH, Agreement, Organisation, Party, Section, Signatory
@@ -27,6 +29,9 @@ from samverkan.lib.richtext import sanitize_html
 from samverkan.lib.validation import FORBIDDEN_CHARACTERS
 
 MAX_DOCX_BYTES = 10 * 1024 * 1024
+# An upload is kept under imports/ between its preview and the confirmation; after a day it is abandoned.
+IMPORTS_FOLDER = "imports"
+ABANDONED_AFTER = timedelta(days=1)
 # A .docx is a zip: a small file can unpack to gigabytes. A long agreement with its pictures unpacks to a few MB.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 DOCUMENT_PART = "word/document.xml"
@@ -93,6 +98,13 @@ MONTHS = {
 DATE = re.compile(
     r"\b(?:((?:19|20)\d\d)-(\d\d)-(\d\d)|(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d))\b", re.IGNORECASE
 )
+# "Hamnstad 2024-01-15", "Trelleborg den 14 mars 2025": the place and date of signing, printed by the PDF itself.
+SIGNING_PLACE_DATE = re.compile(
+    rf"^(?:[Oo]rt och datum:?\s*)?([A-ZÅÄÖ][\w-]+(?:\s[A-ZÅÄÖ][\w-]+){{0,2}}),?\s+(?:den\s+)?({DATE.pattern})\s*$",
+)
+# A citizen promise names itself, and its promises read "Polisen lovar att …".
+CITIZEN_PROMISE = re.compile(r"medborgarlöfte", re.IGNORECASE)
+PROMISE = re.compile(r"\blovar\s+(?:vi\s+)?att\b", re.IGNORECASE)
 UNTIL_FURTHER_NOTICE = re.compile(r"tills\s+vidare", re.IGNORECASE)
 EVERY_NTH_YEAR = {"vartannat": 2, "varannat": 2, "vart tredje": 3, "vart fjärde": 4, "vart femte": 5}
 INTERVAL = re.compile(r"\b(vartannat|varannat|vart tredje|vart fjärde|vart femte)\s+år", re.IGNORECASE)
@@ -236,6 +248,9 @@ class ImportPlan:
     signatories: list[PlannedSignatory]
     images: int = 0
     copies: int | None = None
+    kind: str = Agreement.Kind.AGREEMENT
+    signing_place: str = ""
+    signing_date: date | None = None
     kept_as_text: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -419,6 +434,30 @@ def _take_copies(sections: list[PlannedSection]) -> int | None:
     return None
 
 
+def _take_signing_place(sections: list[PlannedSection]) -> tuple[str, date | None]:
+    """The place and date of signing the agreement's part states on a line of its own ("Hamnstad 2024-01-15"), the
+    last such line; a paragraph that is only that line leaves the text, since the PDF prints it from the fields."""
+    for section in reversed([s for s in sections if s.part == Section.Part.AGREEMENT]):
+        for index in range(len(section.blocks) - 1, -1, -1):
+            block = section.blocks[index]
+            lines = block.text().splitlines() if block.tag == "p" else []
+            for line in reversed(lines):
+                match = SIGNING_PLACE_DATE.match(line)
+                if match is None or (signed_on := _date(DATE.search(match.group(2)))) is None:
+                    continue
+                if len(lines) == 1:
+                    del section.blocks[index]
+                return match.group(1)[:100], signed_on
+    return "", None
+
+
+def _kind(title: str, text: str) -> str:
+    """A citizen promise says so in its title, or names itself and makes at least two promises ("lovar att")."""
+    if CITIZEN_PROMISE.search(title) or (CITIZEN_PROMISE.search(text) and len(PROMISE.findall(text)) >= 2):
+        return Agreement.Kind.CITIZEN_PROMISE
+    return Agreement.Kind.AGREEMENT
+
+
 def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = None) -> ImportPlan:
     """Read mammoth's HTML of an agreement as what will be created."""
     root = parse_html(html)
@@ -511,6 +550,7 @@ def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = N
             )
         current.blocks.append(block)
 
+    signing_place, signing_date = _take_signing_place(sections)
     signatories = _take_signatories(sections)
     copies = _take_copies(sections)
     focus_areas = _take_activity_tables(sections)
@@ -531,6 +571,9 @@ def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = N
         signatories=signatories,
         images=images,
         copies=copies,
+        kind=_kind(title, root.text()),
+        signing_place=signing_place,
+        signing_date=signing_date,
         kept_as_text=kept_as_text,
         warnings=list(warnings or []),
     )
@@ -676,6 +719,20 @@ def plan_from_docx(data: bytes) -> ImportPlan:
     return plan_from_html(result.value, images=images, warnings=warnings)
 
 
+def sweep_abandoned_imports() -> int:
+    """Delete the uploads kept for a preview that were never confirmed within a day; the number deleted."""
+    if not default_storage.exists(IMPORTS_FOLDER):
+        return 0
+    cutoff = timezone.now() - ABANDONED_AFTER
+    deleted = 0
+    for name in default_storage.listdir(IMPORTS_FOLDER)[1]:
+        path = f"{IMPORTS_FOLDER}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted
+
+
 # --- Creating the draft -------------------------------------------------------------------------------------------
 
 
@@ -715,6 +772,9 @@ def agreement_import_docx(
         end_date=end,
         revision_interval_years=interval if end is None else None,
         creation_key=creation_key,
+        kind=plan.kind,
+        signing_place=plan.signing_place,
+        signing_date=plan.signing_date,
         **({"copies": plan.copies} if plan.copies else {}),
     )
     agreement.full_clean(validate_unique=False)  # a creation_key used before is the database's to refuse

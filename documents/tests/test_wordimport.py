@@ -4,12 +4,15 @@ signatories, its title and period; what is not recognised stays as text, and ima
 from __future__ import annotations
 
 import io
+import os
 import struct
+import time
 import zipfile
 import zlib
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -19,9 +22,11 @@ from docx.shared import Inches
 from playwright.sync_api import expect
 
 from agreements.models import Agreement, Membership, Section, Signatory, number_sections
+from documents.jobs import sweep_imports
 from documents.views import IMPORT_SESSION_KEY
 from documents.wordimport import agreement_import_docx, plan_from_docx, plan_from_html, read_period
 from focusareas.models import FocusArea
+from samverkan.lib.schedule import periodic_jobs
 from samverkan.tests.browser import assert_accessible, log_in
 from samverkan.tests.helpers import member
 
@@ -166,6 +171,13 @@ def test_the_draft_is_created_with_both_section_trees_the_focus_area_and_the_sig
         ("Erik Eriksson", world.police),
         ("Anna Andersson", world.municipality),
     ]
+    # The place and date of signing are the agreement's, printed by the PDF, not a line of the text.
+    assert (agreement.kind, agreement.signing_place, agreement.signing_date) == (
+        Agreement.Kind.AGREEMENT,
+        "Hamnstad",
+        date(2024, 1, 15),
+    )
+    assert "2024-01-15" not in agreement_part["3."].body
 
 
 def test_headings_deeper_than_sections_go_stay_headings_in_the_text():
@@ -259,7 +271,8 @@ def test_signatures_under_the_parties_names_side_by_side_are_read():
         ("Ann Andersson", "Kommunstyrelsens ordförande", "Trelleborgs kommun"),
         ("Lars Larsson", "Lokalpolisområdeschef", "Polisen"),
     ]
-    assert plan.sections[0].body == "<p>Färre brott.</p><p>Trelleborg 2023-04-24</p>"
+    assert plan.sections[0].body == "<p>Färre brott.</p>"  # the place and date are the agreement's fields
+    assert (plan.signing_place, plan.signing_date) == ("Trelleborg", date(2023, 4, 24))
 
 
 def test_signatures_side_by_side_in_a_table_are_read_column_by_column():
@@ -294,6 +307,56 @@ def test_the_copies_clause_sets_the_number_of_copies_instead_of_being_printed_tw
     ]
     agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
     assert agreement.copies == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "place", "signed_on"),
+    [
+        ("Hamnstad 2024-01-15", "Hamnstad", date(2024, 1, 15)),
+        ("Trelleborg den 14 mars 2025", "Trelleborg", date(2025, 3, 14)),
+        ("Ort och datum: Upplands Väsby, 2023-06-01", "Upplands Väsby", date(2023, 6, 1)),
+        ("Gäller från 2024-01-01", "", None),
+        ("Hamnstad 2024-02-30", "", None),
+    ],
+)
+def test_the_place_and_date_of_signing_are_read_from_a_line_of_their_own(line, place, signed_on):
+    plan = plan_from_html(f"<h1>Samverkansöverenskommelse</h1><h1>Underskrifter</h1><p>Text.</p><p>{line}</p>")
+
+    assert (plan.signing_place, plan.signing_date) == (place, signed_on)
+    assert (line in plan.sections[0].body) == (signed_on is None)
+
+
+def test_a_citizen_promise_is_recognised_by_its_title_or_its_promises(world):
+    titled = plan_from_html("<h1>Medborgarlöfte Hamnstad 2025</h1><h1>Löften</h1><p>Vi ska synas.</p>")
+    promising = plan_from_html(
+        "<h1>Trygghet i Hamnstad</h1><p>Detta är vårt medborgarlöfte.</p>"
+        "<ul><li>Polisen lovar att göra fem trafikkontroller.</li><li>Kommunen lovar att laga belysningen.</li></ul>"
+    )
+    agreement_plan = plan_from_html(
+        "<h1>Samverkansöverenskommelse</h1><p>Parterna ska ta fram ett medborgarlöfte.</p><p>Polisen lovar att …</p>"
+    )
+
+    assert [titled.kind, promising.kind, agreement_plan.kind] == [
+        Agreement.Kind.CITIZEN_PROMISE,
+        Agreement.Kind.CITIZEN_PROMISE,
+        Agreement.Kind.AGREEMENT,
+    ]
+    agreement = agreement_import_docx(plan=promising, parties=[world.police, world.municipality])
+    assert agreement.is_citizen_promise
+
+
+def test_uploads_never_confirmed_are_deleted_after_a_day(settings):
+    fresh = default_storage.save("imports/fresh.docx", ContentFile(b"PK"))
+    abandoned = default_storage.save("imports/abandoned.docx", ContentFile(b"PK"))
+    elsewhere = default_storage.save("evidence/old.pdf", ContentFile(b"%PDF"))
+    two_days_ago = time.time() - 2 * 24 * 3600
+    for path in (abandoned, elsewhere):
+        os.utime(default_storage.path(path), (two_days_ago, two_days_ago))
+
+    sweep_imports.enqueue(scheduled_for="2026-11-26T04:17:00+01:00")
+
+    assert [default_storage.exists(p) for p in (fresh, abandoned, elsewhere)] == [True, False, True]
+    assert "documents.jobs.sweep_imports" in {job.name for job in periodic_jobs()}
 
 
 def test_markup_and_control_characters_from_the_file_do_not_come_in(world):
@@ -367,6 +430,7 @@ def test_upload_shows_a_preview_and_confirm_creates_the_draft_once(client, world
         assert shown in page
     assert "Erik Eriksson" in page and "Anna Andersson" in page
     assert "1 bild förs inte över" in page
+    assert "Samverkansöverenskommelse" in page and "Hamnstad 2024-01-15" in page  # kind, place and date
     pending = client.session[IMPORT_SESSION_KEY]
     assert default_storage.exists(pending["path"])
 
