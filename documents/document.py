@@ -110,6 +110,22 @@ class Document:
     action_plans: list[ActionPlanView]
     focus_areas: list[FocusAreaView]
     goals: list[Goal]  # the goals of the whole agreement, outside every focus area
+    # A citizen promise's promises are its body: each focus area a purpose heading over them, printed in the main
+    # part after its sections, not in Bilaga 1.
+    promises: list[AppendixItem] = field(default_factory=list)
+
+    @property
+    def appendix_action_plans(self) -> list[ActionPlanView]:
+        return [] if self.agreement.is_citizen_promise else self.action_plans
+
+    @property
+    def promise_action_plans(self) -> list[ActionPlanView]:
+        return self.action_plans if self.agreement.is_citizen_promise else []
+
+    @property
+    def has_appendix(self) -> bool:
+        """An agreement always has its Bilaga 1; a citizen promise only when something is written there."""
+        return not self.agreement.is_citizen_promise or bool(self.appendix)
 
     @property
     def appendix_contents(self) -> list[AppendixItem | FocusAreaSectionView]:
@@ -191,16 +207,23 @@ def build_document(agreement: Agreement) -> Document:
         ActionPlanView(action_plan=plan, by_focus_area=_by_focus_area(plan, commitments, focus_area_of, parties))
         for plan in agreement.action_plans.all()
     ]
+    promise = agreement.is_citizen_promise
+    appendix_sections = [s for s in sections if s.part == Section.Part.APPENDIX]
     return Document(
         agreement=agreement,
         parties=parties,
         signatories=list(agreement.signatories.select_related("party")),
         forums=list(agreement.forums.all()),
         agreement_sections=number_sections([s for s in sections if s.part == Section.Part.AGREEMENT]),
-        appendix=outline_appendix([s for s in sections if s.part == Section.Part.APPENDIX], focus_areas),
+        appendix=outline_appendix(appendix_sections, [] if promise else focus_areas),
         action_plans=action_plans,
         focus_areas=focus_areas,
         goals=[g for g in goals if g.focus_area_id is None],
+        promises=[
+            AppendixItem("focus_area", "", view.focus_area.title, 1, focus_area=view)
+            for view in focus_areas
+            if promise and not view.is_only_named
+        ],
     )
 
 
