@@ -13,6 +13,7 @@ from .models import (
     MAX_SECTION_DEPTH,
     Agreement,
     CooperationForum,
+    Figure,
     Membership,
     Organisation,
     Party,
@@ -242,3 +243,13 @@ class SectionForm(VersionedForm):
     def clean_parent(self) -> Section | None:
         parent_pk = self.cleaned_data["parent"]
         return None if parent_pk is None else self.candidates[parent_pk]
+
+
+class FigureForm(VersionedModelForm):
+    """An image in a section with its alternative text, caption and width; a saved figure keeps its image unless
+    another is chosen."""
+
+    class Meta:
+        model = Figure
+        fields = ["image", "alt_text", "caption", "width"]
+        widgets = {"image": forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"})}

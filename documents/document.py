@@ -115,6 +115,18 @@ class Document:
     promises: list[AppendixItem] = field(default_factory=list)
 
     @property
+    def images(self) -> list:
+        """Every stored image the document shows (its figures, its parties' logos): the files its PDF may read."""
+        figures = [f.image for s in self.agreement_sections for f in s.section.figures.all()]
+        figures += [f.image for e in self.appendix if e.section for f in e.section.figures.all()]
+        return figures + [party.logo for party in self.logos]
+
+    @property
+    def logos(self) -> list[Organisation]:
+        """The parties that have a logo, in the agreement's party order."""
+        return [party for party in self.parties if party.logo]
+
+    @property
     def appendix_action_plans(self) -> list[ActionPlanView]:
         return [] if self.agreement.is_citizen_promise else self.action_plans
 
@@ -167,7 +179,7 @@ def group_by_party(
 
 def build_document(agreement: Agreement) -> Document:
     parties = list(Organisation.objects.parties_of(agreement.pk))
-    sections = list(agreement.sections.all())
+    sections = list(agreement.sections.prefetch_related("figures"))
     commitments = list(
         Commitment.objects.filter(agreement=agreement).prefetch_related(
             Prefetch("parties", queryset=Organisation.objects.parties_of(agreement.pk).only("pk", "name"))
