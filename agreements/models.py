@@ -551,6 +551,10 @@ def figure_path(instance: Figure, filename: str) -> str:
     return f"figures/{instance.section.agreement_id}/{name}"
 
 
+# The alternative text of an image imported from a Word file that described it nowhere, for its editors to replace.
+IMPORTED_ALT_TEXT = _("Image from the Word file")
+
+
 class Figure(AgreementContent):
     """An image in a section (an organisation chart, a cycle, a chart of the situation picture), with the text that
     stands for it for those who cannot see it. A revision's copy shares the stored file, which is never rewritten."""
@@ -588,6 +592,11 @@ class Figure(AgreementContent):
 
     def __str__(self) -> str:
         return self.caption or self.alt_text
+
+    @property
+    def alt_text_to_write(self) -> bool:
+        """Whether the alternative text is still the placeholder an import gave it."""
+        return self.alt_text in {str(IMPORTED_ALT_TEXT), "Bild från Word-filen"}
 
 
 @dataclass

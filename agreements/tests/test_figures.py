@@ -10,6 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from agreements.models import Agreement, Figure, Section
@@ -19,6 +20,7 @@ from documents.document import build_document
 from documents.pdf import agreement_pdf
 from documents.services import agreement_fingerprint
 from samverkan.lib.pdf import LocalFetcher, RefusedResource, media_files, pdf_roots
+from samverkan.tests.browser import assert_accessible, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +158,22 @@ def test_outsiders_do_not_see_the_images_of_an_agreement(client, world, section,
     assert client.get(reverse("agreements:figure_image", args=[figure.pk])).status_code == 404
     logo = reverse("agreements:party_logo", args=[world.agreement.pk, world.police.pk])
     assert client.get(logo).status_code == 404
+
+
+@pytest.mark.browser
+def test_in_a_browser_a_figure_is_added_and_its_pages_are_accessible(page, live_server, world, editor, section):
+    log_in(page, live_server, editor.username)
+    page.goto(f"{live_server.url}{reverse('agreements:figure_add', args=[section.pk])}")
+    assert_accessible(page)
+    page.locator("#id_image").set_input_files({"name": "schema.png", "mimeType": "image/png", "buffer": image_bytes()})
+    page.locator("#id_alt_text").fill("Säkerhetsenheten under kommunledningen.")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    figure = Figure.objects.get(section=section)
+    expect(page.locator(f"#figure-{figure.pk} img")).to_have_attribute("alt", "Säkerhetsenheten under kommunledningen.")
+    assert page.locator(f"#figure-{figure.pk} img").evaluate("image => image.naturalWidth") == 40
+    assert_accessible(page)
+    page.goto(f"{live_server.url}{reverse('agreements:figure_edit', args=[figure.pk])}")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}{reverse('agreements:figure_delete', args=[figure.pk])}")
+    assert_accessible(page)

@@ -21,10 +21,11 @@ from docx import Document
 from docx.shared import Inches
 from playwright.sync_api import expect
 
-from agreements.models import Agreement, Membership, Section, Signatory, number_sections
+from agreements.models import Agreement, Figure, Membership, Section, Signatory, number_sections
+from agreements.tests.factories import image_bytes
 from documents.jobs import sweep_imports
 from documents.views import IMPORT_SESSION_KEY
-from documents.wordimport import agreement_import_docx, plan_from_docx, plan_from_html, read_period
+from documents.wordimport import PlannedImage, agreement_import_docx, plan_from_docx, plan_from_html, read_period
 from focusareas.models import FocusArea
 from samverkan.lib.schedule import periodic_jobs
 from samverkan.tests.browser import assert_accessible, log_in
@@ -55,6 +56,8 @@ def agreement_docx() -> bytes:
     document.add_paragraph("Parterna ska tillsammans minska brottsligheten och öka tryggheten.")
     document.add_paragraph("Trygghet i centrum", style="List Bullet")
     document.add_paragraph("Färre bostadsinbrott", style="List Bullet")
+    document.add_picture(io.BytesIO(image_bytes(80, 40)), width=Inches(2))
+    document.inline_shapes[-1]._inline.docPr.set("descr", "Samverkansmodellen i fyra steg")
     document.add_heading("1.1 Parternas åtaganden", level=2)
     document.add_paragraph("Kartlägga problemen", style="List Number")
     document.add_paragraph("Besluta om åtgärder", style="List Number")
@@ -127,7 +130,10 @@ def test_the_plan_reads_title_period_sections_focus_area_signatories_and_the_ima
         ("Erik Eriksson", "Lokalpolisområdeschef", "Lokalpolisområde Hamnstad"),
         ("Anna Andersson", "Kommunstyrelsens ordförande", "Hamnstads kommun"),
     ]
-    assert plan.images == 1
+    assert [(image.section.heading, image.alt_text, image.extension) for image in plan.images] == [
+        ("Syfte", "Samverkansmodellen i fyra steg", "png"),
+        ("Lägesbild", "", "png"),  # Word holds no description of the chart
+    ]
     assert any("Statistik" in note for note in plan.kept_as_text)
 
 
@@ -157,6 +163,11 @@ def test_the_draft_is_created_with_both_section_trees_the_focus_area_and_the_sig
         "2.1.": "Statistik",
     }
     assert "<img" not in appendix["1."].body and "<p></p>" not in appendix["1."].body
+    # The images are figures of the sections they stood in, the undescribed one marked for its text to be written.
+    figures = {figure.section.heading: figure for figure in Figure.objects.filter(section__agreement=agreement)}
+    assert figures["Syfte"].alt_text == "Samverkansmodellen i fyra steg" and not figures["Syfte"].alt_text_to_write
+    assert (figures["Lägesbild"].alt_text, figures["Lägesbild"].alt_text_to_write) == ("Bild från Word-filen", True)
+    assert figures["Lägesbild"].image.read() == _png()
     assert "<table>" in appendix["2.1."].body and "42" in appendix["2.1."].body
 
     focus_area = FocusArea.objects.get(agreement=agreement)
@@ -359,6 +370,21 @@ def test_uploads_never_confirmed_are_deleted_after_a_day(settings):
     assert "documents.jobs.sweep_imports" in {job.name for job in periodic_jobs()}
 
 
+def test_an_image_the_product_does_not_take_is_named_as_not_carried(world):
+    images = [
+        PlannedImage(content=b"\x01\x00\x00\x00 EMF", alt_text="Karta", extension=None, refusal="Endast bilder"),
+        PlannedImage(content=image_bytes(), alt_text="Cykeln", extension="png"),
+    ]
+    html = '<h1>Avtal</h1><h1>Lägesbild</h1><p><img src="figure:0"></p><p>Text.</p><p><img src="figure:1"></p>'
+
+    plan = plan_from_html(html, images=images)
+
+    assert [image.alt_text for image in plan.figures] == ["Cykeln"]
+    assert [image.refusal for image in plan.images_not_carried] == ["Endast bilder"]
+    agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
+    assert [f.alt_text for f in Figure.objects.filter(section__agreement=agreement)] == ["Cykeln"]
+
+
 def test_markup_and_control_characters_from_the_file_do_not_come_in(world):
     html = (
         '<h1>Samverkansöverenskommelse</h1><h1>Rubrik\x01</h1><p onclick="x()">Text\x0b här<script>alert(1)</script>'
@@ -429,7 +455,8 @@ def test_upload_shows_a_preview_and_confirm_creates_the_draft_once(client, world
     for shown in ("Samverkansöverenskommelse Hamnstad", "2024-01-01", "2.1. Parternas åtaganden", "Bostadsinbrott"):
         assert shown in page
     assert "Erik Eriksson" in page and "Anna Andersson" in page
-    assert "1 bild förs inte över" in page
+    assert "I 2. Syfte: ”Samverkansmodellen i fyra steg”" in page
+    assert "ingen beskrivning i Word-filen" in page
     assert "Samverkansöverenskommelse" in page and "Hamnstad 2024-01-15" in page  # kind, place and date
     pending = client.session[IMPORT_SESSION_KEY]
     assert default_storage.exists(pending["path"])
