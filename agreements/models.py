@@ -290,6 +290,12 @@ class Agreement(models.Model):
             "The agreement names its focus areas and refers to Bilaga 1 for them; untick it when the text already does."
         ),
     )
+    # The main part's fixed blocks in the order the authors chose, each with its heading and whether it is printed:
+    # [{"block": "purpose", "heading": "Syfte", "shown": true}, …]; empty for the usual order and headings.
+    layout = models.JSONField(_("layout"), default=list, blank=True)
+    numbers_agreement = models.BooleanField(_("number the agreement's sections"), default=True)
+    numbers_appendix = models.BooleanField(_("number the sections of Bilaga 1"), default=True)
+    forums_in_appendix = models.BooleanField(_("print the cooperation forums in Bilaga 1"), default=False)
     purpose = models.TextField(_("purpose"), blank=True)
     overall_goals = models.TextField(_("overall goals"), blank=True, help_text=_("One goal per line."))
     standing_commitments = models.TextField(_("standing commitments"), blank=True)

@@ -9,6 +9,7 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agreements.models import (
     Agreement,
@@ -20,6 +21,52 @@ from agreements.models import (
     number_sections,
 )
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
+
+# The main part's fixed blocks in their usual order, with their usual headings ("" for none of its own).
+MAIN_BLOCKS = {
+    "period": gettext_lazy("Period of validity"),
+    "purpose": gettext_lazy("Purpose"),
+    "text": gettext_lazy("The agreement's sections"),
+    "focus_areas": gettext_lazy("Focus areas"),
+    "goals": gettext_lazy("Overall goals"),
+    "standing_commitments": gettext_lazy("Standing commitments"),
+    "forums": gettext_lazy("Cooperation forums"),
+    "follow_up": gettext_lazy("Follow-up"),
+    "closing": gettext_lazy("Copies and signatures"),
+}
+# Blocks printed without a heading unless the authors give them one ("Beslut" over the signatures, say).
+UNHEADED_BLOCKS = {"period", "text", "closing"}
+
+
+@dataclass
+class MainBlock:
+    """A fixed block of the main part where the authors placed it, under the heading they chose ("" for none)."""
+
+    name: str
+    heading: str
+    shown: bool = True
+
+    @property
+    def anchor(self) -> str:
+        return {"goals": "overall-goals"}.get(self.name, self.name.replace("_", "-"))
+
+
+def main_blocks(layout: list) -> list[MainBlock]:
+    """Every fixed block, in the order of the agreement's `layout` and with its headings; blocks it does not name
+    follow in their usual order with their usual headings."""
+    chosen: list[MainBlock] = []
+    for entry in layout if isinstance(layout, list) else []:
+        name = entry.get("block") if isinstance(entry, dict) else None
+        if name in MAIN_BLOCKS and all(block.name != name for block in chosen):
+            heading = entry.get("heading")
+            chosen.append(MainBlock(name, heading if isinstance(heading, str) else "", entry.get("shown") is not False))
+    named = {block.name for block in chosen}
+    usual = [
+        MainBlock(name, "" if name in UNHEADED_BLOCKS else str(heading))
+        for name, heading in MAIN_BLOCKS.items()
+        if name not in named
+    ]
+    return chosen + usual
 
 
 @dataclass
@@ -83,6 +130,7 @@ class AppendixItem:
     depth: int
     section: Section | None = None
     focus_area: FocusAreaView | None = None
+    place: str = ""  # a group's number, which names its anchor even when the part is printed without numbers
 
     @property
     def anchor(self) -> str:
@@ -90,7 +138,7 @@ class AppendixItem:
             return f"section-{self.section.pk}"
         if self.focus_area is not None:
             return f"focus-area-{self.focus_area.focus_area.pk}"
-        return f"group-{self.number.strip('.').replace('.', '-')}"
+        return f"group-{(self.place or self.number).strip('.').replace('.', '-')}"
 
 
 @dataclass
@@ -115,6 +163,31 @@ class Document:
     promises: list[AppendixItem] = field(default_factory=list)
 
     @property
+    def main_blocks(self) -> list[MainBlock]:
+        """The main part's fixed blocks that are printed, in the authors' order: those shown that have something to
+        say (forums printed in Bilaga 1 are not in the main part)."""
+        agreement = self.agreement
+        has_content = {
+            "period": True,
+            "purpose": bool(agreement.purpose),
+            "text": bool(self.agreement_sections or self.promises or self.promise_action_plans),
+            "focus_areas": bool(self.focus_areas and agreement.lists_focus_areas),
+            "goals": bool(agreement.overall_goal_list or self.goals),
+            "standing_commitments": bool(agreement.standing_commitments),
+            "forums": bool(self.forums) and not agreement.forums_in_appendix,
+            "follow_up": bool(agreement.follow_up),
+            "closing": True,
+        }
+        return [block for block in main_blocks(agreement.layout) if block.shown and has_content[block.name]]
+
+    @property
+    def appendix_forums(self) -> MainBlock | None:
+        """The forums' block when the authors print it in Bilaga 1, after its sections."""
+        if not (self.agreement.forums_in_appendix and self.forums):
+            return None
+        return next((b for b in main_blocks(self.agreement.layout) if b.name == "forums" and b.shown), None)
+
+    @property
     def images(self) -> list:
         """Every stored image the document shows (its figures, its parties' logos): the files its PDF may read."""
         figures = [f.image for s in self.agreement_sections for f in s.section.figures.all()]
@@ -137,7 +210,7 @@ class Document:
     @property
     def has_appendix(self) -> bool:
         """An agreement always has its Bilaga 1; a citizen promise only when something is written there."""
-        return not self.agreement.is_citizen_promise or bool(self.appendix)
+        return not self.agreement.is_citizen_promise or bool(self.appendix or self.appendix_forums)
 
     @property
     def appendix_contents(self) -> list[AppendixItem | FocusAreaSectionView]:
@@ -221,13 +294,24 @@ def build_document(agreement: Agreement) -> Document:
     ]
     promise = agreement.is_citizen_promise
     appendix_sections = [s for s in sections if s.part == Section.Part.APPENDIX]
+    agreement_sections = number_sections([s for s in sections if s.part == Section.Part.AGREEMENT])
+    appendix = outline_appendix(appendix_sections, [] if promise else focus_areas)
+    # Numbering turned off for a part: the sections keep their order and depth, without numbers.
+    if not agreement.numbers_agreement:
+        for entry in agreement_sections:
+            entry.number = ""
+    if not agreement.numbers_appendix:
+        for entry in appendix:
+            entry.place, entry.number = entry.number, ""
+            for part in entry.focus_area.sections if entry.focus_area else []:
+                part.number = ""
     return Document(
         agreement=agreement,
         parties=parties,
         signatories=list(agreement.signatories.select_related("party")),
         forums=list(agreement.forums.all()),
-        agreement_sections=number_sections([s for s in sections if s.part == Section.Part.AGREEMENT]),
-        appendix=outline_appendix(appendix_sections, [] if promise else focus_areas),
+        agreement_sections=agreement_sections,
+        appendix=appendix,
         action_plans=action_plans,
         focus_areas=focus_areas,
         goals=[g for g in goals if g.focus_area_id is None],

@@ -455,7 +455,7 @@ def test_upload_shows_a_preview_and_confirm_creates_the_draft_once(client, world
     for shown in ("Samverkansöverenskommelse Hamnstad", "2024-01-01", "2.1. Parternas åtaganden", "Bostadsinbrott"):
         assert shown in page
     assert "Erik Eriksson" in page and "Anna Andersson" in page
-    assert "I 2. Syfte: ”Samverkansmodellen i fyra steg”" in page
+    assert "I 2. Syfte: “Samverkansmodellen i fyra steg”" in page
     assert "ingen beskrivning i Word-filen" in page
     assert "Samverkansöverenskommelse" in page and "Hamnstad 2024-01-15" in page  # kind, place and date
     pending = client.session[IMPORT_SESSION_KEY]
