@@ -10,7 +10,7 @@ from django.http import Http404
 
 from samverkan.lib.access import Access
 
-from .models import FROZEN_MESSAGE, Agreement, Section
+from .models import FROZEN_MESSAGE, Agreement, Figure, Section
 
 # ASCII digits only, and few enough for any id column: str.isdigit() also takes "²" and "①", which int() refuses,
 # and int() refuses more than 4300 digits.
@@ -48,3 +48,13 @@ def get_section_for_user(user: AbstractBaseUser | AnonymousUser, pk: int, access
         raise Http404 from None
     section.agreement = get_agreement_for_user(user, section.agreement_id, access)
     return section
+
+
+def get_figure_for_user(user: AbstractBaseUser | AnonymousUser, pk: int, access: Access = Access.READ) -> Figure:
+    """The figure with its section and agreement, under the same rules as the agreement."""
+    try:
+        figure = Figure.objects.select_related("section").get(pk=pk)
+    except Figure.DoesNotExist:
+        raise Http404 from None
+    figure.section.agreement = get_agreement_for_user(user, figure.section.agreement_id, access)
+    return figure

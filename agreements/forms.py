@@ -13,6 +13,7 @@ from .models import (
     MAX_SECTION_DEPTH,
     Agreement,
     CooperationForum,
+    Figure,
     Membership,
     Organisation,
     Party,
@@ -249,3 +250,13 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Preferences
         fields = ["wants_email"]
+
+
+class FigureForm(VersionedModelForm):
+    """An image in a section with its alternative text, caption and width; a saved figure keeps its image unless
+    another is chosen."""
+
+    class Meta:
+        model = Figure
+        fields = ["image", "alt_text", "caption", "width"]
+        widgets = {"image": forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"})}

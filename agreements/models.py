@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from samverkan.lib.archive import ArchivedFile
+from samverkan.lib.images import image_extension, image_stored_name, validate_image
 from samverkan.lib.richtext import RichTextField
 
 MAX_PERIOD_YEARS = 10
@@ -91,6 +92,12 @@ class AgreementContent(models.Model):
         agreement_changed.send(sender=type(self), agreement_id=agreement_id)
 
 
+def logo_path(instance: Organisation, filename: str) -> str:
+    """A logo uploaded on a form is stored under a name of our own, with the extension of what its content is; code
+    saving a file itself gives the name (one of ours)."""
+    return f"logos/{image_stored_name(image_extension(instance.logo)) if instance.logo else filename}"
+
+
 class OrganisationQuerySet(models.QuerySet):
     def parties_of(self, agreement_id: int) -> OrganisationQuerySet:
         """The organisations among the agreement's parties, in the agreement's party order, each with `party_name`:
@@ -119,6 +126,14 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    logo = models.FileField(
+        _("logo"),
+        upload_to=logo_path,
+        blank=True,
+        validators=[validate_image],
+        max_length=200,
+        help_text=_("PNG, JPEG, GIF or WebP, at most 5 MB; shown on the cover and in the running header of the PDFs."),
+    )
 
     history = HistoricalRecords()
     objects = OrganisationQuerySet.as_manager()
@@ -336,6 +351,12 @@ class Agreement(models.Model):
             "The agreement names its focus areas and refers to Bilaga 1 for them; untick it when the text already does."
         ),
     )
+    # The main part's fixed blocks in the order the authors chose, each with its heading and whether it is printed:
+    # [{"block": "purpose", "heading": "Syfte", "shown": true}, …]; empty for the usual order and headings.
+    layout = models.JSONField(_("layout"), default=list, blank=True)
+    numbers_agreement = models.BooleanField(_("number the agreement's sections"), default=True)
+    numbers_appendix = models.BooleanField(_("number the sections of Bilaga 1"), default=True)
+    forums_in_appendix = models.BooleanField(_("print the cooperation forums in Bilaga 1"), default=False)
     purpose = models.TextField(_("purpose"), blank=True)
     overall_goals = models.TextField(_("overall goals"), blank=True, help_text=_("One goal per line."))
     standing_commitments = models.TextField(_("standing commitments"), blank=True)
@@ -590,6 +611,61 @@ class Section(AgreementContent):
 
     def __str__(self) -> str:
         return self.heading
+
+
+def figure_path(instance: Figure, filename: str) -> str:
+    """A figure uploaded on a form is stored under a name of our own, with the extension of what its content is;
+    code saving a file itself gives the name (one of ours)."""
+    name = image_stored_name(image_extension(instance.image)) if instance.image else filename
+    return f"figures/{instance.section.agreement_id}/{name}"
+
+
+# The alternative text of an image imported from a Word file that described it nowhere, for its editors to replace.
+IMPORTED_ALT_TEXT = _("Image from the Word file")
+
+
+class Figure(AgreementContent):
+    """An image in a section (an organisation chart, a cycle, a chart of the situation picture), with the text that
+    stands for it for those who cannot see it. A revision's copy shares the stored file, which is never rewritten."""
+
+    class Width(models.IntegerChoices):
+        QUARTER = 25, _("A quarter of the text width")
+        HALF = 50, _("Half the text width")
+        THREE_QUARTERS = 75, _("Three quarters of the text width")
+        FULL = 100, _("The full text width")
+
+    agreement_path = "section__agreement_id"
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="figures", verbose_name=_("section"))
+    image = models.FileField(_("image"), upload_to=figure_path, validators=[validate_image], max_length=200)
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=500,
+        help_text=_("What the image shows, for those who cannot see it; read aloud by screen readers."),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    width = models.PositiveSmallIntegerField(_("width"), choices=Width.choices, default=Width.FULL)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    compared_fields = ("alt_text", "caption")
+
+    # The image's stored name says nothing to a reader of the history, and is another one in another installation.
+    history = HistoricalRecords(excluded_fields=["version", "key", "image"])
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+
+    def __str__(self) -> str:
+        return self.caption or self.alt_text
+
+    @property
+    def alt_text_to_write(self) -> bool:
+        """Whether the alternative text is still the placeholder an import gave it."""
+        return self.alt_text in {str(IMPORTED_ALT_TEXT), "Bild från Word-filen"}
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.lib.versions import claim_version
 
-from .models import Agreement, Organisation, Section, agreement_content_models, content_rows
+from .models import Agreement, Figure, Organisation, Section, agreement_content_models, content_rows
 
 # Sent inside the transaction of a save that changed an agreement's parties (with agreement, user, removed, added):
 # what builds on the agreement, such as the police review of its commitments, reacts before the change commits.
@@ -113,6 +113,19 @@ def section_update(
     section.full_clean()
     section.save()
     return section
+
+
+@transaction.atomic
+def figure_save(*, figure: Figure, loaded_version: int | None) -> Figure:
+    """Save a figure as its form left it: a new one last in its section, an edited one over the version it was
+    loaded with (StaleEdit otherwise)."""
+    if figure.pk is None:
+        figure.order = (figure.section.figures.aggregate(last=Max("order"))["last"] or 0) + 1
+    else:
+        claim_version(instance=figure, loaded_version=loaded_version or 0)
+    figure.full_clean()
+    figure.save()
+    return figure
 
 
 @transaction.atomic

@@ -13,4 +13,9 @@ urlpatterns = [
     path("avsnitt/<int:pk>/redigera/", views.section_edit, name="section_edit"),
     re_path(r"^avsnitt/(?P<pk>[0-9]+)/flytta/(?P<direction>up|down)/$", views.section_move_view, name="section_move"),
     path("avsnitt/<int:pk>/ta-bort/", views.section_delete, name="section_delete"),
+    path("avsnitt/<int:pk>/bild/ny/", views.figure_add, name="figure_add"),
+    path("bilder/<int:pk>/redigera/", views.figure_edit, name="figure_edit"),
+    path("bilder/<int:pk>/ta-bort/", views.figure_delete, name="figure_delete"),
+    path("bilder/<int:pk>/bild/", views.figure_image, name="figure_image"),
+    path("<int:pk>/logotyp/<int:organisation>/", views.party_logo, name="party_logo"),
 ]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,25 +18,28 @@ from samverkan.lib.edits import (
     stale_form,
     stale_message,
 )
+from samverkan.lib.images import CONTENT_TYPES
 from samverkan.lib.pagination import page_of
 from samverkan.lib.versions import StaleEdit
 
 from . import services
-from .access import get_agreement_for_user, get_section_for_user
+from .access import get_agreement_for_user, get_figure_for_user, get_section_for_user
 from .filters import AgreementFilter
 from .forms import (
     AgreementForm,
     CooperationForumFormSet,
+    FigureForm,
     PartyFormSet,
     PreferencesForm,
     SectionForm,
     SignatoryFormSet,
 )
 from .history import agreement_changes
-from .models import Agreement, Membership, Party, Preferences, Section, number_sections
+from .models import Agreement, Figure, Membership, Organisation, Party, Preferences, Section, number_sections
 from .services import (
     AlreadyCreated,
     agreement_save,
+    figure_save,
     section_create,
     section_move,
     section_update,
@@ -273,6 +276,78 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your settings are saved."))
         return redirect("preferences")
     return render(request, "preferences.html", {"form": form})
+
+
+def _figure_form(request: HttpRequest, figure: Figure, agreement: Agreement) -> HttpResponse:
+    form = FigureForm(request.POST or None, request.FILES or None, instance=figure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            figure = figure_save(figure=form.instance, loaded_version=form.cleaned_data["loaded_version"])
+        except StaleEdit:
+            figure.refresh_from_db()
+            form = stale_form(
+                lambda data: FigureForm(data, instance=figure),
+                data=request.POST,
+                current=figure.version,
+                message=stale_message(figure),
+            )
+        except ValidationError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The figure has been saved."))
+            return redirect(f"{agreement.get_absolute_url()}#figure-{figure.pk}")
+    return render(request, "agreements/figure_form.html", {"form": form, "agreement": agreement, "figure": figure})
+
+
+@login_required
+def figure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_section_for_user(request.user, pk, Access.EDIT)
+    return _figure_form(request, Figure(section=section), section.agreement)
+
+
+@login_required
+def figure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    figure = get_figure_for_user(request.user, pk, Access.EDIT)
+    return _figure_form(request, figure, figure.section.agreement)
+
+
+@login_required
+def figure_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    figure = get_figure_for_user(request.user, pk, Access.EDIT)
+    agreement = figure.section.agreement
+    form = delete_on_confirm(request, figure)
+    if form is None:
+        messages.success(request, _("The figure has been deleted."))
+        return redirect(f"{agreement.get_absolute_url()}#section-{figure.section_id}")
+    return render(
+        request, "agreements/figure_confirm_delete.html", {"agreement": agreement, "figure": figure, "form": form}
+    )
+
+
+def _image_response(file) -> HttpResponse:
+    """A stored image, typed by its stored name, whose extension is what its content was found to be."""
+    response = FileResponse(file.open("rb"), content_type=CONTENT_TYPES.get(file.name.rsplit(".", 1)[-1]))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_safe
+def figure_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """A figure's image, only for those who may read its agreement."""
+    return _image_response(get_figure_for_user(request.user, pk).image)
+
+
+@login_required
+@require_safe
+def party_logo(request: HttpRequest, pk: int, organisation: int) -> HttpResponse:
+    """The logo of a party, for those who may read the agreement it is party to."""
+    agreement = get_agreement_for_user(request.user, pk)
+    try:
+        party = Organisation.objects.parties_of(agreement.pk).get(pk=organisation, logo__gt="")
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    return _image_response(party.logo)
 
 
 @require_safe

@@ -6,7 +6,7 @@ from typing import Any
 
 from focusareas.models import ActivityRow, Commitment, Goal
 
-from .document import CommitmentGroup, Document
+from .document import AppendixItem, CommitmentGroup, Document
 
 
 def _goal(goal: Goal) -> dict[str, Any]:
@@ -57,6 +57,38 @@ def _commitments(groups: list[CommitmentGroup]) -> list[dict[str, Any]]:
     return [_commitment(c) for g in groups for c in g.commitments]
 
 
+def _outline_entry(e: AppendixItem) -> dict[str, Any]:
+    """A heading of Bilaga 1 (or a citizen promise's purpose heading) with what stands under it."""
+    return {
+        "kind": e.kind,
+        "number": e.number,
+        "heading": e.heading,
+        **({"body": e.section.body} if e.section else {}),
+        **(
+            {
+                "description": e.focus_area.focus_area.description,
+                "prioritised": e.focus_area.focus_area.prioritised,
+                # Each section with what stands in it; the activities and commitments below stand in none.
+                "sections": [
+                    {
+                        "number": part.number,
+                        "heading": part.heading,
+                        "body": part.section.body,
+                        "activities": _activities(part.rows),
+                        "commitments": _commitments(part.commitment_groups),
+                    }
+                    for part in e.focus_area.sections
+                ],
+                "activities": _activities(e.focus_area.rows),
+                "commitments": _commitments(e.focus_area.commitment_groups),
+                "goals": [_goal(g) for g in e.focus_area.goals],
+            }
+            if e.focus_area
+            else {}
+        ),
+    }
+
+
 def agreement_data(document: Document) -> dict[str, Any]:
     agreement = document.agreement
     return {
@@ -94,37 +126,9 @@ def agreement_data(document: Document) -> dict[str, Any]:
         "agreement_sections": [
             {"number": e.number, "heading": e.heading, "body": e.section.body} for e in document.agreement_sections
         ],
-        "appendix": [
-            {
-                "kind": e.kind,
-                "number": e.number,
-                "heading": e.heading,
-                **({"body": e.section.body} if e.section else {}),
-                **(
-                    {
-                        "description": e.focus_area.focus_area.description,
-                        "prioritised": e.focus_area.focus_area.prioritised,
-                        # Each section with what stands in it; the activities and commitments below stand in none.
-                        "sections": [
-                            {
-                                "number": part.number,
-                                "heading": part.heading,
-                                "body": part.section.body,
-                                "activities": _activities(part.rows),
-                                "commitments": _commitments(part.commitment_groups),
-                            }
-                            for part in e.focus_area.sections
-                        ],
-                        "activities": _activities(e.focus_area.rows),
-                        "commitments": _commitments(e.focus_area.commitment_groups),
-                        "goals": [_goal(g) for g in e.focus_area.goals],
-                    }
-                    if e.focus_area
-                    else {}
-                ),
-            }
-            for e in document.appendix
-        ],
+        "appendix": [_outline_entry(e) for e in document.appendix],
+        # A citizen promise's promises, under their purpose headings in the main part.
+        "promises": [_outline_entry(e) for e in document.promises],
         "action_plans": [
             {
                 "title": plan.action_plan.title,

@@ -10,6 +10,7 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agreements.models import (
     Agreement,
@@ -21,6 +22,52 @@ from agreements.models import (
     number_sections,
 )
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
+
+# The main part's fixed blocks in their usual order, with their usual headings ("" for none of its own).
+MAIN_BLOCKS = {
+    "period": gettext_lazy("Period of validity"),
+    "purpose": gettext_lazy("Purpose"),
+    "text": gettext_lazy("The agreement's sections"),
+    "focus_areas": gettext_lazy("Focus areas"),
+    "goals": gettext_lazy("Overall goals"),
+    "standing_commitments": gettext_lazy("Standing commitments"),
+    "forums": gettext_lazy("Cooperation forums"),
+    "follow_up": gettext_lazy("Follow-up"),
+    "closing": gettext_lazy("Copies and signatures"),
+}
+# Blocks printed without a heading unless the authors give them one ("Beslut" over the signatures, say).
+UNHEADED_BLOCKS = {"period", "text", "closing"}
+
+
+@dataclass
+class MainBlock:
+    """A fixed block of the main part where the authors placed it, under the heading they chose ("" for none)."""
+
+    name: str
+    heading: str
+    shown: bool = True
+
+    @property
+    def anchor(self) -> str:
+        return {"goals": "overall-goals"}.get(self.name, self.name.replace("_", "-"))
+
+
+def main_blocks(layout: list) -> list[MainBlock]:
+    """Every fixed block, in the order of the agreement's `layout` and with its headings; blocks it does not name
+    follow in their usual order with their usual headings."""
+    chosen: list[MainBlock] = []
+    for entry in layout if isinstance(layout, list) else []:
+        name = entry.get("block") if isinstance(entry, dict) else None
+        if name in MAIN_BLOCKS and all(block.name != name for block in chosen):
+            heading = entry.get("heading")
+            chosen.append(MainBlock(name, heading if isinstance(heading, str) else "", entry.get("shown") is not False))
+    named = {block.name for block in chosen}
+    usual = [
+        MainBlock(name, "" if name in UNHEADED_BLOCKS else str(heading))
+        for name, heading in MAIN_BLOCKS.items()
+        if name not in named
+    ]
+    return chosen + usual
 
 
 @dataclass
@@ -106,6 +153,7 @@ class AppendixItem:
     depth: int
     section: Section | None = None
     focus_area: FocusAreaView | None = None
+    place: str = ""  # a group's number, which names its anchor even when the part is printed without numbers
 
     @property
     def anchor(self) -> str:
@@ -113,7 +161,7 @@ class AppendixItem:
             return f"section-{self.section.pk}"
         if self.focus_area is not None:
             return f"focus-area-{self.focus_area.focus_area.pk}"
-        return f"group-{self.number.strip('.').replace('.', '-')}"
+        return f"group-{(self.place or self.number).strip('.').replace('.', '-')}"
 
 
 @dataclass
@@ -133,6 +181,59 @@ class Document:
     action_plans: list[ActionPlanView]
     focus_areas: list[FocusAreaView]
     goals: list[Goal]  # the goals of the whole agreement, outside every focus area
+    # A citizen promise's promises are its body: each focus area a purpose heading over them, printed in the main
+    # part after its sections, not in Bilaga 1.
+    promises: list[AppendixItem] = field(default_factory=list)
+
+    @property
+    def main_blocks(self) -> list[MainBlock]:
+        """The main part's fixed blocks that are printed, in the authors' order: those shown that have something to
+        say (forums printed in Bilaga 1 are not in the main part)."""
+        agreement = self.agreement
+        has_content = {
+            "period": True,
+            "purpose": bool(agreement.purpose),
+            "text": bool(self.agreement_sections or self.promises or self.promise_action_plans),
+            "focus_areas": bool(self.focus_areas and agreement.lists_focus_areas),
+            "goals": bool(agreement.overall_goal_list or self.goals),
+            "standing_commitments": bool(agreement.standing_commitments),
+            "forums": bool(self.forums) and not agreement.forums_in_appendix,
+            "follow_up": bool(agreement.follow_up),
+            "closing": True,
+        }
+        return [block for block in main_blocks(agreement.layout) if block.shown and has_content[block.name]]
+
+    @property
+    def appendix_forums(self) -> MainBlock | None:
+        """The forums' block when the authors print it in Bilaga 1, after its sections."""
+        if not (self.agreement.forums_in_appendix and self.forums):
+            return None
+        return next((b for b in main_blocks(self.agreement.layout) if b.name == "forums" and b.shown), None)
+
+    @property
+    def images(self) -> list:
+        """Every stored image the document shows (its figures, its parties' logos): the files its PDF may read."""
+        figures = [f.image for s in self.agreement_sections for f in s.section.figures.all()]
+        figures += [f.image for e in self.appendix if e.section for f in e.section.figures.all()]
+        return figures + [party.logo for party in self.logos]
+
+    @property
+    def logos(self) -> list[Organisation]:
+        """The parties that have a logo, in the agreement's party order."""
+        return [party for party in self.parties if party.logo]
+
+    @property
+    def appendix_action_plans(self) -> list[ActionPlanView]:
+        return [] if self.agreement.is_citizen_promise else self.action_plans
+
+    @property
+    def promise_action_plans(self) -> list[ActionPlanView]:
+        return self.action_plans if self.agreement.is_citizen_promise else []
+
+    @property
+    def has_appendix(self) -> bool:
+        """An agreement always has its Bilaga 1; a citizen promise only when something is written there."""
+        return not self.agreement.is_citizen_promise or bool(self.appendix or self.appendix_forums)
 
     @property
     def appendix_contents(self) -> list[AppendixItem | FocusAreaSectionView]:
@@ -174,7 +275,7 @@ def group_by_party(
 
 def build_document(agreement: Agreement) -> Document:
     parties = list(Organisation.objects.parties_of(agreement.pk))
-    sections = list(agreement.sections.all())
+    sections = list(agreement.sections.prefetch_related("figures"))
     commitments = list(
         Commitment.objects.filter(agreement=agreement).prefetch_related(
             Prefetch("parties", queryset=Organisation.objects.parties_of(agreement.pk).only("pk", "name"))
@@ -214,16 +315,34 @@ def build_document(agreement: Agreement) -> Document:
         ActionPlanView(action_plan=plan, by_focus_area=_by_focus_area(plan, commitments, focus_area_of, parties))
         for plan in agreement.action_plans.all()
     ]
+    promise = agreement.is_citizen_promise
+    appendix_sections = [s for s in sections if s.part == Section.Part.APPENDIX]
+    agreement_sections = number_sections([s for s in sections if s.part == Section.Part.AGREEMENT])
+    appendix = outline_appendix(appendix_sections, [] if promise else focus_areas)
+    # Numbering turned off for a part: the sections keep their order and depth, without numbers.
+    if not agreement.numbers_agreement:
+        for entry in agreement_sections:
+            entry.number = ""
+    if not agreement.numbers_appendix:
+        for entry in appendix:
+            entry.place, entry.number = entry.number, ""
+            for part in entry.focus_area.sections if entry.focus_area else []:
+                part.number = ""
     return Document(
         agreement=agreement,
         parties=parties,
         signatories=list(agreement.signatories.select_related("party")),
         forums=list(agreement.forums.all()),
-        agreement_sections=number_sections([s for s in sections if s.part == Section.Part.AGREEMENT]),
-        appendix=outline_appendix([s for s in sections if s.part == Section.Part.APPENDIX], focus_areas),
+        agreement_sections=agreement_sections,
+        appendix=appendix,
         action_plans=action_plans,
         focus_areas=focus_areas,
         goals=[g for g in goals if g.focus_area_id is None],
+        promises=[
+            AppendixItem("focus_area", "", view.focus_area.title, 1, focus_area=view)
+            for view in focus_areas
+            if promise and not view.is_only_named
+        ],
     )
 
 

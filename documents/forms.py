@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
-from samverkan.lib.edits import ConfirmForm, DateInput
+from samverkan.lib.edits import ConfirmForm, DateInput, VersionedForm
 from samverkan.lib.validation import CleanInputMixin
 
+from .document import MAIN_BLOCKS, main_blocks
 from .wordimport import MAX_DOCX_BYTES, check_docx
 
 
@@ -70,3 +71,61 @@ class DocxImportConfirmForm(CleanInputMixin, forms.Form):
     """Creating the draft a preview showed: the upload it was made from, named by the key kept in the session."""
 
     token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class LayoutForm(VersionedForm):
+    """The main part's fixed blocks as the authors lay them out: for each its place, its heading (empty for none) and
+    whether it is printed; numbering per part, and where the forums are printed."""
+
+    numbers_agreement = forms.BooleanField(label=_("Number the agreement's sections"), required=False)
+    numbers_appendix = forms.BooleanField(label=_("Number the sections of Bilaga 1"), required=False)
+    forums_in_appendix = forms.BooleanField(label=_("Print the cooperation forums in Bilaga 1"), required=False)
+
+    def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
+        blocks = main_blocks(agreement.layout)
+        initial = {
+            "numbers_agreement": agreement.numbers_agreement,
+            "numbers_appendix": agreement.numbers_appendix,
+            "forums_in_appendix": agreement.forums_in_appendix,
+        }
+        for position, block in enumerate(blocks, start=1):
+            initial |= {
+                f"{block.name}_position": position,
+                f"{block.name}_heading": block.heading,
+                f"{block.name}_shown": block.shown,
+            }
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, version=agreement.version, **kwargs)
+        places = [(n, str(n)) for n in range(1, len(MAIN_BLOCKS) + 1)]
+        self.blocks = []
+        for block in blocks:
+            label = MAIN_BLOCKS[block.name]
+            self.fields[f"{block.name}_position"] = forms.TypedChoiceField(
+                label=_("Place of “%(block)s”") % {"block": label},
+                choices=places,
+                coerce=int,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"{block.name}_heading"] = forms.CharField(
+                label=_("Heading of “%(block)s”") % {"block": label},
+                max_length=200,
+                required=False,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+            self.fields[f"{block.name}_shown"] = forms.BooleanField(
+                label=_("Print “%(block)s”") % {"block": label}, required=False
+            )
+            self.blocks.append((label, [self[f"{block.name}_{part}"] for part in ("position", "heading", "shown")]))
+
+    def layout(self) -> list[dict]:
+        """The blocks in the chosen order (a tie keeps the order they had), each with its heading and whether shown."""
+        names = list(MAIN_BLOCKS)
+        ordered = sorted(names, key=lambda name: (self.cleaned_data[f"{name}_position"], names.index(name)))
+        return [
+            {
+                "block": name,
+                "heading": self.cleaned_data[f"{name}_heading"],
+                "shown": self.cleaned_data[f"{name}_shown"],
+            }
+            for name in ordered
+        ]

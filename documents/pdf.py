@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from agreements.models import Agreement, Organisation
-from samverkan.lib.pdf import AttachedFile, pdf_roots, render_pdf
+from samverkan.lib.pdf import AttachedFile, media_files, pdf_roots, render_pdf
 
 from .attachment import agreement_data
 from .document import build_document
@@ -32,4 +32,4 @@ def agreement_pdf(agreement: Agreement) -> bytes:
         )
     data = agreement_data(document)
     attachment = AttachedFile.json(DATA_ATTACHMENT, data, "The agreement's content as data (JSON)")
-    return render_pdf(html, roots=pdf_roots(), attachments=(attachment,))
+    return render_pdf(html, roots=pdf_roots(), files=media_files(document.images), attachments=(attachment,))

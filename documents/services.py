@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, ArchivedPdf, agreement_content_models, content_rows
 from focusareas.services import agreement_check_ready_for_signing
 from samverkan.lib.archive import archiving, store_archived
-from samverkan.lib.versions import claim_fingerprint, fingerprint, versions
+from samverkan.lib.versions import claim_fingerprint, claim_version, fingerprint, versions
 
 from .mail import send_signed
 from .pdf import agreement_pdf
@@ -82,6 +83,27 @@ def agreement_publish(*, agreement: Agreement, user, loaded_fingerprint: str | N
         archive_pdf(archived)
         send_signed(agreement=agreement)
     return archived
+
+
+def agreement_layout_save(
+    *,
+    agreement: Agreement,
+    loaded_version: int,
+    layout: list[dict],
+    numbers_agreement: bool,
+    numbers_appendix: bool,
+    forums_in_appendix: bool,
+) -> Agreement:
+    """Save how the authors lay the document out, over the version the form was loaded with (StaleEdit otherwise)."""
+    with transaction.atomic():
+        claim_version(instance=agreement, loaded_version=loaded_version)
+        agreement.layout = layout
+        agreement.numbers_agreement = numbers_agreement
+        agreement.numbers_appendix = numbers_appendix
+        agreement.forums_in_appendix = forums_in_appendix
+        agreement.full_clean()
+        agreement.save()
+    return agreement
 
 
 def archive_pdf(archived: ArchivedPdf) -> None:

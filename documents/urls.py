@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/fornya/", views.agreement_renew, name="renew"),
     path("<int:pk>/jamfor/", views.agreement_compare, name="compare"),
     path("<int:pk>/fokusomraden/", views.workbench, name="workbench"),
+    path("<int:pk>/layout/", views.agreement_layout, name="layout"),
     path("importera-word/", views.import_docx, name="import_docx"),
     path("importera-word/skapa/", views.import_docx_confirm, name="import_docx_confirm"),
 ]

@@ -25,13 +25,13 @@ from agreements.forms import PartyFormSet
 from agreements.models import Agreement, ArchivedPdf, Membership, Organisation
 from samverkan.lib.access import Access
 from samverkan.lib.archive import archived_pdf_response, pdf_response, pdf_too_large
-from samverkan.lib.edits import changed_message, stale_form
+from samverkan.lib.edits import changed_message, show_refusal, stale_form, stale_message
 from samverkan.lib.pdf import RenderTooLarge
 from samverkan.lib.versions import StaleEdit
 
 from . import services, wordimport
 from .document import build_document
-from .forms import DocxImportConfirmForm, DocxImportForm, PublishForm, SignForm
+from .forms import DocxImportConfirmForm, DocxImportForm, LayoutForm, PublishForm, SignForm
 from .pdf import agreement_pdf
 from .revisions import compare
 from .services import agreement_fingerprint
@@ -224,9 +224,40 @@ def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def agreement_layout(request: HttpRequest, pk: int) -> HttpResponse:
+    """The order and headings of the main part's fixed blocks, and the numbering of each part."""
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
+    form = LayoutForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_layout_save(
+                agreement=agreement,
+                loaded_version=form.cleaned_data["loaded_version"] or 0,
+                layout=form.layout(),
+                numbers_agreement=form.cleaned_data["numbers_agreement"],
+                numbers_appendix=form.cleaned_data["numbers_appendix"],
+                forums_in_appendix=form.cleaned_data["forums_in_appendix"],
+            )
+        except StaleEdit:
+            agreement.refresh_from_db()
+            form = stale_form(
+                lambda data: LayoutForm(data, agreement=agreement),
+                data=request.POST,
+                current=agreement.version,
+                message=stale_message(agreement),
+            )
+        except ValidationError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The layout has been saved."))
+            return redirect(agreement)
+    return render(request, "documents/agreement_layout.html", {"agreement": agreement, "form": form})
+
+
 # Bringing in an agreement from Word: the upload is kept under MEDIA_ROOT/imports/ between the preview and the
 # confirmation, named by a key that only the uploader's session holds, and deleted once the draft is created or
-# another file is uploaded in its place.
+# another file is uploaded in its place, or after a day by the job `documents.jobs.sweep_imports`.
 IMPORT_SESSION_KEY = "docx_import"
 
 
@@ -265,7 +296,7 @@ def import_docx(request: HttpRequest) -> HttpResponse:
         else:
             _forget_import(request)
             token = uuid.uuid4()
-            path = default_storage.save(f"imports/{token}.docx", ContentFile(content))
+            path = default_storage.save(f"{wordimport.IMPORTS_FOLDER}/{token}.docx", ContentFile(content))
             organisations = parties.remaining_organisations()
             request.session[IMPORT_SESSION_KEY] = {
                 "token": str(token),

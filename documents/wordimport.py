@@ -2,8 +2,9 @@
 plan of what will be created (title, period, the section trees of the agreement and of Bilaga 1, focus areas with
 their activity rows, signatories), and the plan created as a draft, all or nothing.
 
-Nothing the plan does not recognise is dropped: it stays as text in the nearest section, and what cannot be carried
-at all (images) is counted so that the preview can say so."""
+Nothing the plan does not recognise is dropped: it stays as text in the nearest section. Images become figures of the
+nearest section, with the description Word holds for them as their alternative text; one that is not an image the
+product takes (a Windows metafile, say) is named in the preview as not carried."""
 
 from __future__ import annotations
 
@@ -12,21 +13,37 @@ import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 from html.parser import HTMLParser
 
 import mammoth
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.models import MAX_SECTION_DEPTH, Agreement, Organisation, Party, Section, Signatory
+from agreements.models import (
+    IMPORTED_ALT_TEXT,
+    MAX_SECTION_DEPTH,
+    Agreement,
+    Figure,
+    Organisation,
+    Party,
+    Section,
+    Signatory,
+)
 from focusareas.models import ActivityRow, FocusArea
+from samverkan.lib.images import image_extension
 from samverkan.lib.richtext import sanitize_html
 from samverkan.lib.validation import FORBIDDEN_CHARACTERS
 
 MAX_DOCX_BYTES = 10 * 1024 * 1024
+# An upload is kept under imports/ between its preview and the confirmation; after a day it is abandoned.
+IMPORTS_FOLDER = "imports"
+ABANDONED_AFTER = timedelta(days=1)
 # A .docx is a zip: a small file can unpack to gigabytes. A long agreement with its pictures unpacks to a few MB.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 DOCUMENT_PART = "word/document.xml"
@@ -93,6 +110,13 @@ MONTHS = {
 DATE = re.compile(
     r"\b(?:((?:19|20)\d\d)-(\d\d)-(\d\d)|(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+((?:19|20)\d\d))\b", re.IGNORECASE
 )
+# "Hamnstad 2024-01-15", "Trelleborg den 14 mars 2025": the place and date of signing, printed by the PDF itself.
+SIGNING_PLACE_DATE = re.compile(
+    rf"^(?:[Oo]rt och datum:?\s*)?([A-ZÅÄÖ][\w-]+(?:\s[A-ZÅÄÖ][\w-]+){{0,2}}),?\s+(?:den\s+)?({DATE.pattern})\s*$",
+)
+# A citizen promise names itself, and its promises read "Polisen lovar att …".
+CITIZEN_PROMISE = re.compile(r"medborgarlöfte", re.IGNORECASE)
+PROMISE = re.compile(r"\blovar\s+(?:vi\s+)?att\b", re.IGNORECASE)
 UNTIL_FURTHER_NOTICE = re.compile(r"tills\s+vidare", re.IGNORECASE)
 EVERY_NTH_YEAR = {"vartannat": 2, "varannat": 2, "vart tredje": 3, "vart fjärde": 4, "vart femte": 5}
 INTERVAL = re.compile(r"\b(vartannat|varannat|vart tredje|vart fjärde|vart femte)\s+år", re.IGNORECASE)
@@ -224,6 +248,27 @@ class PlannedSignatory:
 
 
 @dataclass
+class PlannedImage:
+    """An image of the Word file: its bytes, the description Word holds for it, the extension it is stored under
+    (None when it is not an image the product takes, with the reason) and the section it becomes a figure of."""
+
+    content: bytes
+    alt_text: str
+    extension: str | None
+    refusal: str = ""
+    section: PlannedSection | None = None
+
+    @property
+    def figure_alt_text(self) -> str:
+        """Its description, or a placeholder the preview and the page ask the user to replace."""
+        return (self.alt_text or str(IMPORTED_ALT_TEXT))[:500]
+
+    @property
+    def carried(self) -> bool:
+        return self.extension is not None and self.section is not None
+
+
+@dataclass
 class ImportPlan:
     """What a Word file will become, shown in the preview before anything is created."""
 
@@ -234,10 +279,21 @@ class ImportPlan:
     sections: list[PlannedSection]
     focus_areas: list[PlannedFocusArea]
     signatories: list[PlannedSignatory]
-    images: int = 0
+    images: list[PlannedImage] = field(default_factory=list)
     copies: int | None = None
+    kind: str = Agreement.Kind.AGREEMENT
+    signing_place: str = ""
+    signing_date: date | None = None
     kept_as_text: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def figures(self) -> list[PlannedImage]:
+        return [image for image in self.images if image.carried]
+
+    @property
+    def images_not_carried(self) -> list[PlannedImage]:
+        return [image for image in self.images if not image.carried]
 
     @property
     def period_recognised(self) -> bool:
@@ -419,7 +475,54 @@ def _take_copies(sections: list[PlannedSection]) -> int | None:
     return None
 
 
-def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = None) -> ImportPlan:
+def _take_signing_place(sections: list[PlannedSection]) -> tuple[str, date | None]:
+    """The place and date of signing the agreement's part states on a line of its own ("Hamnstad 2024-01-15"), the
+    last such line; a paragraph that is only that line leaves the text, since the PDF prints it from the fields."""
+    for section in reversed([s for s in sections if s.part == Section.Part.AGREEMENT]):
+        for index in range(len(section.blocks) - 1, -1, -1):
+            block = section.blocks[index]
+            lines = block.text().splitlines() if block.tag == "p" else []
+            for line in reversed(lines):
+                match = SIGNING_PLACE_DATE.match(line)
+                if match is None or (signed_on := _date(DATE.search(match.group(2)))) is None:
+                    continue
+                if len(lines) == 1:
+                    del section.blocks[index]
+                return match.group(1)[:100], signed_on
+    return "", None
+
+
+def _kind(title: str, text: str) -> str:
+    """A citizen promise says so in its title, or names itself and makes at least two promises ("lovar att")."""
+    if CITIZEN_PROMISE.search(title) or (CITIZEN_PROMISE.search(text) and len(PROMISE.findall(text)) >= 2):
+        return Agreement.Kind.CITIZEN_PROMISE
+    return Agreement.Kind.AGREEMENT
+
+
+FIGURE_SOURCE = re.compile(r"^figure:(\d+)$")
+
+
+def _place_images(sections: list[PlannedSection], focus_areas: list[PlannedFocusArea], images: list[PlannedImage]):
+    """Each image becomes a figure of the section it stands in; one in a focus area's text, of the section the focus
+    area is shown under (or else the last section of its part)."""
+
+    def place(blocks: list[Node], section: PlannedSection | None) -> None:
+        for block in blocks:
+            for node in [block, *block.find_all("img")]:
+                found = FIGURE_SOURCE.match(dict(node.attrs).get("src") or "") if node.tag == "img" else None
+                if found and int(found.group(1)) < len(images) and images[int(found.group(1))].section is None:
+                    images[int(found.group(1))].section = section
+
+    for section in sections:
+        place(section.blocks, section)
+    appendix = [s for s in sections if s.part == Section.Part.APPENDIX]
+    for focus_area in focus_areas:
+        place(focus_area.description_blocks, focus_area.placement or (appendix or sections or [None])[-1])
+
+
+def plan_from_html(
+    html: str, *, images: list[PlannedImage] | None = None, warnings: list[str] | None = None
+) -> ImportPlan:
     """Read mammoth's HTML of an agreement as what will be created."""
     root = parse_html(html)
     blocks = _typed_headings([child for child in root if isinstance(child, Node)])
@@ -503,7 +606,7 @@ def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = N
             current = section
             continue
         if current is None:
-            if not text and block.tag != "table":
+            if not text and block.tag != "table" and not block.find_all("img"):
                 continue
             current = start_part_introduction(_("Introduction"))
             kept_as_text.append(
@@ -511,9 +614,12 @@ def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = N
             )
         current.blocks.append(block)
 
+    signing_place, signing_date = _take_signing_place(sections)
     signatories = _take_signatories(sections)
     copies = _take_copies(sections)
     focus_areas = _take_activity_tables(sections)
+    images = list(images or [])
+    _place_images(sections, focus_areas, images)
     for section in sections:
         for block in section.blocks:
             if block.tag == "table":
@@ -531,6 +637,9 @@ def plan_from_html(html: str, *, images: int = 0, warnings: list[str] | None = N
         signatories=signatories,
         images=images,
         copies=copies,
+        kind=_kind(title, root.text()),
+        signing_place=signing_place,
+        signing_date=signing_date,
         kept_as_text=kept_as_text,
         warnings=list(warnings or []),
     )
@@ -657,14 +766,20 @@ def check_docx(data: bytes) -> None:
 
 
 def plan_from_docx(data: bytes) -> ImportPlan:
-    """Read a .docx (checked with check_docx) as an import plan, with mammoth's warnings and its images counted."""
-    images = 0
+    """Read a .docx (checked with check_docx) as an import plan, with mammoth's warnings and its images."""
+    images: list[PlannedImage] = []
 
     @mammoth.images.img_element
     def count_image(image) -> dict:
-        nonlocal images
-        images += 1
-        return {"src": ""}
+        with image.open() as stream:
+            content = stream.read()
+        try:
+            extension, refusal = image_extension(ContentFile(content, name="bild")), ""
+        except ValidationError as error:
+            extension, refusal = None, " ".join(error.messages)
+        alt_text = " ".join(FORBIDDEN_CHARACTERS.sub(" ", image.alt_text or "").split())
+        images.append(PlannedImage(content=content, alt_text=alt_text, extension=extension, refusal=refusal))
+        return {"src": f"figure:{len(images) - 1}"}
 
     try:
         result = mammoth.convert_to_html(
@@ -674,6 +789,20 @@ def plan_from_docx(data: bytes) -> ImportPlan:
         raise ValidationError(_("The Word document could not be read."), code="unreadable") from error
     warnings = [message.message for message in result.messages]
     return plan_from_html(result.value, images=images, warnings=warnings)
+
+
+def sweep_abandoned_imports() -> int:
+    """Delete the uploads kept for a preview that were never confirmed within a day; the number deleted."""
+    if not default_storage.exists(IMPORTS_FOLDER):
+        return 0
+    cutoff = timezone.now() - ABANDONED_AFTER
+    deleted = 0
+    for name in default_storage.listdir(IMPORTS_FOLDER)[1]:
+        path = f"{IMPORTS_FOLDER}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted
 
 
 # --- Creating the draft -------------------------------------------------------------------------------------------
@@ -715,6 +844,9 @@ def agreement_import_docx(
         end_date=end,
         revision_interval_years=interval if end is None else None,
         creation_key=creation_key,
+        kind=plan.kind,
+        signing_place=plan.signing_place,
+        signing_date=plan.signing_date,
         **({"copies": plan.copies} if plan.copies else {}),
     )
     agreement.full_clean(validate_unique=False)  # a creation_key used before is the database's to refuse
@@ -764,6 +896,16 @@ def agreement_import_docx(
             )
             row.full_clean()
             row.save()
+
+    for order, planned in enumerate(plan.figures):
+        figure = Figure(
+            section=created[id(planned.section)],
+            image=ContentFile(planned.content, name=f"bild.{planned.extension}"),
+            alt_text=planned.figure_alt_text,
+            order=order,
+        )
+        figure.full_clean()
+        figure.save()
 
     for order, planned in enumerate(plan.signatories):
         signatory = Signatory(

@@ -60,10 +60,13 @@ def _item_form(
     partial: str | None = None,
     save: Callable[..., models.Model] = item_save,
     extra_forms: Callable[[dict | None], dict] | None = None,
+    shown: Callable[[models.Model], models.Model] = lambda item: item,
 ) -> HttpResponse:
-    """Show and save the form of one item. Through htmx the form and, once saved, the item replace each other
-    in place on the page; without JavaScript the form is a page of its own that leads back to the item."""
+    """Show and save the form of one item. Through htmx the form and, once saved, the item (as `shown` loads it)
+    replace each other in place on the page, unless the save moved the item elsewhere on the page: then the page
+    is loaded again. Without JavaScript the form is a page of its own that leads back to the item."""
     data = request.POST if request.method == "POST" else None
+    place = _place_of(instance)
     form_class = kind_of(instance).form
     # Ids unique to the item, so that several forms open at once on one page keep their labels apart.
     auto_id = f"id_{kind_of(instance).anchor}-{instance.pk or 'new'}_%s"
@@ -84,8 +87,8 @@ def _item_form(
         except ValidationError as refusal:
             show_refusal(form, refusal)
         else:
-            if is_htmx(request) and partial:
-                return render(request, partial, {"item": item, "agreement": agreement})
+            if is_htmx(request) and partial and _place_of(item) == place:
+                return render(request, partial, {"item": shown(item), "agreement": agreement})
             if is_htmx(request):
                 return HttpResponse(headers={"HX-Redirect": workbench_url(agreement, item)})
             messages.success(request, _("Saved."))
@@ -103,6 +106,17 @@ def _item_form(
     }
     template = "focusareas/partials/item_form.html" if is_htmx(request) else "focusareas/item_form_page.html"
     return render(request, template, context)
+
+
+def _place_of(item: models.Model) -> tuple:
+    """Where on the workbench an item stands: its focus area, action plan and section."""
+    return tuple(getattr(item, name, None) for name in ("focus_area_id", "action_plan_id", "section_id"))
+
+
+def _commitment_shown(commitment: Commitment) -> Commitment:
+    """The commitment with its parties named as the agreement's text calls them, in the agreement's party order."""
+    parties = Organisation.objects.parties_of(commitment.agreement_id).only("pk", "name")
+    return Commitment.objects.prefetch_related(Prefetch("parties", queryset=parties)).get(pk=commitment.pk)
 
 
 @login_required
@@ -199,6 +213,7 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
         heading=_("New commitment"),
         partial="focusareas/partials/commitment.html",
         save=lambda **kwargs: commitment_save(user=request.user, **kwargs),
+        shown=_commitment_shown,
     )
 
 
@@ -212,6 +227,7 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         heading=_("Edit commitment"),
         partial="focusareas/partials/commitment.html",
         save=lambda **kwargs: commitment_save(user=request.user, **kwargs),
+        shown=_commitment_shown,
     )
 
 
@@ -426,7 +442,7 @@ def _review_page(request: HttpRequest, agreement: Agreement, refused: dict | Non
         Commitment.objects.filter(agreement=agreement)
         .select_related("focus_area", "action_plan")
         .prefetch_related(
-            Prefetch("parties", queryset=Organisation.objects.only("pk", "name")),
+            Prefetch("parties", queryset=Organisation.objects.parties_of(agreement.pk).only("pk", "name")),
             Prefetch("review_entries", queryset=ReviewEntry.objects.select_related("author")),
         )
         .order_by("action_plan__order", "focus_area__order", "order", "pk")

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Prefetch
 
-from agreements.models import Agreement, ArchivedPdf, Organisation, Party, Section
+from agreements.models import Agreement, ArchivedPdf, Figure, Organisation, Party, Section
 from focusareas.models import (
     ActionPlan,
     ActivityRow,
@@ -70,6 +70,7 @@ class _Exporter(HistoryExport):
         content["signatories"] = self.listed(agreement.signatories.select_related("party"), "party")
         content["forums"] = self.listed(agreement.forums.all())
         content["sections"] = self.sections()
+        content["figures"] = self.figures()
         content["focus_areas"] = self.focus_areas()
         content["focus_area_sections"] = self.focus_area_sections()
         content["goals"] = self.goals()
@@ -151,6 +152,19 @@ class _Exporter(HistoryExport):
         for focus_area in self.agreement.focus_areas.all():
             self.refs[FocusArea][focus_area.pk] = str(focus_area.key)
             items.append({**_values(focus_area), "placement": self.ref(Section, focus_area.placement_id)})
+        return items
+
+    def figures(self) -> list[dict[str, Any]]:
+        items = []
+        for figure in Figure.objects.filter(section__agreement=self.agreement).order_by("section_id", "order", "pk"):
+            self.refs[Figure][figure.pk] = str(figure.key)
+            try:
+                with figure.image.open("rb") as stored:
+                    content = stored.read()
+            except FileNotFoundError:
+                raise TransferError(f"The image {figure.image.name} is missing.") from None
+            section = self.ref(Section, figure.section_id)
+            items.append({**_values(figure), "section": section, "image": _file(figure.image.name, content)})
         return items
 
     def focus_area_sections(self) -> list[dict[str, Any]]:

@@ -24,7 +24,16 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, models, transaction
 from django.utils.text import slugify
 
-from agreements.models import Agreement, ArchivedPdf, CooperationForum, Organisation, Party, Section, Signatory
+from agreements.models import (
+    Agreement,
+    ArchivedPdf,
+    CooperationForum,
+    Figure,
+    Organisation,
+    Party,
+    Section,
+    Signatory,
+)
 from focusareas.models import (
     ActionPlan,
     ActivityRow,
@@ -44,6 +53,7 @@ from followup.models import (
     evidence_extension,
     evidence_stored_name,
 )
+from samverkan.lib.images import image_extension, image_stored_name
 
 from .document import FORMAT, TransferError, _assign, _at, _decode, _items, _timestamps, document_dumps
 from .exporter import agreement_export
@@ -83,6 +93,7 @@ def agreement_import(document: dict[str, Any]) -> Imported:
 
 # A file name from a document names a file in the folder it is stored in, nothing else.
 PLAIN_FILE_NAME = re.compile(r"[\w][\w .()+-]{0,99}")
+# A name of our own (evidence, figures): a uuid with the extension of what the content is.
 OUR_EVIDENCE_NAME = re.compile(r"[0-9a-f]{32}\.([a-z]+)")
 
 
@@ -117,7 +128,7 @@ class _Importer(HistoryImport):
         contents: dict[int, bytes] = {}
         names: dict[int, str] = {}
 
-        def check(item: Any, where: str, evidence: bool) -> None:
+        def check(item: Any, where: str, evidence: bool, image: bool = False) -> None:
             if item is None:
                 return
             with _at(where):
@@ -135,7 +146,11 @@ class _Importer(HistoryImport):
                         f"{where}: the file {name} does not match its checksum: the document is damaged. "
                         "Nothing was imported."
                     )
-                if evidence:
+                if image:
+                    extension = image_extension(ContentFile(content, name=name))
+                    ours = OUR_EVIDENCE_NAME.fullmatch(name)
+                    names[id(item)] = name if ours and ours[1] == extension else image_stored_name(extension)
+                elif evidence:
                     extension = evidence_extension(ContentFile(content, name=name))
                     ours = OUR_EVIDENCE_NAME.fullmatch(name)
                     names[id(item)] = name if ours and ours[1] == extension else evidence_stored_name(extension)
@@ -147,6 +162,11 @@ class _Importer(HistoryImport):
 
         for where, item in _items(self.data, "archived_pdfs", "agreement"):
             check(item, where, evidence=False)
+        # Documents written before sections had figures hold none.
+        for where, figure in _items({"figures": [], **self.data}, "figures", "agreement"):
+            with _at(where):
+                image = figure["image"]
+            check(image, f"{where}.image", evidence=False, image=True)
         for where, report in _items(self.data, "follow_ups", "agreement"):
             with _at(where):
                 archived = report["archived"]
@@ -330,6 +350,14 @@ class _Importer(HistoryImport):
                     raise ValidationError({"parent": "The parent section is in the other part of the agreement."})
                 self.restore(section, item)
                 self.section_parts[str(section.key)] = section.part
+        for where, item in _items({"figures": [], **data}, "figures", "agreement"):
+            with _at(where):
+                figure = Figure(section_id=self.pk(Section, item["section"]))
+                _assign(figure, item)
+                self.store(figure.image, item["image"])
+                _save(figure)
+                figure.image.close()
+                self.keep(figure, str(figure.key))
         for where, item in _items(data, "focus_areas", "agreement"):
             with _at(where):
                 focus_area = FocusArea(agreement=agreement, placement_id=self.pk(Section, item["placement"]))

@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from PIL import Image
 
-from agreements.models import Agreement, CooperationForum, Membership, Organisation, Party, Section, Signatory
+from agreements.models import Agreement, CooperationForum, Figure, Membership, Organisation, Party, Section, Signatory
+
+
+def image_bytes(width: int = 40, height: int = 20, kind: str = "PNG", colour: str = "#0b3a5d") -> bytes:
+    """A real image of the given size and format, to upload as a figure or a logo."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, kind)
+    return buffer.getvalue()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -70,6 +80,17 @@ class SectionFactory(factory.django.DjangoModelFactory):
     part = Section.Part.APPENDIX
     heading = factory.Sequence(lambda n: f"Avsnitt {n}")
     body = "<p>Text i avsnittet.</p>"
+    order = factory.Sequence(lambda n: n)
+
+
+class FigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Figure
+
+    section = factory.SubFactory(SectionFactory)
+    image = factory.LazyFunction(lambda: ContentFile(image_bytes(), name="figur.png"))
+    alt_text = "Ett organisationsschema: säkerhetsenheten under kommunledningskontoret."
+    caption = "Organisationen"
     order = factory.Sequence(lambda n: n)
 
 

@@ -10,9 +10,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from agreements.models import Agreement, ArchivedPdf, Party
+from agreements.models import Agreement, ArchivedPdf, Party, Section
 from agreements.services import agreement_new_revision, agreement_renew
-from agreements.tests.factories import AgreementFactory, SignatoryFactory
+from agreements.tests.factories import AgreementFactory, SectionFactory, SignatoryFactory
+from documents.attachment import agreement_data
+from documents.document import build_document
 from documents.pdf import agreement_pdf
 from documents.services import agreement_fingerprint, agreement_publish, agreement_sign
 from focusareas.models import Commitment
@@ -69,9 +71,9 @@ def test_the_page_workbench_and_review_say_lovar_att(client, promise, editor):
     assert "Polisen lovar att" in page and "Kommunen lovar att" in page and "Kommunen och Polisen lovar att" in page
     assert "förbinder sig" not in page and "exemplar" not in page
     workbench = client.get(reverse("documents:workbench", args=[promise.pk])).content.decode()
-    assert "Lokalpolisområde Hamnstad lovar att" in workbench
+    assert "Polisen lovar att" in workbench
     review = client.get(reverse("focusareas:review", args=[promise.pk])).content.decode()
-    assert "Lokalpolisområde Hamnstad lovar att" in review
+    assert "Polisen lovar att" in review
 
 
 def test_an_agreement_still_says_forbinder_sig_att(client, promise, editor):
@@ -177,3 +179,25 @@ def test_an_empty_or_missing_kind_keeps_the_kind(client, promise, editor):
     del data["kind"]
     assert client.post(url, data).status_code == 302
     assert Agreement.objects.get(pk=promise.pk).kind == Agreement.Kind.CITIZEN_PROMISE
+
+
+def test_the_promises_are_the_body_of_the_promise_under_their_purpose_headings(client, promise, reader):
+    client.force_login(reader)
+    page = client.get(promise.get_absolute_url()).content.decode()
+    purpose = page.index("Ett tryggare torg</h3>")
+    assert page.index('id="part-agreement"') < purpose < page.index("Polisen lovar att") < page.index("Utkast")
+    assert 'id="part-appendix"' not in page  # nothing is written in Bilaga 1, so there is none
+
+    text = pdf_text(agreement_pdf(promise))
+    body = text[text.index("Ett tryggare torg", text.index("Innehåll") + 40) :]
+    assert body.index("Polisen lovar att") < body.index("synas på torget varje fredag") < body.index("Utkast")
+    assert body.index("Kommunen och Polisen lovar att") < body.index("berätta hur det går")
+    assert "Bilaga 1" not in text
+
+
+def test_a_promise_with_an_appendix_keeps_it_for_what_is_written_there(client, promise, reader):
+    SectionFactory(agreement=promise, part=Section.Part.APPENDIX, heading="Medborgardialogerna")
+    text = pdf_text(agreement_pdf(promise))
+    appendix = text[text.rindex("Bilaga 1") :]
+    assert "Medborgardialogerna" in appendix and "synas på torget" not in appendix
+    assert agreement_data(build_document(promise))["promises"][0]["heading"] == "Ett tryggare torg"

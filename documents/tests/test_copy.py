@@ -6,7 +6,7 @@ import pytest
 
 from agreements.models import Agreement, Section, Signatory, agreement_content_models, content_rows
 from agreements.services import agreement_copy
-from agreements.tests.factories import CooperationForumFactory, SectionFactory, SignatoryFactory
+from agreements.tests.factories import CooperationForumFactory, FigureFactory, SectionFactory, SignatoryFactory
 from focusareas.models import Commitment
 from focusareas.tests.factories import (
     ActionPlanFactory,
@@ -34,6 +34,7 @@ def source(world, reviewer) -> Agreement:
     section = SectionFactory(agreement=agreement, heading="Bakgrund")
     subsection.parent = section
     subsection.save()
+    FigureFactory(section=subsection)
     focus_area = FocusAreaFactory(agreement=agreement, placement=section)
     goal = GoalFactory(focus_area=focus_area)
     IndicatorFactory(goal=goal)

@@ -4,12 +4,15 @@ signatories, its title and period; what is not recognised stays as text, and ima
 from __future__ import annotations
 
 import io
+import os
 import struct
+import time
 import zipfile
 import zlib
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -18,10 +21,13 @@ from docx import Document
 from docx.shared import Inches
 from playwright.sync_api import expect
 
-from agreements.models import Agreement, Membership, Section, Signatory, number_sections
+from agreements.models import Agreement, Figure, Membership, Section, Signatory, number_sections
+from agreements.tests.factories import image_bytes
+from documents.jobs import sweep_imports
 from documents.views import IMPORT_SESSION_KEY
-from documents.wordimport import agreement_import_docx, plan_from_docx, plan_from_html, read_period
+from documents.wordimport import PlannedImage, agreement_import_docx, plan_from_docx, plan_from_html, read_period
 from focusareas.models import FocusArea
+from samverkan.lib.schedule import periodic_jobs
 from samverkan.tests.browser import assert_accessible, log_in
 from samverkan.tests.helpers import member
 
@@ -50,6 +56,8 @@ def agreement_docx() -> bytes:
     document.add_paragraph("Parterna ska tillsammans minska brottsligheten och öka tryggheten.")
     document.add_paragraph("Trygghet i centrum", style="List Bullet")
     document.add_paragraph("Färre bostadsinbrott", style="List Bullet")
+    document.add_picture(io.BytesIO(image_bytes(80, 40)), width=Inches(2))
+    document.inline_shapes[-1]._inline.docPr.set("descr", "Samverkansmodellen i fyra steg")
     document.add_heading("1.1 Parternas åtaganden", level=2)
     document.add_paragraph("Kartlägga problemen", style="List Number")
     document.add_paragraph("Besluta om åtgärder", style="List Number")
@@ -122,7 +130,10 @@ def test_the_plan_reads_title_period_sections_focus_area_signatories_and_the_ima
         ("Erik Eriksson", "Lokalpolisområdeschef", "Lokalpolisområde Hamnstad"),
         ("Anna Andersson", "Kommunstyrelsens ordförande", "Hamnstads kommun"),
     ]
-    assert plan.images == 1
+    assert [(image.section.heading, image.alt_text, image.extension) for image in plan.images] == [
+        ("Syfte", "Samverkansmodellen i fyra steg", "png"),
+        ("Lägesbild", "", "png"),  # Word holds no description of the chart
+    ]
     assert any("Statistik" in note for note in plan.kept_as_text)
 
 
@@ -152,6 +163,11 @@ def test_the_draft_is_created_with_both_section_trees_the_focus_area_and_the_sig
         "2.1.": "Statistik",
     }
     assert "<img" not in appendix["1."].body and "<p></p>" not in appendix["1."].body
+    # The images are figures of the sections they stood in, the undescribed one marked for its text to be written.
+    figures = {figure.section.heading: figure for figure in Figure.objects.filter(section__agreement=agreement)}
+    assert figures["Syfte"].alt_text == "Samverkansmodellen i fyra steg" and not figures["Syfte"].alt_text_to_write
+    assert (figures["Lägesbild"].alt_text, figures["Lägesbild"].alt_text_to_write) == ("Bild från Word-filen", True)
+    assert figures["Lägesbild"].image.read() == _png()
     assert "<table>" in appendix["2.1."].body and "42" in appendix["2.1."].body
 
     focus_area = FocusArea.objects.get(agreement=agreement)
@@ -166,6 +182,13 @@ def test_the_draft_is_created_with_both_section_trees_the_focus_area_and_the_sig
         ("Erik Eriksson", world.police),
         ("Anna Andersson", world.municipality),
     ]
+    # The place and date of signing are the agreement's, printed by the PDF, not a line of the text.
+    assert (agreement.kind, agreement.signing_place, agreement.signing_date) == (
+        Agreement.Kind.AGREEMENT,
+        "Hamnstad",
+        date(2024, 1, 15),
+    )
+    assert "2024-01-15" not in agreement_part["3."].body
 
 
 def test_headings_deeper_than_sections_go_stay_headings_in_the_text():
@@ -259,7 +282,8 @@ def test_signatures_under_the_parties_names_side_by_side_are_read():
         ("Ann Andersson", "Kommunstyrelsens ordförande", "Trelleborgs kommun"),
         ("Lars Larsson", "Lokalpolisområdeschef", "Polisen"),
     ]
-    assert plan.sections[0].body == "<p>Färre brott.</p><p>Trelleborg 2023-04-24</p>"
+    assert plan.sections[0].body == "<p>Färre brott.</p>"  # the place and date are the agreement's fields
+    assert (plan.signing_place, plan.signing_date) == ("Trelleborg", date(2023, 4, 24))
 
 
 def test_signatures_side_by_side_in_a_table_are_read_column_by_column():
@@ -294,6 +318,71 @@ def test_the_copies_clause_sets_the_number_of_copies_instead_of_being_printed_tw
     ]
     agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
     assert agreement.copies == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "place", "signed_on"),
+    [
+        ("Hamnstad 2024-01-15", "Hamnstad", date(2024, 1, 15)),
+        ("Trelleborg den 14 mars 2025", "Trelleborg", date(2025, 3, 14)),
+        ("Ort och datum: Upplands Väsby, 2023-06-01", "Upplands Väsby", date(2023, 6, 1)),
+        ("Gäller från 2024-01-01", "", None),
+        ("Hamnstad 2024-02-30", "", None),
+    ],
+)
+def test_the_place_and_date_of_signing_are_read_from_a_line_of_their_own(line, place, signed_on):
+    plan = plan_from_html(f"<h1>Samverkansöverenskommelse</h1><h1>Underskrifter</h1><p>Text.</p><p>{line}</p>")
+
+    assert (plan.signing_place, plan.signing_date) == (place, signed_on)
+    assert (line in plan.sections[0].body) == (signed_on is None)
+
+
+def test_a_citizen_promise_is_recognised_by_its_title_or_its_promises(world):
+    titled = plan_from_html("<h1>Medborgarlöfte Hamnstad 2025</h1><h1>Löften</h1><p>Vi ska synas.</p>")
+    promising = plan_from_html(
+        "<h1>Trygghet i Hamnstad</h1><p>Detta är vårt medborgarlöfte.</p>"
+        "<ul><li>Polisen lovar att göra fem trafikkontroller.</li><li>Kommunen lovar att laga belysningen.</li></ul>"
+    )
+    agreement_plan = plan_from_html(
+        "<h1>Samverkansöverenskommelse</h1><p>Parterna ska ta fram ett medborgarlöfte.</p><p>Polisen lovar att …</p>"
+    )
+
+    assert [titled.kind, promising.kind, agreement_plan.kind] == [
+        Agreement.Kind.CITIZEN_PROMISE,
+        Agreement.Kind.CITIZEN_PROMISE,
+        Agreement.Kind.AGREEMENT,
+    ]
+    agreement = agreement_import_docx(plan=promising, parties=[world.police, world.municipality])
+    assert agreement.is_citizen_promise
+
+
+def test_uploads_never_confirmed_are_deleted_after_a_day(settings):
+    fresh = default_storage.save("imports/fresh.docx", ContentFile(b"PK"))
+    abandoned = default_storage.save("imports/abandoned.docx", ContentFile(b"PK"))
+    elsewhere = default_storage.save("evidence/old.pdf", ContentFile(b"%PDF"))
+    two_days_ago = time.time() - 2 * 24 * 3600
+    for path in (abandoned, elsewhere):
+        os.utime(default_storage.path(path), (two_days_ago, two_days_ago))
+
+    sweep_imports.enqueue(scheduled_for="2026-11-26T04:17:00+01:00")
+
+    assert [default_storage.exists(p) for p in (fresh, abandoned, elsewhere)] == [True, False, True]
+    assert "documents.jobs.sweep_imports" in {job.name for job in periodic_jobs()}
+
+
+def test_an_image_the_product_does_not_take_is_named_as_not_carried(world):
+    images = [
+        PlannedImage(content=b"\x01\x00\x00\x00 EMF", alt_text="Karta", extension=None, refusal="Endast bilder"),
+        PlannedImage(content=image_bytes(), alt_text="Cykeln", extension="png"),
+    ]
+    html = '<h1>Avtal</h1><h1>Lägesbild</h1><p><img src="figure:0"></p><p>Text.</p><p><img src="figure:1"></p>'
+
+    plan = plan_from_html(html, images=images)
+
+    assert [image.alt_text for image in plan.figures] == ["Cykeln"]
+    assert [image.refusal for image in plan.images_not_carried] == ["Endast bilder"]
+    agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
+    assert [f.alt_text for f in Figure.objects.filter(section__agreement=agreement)] == ["Cykeln"]
 
 
 def test_markup_and_control_characters_from_the_file_do_not_come_in(world):
@@ -366,7 +455,9 @@ def test_upload_shows_a_preview_and_confirm_creates_the_draft_once(client, world
     for shown in ("Samverkansöverenskommelse Hamnstad", "2024-01-01", "2.1. Parternas åtaganden", "Bostadsinbrott"):
         assert shown in page
     assert "Erik Eriksson" in page and "Anna Andersson" in page
-    assert "1 bild förs inte över" in page
+    assert "I 2. Syfte: “Samverkansmodellen i fyra steg”" in page
+    assert "ingen beskrivning i Word-filen" in page
+    assert "Samverkansöverenskommelse" in page and "Hamnstad 2024-01-15" in page  # kind, place and date
     pending = client.session[IMPORT_SESSION_KEY]
     assert default_storage.exists(pending["path"])
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements.tests.factories import AgreementFactory, SectionFactory
+from agreements.tests.factories import AgreementFactory, FigureFactory, SectionFactory
 from focusareas.models import ActivityRow, Commitment
 from focusareas.tests.factories import ActionPlanFactory, FocusAreaFactory, GoalFactory, IndicatorFactory
 
@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 def agreement_with(world, focus_areas: int):
     agreement = AgreementFactory(parties=[world.municipality, world.police])
     placement = SectionFactory(agreement=agreement, heading="Fokusområden")
+    FigureFactory.create_batch(focus_areas // 2, section=placement)
     plan = ActionPlanFactory(agreement=agreement)
     for i in range(focus_areas):
         focus_area = FocusAreaFactory(agreement=agreement, placement=placement, group_heading="Grupp" if i % 2 else "")
@@ -39,6 +40,7 @@ def count(client, url: str) -> int:
 def test_pages_do_not_grow_with_the_number_of_focus_areas(client, world, editor, page):
     small, large = agreement_with(world, 2), agreement_with(world, 20)
     client.force_login(editor)
+    client.get(reverse("agreements:list"))  # a session's first request writes when it was last used
     at_two = count(client, reverse(page, args=[small.pk]))
     assert count(client, reverse(page, args=[large.pk])) == at_two
-    assert at_two <= 16
+    assert at_two <= 17  # 16, and the sections' figures

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from agreements.models import Agreement, Organisation
+from agreements.models import Agreement, Organisation, Party
 from agreements.tests.factories import PoliceAreaFactory
 from focusareas.access import may_review
 from focusareas.models import Commitment, ReviewEntry
@@ -269,3 +269,25 @@ def test_only_a_reviewer_of_the_agreements_police_decides(in_review, editor, rev
         False,
         False,
     ]
+
+
+def test_the_workbench_and_the_review_name_a_party_as_the_agreement_calls_it(client, world, editor):
+    Party.objects.filter(agreement=world.agreement, organisation=world.police).update(display_name="Polisen")
+    focus_area = FocusAreaFactory(agreement=world.agreement)
+    commitment = CommitmentFactory(focus_area=focus_area, parties=[world.police])
+    client.force_login(editor)
+
+    pages = [
+        client.get(reverse("documents:workbench", args=[world.agreement.pk])),
+        client.get(reverse("focusareas:review", args=[world.agreement.pk])),
+        client.post(
+            reverse("focusareas:commitment_edit", args=[commitment.pk]),
+            {"parties": [world.police.pk], "text": "kontrollera", "focus_area": focus_area.pk, "loaded_version": 1},
+            HTTP_HX_REQUEST="true",
+        ),
+    ]
+
+    for response in pages:
+        text = response.content.decode()
+        assert "Polisen" in text, response.request["PATH_INFO"]
+        assert "Lokalpolisområde Hamnstad" not in text, response.request["PATH_INFO"]

@@ -137,3 +137,33 @@ def test_deleting_a_section_keeps_what_stood_in_it(world):
 
     row.refresh_from_db()
     assert row.section is None and not FocusAreaSection.objects.filter(pk=section.pk).exists()
+
+
+def test_a_commitment_put_in_a_section_inline_is_shown_there_at_once(client, world, editor):
+    focus_area = FocusAreaFactory(agreement=world.agreement)
+    section = FocusAreaSectionFactory(focus_area=focus_area, heading="Insatser i centrum")
+    commitment = CommitmentFactory(focus_area=focus_area, parties=[world.police])
+    client.force_login(editor)
+    data = {"parties": [world.police.pk], "text": "genomföra riktade kontroller", "focus_area": focus_area.pk}
+    htmx = {"HTTP_HX_REQUEST": "true"}
+
+    kept = client.post(
+        reverse("focusareas:commitment_edit", args=[commitment.pk]), data | {"loaded_version": 1}, **htmx
+    )
+    moved = client.post(
+        reverse("focusareas:commitment_edit", args=[commitment.pk]),
+        data | {"section": section.pk, "loaded_version": 2},
+        **htmx,
+    )
+    added = client.post(
+        reverse("focusareas:commitment_add", args=[world.agreement.pk]) + f"?focus_area={focus_area.pk}",
+        data | {"section": section.pk},
+        **htmx,
+    )
+
+    assert f'id="commitment-{commitment.pk}"' in kept.content.decode()
+    assert moved["HX-Redirect"].endswith(f"#commitment-{commitment.pk}")
+    assert added["HX-Redirect"].endswith(f"#commitment-{Commitment.objects.latest('pk').pk}")
+    workbench = client.get(reverse("documents:workbench", args=[world.agreement.pk])).content.decode()
+    start = workbench.index(f'id="focus-area-section-{section.pk}"')
+    assert start < workbench.index(f'id="commitment-{commitment.pk}"') < workbench.index(f'id="rows-{focus_area.pk}"')

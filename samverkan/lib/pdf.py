@@ -60,43 +60,66 @@ def font_configuration() -> FontConfiguration:
 
 
 class LocalFetcher(URLFetcher):
-    """Serves `<prefix>file` from `roots[prefix]/file` and refuses everything else, the network above all."""
+    """Serves `<prefix>file` from `roots[prefix]/file`, and exactly the `files` named (`{"/media/x.png": path}`), and
+    refuses everything else, the network above all."""
 
-    def __init__(self, roots: dict[str, Path]) -> None:
+    def __init__(self, roots: dict[str, Path], files: dict[str, Path] | None = None) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
         self.roots = {prefix: root.resolve() for prefix, root in roots.items()}
+        self.files = dict(files or {})
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         path = unquote(parts.path)
-        for prefix, root in self.roots.items():
-            if parts.scheme == "file" and not parts.netloc and path.startswith(prefix):
-                file = (root / path[len(prefix) :]).resolve()
-                if file.is_relative_to(root) and file.is_file():
-                    mime_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(
-                        file.as_uri(), body=file.read_bytes(), headers={"Content-Type": mime_type}
-                    )
+        if parts.scheme == "file" and not parts.netloc:
+            if path in self.files:
+                return self._response(Path(self.files[path]))
+            for prefix, root in self.roots.items():
+                if path.startswith(prefix):
+                    file = (root / path[len(prefix) :]).resolve()
+                    if file.is_relative_to(root) and file.is_file():
+                        return self._response(file)
         raise RefusedResource(f"refused to fetch {url!r}")
+
+    @staticmethod
+    def _response(file: Path) -> URLFetcherResponse:
+        mime_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(file.as_uri(), body=file.read_bytes(), headers={"Content-Type": mime_type})
 
 
 def render_pdf(
-    html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFile, ...] = (), archival: bool = True
+    html: str,
+    *,
+    roots: dict[str, Path],
+    files: dict[str, Path] | None = None,
+    attachments: tuple[AttachedFile, ...] = (),
+    archival: bool = True,
 ) -> bytes:
-    """Render HTML whose links are `file:` URLs under the given roots, e.g. {"/static/": STATIC_DIR}. The same
-    document is laid out once: printed again unchanged (a draft, say), by any worker, it comes from the shared
-    cache (samverkan.lib.pdfcache), or waits for the render of it under way."""
-    digest = hashlib.sha256(repr((sorted((p, str(r)) for p, r in roots.items()), archival)).encode())
+    """Render HTML whose links are `file:` URLs under the given roots, e.g. {"/static/": STATIC_DIR}, or exactly the
+    given files (stored under names never used twice). The same document is laid out once: printed again unchanged
+    (a draft, say), by any worker, it comes from the shared cache (samverkan.lib.pdfcache), or waits for the render
+    of it under way."""
+    files = dict(files or {})
+    places = (sorted((p, str(r)) for p, r in roots.items()), sorted((p, str(f)) for p, f in files.items()))
+    digest = hashlib.sha256(repr((*places, archival)).encode())
     digest.update(html.encode())
     for attachment in attachments:
         digest.update(repr((attachment.name, attachment.description)).encode())
         digest.update(attachment.content)
     return cached_pdf(
-        digest.hexdigest(), lambda: _render(html, roots=roots, attachments=attachments, archival=archival)
+        digest.hexdigest(),
+        lambda: _render(html, roots=roots, files=files, attachments=attachments, archival=archival),
     )
 
 
-def _render(html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFile, ...], archival: bool) -> bytes:
+def _render(
+    html: str,
+    *,
+    roots: dict[str, Path],
+    files: dict[str, Path],
+    attachments: tuple[AttachedFile, ...],
+    archival: bool,
+) -> bytes:
     """Lay the document out in a forked child, killed at PDF_RENDER_SECONDS and limited to PDF_RENDER_MEMORY_MB
     more than it was forked with: one document out of all proportion then costs its reader an error page, not
     the worker (which gunicorn kills at its own timeout, losing every request it serves) or the machine's memory.
@@ -107,7 +130,7 @@ def _render(html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFil
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
         target=_render_in_child,
-        args=(sender, html, roots, attachments, archival, settings.PDF_RENDER_MEMORY_MB),
+        args=(sender, html, roots, files, attachments, archival, settings.PDF_RENDER_MEMORY_MB),
         daemon=True,
     )
     child.start()
@@ -153,6 +176,7 @@ def _render_in_child(
     sender: Connection,
     html: str,
     roots: dict[str, Path],
+    files: dict[str, Path],
     attachments: tuple[AttachedFile, ...],
     archival: bool,
     memory_mb: int,
@@ -170,7 +194,7 @@ def _render_in_child(
     # A child stopped by the limit must not write the worker's memory, the agreement in it, to a core file.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     try:
-        pdf = _layout(html, roots=roots, attachments=attachments, archival=archival)
+        pdf = _layout(html, roots=roots, files=files, attachments=attachments, archival=archival)
         sender.send(("pdf", pdf, records.records))
     except MemoryError:
         sender.send(("memory", None, records.records))
@@ -204,8 +228,15 @@ def _address_space() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _layout(html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFile, ...], archival: bool) -> bytes:
-    document = HTML(string=html, base_url="file:///", url_fetcher=LocalFetcher(roots))
+def _layout(
+    html: str,
+    *,
+    roots: dict[str, Path],
+    files: dict[str, Path],
+    attachments: tuple[AttachedFile, ...],
+    archival: bool,
+) -> bytes:
+    document = HTML(string=html, base_url="file:///", url_fetcher=LocalFetcher(roots, files))
     options = {"pdf_tags": True}
     if archival:
         options["pdf_variant"] = PDF_VARIANT
@@ -217,6 +248,13 @@ def _layout(html: str, *, roots: dict[str, Path], attachments: tuple[AttachedFil
 
 
 def pdf_roots() -> dict:
-    """The only folder a PDF may read from: our fonts (the print CSS is in the document itself). No document
-    shows an uploaded file, so none of MEDIA_ROOT is readable: not another agreement's evidence, nor an archive."""
+    """The only folder a PDF may read from: our fonts (the print CSS is in the document itself). None of MEDIA_ROOT is
+    readable as a folder: a document names the uploaded images it shows one by one (`render_pdf`'s `files`), and
+    nothing else there (another agreement's figures or evidence, an archive) can be read."""
     return {"/static/fonts/": settings.BASE_DIR / "static" / "fonts"}
+
+
+def media_files(stored: list) -> dict[str, Path]:
+    """Stored files (FieldFiles) as the `files` a PDF may read, each at /media/<its name>, as templates address it
+    (`file:///media/{{ file.name|urlencode }}`)."""
+    return {f"/media/{file.name}": Path(file.path) for file in stored}

@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements.models import Agreement, ArchivedPdf, Membership
 from agreements.services import agreement_new_revision
-from agreements.tests.factories import AgreementFactory, SectionFactory, UserFactory
+from agreements.tests.factories import AgreementFactory, FigureFactory, SectionFactory, UserFactory, image_bytes
 from exports.models import Export
 from focusareas.kinds import ITEM_KINDS
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
@@ -132,6 +132,12 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "agreements:section_edit": form(),
     "agreements:section_move": post_only(),
     "agreements:section_delete": form(),
+    "documents:layout": form(),
+    "agreements:figure_add": form(),
+    "agreements:figure_edit": form(),
+    "agreements:figure_delete": form(),
+    "agreements:figure_image": read_only(),
+    "agreements:party_logo": read_only(),
     "documents:import_docx": form(CREATE),
     "documents:import_docx_confirm": post_only(CREATE),
     # Focus areas and the police review
@@ -258,6 +264,9 @@ def build_estate() -> Estate:
     Membership.objects.filter(user=editor).update(is_administrator=True)
     draft = world.agreement
     section = SectionFactory(agreement=draft, heading="Syfte")
+    figure = FigureFactory(section=section)
+    world.police.logo = ContentFile(image_bytes(), name="logo.png")
+    world.police.save()
     focus_area = FocusAreaFactory(agreement=draft, title="Trygg stadskärna")
     area_section = FocusAreaSectionFactory(focus_area=focus_area)
     row = ActivityRowFactory(focus_area=focus_area)
@@ -304,6 +313,7 @@ def build_estate() -> Estate:
         revision=revision,
         objects={
             "section": section,
+            "figure": figure,
             "focus_area": focus_area,
             "area_section": area_section,
             "row": row,
@@ -352,12 +362,17 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "documents:pdf": draft,
         "documents:sign": draft,
         "documents:publish": draft,
+        "documents:layout": draft,
         "documents:new_revision": signed,
         "documents:renew": signed,
         "documents:compare": estate.revision.pk,
         "documents:archived_pdf": o["archived"].pk,
         "agreements:section_edit": o["section"].pk,
         "agreements:section_delete": o["section"].pk,
+        "agreements:figure_add": o["section"].pk,
+        "agreements:figure_edit": o["figure"].pk,
+        "agreements:figure_delete": o["figure"].pk,
+        "agreements:figure_image": o["figure"].pk,
         "documents:workbench": draft,
         "focusareas:add": draft,
         "focusareas:edit": o["focus_area"].pk,
@@ -395,6 +410,7 @@ def product_urls(name: str, estate: Estate) -> list[str]:
     variants = {
         "agreements:section_add": [{"pk": draft, "part": part} for part in ("agreement", "appendix")],
         "agreements:section_move": [{"pk": o["section"].pk, "direction": "up"}],
+        "agreements:party_logo": [{"pk": draft, "organisation": estate.world.police.pk}],
         "focusareas:item_delete": [
             {"kind": name, "pk": o[ITEM_OBJECTS[kind.model]].pk} for name, kind in ITEM_KINDS.items()
         ],

@@ -26,6 +26,7 @@ from agreements.models import (
     AgreementFrozen,
     ArchivedPdf,
     CooperationForum,
+    Figure,
     Membership,
     Organisation,
     Party,
@@ -35,6 +36,7 @@ from agreements.models import (
 from agreements.tests.factories import (
     AgreementFactory,
     CooperationForumFactory,
+    FigureFactory,
     OrganisationFactory,
     SectionFactory,
     SignatoryFactory,
@@ -112,6 +114,7 @@ PARENTS = {
     Signatory: Agreement,
     CooperationForum: Agreement,
     Section: Agreement,
+    Figure: Section,
     FocusArea: Agreement,
     Goal: Agreement,
     Indicator: Goal,
@@ -154,6 +157,7 @@ def rich_agreement(world, editor, reviewer, reader) -> Agreement:
     )
     SectionFactory(agreement=agreement, part=Section.Part.AGREEMENT, heading="Giltighet", order=1)
     focus_section = SectionFactory(agreement=agreement, part=Section.Part.APPENDIX, heading="Fokusområden", order=0)
+    FigureFactory(section=intro)
     dropped_section = SectionFactory(agreement=agreement, part=Section.Part.APPENDIX, heading="Utgår", order=1)
     dropped_section._history_user = editor
     dropped_section.delete()

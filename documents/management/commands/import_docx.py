@@ -54,6 +54,6 @@ class Command(BaseCommand):
         )
         for note in plan.kept_as_text:
             self.stdout.write(f"kept as text: {note}")
-        if plan.images:
-            self.stdout.write(f"images not carried: {plan.images}")
+        for image in plan.images_not_carried:
+            self.stdout.write(f"image not carried: {image.refusal or 'outside every section'}")
         self.stdout.write(str(agreement.pk))

@@ -1,0 +1,129 @@
+"""The layout the authors chose: the main part's fixed blocks in their order and under their headings, left out or
+without a heading; numbering per part; the forums in Bilaga 1. The page and the PDF follow it alike."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from agreements.models import Agreement, Section
+from agreements.tests.factories import CooperationForumFactory, SectionFactory, SignatoryFactory
+from documents.document import MAIN_BLOCKS
+from documents.pdf import agreement_pdf
+from samverkan.tests.browser import assert_accessible, log_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agreement(world):
+    agreement = world.agreement
+    Agreement.objects.filter(pk=agreement.pk).update(
+        purpose="Att minska brotten.", follow_up="Varje år till kommunstyrelsen.", standing_commitments=""
+    )
+    SectionFactory(agreement=agreement, part=Section.Part.AGREEMENT, heading="Bakgrund", order=0)
+    SectionFactory(agreement=agreement, part=Section.Part.APPENDIX, heading="Lägesbild", order=0)
+    CooperationForumFactory(agreement=agreement, name="Operativ samverkansgrupp")
+    SignatoryFactory(agreement=agreement, party=world.municipality, name="Anna Ek")
+    return Agreement.objects.get(pk=agreement.pk)
+
+
+def layout_data(agreement: Agreement, **changes) -> dict:
+    """The layout form as loaded: every block in its usual place and heading, printed; numbering on."""
+    data = {"loaded_version": agreement.version, "numbers_agreement": "on", "numbers_appendix": "on"}
+    for position, name in enumerate(MAIN_BLOCKS, start=1):
+        data |= {f"{name}_position": position, f"{name}_heading": "", f"{name}_shown": "on"}
+    data |= {"purpose_heading": "Syfte", "follow_up_heading": "Uppföljning", "forums_heading": "Samverkansforum"}
+    data |= {"focus_areas_heading": "Fokusområden", "goals_heading": "Övergripande mål"}
+    data |= {"standing_commitments_heading": "Stående åtaganden"}
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+def pdf_text(agreement: Agreement) -> str:
+    reader = PdfReader(BytesIO(agreement_pdf(Agreement.objects.get(pk=agreement.pk))))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_blocks_print_in_the_chosen_order_and_headings_on_the_page_and_in_the_pdf(client, agreement, editor):
+    client.force_login(editor)
+    before = pdf_text(agreement)
+    before = before[before.index("Mellan ") :]
+    assert before.index("Syfte\nAtt minska brotten.") < before.index("Bakgrund") < before.index("Uppföljning\nVarje")
+
+    response = client.post(
+        reverse("documents:layout", args=[agreement.pk]),
+        layout_data(
+            agreement,
+            follow_up_position=1,
+            closing_heading="Beslut",
+            purpose_heading="",
+            forums_shown=None,
+            numbers_agreement=None,
+        ),
+    )
+
+    assert response.status_code == 302
+    page = client.get(agreement.get_absolute_url()).content.decode()
+    assert page.index("Varje år till kommunstyrelsen.") < page.index("Att minska brotten.") < page.index("Beslut")
+    assert "Operativ samverkansgrupp" not in page and ">Syfte<" not in page
+    text = pdf_text(agreement)
+    body = text[text.index("Mellan ") :]
+    assert body.index("Uppföljning\nVarje år") < body.index("Att minska brotten.") < body.index("Bakgrund")
+    assert body.index("Bakgrund") < body.index("Beslut\n") < body.index("Anna Ek")
+    assert "Syfte" not in body and "Operativ samverkansgrupp" not in text
+    assert "1. Bakgrund" not in text and "1. Lägesbild" in text  # the agreement's numbering is off, Bilaga 1's on
+
+
+def test_the_forums_can_print_in_bilaga_1(client, agreement, editor):
+    client.force_login(editor)
+    client.post(
+        reverse("documents:layout", args=[agreement.pk]),
+        layout_data(agreement, forums_in_appendix="on", numbers_appendix=None),
+    )
+
+    text = pdf_text(agreement)
+    appendix = text[text.rindex("Bilaga 1") :]
+    assert "Samverkansforum" in appendix and "Operativ samverkansgrupp" in appendix
+    assert "Operativ samverkansgrupp" not in text[: text.rindex("Bilaga 1")].split("Innehåll", 2)[-1]
+    assert "Lägesbild" in appendix and "1. Lägesbild" not in text
+
+
+def test_a_stale_layout_is_refused_with_the_choices_kept(client, agreement, editor):
+    client.force_login(editor)
+    data = layout_data(agreement, closing_heading="Beslut")
+    Agreement.objects.filter(pk=agreement.pk).update(version=agreement.version + 1)
+
+    response = client.post(reverse("documents:layout", args=[agreement.pk]), data)
+
+    assert response.status_code == 200 and "Beslut" in response.content.decode()
+    assert response.context["form"].non_field_errors()
+    assert Agreement.objects.get(pk=agreement.pk).layout == []
+
+
+def test_a_place_that_is_no_place_is_refused_on_the_form(client, agreement, editor):
+    client.force_login(editor)
+    response = client.post(
+        reverse("documents:layout", args=[agreement.pk]), layout_data(agreement, purpose_position=99)
+    )
+    assert response.status_code == 200 and "Välj ett giltigt alternativ" in response.content.decode()
+    assert Agreement.objects.get(pk=agreement.pk).layout == []
+
+
+@pytest.mark.browser
+def test_in_a_browser_the_layout_page_is_accessible(page, live_server, agreement, editor):
+    log_in(page, live_server, editor.username)
+    page.goto(f"{live_server.url}{reverse('documents:layout', args=[agreement.pk])}")
+    assert_accessible(page)
+    page.locator("#id_closing_heading").fill("Beslut")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert Agreement.objects.get(pk=agreement.pk).layout[-1] == {"block": "closing", "heading": "Beslut", "shown": True}
+    assert_accessible(page)
