@@ -189,6 +189,10 @@ def _decide(
         raise ValidationError(_("Commitments are reviewed while the agreement is in review."))
     if not may_review(user, commitment.agreement):
         raise PermissionDenied
+    # Read under the row's lock, so that of two acceptances sent at once the second sees the first.
+    stored = Commitment.objects.select_for_update().values_list("review_status", flat=True).get(pk=commitment.pk)
+    if stored == status == Commitment.ReviewStatus.ACCEPTED:
+        raise ValidationError(_("The commitment is already accepted."))
     claim_version(instance=commitment, loaded_version=loaded_version)
     commitment.review_status = status
     commitment.save(update_fields=["review_status"])
