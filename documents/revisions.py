@@ -64,35 +64,55 @@ def _title(item: models.Model) -> str:
     return str(item)
 
 
-def _differences(model: type[models.Model], fields: tuple[str, ...], old, new) -> list[FieldDifference]:
+def content_snapshot(agreement: Agreement) -> dict:
+    """What the comparison reads of an agreement, as plain data that can be stored (e.g. with a party's approval):
+    the agreement's compared fields, and for each content model its items by key with their title and fields."""
+    items: dict[str, dict[str, dict]] = {}
+    for model in agreement_content_models():
+        fields = getattr(model, "compared_fields", ()) if model is not Agreement else ()
+        if fields:
+            items[model._meta.label] = {
+                str(item.key): {"title": _title(item), "fields": {name: _plain(getattr(item, name)) for name in fields}}
+                for item in content_rows(model, agreement.pk)
+            }
+    return {
+        "title": agreement.title,
+        "fields": {name: _plain(getattr(agreement, name)) for name in Agreement.compared_fields},
+        "items": items,
+    }
+
+
+def _differences(model: type[models.Model], old: dict, new: dict) -> list[FieldDifference]:
     differences = []
-    for name in fields:
-        before, after = _plain(getattr(old, name)), _plain(getattr(new, name))
+    for name, after in new.items():
+        before = old.get(name, "")
         if before != after:
             label = str(model._meta.get_field(name).verbose_name).capitalize()
             differences.append(FieldDifference(label, text_diff(before, after)))
     return differences
 
 
-def compare(old: Agreement, new: Agreement) -> list[ItemChange]:
-    """Every addition, removal and change from `old` to `new`, in a fixed order of kinds."""
+def compare(old: Agreement | dict, new: Agreement | dict) -> list[ItemChange]:
+    """Every addition, removal and change from `old` to `new` (agreements, or their `content_snapshot`s), in a fixed
+    order of kinds."""
+    old = old if isinstance(old, dict) else content_snapshot(old)
+    new = new if isinstance(new, dict) else content_snapshot(new)
     changes = []
-    details = _differences(Agreement, Agreement.compared_fields, old, new)
+    details = _differences(Agreement, old["fields"], new["fields"])
     if details:
-        changes.append(ItemChange(str(CHANGED), str(Agreement._meta.verbose_name).capitalize(), new.title, details))
+        changes.append(ItemChange(str(CHANGED), str(Agreement._meta.verbose_name).capitalize(), new["title"], details))
     for model in agreement_content_models():
-        fields = getattr(model, "compared_fields", ()) if model is not Agreement else ()
-        if not fields:
+        label = model._meta.label
+        if label not in new["items"]:
             continue
         kind = str(model._meta.verbose_name).capitalize()
-        before = {item.key: item for item in content_rows(model, old.pk)}
-        after = {item.key: item for item in content_rows(model, new.pk)}
+        before, after = old["items"].get(label, {}), new["items"][label]
         for key, item in after.items():
             if key not in before:
-                changes.append(ItemChange(str(ADDED), kind, _title(item), []))
-            elif details := _differences(model, fields, before[key], item):
-                changes.append(ItemChange(str(CHANGED), kind, _title(item), details))
+                changes.append(ItemChange(str(ADDED), kind, item["title"], []))
+            elif details := _differences(model, before[key]["fields"], item["fields"]):
+                changes.append(ItemChange(str(CHANGED), kind, item["title"], details))
         changes += [
-            ItemChange(str(REMOVED), kind, _title(item), []) for key, item in before.items() if key not in after
+            ItemChange(str(REMOVED), kind, item["title"], []) for key, item in before.items() if key not in after
         ]
     return changes
