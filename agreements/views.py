@@ -48,7 +48,7 @@ def _editor_organisations(user):
 def agreement_list(request: HttpRequest) -> HttpResponse:
     visible = Agreement.objects.visible_to(request.user)
     filterset = AgreementFilter(request.GET or None, visible=visible)
-    agreements = filterset.qs.prefetch_related(
+    agreements = filterset.qs.latest_revisions(request.user).prefetch_related(
         Prefetch("party_links", queryset=Party.objects.select_related("organisation"))
     )
     can_create = request.user.is_superuser or _editor_organisations(request.user).exists()
@@ -245,6 +245,19 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
         "agreements/section_confirm_delete.html",
         {"agreement": agreement, "numbered": numbered, "subsections": subsections, "form": form},
     )
+
+
+@login_required
+def agreement_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft that was never sent for review, with everything in it, once its editor confirms."""
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
+    if not agreement.is_unsent_draft:
+        raise PermissionDenied(_("Only a draft that was never sent for review can be deleted."))
+    form = delete_on_confirm(request, agreement)
+    if form is None:
+        messages.success(request, _("The draft “%(title)s” has been deleted.") % {"title": agreement.title})
+        return redirect("agreements:list")
+    return render(request, "agreements/agreement_confirm_delete.html", {"agreement": agreement, "form": form})
 
 
 @require_safe

@@ -25,7 +25,7 @@ from agreements.forms import PartyFormSet
 from agreements.models import Agreement, ArchivedPdf, Membership, Organisation
 from samverkan.lib.access import Access
 from samverkan.lib.archive import archived_pdf_response, pdf_response, pdf_too_large
-from samverkan.lib.edits import changed_message, stale_form
+from samverkan.lib.edits import ConfirmForm, changed_message, stale_form
 from samverkan.lib.pdf import RenderTooLarge
 from samverkan.lib.versions import StaleEdit
 
@@ -70,8 +70,10 @@ def _consent(request: HttpRequest, agreement: Agreement) -> dict:
             "consent_fingerprint": current,
             "every_party_approved": all(s.approved for s in party_standings),
         }
-    if agreement.is_frozen:
-        return {"standings": standings(agreement, current="")}
+    if agreement.is_frozen and not agreement.is_citizen_promise:
+        party_standings = standings(agreement, current="")
+        # An agreement signed before each party signed for itself has no signatures of its parties to show.
+        return {"standings": party_standings} if any(s.signature for s in party_standings) else {}
     return {}
 
 
@@ -281,28 +283,49 @@ def agreement_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def agreement_new_revision(request: HttpRequest, pk: int) -> HttpResponse:
     return _derive(
-        request, pk, agreement_services.agreement_new_revision, _("A new revision has been created as a draft.")
+        request,
+        pk,
+        agreement_services.agreement_new_revision,
+        question=_("Create a new revision of this agreement?"),
+        explanation=_(
+            "The new revision is a draft with the signed agreement's content, reviewed and signed again; the signed "
+            "agreement and its PDF stay as they are. The police's decisions carry over for commitments left unchanged."
+        ),
+        success=_("A new revision has been created as a draft."),
     )
 
 
 @login_required
-@require_POST
 def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    return _derive(request, pk, agreement_services.agreement_renew, _("A draft for the next period has been created."))
+    return _derive(
+        request,
+        pk,
+        agreement_services.agreement_renew,
+        question=_("Renew this agreement for the next period?"),
+        explanation=_("The renewal is a draft for the next period with this agreement's content, reviewed anew."),
+        success=_("A draft for the next period has been created."),
+    )
 
 
-def _derive(request: HttpRequest, pk: int, service, success: str) -> HttpResponse:
+def _derive(request: HttpRequest, pk: int, service, *, question: str, explanation: str, success: str) -> HttpResponse:
+    """A revision or renewal made from the agreement, once its confirmation page has been answered."""
     agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
-    try:
-        derived = service(agreement=agreement)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(agreement)
-    messages.success(request, success)
-    return redirect(derived)
+    form = ConfirmForm(request.POST or None, version=agreement_fingerprint(agreement))
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["loaded_fingerprint"]:
+        try:
+            derived = service(agreement=agreement)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(agreement)
+        messages.success(request, success)
+        return redirect(derived)
+    return render(
+        request,
+        "documents/agreement_derive_confirm.html",
+        {"agreement": agreement, "form": form, "question": question, "explanation": explanation},
+    )
 
 
 @login_required

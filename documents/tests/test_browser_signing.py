@@ -203,7 +203,10 @@ def test_a_new_revision_shows_what_changed(page: Page, live_server, world, edito
     page.goto(f"{live_server.url}/overenskommelser/{signed.pk}/")
     signed_numbers = section_numbers(page)
     with page.expect_navigation() as navigation:
-        page.locator('main form[action$="/ny-revision/"] button').click()
+        page.locator('main a[href$="/ny-revision/"]').click()
+    assert_accessible(page)  # the confirmation page
+    with page.expect_navigation() as navigation:
+        page.locator("main form button[type=submit]").click()
     assert navigation.value.ok, f"creating the new revision answered {navigation.value.status}"
     draft = Agreement.objects.get(previous_revision=signed)
     expect(page).to_have_url(f"{live_server.url}/overenskommelser/{draft.pk}/")
@@ -288,7 +291,9 @@ def test_signing_pages_are_accessible(page: Page, live_server, world, editor) ->
 
     # Renewal: a draft for the next period of the same length, its years in the title.
     with page.expect_navigation() as navigation:
-        page.locator('main form[action$="/fornya/"] button').click()
+        page.locator('main a[href$="/fornya/"]').click()
+    with page.expect_navigation() as navigation:
+        page.locator("main form button[type=submit]").click()
     assert navigation.value.ok, f"creating the renewal answered {navigation.value.status}"
     renewal = Agreement.objects.get(renews=signed)
     expect(page).to_have_url(f"{live_server.url}/overenskommelser/{renewal.pk}/")

@@ -8,7 +8,7 @@ from agreements.models import Agreement, Section, Signatory, agreement_content_m
 from agreements.services import agreement_copy
 from agreements.tests.factories import CooperationForumFactory, SectionFactory, SignatoryFactory
 from documents.models import Approval, PartySignature
-from focusareas.models import Commitment
+from focusareas.models import Comment, Commitment
 from focusareas.tests.factories import (
     ActionPlanFactory,
     ActivityRowFactory,
@@ -49,6 +49,7 @@ def source(world, reviewer) -> Agreement:
     CooperationForumFactory(agreement=agreement)
     recorded = {"agreement": agreement, "party": world.municipality, "recorded_by": reviewer, "fingerprint": "x"}
     Approval.objects.create(**recorded)
+    Comment.objects.create(agreement=agreement, about="avsnitt", key=section.key, author=reviewer, text="Varför?")
     PartySignature.objects.create(**recorded, signing_place="Hamnstad", signed_on=date(2026, 11, 20))
     return Agreement.objects.get(pk=agreement.pk)
 

@@ -203,7 +203,8 @@ def test_a_new_revision_copies_everything_and_leaves_the_signed_one_alone(signed
     new_focus_area = revision.focus_areas.get()
     assert new_focus_area.placement.agreement == revision and new_focus_area.rows.count() == 1
     commitment = Commitment.objects.get(agreement=revision)
-    assert commitment.review_status == Commitment.ReviewStatus.OPEN and commitment.parties.count() == 1
+    # The police's acceptance carries over to the unchanged commitment.
+    assert commitment.review_status == Commitment.ReviewStatus.ACCEPTED and commitment.parties.count() == 1
     new_goal = revision.goals.get()
     assert new_goal.text == signed.goals.get().text
     assert list(commitment.goals.all()) == [new_goal] and list(new_focus_area.rows.get().goals.all()) == [new_goal]

@@ -40,7 +40,7 @@ from agreements.tests.factories import (
     UserFactory,
 )
 from documents.models import PartySignature
-from documents.services import agreement_sign
+from documents.services import agreement_fingerprint, agreement_sign
 from documents.tests.helpers import approve_by_every_party
 from focusareas.models import Commitment
 from focusareas.tests.factories import (
@@ -836,8 +836,9 @@ def test_posting_review_sign_revision_and_renewal_twice_never_fails(client, worl
     assert agreement.archived_pdfs.count() == 1
     for name in ("documents:new_revision", "documents:renew"):
         before = Agreement.objects.count()
-        assert post(client, reverse(name, args=[agreement.pk]), {}).status_code == 302
-        assert post(client, reverse(name, args=[agreement.pk]), {}).status_code == 302
+        confirmed = {"loaded_fingerprint": agreement_fingerprint(agreement)}
+        assert post(client, reverse(name, args=[agreement.pk]), confirmed).status_code == 302
+        assert post(client, reverse(name, args=[agreement.pk]), confirmed).status_code == 302
         assert Agreement.objects.count() == before + 1
 
 
@@ -1123,7 +1124,8 @@ def test_renewing_an_agreement_with_a_long_title_or_at_the_end_of_the_calendar(
     MembershipFactory(user=editor, organisation=agreement.parties.first(), role=Membership.Role.EDITOR)
     Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
     client.force_login(editor)
-    response = post(client, reverse("documents:renew", args=[agreement.pk]), {})
+    confirmed = {"loaded_fingerprint": agreement_fingerprint(agreement)}
+    response = post(client, reverse("documents:renew", args=[agreement.pk]), confirmed)
     assert response.status_code == 302
     renewal = agreement.renewals.first()
     if renewal is None:

@@ -82,6 +82,8 @@ REPORT = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, superuse
 # What binds a party is done by a user of that party (its editors and reviewers), never by the council, staff or an
 # administrator who is not one of them.
 PARTY = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, superuser=FORBIDDEN, **OUTSIDERS)
+# Editors (while they may edit) and the police's reviewers write in a review thread; everyone who reads it reads it.
+COMMENT = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, **OUTSIDERS)
 CREATE = expect(FORBIDDEN, anonymous=LOGIN, editor=OK, outside_editor=OK, superuser=OK)
 WRONG_METHOD = expect(NOT_ALLOWED, anonymous=LOGIN)
 
@@ -112,6 +114,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "documents:detail": read_only(),
     "agreements:edit": form(),
     "agreements:history": read_only(),
+    "agreements:delete": form(),
     "documents:pdf": read_only(),
     "documents:archived_pdf": read_only(),
     "documents:sign": form(PARTY),
@@ -119,8 +122,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "documents:approval_changes": read_only(),
     "documents:signed_page": read_only(),
     "documents:publish": form(),
-    "documents:new_revision": post_only(),
-    "documents:renew": post_only(),
+    "documents:new_revision": form(),
+    "documents:renew": form(),
     "documents:compare": read_only(),
     "agreements:section_add": form(),
     "agreements:section_edit": form(),
@@ -147,6 +150,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "focusareas:item_delete": form(),
     "focusareas:item_move": post_only(),
     "focusareas:review": read_only(),
+    "focusareas:comments": {"GET": READ, "POST": COMMENT},
     "focusareas:send_for_review": post_only(),
     # Everyone who reads the agreement may comment; who decides is the service's rule (a message, not a 403).
     "focusareas:commitment_decide": post_only(READ),
@@ -352,6 +356,7 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "documents:detail": draft,
         "agreements:edit": draft,
         "agreements:history": draft,
+        "agreements:delete": draft,
         "documents:pdf": draft,
         "documents:sign": draft,
         "documents:publish": draft,
@@ -395,6 +400,7 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "agreements:section_add": [{"pk": draft, "part": part} for part in ("agreement", "appendix")],
         "agreements:section_move": [{"pk": o["section"].pk, "direction": "up"}],
         "documents:approval_changes": [{"pk": draft, "party": estate.world.municipality.pk}],
+        "focusareas:comments": [{"pk": draft, "about": "avsnitt", "key": o["section"].key}],
         "focusareas:item_delete": [
             {"kind": name, "pk": o[ITEM_OBJECTS[kind.model]].pk} for name, kind in ITEM_KINDS.items()
         ],

@@ -472,8 +472,9 @@ def test_starting_a_year_that_exists_by_the_time_it_is_saved_gives_the_constrain
 @pytest.mark.parametrize("action", ["documents:new_revision", "documents:renew"])
 def test_a_second_click_on_new_revision_or_renew_makes_no_second_draft(signed, editor, action):
     url = reverse(action, args=[signed.pk])
-    assert login(editor).post(url).status_code == 302
-    response = login(editor).post(url, follow=True)
+    confirmed = {"loaded_fingerprint": agreement_fingerprint(signed)}  # as the confirmation page posts it
+    assert login(editor).post(url, confirmed).status_code == 302
+    response = login(editor).post(url, confirmed, follow=True)
     assert response.status_code == 200
     field = "previous_revision" if action == "documents:new_revision" else "renews"
     assert Agreement.objects.filter(**{field: signed}).count() == 1
@@ -591,7 +592,12 @@ def test_of_two_saves_at_the_same_moment_exactly_one_wins(world, editor, reviewe
 # --- Every form that edits something with a version carries the version it was loaded with. ---
 
 # Forms that change nothing that exists yet: they create, and the database refuses a duplicate.
-CREATING_ONLY = {followup_forms.StartReportForm, document_forms.DocxImportForm, document_forms.DocxImportConfirmForm}
+CREATING_ONLY = {
+    followup_forms.StartReportForm,
+    document_forms.DocxImportForm,
+    document_forms.DocxImportConfirmForm,
+    focus_area_forms.CommentForm,  # a comment is added to a thread, never changed
+}
 
 
 def _form_classes() -> list[type[forms.BaseForm]]:
