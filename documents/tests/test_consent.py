@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements.models import Agreement, ArchivedPdf, Organisation, Party, Section
-from agreements.tests.factories import OrganisationFactory, SectionFactory, SignatoryFactory
+from agreements.tests.factories import AgreementFactory, OrganisationFactory, SectionFactory, SignatoryFactory
 from documents.models import Approval, PartySignature, SignedPage
 from documents.services import agreement_approve, agreement_fingerprint, agreement_sign
 from documents.tests.helpers import SCANNED_PAGE, approve_by_every_party
@@ -231,3 +233,25 @@ def test_approving_and_signing_wait_on_each_partys_att_gora(ready, world, editor
     agreement_sign(agreement=ready, party=world.police, user=reviewer, signing_place="Hamnstad", signed_on=date.today())
     assert waiting(reviewer) == []
     assert waiting(editor) == ["Underteckna för Hamnstads kommun"]
+
+
+def test_the_agreement_page_in_review_costs_the_same_whatever_its_size(client, world, editor, reviewer):
+    def in_review(commitments: int) -> Agreement:
+        agreement = AgreementFactory(parties=[world.municipality, world.police])
+        focus_area = FocusAreaFactory(agreement=agreement)
+        accept([CommitmentFactory(focus_area=focus_area) for _ in range(commitments)], reviewer=reviewer)
+        SectionFactory.create_batch(commitments, agreement=agreement)
+        Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.REVIEW)
+        agreement = Agreement.objects.get(pk=agreement.pk)
+        agreement_approve(agreement=agreement, party=world.municipality, user=editor)
+        return agreement
+
+    def count(agreement: Agreement) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(agreement.get_absolute_url()).status_code == 200
+        return len(queries)
+
+    client.force_login(editor)
+    small, large = in_review(2), in_review(20)
+    count(small)  # the first request of the session reads what later ones find cached
+    assert count(small) == count(large) <= 33
