@@ -269,6 +269,11 @@ class AgreementQuerySet(models.QuerySet):
             return self
         return self.filter(pk__in=Party.objects.filter(organisation__memberships__user=user).values("agreement_id"))
 
+    def latest_revisions(self, user) -> AgreementQuerySet:
+        """Each agreement once, as its latest revision the user may see; an earlier revision is reached from it."""
+        later = Agreement.objects.visible_to(user).filter(previous_revision=OuterRef("pk"))
+        return self.exclude(Exists(later))
+
     def with_permissions(self, user) -> AgreementQuerySet:
         """Annotate `user_is_editor` (an editor in one of the parties) and `user_can_review` (a reviewer in one
         of the police parties: nobody else decides on the police's behalf)."""
@@ -456,6 +461,11 @@ class Agreement(models.Model):
         if self.is_citizen_promise and self.shown_status == self.Status.SIGNED:
             return _("Published")
         return self.Status(self.shown_status).label
+
+    @property
+    def is_unsent_draft(self) -> bool:
+        """A draft never sent for review: nobody but its editors has been asked to act on it, so it may be deleted."""
+        return self.status == self.Status.DRAFT and not self.history.filter(status=self.Status.REVIEW).exists()
 
     @property
     def is_citizen_promise(self) -> bool:

@@ -19,6 +19,9 @@ from .models import Agreement, Figure, Organisation, Section, agreement_content_
 # Sent inside the transaction of a save that changed an agreement's parties (with agreement, user, removed, added):
 # what builds on the agreement, such as the police review of its commitments, reacts before the change commits.
 parties_changed = Signal()
+# Sent inside the transaction that made a new revision (with source, revision): what builds on the content, such as
+# the police review, carries over what still holds for the content left unchanged.
+revision_created = Signal()
 
 
 @transaction.atomic
@@ -242,7 +245,11 @@ def agreement_new_revision(*, agreement: Agreement) -> Agreement:
         raise ValidationError(_("Only a signed agreement can be amended with a new revision."))
     if agreement.later_revisions.exists():
         raise ValidationError(_("This agreement already has a newer revision."))
-    return agreement_copy(source=agreement, revision=agreement.revision + 1, previous_revision=agreement, renews=None)
+    revision = agreement_copy(
+        source=agreement, revision=agreement.revision + 1, previous_revision=agreement, renews=None
+    )
+    revision_created.send(sender=Agreement, source=agreement, revision=revision)
+    return revision
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ny/", views.agreement_create, name="create"),
     path("<int:pk>/redigera/", views.agreement_edit, name="edit"),
     path("<int:pk>/historik/", views.agreement_history, name="history"),
+    path("<int:pk>/ta-bort/", views.agreement_delete, name="delete"),
     re_path(r"^(?P<pk>[0-9]+)/avsnitt/ny/(?P<part>agreement|appendix)/$", views.section_add, name="section_add"),
     path("avsnitt/<int:pk>/redigera/", views.section_edit, name="section_edit"),
     re_path(r"^avsnitt/(?P<pk>[0-9]+)/flytta/(?P<direction>up|down)/$", views.section_move_view, name="section_move"),

@@ -58,7 +58,7 @@ def _editor_organisations(user):
 def agreement_list(request: HttpRequest) -> HttpResponse:
     visible = Agreement.objects.visible_to(request.user)
     filterset = AgreementFilter(request.GET or None, visible=visible)
-    agreements = filterset.qs.prefetch_related(
+    agreements = filterset.qs.latest_revisions(request.user).prefetch_related(
         Prefetch("party_links", queryset=Party.objects.select_related("organisation"))
     )
     # A page at a time, whatever the country holds: only that page's rows are read and rendered.
@@ -348,6 +348,19 @@ def party_logo(request: HttpRequest, pk: int, organisation: int) -> HttpResponse
     except Organisation.DoesNotExist:
         raise Http404 from None
     return _image_response(party.logo)
+
+
+@login_required
+def agreement_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft that was never sent for review, with everything in it, once its editor confirms."""
+    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
+    if not agreement.is_unsent_draft:
+        raise PermissionDenied(_("Only a draft that was never sent for review can be deleted."))
+    form = delete_on_confirm(request, agreement)
+    if form is None:
+        messages.success(request, _("The draft “%(title)s” has been deleted.") % {"title": agreement.title})
+        return redirect("agreements:list")
+    return render(request, "agreements/agreement_confirm_delete.html", {"agreement": agreement, "form": form})
 
 
 @require_safe

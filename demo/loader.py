@@ -41,7 +41,9 @@ from agreements.models import (
     Section,
     Signatory,
 )
-from documents.services import archive_pdf
+from documents.models import Approval, PartySignature
+from documents.revisions import content_snapshot
+from documents.services import agreement_fingerprint, archive_pdf
 from documents.wordimport import agreement_import_docx, plan_from_docx
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 from followup.models import FollowUpReport
@@ -136,6 +138,9 @@ def _check_agreement(data: Spec, *, where: str, organisations: set[str], usernam
         _require(party, organisations, what="organisation", where=where)
     for signatory in data.get("signatories", []):
         _require(signatory["party"], set(data["parties"]), what="part", where=where)
+    for consent in data.get("consent", []):
+        _require(consent["party"], set(data["parties"]), what="part", where=where)
+        _require(consent["by"], usernames, what="användare", where=where)
     focus_areas = _keys(data.get("focus_areas", []), what="fokusområde", where=where)
     goals = _keys([g for fa in focus_areas.values() for g in fa.get("goals", [])], what="mål", where=where)
     rows = _keys([r for fa in focus_areas.values() for r in fa.get("activities", [])], what="aktivitet", where=where)
@@ -390,16 +395,34 @@ def _create_commitment(
         )
 
 
-def _give_status(agreement: Agreement, status: str, *, archivist: AbstractUser) -> None:
-    """Move a newly created demo agreement to its status; a signed one gets its signatures and archived PDF."""
+def _give_status(
+    agreement: Agreement, data: Spec, organisations: dict[str, Organisation], users: dict[str, AbstractUser]
+) -> None:
+    """Move a newly created demo agreement to its status; a signed one gets each party's approval and signature (a
+    published citizen promise its approvals), its signatories' days and its archived PDF."""
+    status = data["status"]
     if status in Agreement.FROZEN_STATUSES:
+        current = agreement_fingerprint(agreement)
+        content = content_snapshot(agreement)
+        for consent in data.get("consent", []):
+            party, user = organisations[consent["party"]], users[consent["by"]]
+            behalf = not Membership.objects.filter(user=user, organisation=party).exists()
+            recorded = {"agreement": agreement, "party": party, "recorded_by": user, "on_behalf": behalf}
+            Approval.objects.create(**recorded, fingerprint=current, content=content)
+            if not agreement.is_citizen_promise:
+                PartySignature.objects.create(
+                    **recorded,
+                    fingerprint=current,
+                    signing_place=agreement.signing_place,
+                    signed_on=agreement.signing_date,
+                )
         for signatory in agreement.signatories.all():
             signatory.signed_on = agreement.signing_date
             signatory.save(update_fields=["signed_on"])
     agreement.status = status
     agreement.save(update_fields=["status", "updated_at"])
     if agreement.is_frozen:
-        archive_pdf(ArchivedPdf(agreement=agreement, archived_by=archivist))
+        archive_pdf(ArchivedPdf(agreement=agreement, archived_by=users["admin"]))
 
 
 def _create_focus_areas(
@@ -595,7 +618,7 @@ def demo_load(*, content: DemoContent) -> DemoLoadResult:
             new_agreements += created
             given_focus_areas += _create_focus_areas(agreement, data, organisations, users)
             if created:
-                _give_status(agreement, data["status"], archivist=users["admin"])
+                _give_status(agreement, data, organisations, users)
             new_follow_ups += _create_follow_ups(agreement, data, users)
         word_imports = sum(_import_word(spec, organisations) for spec in content.word_imports)
     return DemoLoadResult(

@@ -1,7 +1,9 @@
-"""The form on which the parties' signatures are recorded, and the forms bringing in an agreement from Word."""
+"""The forms of each party's consent (approving the draft, signing for the party) and of bringing in an agreement from
+Word."""
 
 from __future__ import annotations
 
+import filetype
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -10,28 +12,63 @@ from agreements.models import Agreement
 from samverkan.lib.edits import ConfirmForm, DateInput, VersionedForm
 from samverkan.lib.validation import CleanInputMixin
 
+from .consent import Standing
 from .document import MAIN_BLOCKS, main_blocks
 from .wordimport import MAX_DOCX_BYTES, check_docx
 
+MAX_SIGNED_PAGE_BYTES = 10 * 1024 * 1024
+
 
 class SignForm(ConfirmForm):
-    """The signatures as they were made: place and date, and the day each signatory signed."""
+    """One party's signature as it was made: the party, the place and day, and the signed page scanned as a PDF."""
 
+    party = forms.TypedChoiceField(label=_("Sign for"), coerce=int)
     signing_place = forms.CharField(label=_("Place of signing"), max_length=100)
-    signing_date = forms.DateField(label=_("Date of signing"), widget=DateInput())
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    signed_page = forms.FileField(
+        label=_("The signed page, scanned (PDF)"),
+        required=False,
+        help_text=_("At most 10 MB. Required when you record the signature of a party without users of its own."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
 
-    def __init__(self, *args, agreement: Agreement, version: str | None = None, **kwargs) -> None:
-        kwargs.setdefault("initial", {"signing_place": agreement.signing_place, "signing_date": agreement.signing_date})
+    def __init__(self, *args, standings: list[Standing], version: str | None = None, **kwargs) -> None:
         super().__init__(*args, version=version, **kwargs)
-        self.signatories = list(agreement.signatories.select_related("party"))
-        for signatory in self.signatories:
-            self.fields[f"signed_on_{signatory.pk}"] = forms.DateField(
-                label=_("%(name)s (%(party)s) signed on") % {"name": signatory.name, "party": signatory.party.name},
-                widget=DateInput(),
-            )
+        self.standings = {s.party.pk: s for s in standings if s.user_acts and not s.signed}
+        self.fields["party"].choices = [
+            (pk, _("%(party)s (on its behalf: it has no users of its own)") % {"party": s.party.party_name})
+            if s.user_on_behalf
+            else (pk, s.party.party_name)
+            for pk, s in self.standings.items()
+        ]
 
-    def signed_on(self) -> dict[int, object]:
-        return {s.pk: self.cleaned_data[f"signed_on_{s.pk}"] for s in self.signatories}
+    def clean_signed_page(self) -> bytes | None:
+        file = self.cleaned_data["signed_page"]
+        if not file:
+            return None
+        if file.size > MAX_SIGNED_PAGE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."), code="too_large")
+        content = file.read()
+        kind = filetype.guess(content[:8192])
+        if kind is None or kind.extension != "pdf":
+            raise forms.ValidationError(_("Attach the signed page as a PDF file."), code="not_pdf")
+        return content
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        standing = self.standings.get(cleaned.get("party"))
+        if standing and standing.user_on_behalf and not cleaned.get("signed_page") and "signed_page" not in self.errors:
+            self.add_error("signed_page", _("Attach the page the party signed, scanned as a PDF."))
+        return cleaned
+
+    def standing(self) -> Standing:
+        return self.standings[self.cleaned_data["party"]]
+
+
+class ApproveForm(ConfirmForm):
+    """A party's approval of the draft as the page showed it."""
+
+    party = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class PublishForm(ConfirmForm):

@@ -67,17 +67,20 @@ def value_change(old: str, new: str) -> SafeString:
     return mark_safe(f"<del>{removed}{escape(old or '–')}</del> → <ins>{added}{escape(new or '–')}</ins>")
 
 
-def _shown(field: models.Field, value: object) -> str:
-    """A value as the pages show it: a choice by its name, a date and a number in Swedish, yes or no."""
+def _shown(field: models.Field, value: str) -> str:
+    """A stored value (as `_plain` wrote it) as the pages show it: a choice by its name, a date and a number in
+    Swedish, yes or no."""
+    if value == "":
+        return ""
     if field.choices:
-        return _plain(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    if isinstance(value, (int, Decimal)):
-        return formats.number_format(value, use_l10n=True)
-    return _plain(value)
+        return _plain(dict((str(key), name) for key, name in field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value == "True" else _("no")
+    if isinstance(field, models.DateField):
+        return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    if isinstance(field, (models.IntegerField, models.DecimalField)):
+        return formats.number_format(Decimal(value), use_l10n=True)
+    return value
 
 
 def _title(item: models.Model) -> str:
@@ -87,39 +90,61 @@ def _title(item: models.Model) -> str:
     return str(item)
 
 
-def _differences(model: type[models.Model], fields: tuple[str, ...], old, new) -> list[FieldDifference]:
+def content_snapshot(agreement: Agreement) -> dict:
+    """What the comparison reads of an agreement, as plain data that can be stored (e.g. with a party's approval):
+    the agreement's compared fields, and for each content model its items by key with their title and fields."""
+    items: dict[str, dict[str, dict]] = {}
+    for model in agreement_content_models():
+        fields = getattr(model, "compared_fields", ()) if model is not Agreement else ()
+        if fields:
+            items[model._meta.label] = {
+                str(item.key): {"title": _title(item), "fields": {name: _plain(getattr(item, name)) for name in fields}}
+                for item in content_rows(model, agreement.pk)
+            }
+    return {
+        "title": agreement.title,
+        "fields": {name: _plain(getattr(agreement, name)) for name in Agreement.compared_fields},
+        "items": items,
+    }
+
+
+def _differences(model: type[models.Model], old: dict, new: dict) -> list[FieldDifference]:
     differences = []
-    for name in fields:
-        field = model._meta.get_field(name)
-        before, after = _shown(field, getattr(old, name)), _shown(field, getattr(new, name))
+    for name, after in new.items():
+        before = old.get(name, "")
         if before != after:
+            field = model._meta.get_field(name)
             label = str(field.verbose_name).capitalize()
             # Text changes word by word; a number, a date or a choice is replaced as a whole.
-            is_text = isinstance(field, (models.CharField, models.TextField)) and not field.choices
-            shown = text_diff(before, after) if is_text else value_change(before, after)
+            if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
+                shown = text_diff(before, after)
+            else:
+                shown = value_change(_shown(field, before), _shown(field, after))
             differences.append(FieldDifference(label, shown))
     return differences
 
 
-def compare(old: Agreement, new: Agreement) -> list[ItemChange]:
-    """Every addition, removal and change from `old` to `new`, in a fixed order of kinds."""
+def compare(old: Agreement | dict, new: Agreement | dict) -> list[ItemChange]:
+    """Every addition, removal and change from `old` to `new` (agreements, or their `content_snapshot`s), in a fixed
+    order of kinds."""
+    old = old if isinstance(old, dict) else content_snapshot(old)
+    new = new if isinstance(new, dict) else content_snapshot(new)
     changes = []
-    details = _differences(Agreement, Agreement.compared_fields, old, new)
+    details = _differences(Agreement, old["fields"], new["fields"])
     if details:
-        changes.append(ItemChange(str(CHANGED), str(Agreement._meta.verbose_name).capitalize(), new.title, details))
+        changes.append(ItemChange(str(CHANGED), str(Agreement._meta.verbose_name).capitalize(), new["title"], details))
     for model in agreement_content_models():
-        fields = getattr(model, "compared_fields", ()) if model is not Agreement else ()
-        if not fields:
+        label = model._meta.label
+        if label not in new["items"]:
             continue
         kind = str(model._meta.verbose_name).capitalize()
-        before = {item.key: item for item in content_rows(model, old.pk)}
-        after = {item.key: item for item in content_rows(model, new.pk)}
+        before, after = old["items"].get(label, {}), new["items"][label]
         for key, item in after.items():
             if key not in before:
-                changes.append(ItemChange(str(ADDED), kind, _title(item), []))
-            elif details := _differences(model, fields, before[key], item):
-                changes.append(ItemChange(str(CHANGED), kind, _title(item), details))
+                changes.append(ItemChange(str(ADDED), kind, item["title"], []))
+            elif details := _differences(model, before[key]["fields"], item["fields"]):
+                changes.append(ItemChange(str(CHANGED), kind, item["title"], details))
         changes += [
-            ItemChange(str(REMOVED), kind, _title(item), []) for key, item in before.items() if key not in after
+            ItemChange(str(REMOVED), kind, item["title"], []) for key, item in before.items() if key not in after
         ]
     return changes

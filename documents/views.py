@@ -20,18 +20,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from agreements import services as agreement_services
-from agreements.access import get_agreement_for_user
+from agreements.access import get_agreement_for_user, id_or_404
 from agreements.forms import PartyFormSet
 from agreements.models import Agreement, ArchivedPdf, Membership, Organisation
 from samverkan.lib.access import Access
 from samverkan.lib.archive import archived_pdf_response, pdf_response, pdf_too_large
-from samverkan.lib.edits import changed_message, show_refusal, stale_form, stale_message
+from samverkan.lib.edits import ConfirmForm, changed_message, show_refusal, stale_form, stale_message
 from samverkan.lib.pdf import RenderTooLarge
 from samverkan.lib.versions import StaleEdit
 
 from . import services, wordimport
+from .consent import acting_for, standings
 from .document import build_document
-from .forms import DocxImportConfirmForm, DocxImportForm, LayoutForm, PublishForm, SignForm
+from .forms import ApproveForm, DocxImportConfirmForm, DocxImportForm, LayoutForm, PublishForm, SignForm
+from .models import Approval, SignedPage
 from .pdf import agreement_pdf
 from .revisions import compare
 from .services import agreement_fingerprint
@@ -51,9 +53,28 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "document": build_document(agreement),
             "archived_pdfs": list(agreement.archived_pdfs.select_related("archived_by")),
+            **_consent(request, agreement),
             **_related_agreements(request, agreement),
         },
     )
+
+
+def _consent(request: HttpRequest, agreement: Agreement) -> dict:
+    """Where each party stands, and what the user may do for theirs: while in review (approving, signing), and once
+    signed (who signed for each party)."""
+    if agreement.status == Agreement.Status.REVIEW:
+        current = agreement_fingerprint(agreement)
+        party_standings = standings(agreement, current=current, user=request.user)
+        return {
+            "standings": party_standings,
+            "consent_fingerprint": current,
+            "every_party_approved": all(s.approved for s in party_standings),
+        }
+    if agreement.is_frozen and not agreement.is_citizen_promise:
+        party_standings = standings(agreement, current="")
+        # An agreement signed before each party signed for itself has no signatures of its parties to show.
+        return {"standings": party_standings} if any(s.signature for s in party_standings) else {}
+    return {}
 
 
 def _related_agreements(request: HttpRequest, agreement: Agreement) -> dict:
@@ -117,24 +138,36 @@ def archived_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request.user, pk, Access.EDIT)
+    """A user of a party records its signature (or an editor of the municipality that of a party without users)."""
+    agreement = get_agreement_for_user(request.user, pk)
     if agreement.is_citizen_promise:
         messages.error(request, _("A citizen promise is published, not signed."))
         return redirect(agreement)
-    form = SignForm(request.POST or None, agreement=agreement, version=agreement_fingerprint(agreement))
+    if not acting_for(request.user, agreement.pk):
+        raise PermissionDenied
+    current = agreement_fingerprint(agreement)
+    party_standings = standings(agreement, current=current, user=request.user)
+    form = SignForm(
+        request.POST or None,
+        request.FILES or None,
+        standings=party_standings,
+        version=current,
+        initial={"party": request.GET.get("party")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_sign(
                 agreement=agreement,
+                party=form.standing().party,
                 user=request.user,
                 loaded_fingerprint=form.cleaned_data["loaded_fingerprint"],
                 signing_place=form.cleaned_data["signing_place"],
-                signing_date=form.cleaned_data["signing_date"],
-                signed_on=form.signed_on(),
+                signed_on=form.cleaned_data["signed_on"],
+                signed_page=form.cleaned_data["signed_page"],
             )
         except StaleEdit:
             form = stale_form(
-                lambda data: SignForm(data, agreement=agreement),
+                lambda data: SignForm(data, standings=party_standings),
                 data=request.POST,
                 current=agreement_fingerprint(agreement),
                 message=changed_message(),
@@ -145,9 +178,74 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
         except RenderTooLarge:
             return pdf_too_large(request, agreement)
         else:
-            messages.success(request, _("The agreement is signed, and its PDF has been archived."))
+            agreement.refresh_from_db()
+            if agreement.is_frozen:
+                messages.success(request, _("Every party has signed: the agreement is signed, and its PDF archived."))
+            else:
+                messages.success(request, _("The signature is recorded. The agreement is signed when every party has."))
             return redirect(agreement)
-    return render(request, "agreements/agreement_sign.html", {"agreement": agreement, "form": form})
+    return render(
+        request,
+        "agreements/agreement_sign.html",
+        {"agreement": agreement, "form": form, "standings": party_standings},
+    )
+
+
+@login_required
+@require_POST
+def agreement_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """A user of a party approves the whole draft as the page showed it ("Godkänn utkastet")."""
+    agreement = get_agreement_for_user(request.user, pk)
+    acting = acting_for(request.user, agreement.pk)
+    if not acting:
+        raise PermissionDenied
+    form = ApproveForm(request.POST)
+    party = Organisation.objects.filter(pk=form.cleaned_data["party"]).first() if form.is_valid() else None
+    if party is None or party.pk not in acting:
+        messages.error(request, _("Choose a party you act for."))
+        return redirect(agreement)
+    try:
+        services.agreement_approve(
+            agreement=agreement,
+            party=party,
+            user=request.user,
+            loaded_fingerprint=form.cleaned_data["loaded_fingerprint"],
+        )
+    except StaleEdit:
+        messages.error(
+            request, _("The draft changed after you opened the page. Read it as it is now, then approve it again.")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(party)s has approved the draft.") % {"party": party.name})
+    return redirect(f"{agreement.get_absolute_url()}#consent")
+
+
+@login_required
+@require_safe
+def approval_changes(request: HttpRequest, pk: int, party: int) -> HttpResponse:
+    """What changed in the draft since the party last approved it."""
+    agreement = get_agreement_for_user(request.user, pk)
+    approval = Approval.objects.filter(agreement=agreement, party_id=id_or_404(party)).select_related("party").last()
+    if approval is None:
+        raise Http404
+    return render(
+        request,
+        "documents/approval_changes.html",
+        {"agreement": agreement, "approval": approval, "changes": compare(approval.content, agreement)},
+    )
+
+
+@login_required
+@require_safe
+def signed_page_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A party's scanned signed page, as archived."""
+    page = SignedPage.objects.select_related("signature").filter(pk=pk).first()
+    if page is None:
+        raise Http404
+    agreement = get_agreement_for_user(request.user, page.signature.agreement_id)
+    return archived_pdf_response(request, page, agreement=agreement)
 
 
 @login_required
@@ -185,28 +283,49 @@ def agreement_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def agreement_new_revision(request: HttpRequest, pk: int) -> HttpResponse:
     return _derive(
-        request, pk, agreement_services.agreement_new_revision, _("A new revision has been created as a draft.")
+        request,
+        pk,
+        agreement_services.agreement_new_revision,
+        question=_("Create a new revision of this agreement?"),
+        explanation=_(
+            "The new revision is a draft with the signed agreement's content, reviewed and signed again; the signed "
+            "agreement and its PDF stay as they are. The police's decisions carry over for commitments left unchanged."
+        ),
+        success=_("A new revision has been created as a draft."),
     )
 
 
 @login_required
-@require_POST
 def agreement_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    return _derive(request, pk, agreement_services.agreement_renew, _("A draft for the next period has been created."))
+    return _derive(
+        request,
+        pk,
+        agreement_services.agreement_renew,
+        question=_("Renew this agreement for the next period?"),
+        explanation=_("The renewal is a draft for the next period with this agreement's content, reviewed anew."),
+        success=_("A draft for the next period has been created."),
+    )
 
 
-def _derive(request: HttpRequest, pk: int, service, success: str) -> HttpResponse:
+def _derive(request: HttpRequest, pk: int, service, *, question: str, explanation: str, success: str) -> HttpResponse:
+    """A revision or renewal made from the agreement, once its confirmation page has been answered."""
     agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
-    try:
-        derived = service(agreement=agreement)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(agreement)
-    messages.success(request, success)
-    return redirect(derived)
+    form = ConfirmForm(request.POST or None, version=agreement_fingerprint(agreement))
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["loaded_fingerprint"]:
+        try:
+            derived = service(agreement=agreement)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(agreement)
+        messages.success(request, success)
+        return redirect(derived)
+    return render(
+        request,
+        "documents/agreement_derive_confirm.html",
+        {"agreement": agreement, "form": form, "question": question, "explanation": explanation},
+    )
 
 
 @login_required

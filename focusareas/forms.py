@@ -226,6 +226,12 @@ class CommitmentsPasteForm(ConfirmForm):
             raise forms.ValidationError(str(error)) from None
 
 
+class CommentForm(CleanInputMixin, forms.Form):
+    """A comment in the thread of a part of the document."""
+
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, strip=True)
+
+
 class ReviewCommentForm(VersionedForm):
     """A reviewer's decision on a commitment, or anyone's comment on it, made on the version the page showed."""
 

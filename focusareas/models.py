@@ -413,3 +413,46 @@ class ReviewEntry(AgreementContent):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:50]}"
+
+
+class Comment(AgreementContent):
+    """A comment in the review thread of a part of the document other than a commitment (a commitment's thread is
+    its review): a section, a focus area or one of its sections, an activity row, or a goal with its indicator."""
+
+    class About(models.TextChoices):
+        SECTION = "avsnitt", _("section")
+        FOCUS_AREA = "fokusomrade", _("focus area")
+        FOCUS_AREA_SECTION = "delavsnitt", _("section of a focus area")
+        ACTIVITY = "aktivitet", _("activity")
+        GOAL = "mal", _("goal")
+
+    # A thread is no part of the text the parties approve and sign, and a revision's review starts anew.
+    in_copy = False
+    in_fingerprint = False
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="comments")
+    about = models.CharField(max_length=20, choices=About.choices)
+    key = models.UUIDField()  # the item's key
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"), max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["agreement", "about", "key"], name="comment_thread")]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+def commented_models() -> dict[str, type[models.Model]]:
+    """The model of each kind of item a comment thread can be about."""
+    return {
+        Comment.About.SECTION: Section,
+        Comment.About.FOCUS_AREA: FocusArea,
+        Comment.About.FOCUS_AREA_SECTION: FocusAreaSection,
+        Comment.About.ACTIVITY: ActivityRow,
+        Comment.About.GOAL: Goal,
+    }

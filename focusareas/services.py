@@ -15,12 +15,12 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from agreements.models import Agreement, Membership, Organisation, Party
-from agreements.services import parties_changed
+from agreements.services import parties_changed, revision_created
 from samverkan.lib.versions import claim_fingerprint, claim_version, fingerprint, versions
 
 from .access import may_review
 from .mail import send_all_accepted, send_change_requested, send_review_comment, send_review_requested
-from .models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal, ReviewEntry
+from .models import ActionPlan, ActivityRow, Comment, Commitment, FocusArea, FocusAreaSection, Goal, ReviewEntry
 from .paste import PastedRow
 
 
@@ -191,6 +191,10 @@ def _decide(
         raise ValidationError(_("Commitments are reviewed while the agreement is in review."))
     if not may_review(user, commitment.agreement):
         raise PermissionDenied
+    # Read under the row's lock, so that of two acceptances sent at once the second sees the first.
+    stored = Commitment.objects.select_for_update().values_list("review_status", flat=True).get(pk=commitment.pk)
+    if stored == status == Commitment.ReviewStatus.ACCEPTED:
+        raise ValidationError(_("The commitment is already accepted."))
     claim_version(instance=commitment, loaded_version=loaded_version)
     commitment.review_status = status
     commitment.save(update_fields=["review_status"])
@@ -255,6 +259,34 @@ def agreement_parties_changed(
 @receiver(parties_changed, sender=Agreement)
 def _review_again_after_parties_changed(sender, *, agreement, user, removed, added, **kwargs) -> None:
     agreement_parties_changed(agreement=agreement, user=user, removed=removed, added=added)
+
+
+@receiver(revision_created, sender=Agreement)
+def _carry_the_review_over(sender, *, source: Agreement, revision: Agreement, **kwargs) -> None:
+    """The police's acceptance of each commitment carries over to its copy in the new revision (found by its key),
+    as long as the copy is not changed: a change sends it back to review as in any draft."""
+    latest: dict = {}
+    for key, author_id in (
+        ReviewEntry.objects.filter(commitment__agreement=source, kind=ReviewEntry.Kind.ACCEPTED)
+        .filter(commitment__review_status=Commitment.ReviewStatus.ACCEPTED)
+        .order_by("created_at", "pk")
+        .values_list("commitment__key", "author_id")
+    ):
+        latest[key] = author_id
+    copies = list(Commitment.objects.filter(agreement=revision, key__in=latest))
+    Commitment.objects.filter(pk__in=[c.pk for c in copies]).update(review_status=Commitment.ReviewStatus.ACCEPTED)
+    text = _("Accepted in revision %(number)d and unchanged since.") % {"number": source.revision}
+    ReviewEntry.objects.bulk_create(
+        ReviewEntry(commitment=c, author_id=latest[c.key], kind=ReviewEntry.Kind.ACCEPTED, text=text) for c in copies
+    )
+
+
+def comment_add(*, agreement: Agreement, about: str, key, user: AbstractBaseUser, text: str) -> Comment:
+    """A comment in the thread of a section, focus area, activity row or goal, from staff or the police."""
+    comment = Comment(agreement=agreement, about=about, key=key, author=user, text=text)
+    comment.full_clean()
+    comment.save()
+    return comment
 
 
 @transaction.atomic

@@ -30,5 +30,10 @@ urlpatterns = [
     re_path(rf"^(?P<kind>{KINDS})/(?P<pk>[0-9]+)/ta-bort/$", views.item_delete, name="item_delete"),
     re_path(rf"^(?P<kind>{KINDS})/(?P<pk>[0-9]+)/flytta/(?P<direction>up|down)/$", views.item_move, name="item_move"),
     path("<int:pk>/granskning/", views.review, name="review"),
+    re_path(
+        r"^(?P<pk>[0-9]+)/kommentarer/(?P<about>avsnitt|fokusomrade|delavsnitt|aktivitet|mal)/(?P<key>[0-9a-f-]{36})/$",
+        views.comments,
+        name="comments",
+    ),
     path("<int:pk>/skicka-pa-granskning/", views.send_for_review, name="send_for_review"),
 ]

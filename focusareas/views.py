@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,18 +17,30 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from agreements.access import get_agreement_for_user, id_or_404
-from agreements.models import Agreement, Organisation
+from agreements.models import Agreement, Organisation, content_rows
 from agreements.services import reorder
 from samverkan.lib.access import Access
 from samverkan.lib.edits import delete_on_confirm, last_saved, show_refusal, stale_form, stale_message
 from samverkan.lib.versions import StaleEdit
 
 from .access import agreement_of, get_item_for_user, may_comment_on_review
-from .forms import CommitmentsPasteForm, IndicatorForm, PasteForm, ReviewCommentForm
+from .forms import CommentForm, CommitmentsPasteForm, IndicatorForm, PasteForm, ReviewCommentForm
 from .kinds import ITEM_KINDS, kind_of
-from .models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal, Indicator, ReviewEntry
+from .models import (
+    ActionPlan,
+    ActivityRow,
+    Comment,
+    Commitment,
+    FocusArea,
+    FocusAreaSection,
+    Goal,
+    Indicator,
+    ReviewEntry,
+    commented_models,
+)
 from .services import (
     agreement_send_for_review,
+    comment_add,
     commitment_accept,
     commitment_comment,
     commitment_request_change,
@@ -460,6 +473,20 @@ def _review_page(request: HttpRequest, agreement: Agreement, refused: dict | Non
         .filter(total__gt=0)
     )
     open_items = [c for c in commitments if c.review_status != Commitment.ReviewStatus.ACCEPTED]
+    if agreement.previous_revision_id:
+        # In a new revision: which commitments are new or changed since the revision before, for the police to see.
+        fields = Commitment.compared_fields
+        before = {
+            key: values
+            for key, *values in Commitment.objects.filter(agreement_id=agreement.previous_revision_id).values_list(
+                "key", *fields
+            )
+        }
+        for commitment in commitments:
+            values = [getattr(commitment, name) for name in fields]
+            commitment.since_previous_revision = (
+                "added" if commitment.key not in before else "changed" if before[commitment.key] != values else ""
+            )
     return render(
         request,
         "focusareas/review.html",
@@ -469,6 +496,65 @@ def _review_page(request: HttpRequest, agreement: Agreement, refused: dict | Non
             "counts": counts,
             "open_items": open_items,
             "refused": refused,
+            "threads": _threads(agreement),
+        },
+    )
+
+
+def _title(item: models.Model) -> str:
+    return next(str(getattr(item, name)) for name in ("heading", "title", "activity", "text") if hasattr(item, name))
+
+
+def _threads(agreement: Agreement) -> list[tuple[str, list[tuple[str, str, int]]]]:
+    """Every part of the document other than the commitments, per kind: (kind, [(about, key, title, comments)])."""
+    counts = {
+        (about, key): n
+        for about, key, n in Comment.objects.filter(agreement=agreement)
+        .values("about", "key")
+        .annotate(n=Count("pk"))
+        .values_list("about", "key", "n")
+    }
+    threads = []
+    for about, model in commented_models().items():
+        items = [
+            (about, item.key, _title(item), counts.get((about, item.key), 0))
+            for item in content_rows(model, agreement.pk).order_by(*model._meta.ordering)
+        ]
+        if items:
+            threads.append((Comment.About(about).label, items))
+    return threads
+
+
+@login_required
+def comments(request: HttpRequest, pk: int, about: str, key) -> HttpResponse:
+    """The comment thread of a section, focus area, activity row or goal: read by every party, written by the
+    agreement's editors and the police's reviewers."""
+    agreement = get_agreement_for_user(request.user, pk)
+    try:
+        key = uuid.UUID(key)
+    except ValueError:
+        raise Http404 from None
+    item = content_rows(commented_models()[about], agreement.pk).filter(key=key).first()
+    if item is None:
+        raise Http404
+    form = CommentForm(request.POST or None)
+    if request.method == "POST":
+        if not may_comment_on_review(agreement) or agreement.is_frozen:
+            raise PermissionDenied
+        if form.is_valid():
+            comment_add(agreement=agreement, about=about, key=key, user=request.user, text=form.cleaned_data["text"])
+            return redirect(f"{request.path}#thread")
+    thread = Comment.objects.filter(agreement=agreement, about=about, key=key).select_related("author")
+    return render(
+        request,
+        "focusareas/comments.html",
+        {
+            "agreement": agreement,
+            "kind": Comment.About(about).label,
+            "title": _title(item),
+            "thread": thread,
+            "form": form,
+            "may_comment": may_comment_on_review(agreement) and not agreement.is_frozen,
         },
     )
 

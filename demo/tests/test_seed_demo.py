@@ -23,6 +23,7 @@ from django.test.utils import override_settings
 from agreements.models import Agreement, Membership, Organisation, Section, number_sections
 from demo.loader import DEMO_PASSWORD, DEMO_URL
 from documents.document import build_document
+from documents.models import Approval, PartySignature
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 from followup.models import (
     ActivityOutcome,
@@ -315,6 +316,25 @@ def test_the_citizen_promise_is_published_with_promises_of_each_party_and_a_join
         "Lokalpolisområde Trelleborg och Svedala kommun lovar att",
     }
     assert promise.archived_pdfs.count() == 1
+
+
+def test_each_party_approved_and_signed_the_signed_agreements_for_itself():
+    solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
+    signatures = {
+        s.party.name: (s.recorded_by.username, s.on_behalf, s.signed_on)
+        for s in PartySignature.objects.filter(agreement=solvesborg).select_related("party", "recorded_by")
+    }
+    assert signatures == {
+        "Sölvesborgs kommun": ("solvesborg", False, solvesborg.signing_date),
+        "Lokalpolisområde Karlshamn": ("polis-karlshamn", False, solvesborg.signing_date),
+        # The housing company has no users: the municipality's editor recorded it on its behalf.
+        "Sölvesborgshem AB": ("solvesborg", True, solvesborg.signing_date),
+    }
+    assert Approval.objects.filter(agreement=solvesborg).count() == 3
+    promise = agreement(CITIZEN_PROMISE, "Lokalpolisområde Trelleborg")
+    approvers = Approval.objects.filter(agreement=promise).values_list("party__name", "recorded_by__username")
+    assert set(approvers) == {("Lokalpolisområde Trelleborg", "kommunpolis"), ("Svedala kommun", "svedala")}
+    assert not PartySignature.objects.filter(agreement=promise).exists()  # published, not signed
 
 
 def test_svedala_is_half_way_through_the_police_review():

@@ -1,6 +1,7 @@
-"""Signing in a real browser: recording the signatures, the archived PDF and its checksum, the frozen agreement,
-a new revision and what changed in it, renewal for the next period, and signing refused while the police have not
-accepted every commitment.
+"""Signing in a real browser: each party approving the draft and signing for itself (the municipality's editor, the
+police's reviewer), the archived PDF and its checksum, the frozen agreement, what changed since an approval, a new
+revision and what changed in it, renewal for the next period, and signing refused while the police have not accepted
+every commitment.
 
 Elements are found by ids, names, URLs and roles, not by their wording, while the Swedish catalogue changes."""
 
@@ -19,7 +20,8 @@ from pypdf import PdfReader
 
 from agreements.models import Agreement, ArchivedPdf, Membership, Section, Signatory
 from agreements.tests.factories import MembershipFactory, SectionFactory, SignatoryFactory
-from documents import services
+from documents.models import PartySignature
+from documents.tests.helpers import approve_by_every_party, sign_by_every_party
 from focusareas.models import Commitment, FocusArea, Goal
 from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory, GoalFactory, accept
 from samverkan.tests.browser import assert_accessible, log_in
@@ -27,7 +29,7 @@ from samverkan.tests.browser import assert_accessible, log_in
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 DETAIL_URL = re.compile(r"/overenskommelser/\d+/(#.*)?$")
-SIGN_URL = re.compile(r"/overenskommelser/\d+/underteckna/$")
+SIGN_URL = re.compile(r"/overenskommelser/\d+/underteckna/(\?party=\d+)?$")
 COMPARE_URL = re.compile(r"/overenskommelser/\d+/jamfor/$")
 SIGNED_ON = date(2026, 11, 20)
 SIGNATORIES = [
@@ -55,7 +57,9 @@ def agreement_in_review(world, *, commitment_status: str = Commitment.ReviewStat
     focus_area = FocusAreaFactory(agreement=agreement, placement=parent, title="Misshandel")
     commitment = CommitmentFactory(focus_area=focus_area, parties=[world.police])
     if commitment_status == Commitment.ReviewStatus.ACCEPTED:
-        accept([commitment], reviewer=MembershipFactory(organisation=world.police, role=Membership.Role.REVIEWER).user)
+        reviewer = Membership.objects.filter(organisation=world.police, role=Membership.Role.REVIEWER).first()
+        reviewer = reviewer or MembershipFactory(organisation=world.police, role=Membership.Role.REVIEWER)
+        accept([commitment], reviewer=reviewer.user)
     else:
         Commitment.objects.filter(pk=commitment.pk).update(review_status=commitment_status)
     commitment.goals.add(GoalFactory(focus_area=focus_area, text="Antalet misshandelsbrott ska minska"))
@@ -66,28 +70,24 @@ def agreement_in_review(world, *, commitment_status: str = Commitment.ReviewStat
     return agreement
 
 
-def sign(agreement: Agreement, user) -> Agreement:
-    """Sign an agreement that is in review as the sign page does, in Hamnstad on SIGNED_ON."""
-    services.agreement_sign(
-        agreement=agreement,
-        user=user,
-        signing_place="Hamnstad",
-        signing_date=SIGNED_ON,
-        signed_on={signatory.pk: SIGNED_ON for signatory in agreement.signatories.all()},
-    )
-    agreement.refresh_from_db()
+def sign(agreement: Agreement) -> Agreement:
+    """Every party approves an agreement that is in review and signs it, as the pages do, in Hamnstad on SIGNED_ON."""
+    agreement = sign_by_every_party(agreement, place="Hamnstad", day=SIGNED_ON)
     assert agreement.status == Agreement.Status.SIGNED
     return agreement
 
 
-def fill_sign_form(page: Page, agreement: Agreement) -> None:
-    """On the sign page: place and date of signing, and the day each signatory signed; then submit."""
+def fill_sign_form(page: Page) -> None:
+    """On the sign page: the place and day the party signed; then submit."""
     page.locator("#id_signing_place").fill("Hamnstad")
-    page.locator("#id_signing_date").fill(SIGNED_ON.isoformat())
-    for signatory in agreement.signatories.all():
-        page.locator(f"#id_signed_on_{signatory.pk}").fill(SIGNED_ON.isoformat())
+    page.locator("#id_signed_on").fill(SIGNED_ON.isoformat())
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
+
+
+def act_as(page: Page, live_server, username: str) -> None:
+    page.context.clear_cookies()
+    log_in(page, live_server, username)
 
 
 def fetch_pdf(page: Page, live_server, link) -> bytes:
@@ -110,22 +110,52 @@ def section_numbers(page: Page) -> list[str]:
     return page.locator("main .section-number").all_inner_texts()
 
 
-def test_staff_sign_an_agreement_and_download_its_pdf(page: Page, live_server, world, editor) -> None:
+def test_each_party_approves_and_signs_for_itself_and_downloads_the_pdf(
+    page: Page, live_server, world, editor, reviewer
+) -> None:
     agreement = agreement_in_review(world)
     detail = f"{live_server.url}/overenskommelser/{agreement.pk}/"
-    log_in(page, live_server, "editor")
+    consent = page.locator("main #consent")
+    approve = consent.locator('form[action$="/godkann/"] button')
+    sign_link = consent.locator('a[href*="/underteckna/"]')
 
+    # The municipality's editor approves the whole draft for the municipality; nobody signs before the police have.
+    log_in(page, live_server, "editor")
     page.goto(detail)
     expect(page.locator("main .status-review")).to_have_count(1)
-    page.locator('main a[href$="/underteckna/"]').click()
+    expect(approve).to_have_count(1)
+    assert_accessible(page)
+    with page.expect_navigation():
+        approve.click()
+    expect(approve).to_have_count(0)
+    expect(sign_link).to_have_count(0)
+
+    # The police's reviewer approves for the police area, then signs for it.
+    act_as(page, live_server, "reviewer")
+    page.goto(detail)
+    with page.expect_navigation():
+        approve.click()
+    sign_link.click()
     page.wait_for_url(SIGN_URL)
-    fill_sign_form(page, agreement)
+    assert_accessible(page)
+    fill_sign_form(page)
+    expect(page).to_have_url(detail)
+    assert Agreement.objects.get(pk=agreement.pk).status == Agreement.Status.REVIEW  # the municipality's is missing
+    expect(sign_link).to_have_count(0)
+
+    # The municipality's editor signs last: the agreement is signed.
+    act_as(page, live_server, "editor")
+    page.goto(detail)
+    sign_link.click()
+    page.wait_for_url(SIGN_URL)
+    fill_sign_form(page)
     expect(page).to_have_url(detail)
 
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.SIGNED
     assert (agreement.signing_place, agreement.signing_date) == ("Hamnstad", SIGNED_ON)
     assert [s.signed_on for s in Signatory.objects.filter(agreement=agreement)] == [SIGNED_ON, SIGNED_ON]
+    assert set(PartySignature.objects.values_list("recorded_by__username", flat=True)) == {"editor", "reviewer"}
     archived = ArchivedPdf.objects.get(agreement=agreement)
     assert archived.archived_by == editor
     assert re.fullmatch(r"[0-9a-f]{64}", archived.sha256)
@@ -164,7 +194,7 @@ def test_staff_sign_an_agreement_and_download_its_pdf(page: Page, live_server, w
 
 
 def test_a_new_revision_shows_what_changed(page: Page, live_server, world, editor) -> None:
-    signed = sign(agreement_in_review(world), editor)
+    signed = sign(agreement_in_review(world))
     section = Section.objects.get(agreement=signed, heading="Lägesbild")
     old_title = signed.title
     new_title = old_title.replace("Samverkansöverenskommelse", "Trygghetsöverenskommelse")
@@ -173,7 +203,10 @@ def test_a_new_revision_shows_what_changed(page: Page, live_server, world, edito
     page.goto(f"{live_server.url}/overenskommelser/{signed.pk}/")
     signed_numbers = section_numbers(page)
     with page.expect_navigation() as navigation:
-        page.locator('main form[action$="/ny-revision/"] button').click()
+        page.locator('main a[href$="/ny-revision/"]').click()
+    assert_accessible(page)  # the confirmation page
+    with page.expect_navigation() as navigation:
+        page.locator("main form button[type=submit]").click()
     assert navigation.value.ok, f"creating the new revision answered {navigation.value.status}"
     draft = Agreement.objects.get(previous_revision=signed)
     expect(page).to_have_url(f"{live_server.url}/overenskommelser/{draft.pk}/")
@@ -235,11 +268,22 @@ def test_signing_pages_are_accessible(page: Page, live_server, world, editor) ->
     log_in(page, live_server, "editor")
 
     page.goto(f"{detail}underteckna/")
-    for signatory in agreement.signatories.all():
-        expect(page.locator(f"#id_signed_on_{signatory.pk}")).to_have_attribute("type", "date")
+    expect(page.locator("#id_signed_on")).to_have_attribute("type", "date")
     assert_accessible(page)
 
-    signed = sign(agreement, editor)
+    # A change after the parties approved: the approval is withdrawn, and the page says what changed since.
+    approve_by_every_party(agreement)
+    section = Section.objects.get(agreement=agreement, heading="Lägesbild")
+    section.heading = "Gemensam lägesbild"
+    section.save()
+    Section.objects.filter(pk=section.pk).update(version=section.version + 1)
+    page.goto(detail)
+    page.locator(f'main #consent a[href$="/andrat-sedan-godkannandet/{world.municipality.pk}/"]').click()
+    page.wait_for_url(re.compile(r"/andrat-sedan-godkannandet/\d+/$"))
+    expect(page.locator("main table .diff ins")).to_have_text("tillagt: Gemensam lägesbild")
+    assert_accessible(page)
+
+    signed = sign(agreement)
     page.goto(detail)
     expect(page.locator("main .status-signed")).to_have_count(1)
     expect(page.locator('main section[aria-labelledby="archive-heading"] code')).to_have_count(1)
@@ -247,7 +291,9 @@ def test_signing_pages_are_accessible(page: Page, live_server, world, editor) ->
 
     # Renewal: a draft for the next period of the same length, its years in the title.
     with page.expect_navigation() as navigation:
-        page.locator('main form[action$="/fornya/"] button').click()
+        page.locator('main a[href$="/fornya/"]').click()
+    with page.expect_navigation() as navigation:
+        page.locator("main form button[type=submit]").click()
     assert navigation.value.ok, f"creating the renewal answered {navigation.value.status}"
     renewal = Agreement.objects.get(renews=signed)
     expect(page).to_have_url(f"{live_server.url}/overenskommelser/{renewal.pk}/")
@@ -265,10 +311,8 @@ def test_signing_is_refused_while_a_commitment_is_open(page: Page, live_server, 
     detail = f"{live_server.url}/overenskommelser/{agreement.pk}/"
     log_in(page, live_server, "editor")
 
-    page.goto(detail)
-    page.locator('main a[href$="/underteckna/"]').click()
-    page.wait_for_url(SIGN_URL)
-    fill_sign_form(page, agreement)
+    page.goto(f"{detail}underteckna/")
+    fill_sign_form(page)
 
     # Back on the form, with the reason as an alert above the fields and the input kept.
     expect(page).to_have_url(SIGN_URL)

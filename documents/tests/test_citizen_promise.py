@@ -13,10 +13,12 @@ from pypdf import PdfReader
 from agreements.models import Agreement, ArchivedPdf, Party, Section
 from agreements.services import agreement_new_revision, agreement_renew
 from agreements.tests.factories import AgreementFactory, SectionFactory, SignatoryFactory
+from documents import services as document_services
 from documents.attachment import agreement_data
 from documents.document import build_document
 from documents.pdf import agreement_pdf
 from documents.services import agreement_fingerprint, agreement_publish, agreement_sign
+from documents.tests.helpers import approve_by_every_party
 from focusareas.models import Commitment
 from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory, accept
 from samverkan.tests.helpers import edit_data
@@ -92,6 +94,7 @@ def test_the_draft_pdf_has_no_copies_clause_nor_signature_lines(promise):
 
 
 def test_publishing_freezes_the_promise_and_archives_a_pdf_saying_when(client, promise, editor):
+    approve_by_every_party(promise)
     client.force_login(editor)
     assert "Publicera" in client.get(reverse("documents:publish", args=[promise.pk])).content.decode()
     response = client.post(reverse("documents:publish", args=[promise.pk]), publish_data(promise))
@@ -125,7 +128,17 @@ def test_publishing_needs_a_valid_date(client, promise, editor):
     assert not ArchivedPdf.objects.exists()
 
 
+def test_publishing_is_refused_until_every_party_has_approved_the_draft(client, promise, world, editor, reviewer):
+    document_services.agreement_approve(agreement=promise, party=world.municipality, user=editor)
+    client.force_login(editor)
+    response = client.post(reverse("documents:publish", args=[promise.pk]), publish_data(promise))
+    assert response.status_code == 200
+    assert "Inte godkänt ännu av: Polisen." in response.content.decode()
+    assert Agreement.objects.get(pk=promise.pk).status == Agreement.Status.REVIEW and not ArchivedPdf.objects.exists()
+
+
 def test_publishing_what_changed_since_the_form_was_loaded_is_refused(client, promise, editor):
+    approve_by_every_party(promise)
     data = publish_data(promise)
     commitment = Commitment.objects.get(text="synas på torget varje fredag")
     Commitment.objects.filter(pk=commitment.pk).update(text="synas ibland", version=commitment.version + 1)
@@ -134,7 +147,9 @@ def test_publishing_what_changed_since_the_form_was_loaded_is_refused(client, pr
     assert response.status_code == 200 and "Någon annan ändrade detta" in response.content.decode()
     promise.refresh_from_db()
     assert promise.status == Agreement.Status.REVIEW and not ArchivedPdf.objects.exists()
-    # Once the publisher has seen the page again, publishing goes through.
+    # Once the parties have approved the promise as it is now and the publisher has seen the page again, publishing
+    # goes through.
+    approve_by_every_party(promise)
     again = data | {"loaded_fingerprint": response.context["form"]["loaded_fingerprint"].value()}
     assert client.post(reverse("documents:publish", args=[promise.pk]), again).status_code == 302
     assert Agreement.objects.get(pk=promise.pk).is_frozen
@@ -158,13 +173,16 @@ def test_a_promise_is_not_signed_and_an_agreement_not_published(client, promise,
     response = client.get(reverse("documents:publish", args=[agreement.pk]), follow=True)
     assert "En samverkansöverenskommelse undertecknas, den publiceras inte." in response.content.decode()
     with pytest.raises(ValidationError):
-        agreement_sign(agreement=promise, user=editor, signing_place="X", signing_date=date(2026, 1, 1), signed_on={})
+        agreement_sign(
+            agreement=promise, party=world.municipality, user=editor, signing_place="X", signed_on=date(2026, 1, 1)
+        )
     with pytest.raises(ValidationError):
         agreement_publish(agreement=agreement, user=editor, loaded_fingerprint=None, published_on=date(2026, 1, 1))
     assert not ArchivedPdf.objects.exists()
 
 
 def test_a_revision_and_a_renewal_are_citizen_promises_too(promise, editor):
+    approve_by_every_party(promise)
     agreement_publish(agreement=promise, user=editor, loaded_fingerprint=None, published_on=date(2026, 3, 2))
     assert agreement_new_revision(agreement=promise).kind == Agreement.Kind.CITIZEN_PROMISE
     assert agreement_renew(agreement=promise).kind == Agreement.Kind.CITIZEN_PROMISE

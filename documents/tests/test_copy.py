@@ -7,7 +7,8 @@ import pytest
 from agreements.models import Agreement, Section, Signatory, agreement_content_models, content_rows
 from agreements.services import agreement_copy
 from agreements.tests.factories import CooperationForumFactory, FigureFactory, SectionFactory, SignatoryFactory
-from focusareas.models import Commitment
+from documents.models import Approval, PartySignature
+from focusareas.models import Comment, Commitment
 from focusareas.tests.factories import (
     ActionPlanFactory,
     ActivityRowFactory,
@@ -47,6 +48,10 @@ def source(world, reviewer) -> Agreement:
     accept([commitment], reviewer=reviewer)
     SignatoryFactory(agreement=agreement, party=world.municipality, signed_on=date(2026, 11, 20))
     CooperationForumFactory(agreement=agreement)
+    recorded = {"agreement": agreement, "party": world.municipality, "recorded_by": reviewer, "fingerprint": "x"}
+    Approval.objects.create(**recorded)
+    Comment.objects.create(agreement=agreement, about="avsnitt", key=section.key, author=reviewer, text="Varför?")
+    PartySignature.objects.create(**recorded, signing_place="Hamnstad", signed_on=date(2026, 11, 20))
     return Agreement.objects.get(pk=agreement.pk)
 
 

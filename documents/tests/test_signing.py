@@ -21,6 +21,7 @@ from agreements.models import (
 from agreements.services import agreement_new_revision, agreement_renew, section_create, section_move
 from agreements.tests.factories import PoliceAreaFactory, SectionFactory, SignatoryFactory
 from documents.services import agreement_fingerprint, agreement_sign
+from documents.tests.helpers import approve_by_every_party, sign_by_every_party
 from focusareas.models import ActivityRow, Commitment
 from focusareas.services import commitment_comment, rows_paste
 from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, GoalFactory, accept
@@ -47,46 +48,48 @@ def ready(world, reviewer):
     return Agreement.objects.get(pk=agreement.pk)
 
 
-def sign_data(agreement, day="2026-11-20") -> dict:
-    """What the signing form posts, loaded as the agreement is now."""
-    data = {"signing_place": "Hamnstad", "signing_date": day, "loaded_fingerprint": agreement_fingerprint(agreement)}
-    for signatory in agreement.signatories.all():
-        data[f"signed_on_{signatory.pk}"] = day
-    return data
+def sign_data(agreement, party, day="2026-11-20") -> dict:
+    """What the signing form posts for the party, loaded as the agreement is now."""
+    return {
+        "party": party.pk,
+        "signing_place": "Hamnstad",
+        "signed_on": day,
+        "loaded_fingerprint": agreement_fingerprint(agreement),
+    }
 
 
 @pytest.fixture
-def signed(ready, editor):
-    agreement_sign(
-        agreement=ready,
-        user=editor,
-        signing_place="Hamnstad",
-        signing_date=date(2026, 11, 20),
-        signed_on={s.pk: date(2026, 11, 20) for s in ready.signatories.all()},
-    )
-    return Agreement.objects.get(pk=ready.pk)
+def signed(ready, editor, reviewer):
+    return sign_by_every_party(ready)
 
 
-def test_signing_records_the_signatures_and_archives_the_pdf(client, ready, editor):
+def test_signing_records_the_signatures_and_archives_the_pdf(client, ready, world, editor, reviewer):
+    approve_by_every_party(ready)
     client.force_login(editor)
-    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready))
+    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready, world.municipality))
+    assert response.status_code == 302
+    client.force_login(reviewer)
+    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready, world.police, "2026-11-24"))
     assert response.status_code == 302
     ready.refresh_from_db()
-    assert (ready.status, ready.signing_place, ready.signing_date) == ("signed", "Hamnstad", date(2026, 11, 20))
-    assert set(ready.signatories.values_list("signed_on", flat=True)) == {date(2026, 11, 20)}
+    assert (ready.status, ready.signing_place, ready.signing_date) == ("signed", "Hamnstad", date(2026, 11, 24))
+    assert dict(ready.signatories.values_list("name", "signed_on")) == {
+        "Anna Ek": date(2026, 11, 20),
+        "Bo Lind": date(2026, 11, 24),
+    }
     archived = ArchivedPdf.objects.get(agreement=ready)
     content = archived.file.read()
     assert content.startswith(b"%PDF") and hashlib.sha256(content).hexdigest() == archived.sha256
-    assert archived.archived_by == editor
+    assert archived.archived_by == reviewer
     page = client.get(ready.get_absolute_url()).content.decode()
     assert "Arkiverad och kontrollerad" in page
     assert "<summary>Kontrollsumma</summary>" in page and archived.sha256 in page
 
 
-def test_signing_is_refused_while_a_commitment_is_not_accepted(client, ready, editor, settings):
+def test_signing_is_refused_while_a_commitment_is_not_accepted(client, ready, world, editor, settings):
     Commitment.objects.update(review_status=Commitment.ReviewStatus.CHANGE_REQUESTED)
     client.force_login(editor)
-    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready))
+    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready, world.municipality))
     assert response.status_code == 200
     assert "1 åtagande" in response.content.decode()
     ready.refresh_from_db()
@@ -95,10 +98,11 @@ def test_signing_is_refused_while_a_commitment_is_not_accepted(client, ready, ed
     assert not list((settings.MEDIA_ROOT / "archive").glob("**/*.pdf")) if settings.MEDIA_ROOT.exists() else True
 
 
-def test_signing_needs_every_signatorys_date(client, ready, editor):
+def test_signing_needs_the_day_it_was_signed(client, ready, world, editor):
+    approve_by_every_party(ready)
     client.force_login(editor)
-    data = sign_data(ready)
-    data.pop(next(k for k in data if k.startswith("signed_on_")))
+    data = sign_data(ready, world.municipality)
+    data.pop("signed_on")
     response = client.post(reverse("documents:sign", args=[ready.pk]), data)
     assert response.status_code == 200 and "Detta fält måste fyllas i." in response.content.decode()
     assert not ArchivedPdf.objects.exists()
@@ -107,7 +111,11 @@ def test_signing_needs_every_signatorys_date(client, ready, editor):
 def test_a_draft_cannot_be_signed(world, editor):
     with pytest.raises(ValidationError):
         agreement_sign(
-            agreement=world.agreement, user=editor, signing_place="X", signing_date=date(2026, 1, 1), signed_on={}
+            agreement=world.agreement,
+            party=world.municipality,
+            user=editor,
+            signing_place="X",
+            signed_on=date(2026, 1, 1),
         )
 
 
@@ -120,8 +128,8 @@ def test_every_edit_page_refuses_a_signed_agreement_with_the_reason(client, read
     ]
     pages += [(url, method) for url, method, write in focus_area_urls(world) if write]
     accept(Commitment.objects.all(), reviewer=reviewer)
+    assert sign_by_every_party(ready).status == Agreement.Status.SIGNED
     client.force_login(editor)
-    assert client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready)).status_code == 302
     for url, method in pages:
         if url.endswith("/skicka-pa-granskning/"):
             continue  # not a change of content: refused with a message on the review page
@@ -196,7 +204,8 @@ def test_a_new_revision_copies_everything_and_leaves_the_signed_one_alone(signed
     new_focus_area = revision.focus_areas.get()
     assert new_focus_area.placement.agreement == revision and new_focus_area.rows.count() == 1
     commitment = Commitment.objects.get(agreement=revision)
-    assert commitment.review_status == Commitment.ReviewStatus.OPEN and commitment.parties.count() == 1
+    # The police's acceptance carries over to the unchanged commitment.
+    assert commitment.review_status == Commitment.ReviewStatus.ACCEPTED and commitment.parties.count() == 1
     new_goal = revision.goals.get()
     assert new_goal.text == signed.goals.get().text
     assert list(commitment.goals.all()) == [new_goal] and list(new_focus_area.rows.get().goals.all()) == [new_goal]
@@ -388,7 +397,7 @@ def test_after_the_police_area_is_replaced_only_its_own_review_leads_to_signing(
     assert ready.status == Agreement.Status.DRAFT
     assert list(Commitment.objects.filter(agreement=ready).values_list("review_status", flat=True)) == ["open"]
 
-    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready))
+    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready, world.municipality))
     assert response.status_code == 200 and "Polisen måste ha granskat" in response.content.decode()
 
     # Reviewed again, now by the police area that is a party.
@@ -398,10 +407,7 @@ def test_after_the_police_area_is_replaced_only_its_own_review_leads_to_signing(
     commitment = Commitment.objects.get(agreement=ready)
     decide = reverse("focusareas:commitment_decide", args=[commitment.pk])
     assert client.post(decide, {"action": "accept", "loaded_version": commitment.version}).status_code == 302
-    client.force_login(editor)
-    ready.refresh_from_db()
-    assert client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready)).status_code == 302
-    assert Agreement.objects.get(pk=ready.pk).status == Agreement.Status.SIGNED
+    assert sign_by_every_party(Agreement.objects.get(pk=ready.pk)).status == Agreement.Status.SIGNED
 
 
 def test_signing_needs_each_acceptance_from_a_reviewer_of_a_police_party_of_the_agreement(client, ready, world, editor):
@@ -410,7 +416,7 @@ def test_signing_needs_each_acceptance_from_a_reviewer_of_a_police_party_of_the_
     Signatory.objects.filter(agreement=ready, party=world.police).update(party=world.other_police)
     client.force_login(editor)
 
-    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready))
+    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready, world.municipality))
 
     assert response.status_code == 200
     assert "inte godkänts av en granskare" in response.content.decode() and "“fem tillsyner”" in (
@@ -425,7 +431,7 @@ def test_signing_is_refused_when_a_police_party_joined_after_the_acceptances(cli
     Party.objects.create(agreement=ready, organisation=district, order=2)  # behind the forms' back
     client.force_login(editor)
 
-    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready))
+    response = client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready, world.municipality))
 
     assert response.status_code == 200
     assert "Polisregion Syd blev part efter att polisen hade granskat" in response.content.decode()
@@ -433,7 +439,7 @@ def test_signing_is_refused_when_a_police_party_joined_after_the_acceptances(cli
 
     # Accepted again after the district joined, the agreement can be signed.
     accept(Commitment.objects.filter(agreement=ready), reviewer=reviewer)
-    assert client.post(reverse("documents:sign", args=[ready.pk]), sign_data(ready)).status_code == 302
+    assert sign_by_every_party(ready).status == Agreement.Status.SIGNED
 
 
 def test_revisions_and_renewals_are_named_only_to_those_who_may_open_them(client, signed, world, editor, reviewer):

@@ -291,3 +291,20 @@ def test_the_workbench_and_the_review_name_a_party_as_the_agreement_calls_it(cli
         text = response.content.decode()
         assert "Polisen" in text, response.request["PATH_INFO"]
         assert "Lokalpolisområde Hamnstad" not in text, response.request["PATH_INFO"]
+
+
+def test_an_accepted_commitment_is_not_accepted_again(client, in_review, editor, reviewer):
+    agreement, first, _ = in_review
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.REVIEW)
+    client.force_login(reviewer)
+    assert decide(client, first, "accept").status_code == 302
+
+    # A second click on a page loaded after the first acceptance: nothing more is recorded, and the page says why.
+    response = decide(client, first, "accept")
+
+    assert response.status_code == 200
+    assert "Åtagandet är redan godkänt." in response.content.decode()
+    assert list(first.review_entries.values_list("kind", flat=True)) == [ReviewEntry.Kind.ACCEPTED]
+    page = client.get(reverse("focusareas:review", args=[agreement.pk])).content.decode()
+    assert f'action="{reverse("focusareas:commitment_decide", args=[first.pk])}"' in page
+    assert page.count('value="accept"') == 1  # only the other commitment's

@@ -24,6 +24,8 @@ def items_for(user) -> list[TodoItem]:
     """Every app's waiting steps for `user`, the longest waiting first."""
     items: list[TodoItem] = []
     for config in apps.get_app_configs():
+        if f"{config.name}.todo" == __name__:  # the plumbing is an installed app too: this registry is not a source
+            continue
         try:
             module = importlib.import_module(f"{config.name}.todo")
         except ModuleNotFoundError as error:

@@ -39,6 +39,9 @@ from agreements.tests.factories import (
     SignatoryFactory,
     UserFactory,
 )
+from documents.models import PartySignature
+from documents.services import agreement_fingerprint, agreement_sign
+from documents.tests.helpers import approve_by_every_party
 from focusareas.models import Commitment
 from focusareas.tests.factories import (
     ActionPlanFactory,
@@ -480,22 +483,30 @@ def test_adding_and_editing_a_section(client, world, editor, content, data):
         assert_refused_or_stored_safely(client, response, before, pages=agreement_pages(agreement))
 
 
+def police_signed(agreement: Agreement, world, reviewer) -> None:
+    """Every party has approved the draft and the police have signed it: the municipality's signature signs it."""
+    if not PartySignature.objects.filter(agreement=agreement).exists():
+        approve_by_every_party(agreement)
+        agreement_sign(
+            agreement=agreement, party=world.police, user=reviewer, signing_place="Hamnstad", signed_on=date(2024, 5, 2)
+        )
+
+
 @FEW
 @given(data=st.data())
 def test_signing(client, world, editor, reviewer, content, data):
     client.force_login(editor)
-    agreement, signatory = world.agreement, content["signatory"]
+    agreement = world.agreement
     accept(Commitment.objects.filter(agreement=agreement), reviewer=reviewer)
     fields = {
+        "party": hostile_text(),
         "signing_place": hostile_text(),
-        "signing_date": hostile_date(),
-        f"signed_on_{signatory.pk}": hostile_date(),
-        f"signed_on_{content['other_signatory'].pk}": hostile_date(),
+        "signed_on": hostile_date(),
     }
     base = {
+        "party": str(world.municipality.pk),
         "signing_place": "Hamnstad",
-        "signing_date": "2024-05-02",
-        f"signed_on_{signatory.pk}": "2024-05-02",
+        "signed_on": "2024-05-02",
         "loaded_fingerprint": shown_fingerprint(client, reverse("documents:sign", args=[agreement.pk])),
     }
     fields["loaded_fingerprint"] = hostile_text()
@@ -810,11 +821,12 @@ def test_posting_review_sign_revision_and_renewal_twice_never_fails(client, worl
     for _ in range(2):
         assert post(client, reverse("focusareas:send_for_review", args=[agreement.pk]), {}).status_code == 302
     accept(Commitment.objects.filter(agreement=agreement), reviewer=reviewer)
+    police_signed(agreement, world, reviewer)
     url = reverse("documents:sign", args=[agreement.pk])
     signing = {
+        "party": str(world.municipality.pk),
         "signing_place": "Hamnstad",
-        "signing_date": "2024-05-02",
-        f"signed_on_{content['signatory'].pk}": "2024-05-02",
+        "signed_on": "2024-05-02",
         "loaded_fingerprint": shown_fingerprint(client, url),
     }
     first = post(client, url, signing)
@@ -824,8 +836,9 @@ def test_posting_review_sign_revision_and_renewal_twice_never_fails(client, worl
     assert agreement.archived_pdfs.count() == 1
     for name in ("documents:new_revision", "documents:renew"):
         before = Agreement.objects.count()
-        assert post(client, reverse(name, args=[agreement.pk]), {}).status_code == 302
-        assert post(client, reverse(name, args=[agreement.pk]), {}).status_code == 302
+        confirmed = {"loaded_fingerprint": agreement_fingerprint(agreement)}
+        assert post(client, reverse(name, args=[agreement.pk]), confirmed).status_code == 302
+        assert post(client, reverse(name, args=[agreement.pk]), confirmed).status_code == 302
         assert Agreement.objects.count() == before + 1
 
 
@@ -1111,7 +1124,8 @@ def test_renewing_an_agreement_with_a_long_title_or_at_the_end_of_the_calendar(
     MembershipFactory(user=editor, organisation=agreement.parties.first(), role=Membership.Role.EDITOR)
     Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.SIGNED)
     client.force_login(editor)
-    response = post(client, reverse("documents:renew", args=[agreement.pk]), {})
+    confirmed = {"loaded_fingerprint": agreement_fingerprint(agreement)}
+    response = post(client, reverse("documents:renew", args=[agreement.pk]), confirmed)
     assert response.status_code == 302
     renewal = agreement.renewals.first()
     if renewal is None:

@@ -11,9 +11,9 @@ from django.utils import timezone, translation
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from agreements.models import Agreement, Membership
+from agreements.models import Agreement, Membership, Organisation
 from agreements.tests.factories import MembershipFactory, SignatoryFactory, UserFactory
-from documents.services import agreement_sign
+from documents.services import agreement_approve, agreement_sign
 from focusareas.mail import send_review_requested
 from focusareas.models import Commitment
 from focusareas.services import (
@@ -320,20 +320,21 @@ def test_signing_tells_every_member_of_every_party(
     accept(reviewed, reviewer=reviewer)
     agreement = reviewed[0].agreement
     SignatoryFactory(agreement=agreement, party=agreement.parties.first())
-    signatory = agreement.signatories.get()
+    municipality, police = Organisation.objects.parties_of(agreement.pk)
+    for user, party in ((editor, municipality), (reviewer, police)):
+        agreement_approve(agreement=agreement, party=party, user=user)
+    agreement_sign(
+        agreement=agreement, party=municipality, user=editor, signing_place="Hamnstad", signed_on=date(2026, 11, 19)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         agreement_sign(
-            agreement=agreement,
-            user=editor,
-            signing_place="Hamnstad",
-            signing_date=date(2026, 11, 20),
-            signed_on={signatory.pk: date(2026, 11, 20)},
+            agreement=agreement, party=police, user=reviewer, signing_place="Hamnstad", signed_on=date(2026, 11, 20)
         )
     assert sent(mailoutbox) == [
         (
-            ["editor@example.se", "reader@example.se", "reviewer@example.se"],
+            ["editor@example.se", "reader@example.se"],
             "Undertecknad: Hamnstad & Slättby",
-            "“Hamnstad & Slättby” undertecknades den 2026-11-20. Dess PDF är arkiverad med en kontrollsumma, och "
-            f"uppföljningen kan börja.\n{SITE}/overenskommelser/{agreement.pk}/\n",
+            "Alla parter har undertecknat ”Hamnstad & Slättby”. Dess PDF är arkiverad och inget i den kan ändras "
+            f"längre.\n\n{SITE}/overenskommelser/{agreement.pk}/\n",
         )
     ]

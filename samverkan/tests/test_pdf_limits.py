@@ -3,6 +3,7 @@ reader an error page, never the worker, and nothing is signed or approved on the
 
 import multiprocessing
 import time
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -11,8 +12,10 @@ from pypdf import PdfReader
 
 from agreements.models import Agreement, ArchivedPdf, Section
 from agreements.tests.factories import SectionFactory, SignatoryFactory
+from documents.models import PartySignature
 from documents.pdf import agreement_pdf
-from documents.services import agreement_fingerprint
+from documents.services import agreement_fingerprint, agreement_sign
+from documents.tests.helpers import approve_by_every_party
 from followup.models import ArchivedReport, FollowUpReport
 from followup.services import report_fingerprint, report_start
 from samverkan.lib import pdf
@@ -57,20 +60,23 @@ def test_a_render_past_its_time_limit_ends_on_an_error_page_and_the_worker_carri
     assert response.status_code == 200 and "Kort lägesbild" in pdf_text(response.content)
 
 
-def test_a_signing_whose_pdf_cannot_be_made_signs_nothing(client, ready, editor, settings):
+def test_a_signing_whose_pdf_cannot_be_made_signs_nothing(client, ready, world, editor, reviewer, settings):
     settings.PDF_RENDER_SECONDS = 0.5
+    approve_by_every_party(ready)
+    agreement_sign(agreement=ready, party=world.police, user=reviewer, signing_place="Hamnstad", signed_on=date.today())
     client.force_login(editor)
     data = {
+        "party": world.municipality.pk,
         "signing_place": "Hamnstad",
-        "signing_date": "2026-11-20",
+        "signed_on": "2026-11-20",
         "loaded_fingerprint": agreement_fingerprint(ready),
     }
-    data |= {f"signed_on_{signatory.pk}": "2026-11-20" for signatory in ready.signatories.all()}
-    response = client.post(reverse("documents:sign", args=[ready.pk]), data)
+    response = client.post(reverse("documents:sign", args=[ready.pk]), data)  # the last signature
     assert response.status_code == 503
     assert ERROR_PAGE in response.content.decode()
     ready.refresh_from_db()
     assert ready.status == Agreement.Status.REVIEW and not ready.signing_place
+    assert list(PartySignature.objects.values_list("party", flat=True)) == [world.police.pk]
     assert not ArchivedPdf.objects.exists()
     assert not (settings.MEDIA_ROOT.exists() and any(p.is_file() for p in settings.MEDIA_ROOT.rglob("*")))
 

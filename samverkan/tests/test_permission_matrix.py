@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -25,6 +26,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agreements.models import Agreement, ArchivedPdf, Membership
 from agreements.services import agreement_new_revision
 from agreements.tests.factories import AgreementFactory, FigureFactory, SectionFactory, UserFactory, image_bytes
+from documents.models import Approval, PartySignature, SignedPage
+from documents.revisions import content_snapshot
+from documents.services import agreement_fingerprint
 from exports.models import Export
 from focusareas.kinds import ITEM_KINDS
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
@@ -76,6 +80,11 @@ READ = expect(OK, anonymous=LOGIN, **OUTSIDERS)
 EDIT = expect(OK, anonymous=LOGIN, reviewer=FORBIDDEN, reader=FORBIDDEN, staff=FORBIDDEN, **OUTSIDERS)
 # Every party writes its own lines of the follow-up: the security unit and the police, not the council.
 REPORT = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, superuser=FORBIDDEN, **OUTSIDERS)
+# What binds a party is done by a user of that party (its editors and reviewers), never by the council, staff or an
+# administrator who is not one of them.
+PARTY = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, superuser=FORBIDDEN, **OUTSIDERS)
+# Editors (while they may edit) and the police's reviewers write in a review thread; everyone who reads it reads it.
+COMMENT = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, **OUTSIDERS)
 CREATE = expect(FORBIDDEN, anonymous=LOGIN, editor=OK, outside_editor=OK, superuser=OK)
 WRONG_METHOD = expect(NOT_ALLOWED, anonymous=LOGIN)
 # The municipality's administrator (the estate's editor) and the system administrator manage its users.
@@ -121,12 +130,16 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "documents:detail": read_only(),
     "agreements:edit": form(),
     "agreements:history": read_only(),
+    "agreements:delete": form(),
     "documents:pdf": read_only(),
     "documents:archived_pdf": read_only(),
-    "documents:sign": form(),
+    "documents:sign": form(PARTY),
+    "documents:approve": post_only(PARTY),
+    "documents:approval_changes": read_only(),
+    "documents:signed_page": read_only(),
     "documents:publish": form(),
-    "documents:new_revision": post_only(),
-    "documents:renew": post_only(),
+    "documents:new_revision": form(),
+    "documents:renew": form(),
     "documents:compare": read_only(),
     "agreements:section_add": form(),
     "agreements:section_edit": form(),
@@ -159,6 +172,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "focusareas:item_delete": form(),
     "focusareas:item_move": post_only(),
     "focusareas:review": read_only(),
+    "focusareas:comments": {"GET": READ, "POST": COMMENT},
     "focusareas:send_for_review": post_only(),
     # Everyone who reads the agreement may comment; who decides is the service's rule (a message, not a 403).
     "focusareas:commitment_decide": post_only(READ),
@@ -281,6 +295,16 @@ def build_estate() -> Estate:
     signed_commitment = CommitmentFactory(focus_area=signed_area, parties=[world.municipality])
     IndicatorFactory(goal__focus_area=signed_area)
     CommitmentFactory(focus_area=None, action_plan=ActionPlanFactory(agreement=signed), parties=[world.police])
+    signature = PartySignature.objects.create(
+        agreement=signed,
+        party=world.municipality,
+        recorded_by=editor,
+        fingerprint=agreement_fingerprint(signed),
+        signing_place="Hamnstad",
+        signed_on=date(2023, 1, 10),
+    )
+    signed_page = SignedPage(signature=signature, archived_by=editor)
+    store_archived(signed_page, b"%PDF-1.7\n% sida\n", "hamnstad-sida")
     Agreement.objects.filter(pk=signed.pk).update(status=Agreement.Status.SIGNED)
     signed.refresh_from_db()
     archived = ArchivedPdf(agreement=signed, archived_by=editor)
@@ -291,6 +315,13 @@ def build_estate() -> Estate:
     CommitmentOutcome.objects.filter(pk=outcome.pk).update(evidence_file=evidence)
     Evaluation.objects.create(agreement=signed, text="Samarbetet har fungerat väl.")
     revision = agreement_new_revision(agreement=signed)
+    Approval.objects.create(
+        agreement=draft,
+        party=world.municipality,
+        recorded_by=editor,
+        fingerprint=agreement_fingerprint(draft),
+        content=content_snapshot(draft),
+    )
     Group.objects.create(name="Säkerhetsenheten")
     export = Export(requested_by=editor, kind=Export.Kind.AGREEMENTS_WORKBOOK, state=Export.State.DONE)
     export.file.save("samverkan-overenskommelser.xlsx", ContentFile(b"PK\x03\x04"), save=True)
@@ -325,6 +356,7 @@ def build_estate() -> Estate:
             "outcome": outcome,
             "signed_area": signed_area,
             "export": export,
+            "signed_page": signed_page,
         },
         users=users,
         sessions={kind: log_in(user) for kind, user in users.items()},
@@ -359,6 +391,7 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "documents:detail": draft,
         "agreements:edit": draft,
         "agreements:history": draft,
+        "agreements:delete": draft,
         "documents:pdf": draft,
         "documents:sign": draft,
         "documents:publish": draft,
@@ -367,6 +400,8 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "documents:renew": signed,
         "documents:compare": estate.revision.pk,
         "documents:archived_pdf": o["archived"].pk,
+        "documents:approve": draft,
+        "documents:signed_page": o["signed_page"].pk,
         "agreements:section_edit": o["section"].pk,
         "agreements:section_delete": o["section"].pk,
         "agreements:figure_add": o["section"].pk,
@@ -411,6 +446,8 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "agreements:section_add": [{"pk": draft, "part": part} for part in ("agreement", "appendix")],
         "agreements:section_move": [{"pk": o["section"].pk, "direction": "up"}],
         "agreements:party_logo": [{"pk": draft, "organisation": estate.world.police.pk}],
+        "documents:approval_changes": [{"pk": draft, "party": estate.world.municipality.pk}],
+        "focusareas:comments": [{"pk": draft, "about": "avsnitt", "key": o["section"].key}],
         "focusareas:item_delete": [
             {"kind": name, "pk": o[ITEM_OBJECTS[kind.model]].pk} for name, kind in ITEM_KINDS.items()
         ],

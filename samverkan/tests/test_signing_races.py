@@ -23,6 +23,8 @@ from agreements.models import (
 from agreements.services import reorder, section_create, section_move, section_update
 from agreements.tests.factories import CooperationForumFactory, SectionFactory, SignatoryFactory
 from documents import services as document_services
+from documents.models import Approval, PartySignature
+from documents.tests.helpers import approve_by_every_party
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator
 from focusareas.paste import PastedRow
 from focusareas.services import rows_paste, siblings_of
@@ -33,6 +35,7 @@ from focusareas.tests.factories import (
     FocusAreaFactory,
     GoalFactory,
     IndicatorFactory,
+    accept,
 )
 from followup import pdf as followup_pdf
 from followup import services as followup_services
@@ -183,7 +186,9 @@ AGREEMENT_WRITES = [
 ]
 
 
-def test_a_write_while_the_agreement_is_signed_lands_before_the_check_or_is_refused(world, editor, seen, subtests):
+def test_a_write_while_the_agreement_is_signed_lands_before_the_check_or_is_refused(
+    world, editor, reviewer, seen, subtests
+):
     # One test with a subtest per kind of write: a database flush per kind would cost more than the races.
     agreement = world.agreement
     focus_area = FocusAreaFactory(agreement=agreement)
@@ -196,7 +201,7 @@ def test_a_write_while_the_agreement_is_signed_lands_before_the_check_or_is_refu
     forum = CooperationForumFactory(agreement=agreement)
     party = agreement.party_links.first()
     signatory = SignatoryFactory(agreement=agreement, party=world.municipality)
-    Commitment.objects.filter(pk=commitment.pk).update(review_status=Commitment.ReviewStatus.ACCEPTED)
+    accept([commitment], reviewer=reviewer)
 
     def prepare(kind: str, n: int) -> Callable[[], object]:
         """The write of this round, on content made for it where the write uses it up."""
@@ -262,22 +267,30 @@ def test_a_write_while_the_agreement_is_signed_lands_before_the_check_or_is_refu
             for n in range(ROUNDS):
                 ArchivedPdf.objects.filter(agreement=agreement).delete()
                 Signatory.objects.filter(agreement=agreement).update(signed_on=None)
+                PartySignature.objects.filter(agreement=agreement).delete()
+                Approval.objects.filter(agreement=agreement).delete()
                 Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.REVIEW, signing_date=None)
                 write = prepare(kind, n)
+                # Every party has approved the draft and the police have signed it: the municipality signs last.
+                approve_by_every_party(agreement)
+                document_services.agreement_sign(
+                    agreement=agreement,
+                    party=world.police,
+                    user=reviewer,
+                    signing_place="Hamnstad",
+                    signed_on=date(2026, 11, 20),
+                )
                 loaded = document_services.agreement_fingerprint(agreement)
                 seen.clear()
 
                 def sign(loaded: str = loaded, signing_day: date = date(2026, 11, 20)) -> None:
                     document_services.agreement_sign(
                         agreement=Agreement.objects.get(pk=agreement.pk),
+                        party=world.municipality,
                         user=editor,
                         loaded_fingerprint=loaded,
                         signing_place="Hamnstad",
-                        signing_date=signing_day,
-                        signed_on={
-                            pk: signing_day
-                            for pk in Signatory.objects.filter(agreement=agreement).values_list("pk", flat=True)
-                        },
+                        signed_on=signing_day,
                     )
 
                 # The write starts a little later each round, so that the rounds cover the signing from start to end.

@@ -20,7 +20,9 @@ from agreements.models import Agreement, Membership, Section
 from agreements.tests.factories import MembershipFactory, SectionFactory, SignatoryFactory, UserFactory
 from documents import forms as document_forms
 from documents import services as document_services
+from documents.models import PartySignature
 from documents.services import agreement_fingerprint
+from documents.tests.helpers import approve_by_every_party
 from focusareas import forms as focus_area_forms
 from focusareas import services as focus_area_services
 from focusareas.kinds import ITEM_KINDS
@@ -276,21 +278,23 @@ def test_a_comment_is_never_refused(in_review, editor):
     assert commitment.review_entries.get().text == "Vi ser över det"
 
 
-def sign_data(client, agreement) -> dict:
+def sign_data(client, agreement, party) -> dict:
     form = client.get(reverse("documents:sign", args=[agreement.pk])).context["form"]
-    data = {
+    return {
+        "party": party.pk,
         "signing_place": "Hamnstad",
-        "signing_date": "2026-11-20",
+        "signed_on": "2026-11-20",
         "loaded_fingerprint": form["loaded_fingerprint"].value(),
     }
-    return data | {f"signed_on_{s.pk}": "2026-11-20" for s in agreement.signatories.all()}
 
 
 @pytest.mark.parametrize("change", ["agreement", "section", "commitment"])
 def test_signing_an_agreement_changed_since_the_form_was_loaded(in_review, editor, reviewer, colleague, change):
     agreement, commitment = in_review
+    municipality = editor.memberships.get().organisation
     accept([commitment], reviewer=reviewer)
-    data = sign_data(login(editor), agreement)
+    approve_by_every_party(agreement)
+    data = sign_data(login(editor), agreement, municipality)
     if change == "agreement":
         Agreement.objects.filter(pk=agreement.pk).update(title="Ändrad titel", version=agreement.version + 1)
     elif change == "section":
@@ -305,12 +309,15 @@ def test_signing_an_agreement_changed_since_the_form_was_loaded(in_review, edito
     assert response.context["form"].non_field_errors()
     assert 'value="Hamnstad"' in response.content.decode()
     assert Agreement.objects.get(pk=agreement.pk).status == Agreement.Status.REVIEW
-    assert not agreement.archived_pdfs.exists()
+    assert not PartySignature.objects.filter(agreement=agreement).exists()
 
-    # Once the signer has seen the page again, signing goes through.
+    # Once the parties have approved the draft as it is now and the signer has seen the page again, the
+    # municipality's signature is recorded; the agreement waits for the police's.
+    approve_by_every_party(agreement)
     again = data | {"loaded_fingerprint": response.context["form"]["loaded_fingerprint"].value()}
     assert login(editor).post(reverse("documents:sign", args=[agreement.pk]), again).status_code == 302
-    assert Agreement.objects.get(pk=agreement.pk).status == Agreement.Status.SIGNED
+    assert PartySignature.objects.get(agreement=agreement).party == municipality
+    assert Agreement.objects.get(pk=agreement.pk).status == Agreement.Status.REVIEW
 
 
 def test_sending_for_review_twice(world, editor, colleague):
@@ -465,8 +472,9 @@ def test_starting_a_year_that_exists_by_the_time_it_is_saved_gives_the_constrain
 @pytest.mark.parametrize("action", ["documents:new_revision", "documents:renew"])
 def test_a_second_click_on_new_revision_or_renew_makes_no_second_draft(signed, editor, action):
     url = reverse(action, args=[signed.pk])
-    assert login(editor).post(url).status_code == 302
-    response = login(editor).post(url, follow=True)
+    confirmed = {"loaded_fingerprint": agreement_fingerprint(signed)}  # as the confirmation page posts it
+    assert login(editor).post(url, confirmed).status_code == 302
+    response = login(editor).post(url, confirmed, follow=True)
     assert response.status_code == 200
     field = "previous_revision" if action == "documents:new_revision" else "renews"
     assert Agreement.objects.filter(**{field: signed}).count() == 1
@@ -534,17 +542,25 @@ def test_of_two_saves_at_the_same_moment_exactly_one_wins(world, editor, reviewe
     elif scenario == "agreement_sign":
         state(Agreement.Status.REVIEW)
         accept([commitment], reviewer=reviewer)
+        approve_by_every_party(agreement)
         loaded = agreement_fingerprint(agreement)
-        signatory = agreement.signatories.get()
+        document_services.agreement_sign(
+            agreement=agreement,
+            party=world.police,
+            user=reviewer,
+            signing_place="Polishuset",
+            signed_on=date(2026, 11, 20),
+        )
 
         def sign(place: str) -> None:
+            # The municipality's signature, the last one, sent twice at once.
             document_services.agreement_sign(
                 agreement=Agreement.objects.get(pk=agreement.pk),
+                party=world.municipality,
                 user=editor,
                 loaded_fingerprint=loaded,
                 signing_place=place,
-                signing_date=date(2026, 11, 20),
-                signed_on={signatory.pk: date(2026, 11, 20)},
+                signed_on=date(2026, 11, 20),
             )
 
         calls = [lambda: sign("Hamnstad"), lambda: sign("Polishuset")]
@@ -576,7 +592,12 @@ def test_of_two_saves_at_the_same_moment_exactly_one_wins(world, editor, reviewe
 # --- Every form that edits something with a version carries the version it was loaded with. ---
 
 # Forms that change nothing that exists yet: they create, and the database refuses a duplicate.
-CREATING_ONLY = {followup_forms.StartReportForm, document_forms.DocxImportForm, document_forms.DocxImportConfirmForm}
+CREATING_ONLY = {
+    followup_forms.StartReportForm,
+    document_forms.DocxImportForm,
+    document_forms.DocxImportConfirmForm,
+    focus_area_forms.CommentForm,  # a comment is added to a thread, never changed
+}
 
 
 def _form_classes() -> list[type[forms.BaseForm]]:
