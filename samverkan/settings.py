@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "focusareas",
     "documents",
     "followup",
+    "situation",
     "demo",
     "transfer",
     "bench",

@@ -40,6 +40,7 @@ from followup.models import CommitmentOutcome, Evaluation
 from followup.services import report_start
 from samverkan.lib.archive import store_archived
 from samverkan.tests.helpers import World, build_world, built_once, member
+from situation.setup import SETUP_KINDS
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +155,10 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "followup:evaluation": read_only(),
     "followup:evaluation_edit": form(),
     "followup:evaluation_pdf": read_only(),
+    # The situation picture: the municipality's users and the police of its agreements; the security unit sets it up.
+    "situation:index": read_only(LOGGED_IN),
+    "situation:municipality": read_only(),
+    "situation:setup": form(),
 }
 
 # The administration is Django's own. Only staff get past its login (which, with its logout, is open to all);
@@ -357,6 +362,7 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "followup:evaluation": signed,
         "followup:evaluation_edit": signed,
         "followup:evaluation_pdf": signed,
+        "situation:municipality": estate.world.municipality.pk,
     }
     if name in by_pk:
         return [reverse(name, args=[by_pk[name]])]
@@ -379,6 +385,7 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "followup:edit": [report | {"part": part} for part in (str(o["signed_area"].pk), "ovrigt", "sammanfattning")],
         "followup:transition": [report | {"action": action} for action in ("submit", "confirm", "approve")],
         "followup:export": [report | {"fmt": fmt} for fmt in ("xlsx", "csv")],
+        "situation:setup": [{"pk": estate.world.municipality.pk, "kind": kind} for kind in SETUP_KINDS],
     }
     return [reverse(name, kwargs=kwargs) for kwargs in variants.get(name, [{}])]
 
