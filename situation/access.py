@@ -3,6 +3,9 @@ that have an agreement with it."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -10,6 +13,10 @@ from django.http import Http404
 
 from agreements.models import Membership, Organisation, Party
 from samverkan.lib.access import Access
+
+from .models import Week
+
+WEEK = re.compile(r"(?P<year>[0-9]{4})-W(?P<week>[0-9]{2})")
 
 
 def municipalities_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organisation]:
@@ -57,3 +64,30 @@ def get_municipality_for_user(
     if access is not Access.READ and not municipality.user_is_editor:
         raise PermissionDenied
     return municipality
+
+
+def monday_of_label(label: str) -> date:
+    """The Monday of an ISO week as written in an address (2026-W47); 404 for anything else."""
+    match = WEEK.fullmatch(label)
+    if not match:
+        raise Http404
+    try:
+        return date.fromisocalendar(int(match["year"]), int(match["week"]), 1)
+    except ValueError:
+        raise Http404 from None
+
+
+def get_week_for_user(
+    user: AbstractBaseUser | AnonymousUser, pk: int, label: str, access: Access = Access.READ
+) -> Week:
+    """The municipality's week under the municipality's rules. EDIT is writing the meeting's notes: 403 for all but
+    those who meet (the security unit and the police of the municipality's agreements)."""
+    municipality = get_municipality_for_user(user, pk)
+    try:
+        week = Week.objects.get(municipality=municipality, monday=monday_of_label(label))
+    except Week.DoesNotExist:
+        raise Http404 from None
+    week.municipality = municipality
+    if access is not Access.READ and not municipality.user_meets:
+        raise PermissionDenied
+    return week

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.edits import VersionedModelForm
+from samverkan.lib.validation import CleanInputMixin
+
+from .models import Factor, Place, Week
 from .setup import SetupKind
 
 
@@ -24,7 +28,7 @@ class SetupFormSet(forms.BaseModelFormSet):
             seen.add(key)
 
 
-class SetupForm(forms.ModelForm):
+class SetupForm(CleanInputMixin, forms.ModelForm):
     def has_changed(self) -> bool:
         # A new row offered with a value (the EST checklist) is saved as offered, not only once edited.
         return super().has_changed() or (self.instance.pk is None and bool(self.initial))
@@ -36,3 +40,55 @@ def setup_formset(kind: SetupKind, *, extra: int):
     )
     formset.kind = kind
     return formset
+
+
+SCALE = [
+    ("x", _("Don't know")),
+    ("0", _("0 – no problems")),
+    ("1", _("1 – small problems")),
+    ("2", _("2 – clear problems")),
+    ("3", _("3 – great problems")),
+]
+
+
+class AnswerForm(CleanInputMixin, forms.Form):
+    """A reporter's answer: for each place, how the past week was for each factor, and anything else to tell."""
+
+    free_text = forms.CharField(
+        label=_("Anything else to tell about the past week?"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only the security unit and the police read it; it is deleted after a while."),
+    )
+
+    def __init__(self, *args, factors: list[Factor], places: list[Place], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.places = [(place, [f"rating-{factor.pk}-{place.pk}" for factor in factors]) for place in places]
+        for place in places:
+            for factor in factors:
+                self.fields[f"rating-{factor.pk}-{place.pk}"] = forms.ChoiceField(
+                    label=factor.name, choices=SCALE, initial="x"
+                )
+        self.order_fields([name for _place, names in self.places for name in names] + ["free_text"])
+
+    def groups(self):
+        """(place, its bound fields), for a fieldset per place."""
+        return [(place, [self[name] for name in names]) for place, names in self.places]
+
+    def ratings(self) -> dict[tuple[int, int], int | None]:
+        result = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith("rating-"):
+                _prefix, factor, place = name.split("-")
+                result[int(factor), int(place)] = None if value == "x" else int(value)
+        return result
+
+
+class WeekForm(VersionedModelForm):
+    """The Thursday meeting's notes on the week."""
+
+    class Meta:
+        model = Week
+        fields = ["situation", "priorities", "previous_priorities", "observations", "police_intelligence", "attendance"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}

@@ -4,7 +4,11 @@ answers and meetings."""
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from agreements.models import Organisation
 
@@ -108,3 +112,111 @@ class Reporter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Week(models.Model):
+    """One week of a municipality's EST cycle: the survey sent on Tuesday and closed on Thursday morning, the
+    meeting on Thursday that sets the week's situation picture, and the report sent out on Friday."""
+
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="est_weeks", verbose_name=_("municipality")
+    )
+    monday = models.DateField(_("week"))
+    invited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    situation = models.TextField(_("the week's situation picture"), blank=True)
+    priorities = models.TextField(
+        _("priorities"),
+        blank=True,
+        help_text=_("Places for presence, traffic controls, longer measures such as cameras or speed bumps."),
+    )
+    previous_priorities = models.TextField(_("what was done about last week's priorities"), blank=True)
+    observations = models.TextField(_("the safety hosts' observations"), blank=True)
+    police_intelligence = models.TextField(
+        _("the police's intelligence"),
+        blank=True,
+        help_text=_("Only the police and the security unit read this; it is left out of the weekly report."),
+    )
+    attendance = models.TextField(_("attendance"), blank=True, help_text=_("Who took part in the meeting."))
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["invited_at", "reminded_at", "closed_at", "reported_at"])
+
+    class Meta:
+        ordering = ["-monday"]
+        verbose_name = _("week")
+        verbose_name_plural = _("weeks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "monday"],
+                name="week_unique_monday",
+                violation_error_message=_("The municipality already has this week."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("situation:week", kwargs={"pk": self.municipality_id, "week": self.label})
+
+    @property
+    def label(self) -> str:
+        """The ISO week as written in addresses and on the page: 2026-W47."""
+        year, week, _weekday = self.monday.isocalendar()
+        return f"{year}-W{week:02d}"
+
+    @property
+    def number(self) -> int:
+        return self.monday.isocalendar()[1]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Answer(models.Model):
+    """A reporter's answer to a week's survey, given once: a rating per factor and place, and a free text."""
+
+    week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="answers", verbose_name=_("week"))
+    reporter = models.ForeignKey(Reporter, on_delete=models.CASCADE, related_name="answers", verbose_name=_("reporter"))
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    # Personal data: emptied after EST_FREE_TEXT_RETENTION_DAYS by a periodic job; the ratings stay.
+    free_text = models.TextField(_("anything else to tell"), blank=True)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "reporter"],
+                name="answer_once_per_week",
+                violation_error_message=_("You have already answered this week's survey."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reporter} {self.week}"
+
+
+class Rating(models.Model):
+    """How the past week was for one factor at one place: 0 (no problems) to 3 (great problems), or not known."""
+
+    SCALE = (0, 1, 2, 3)
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="ratings")
+    factor = models.ForeignKey(Factor, on_delete=models.PROTECT, related_name="ratings")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="ratings")
+    value = models.PositiveSmallIntegerField(null=True, blank=True)  # None: "vet ej"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "factor", "place"], name="rating_once_per_factor_and_place"),
+            models.CheckConstraint(condition=Q(value__lte=3), name="rating_on_the_scale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factor} {self.place}: {self.value}"

@@ -4,8 +4,15 @@ from . import views
 
 app_name = "situation"
 
+PK = r"(?P<pk>[0-9]{1,18})"
+WEEK = r"(?P<week>[0-9]{4}-W[0-9]{2})"
+
 urlpatterns = [
     path("", views.index, name="index"),
     path("<int:pk>/", views.municipality, name="municipality"),
-    re_path(r"^(?P<pk>[0-9]{1,18})/installningar/(?P<kind>faktorer|platser|rapportorer)/$", views.setup, name="setup"),
+    re_path(rf"^{PK}/installningar/(?P<kind>faktorer|platser|rapportorer)/$", views.setup, name="setup"),
+    re_path(rf"^{PK}/vecka/{WEEK}/$", views.week, name="week"),
+    re_path(rf"^{PK}/vecka/{WEEK}/rapport/$", views.report, name="report"),
+    re_path(rf"^{PK}/vecka/{WEEK}/rapport/pdf/$", views.report_pdf, name="report_pdf"),
+    path("svar/<str:token>/", views.answer, name="answer"),
 ]

@@ -2,18 +2,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from samverkan.lib.access import Access
+from samverkan.lib.archive import pdf_response, pdf_too_large
+from samverkan.lib.edits import stale_form, stale_message
+from samverkan.lib.pdf import RenderTooLarge
+from samverkan.lib.versions import StaleEdit
 
-from .access import get_municipality_for_user, municipalities_visible_to
-from .forms import setup_formset
-from .models import DEFAULT_FACTORS, Factor
+from . import services
+from .access import get_municipality_for_user, get_week_for_user, municipalities_visible_to
+from .forms import AnswerForm, WeekForm, setup_formset
+from .models import DEFAULT_FACTORS, Answer, Factor, Week
+from .pdf import weekly_report_pdf
+from .picture import trends, week_picture
 from .setup import SETUP_KINDS
+
+TREND_WEEKS = 12  # the weeks the municipality's page shows the trends over
 
 
 @login_required
@@ -25,7 +36,10 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def municipality(request: HttpRequest, pk: int) -> HttpResponse:
+    """The municipality's weeks, newest first, with each factor's and place's trend over the latest of them."""
     municipality = get_municipality_for_user(request.user, pk)
+    weeks = list(Week.objects.filter(municipality=municipality).annotate(answer_count=Count("answers")))
+    picture_trends = trends(municipality, weeks[:TREND_WEEKS][::-1])
     return render(
         request,
         "situation/municipality.html",
@@ -33,6 +47,12 @@ def municipality(request: HttpRequest, pk: int) -> HttpResponse:
             "municipality": municipality,
             "setup_kinds": SETUP_KINDS,
             "factors": Factor.objects.filter(municipality=municipality, active=True),
+            "weeks": weeks,
+            "trends": picture_trends,
+            "trend_tables": [
+                (_("Mean rating per factor and week, all places"), picture_trends.factors),
+                (_("Mean rating per place and week, all factors"), picture_trends.places),
+            ],
         },
     )
 
@@ -64,3 +84,98 @@ def setup(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         "situation/setup.html",
         {"municipality": municipality, "kind": setup_kind, "formset": formset, "setup_kinds": SETUP_KINDS},
     )
+
+
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The reporter's form behind their personal link: no account, the link is the key. Once answered, the reporter
+    sees their own answer, and nobody else's."""
+    try:
+        reporter, week = services.reporter_and_week(token)
+    except services.LinkRefused as refusal:
+        return render(request, "situation/answer_refused.html", {"message": str(refusal)}, status=404)
+    given = (
+        Answer.objects.filter(week=week, reporter=reporter)
+        .prefetch_related("ratings__factor", "ratings__place")
+        .first()
+    )
+    context = {"reporter": reporter, "week": week, "municipality": reporter.municipality}
+    if given is not None or not week.is_open:
+        return render(request, "situation/answer_given.html", context | {"answer": given})
+    factors, places = services.survey_items(reporter.municipality)
+    form = AnswerForm(request.POST or None, factors=list(factors), places=list(places))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_submit(
+                week=week, reporter=reporter, ratings=form.ratings(), free_text=form.cleaned_data["free_text"]
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal.messages)
+        else:
+            return redirect("situation:answer", token=token)
+    return render(request, "situation/answer.html", context | {"form": form})
+
+
+def _week_page(request: HttpRequest, week: Week, form: WeekForm | None) -> HttpResponse:
+    municipality = week.municipality
+    return render(
+        request,
+        "situation/week.html",
+        {
+            "municipality": municipality,
+            "week": week,
+            "picture": week_picture(week),
+            "form": form,
+            # Free texts are personal data: those who meet read them, nobody else.
+            "free_texts": week.answers.exclude(free_text="").select_related("reporter")
+            if municipality.user_meets
+            else [],
+        },
+    )
+
+
+@login_required
+def week(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    """Thursday's meeting: the week's answers as a heat map, the notes, the situation picture and priorities."""
+    label = week
+    week = get_week_for_user(request.user, pk, label, Access.EDIT if request.method == "POST" else Access.READ)
+    if not week.municipality.user_meets:
+        return _week_page(request, week, None)
+    form = WeekForm(request.POST or None, instance=week)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.week_save(week=form.instance, loaded_version=form.cleaned_data["loaded_version"])
+        except StaleEdit:
+            stored = Week.objects.get(pk=week.pk)
+            form = stale_form(
+                lambda data: WeekForm(data, instance=stored),
+                data=request.POST,
+                current=stored.version,
+                message=stale_message(stored),
+            )
+        else:
+            messages.success(request, _("The week's situation picture has been saved."))
+            return redirect(week.get_absolute_url())
+    return _week_page(request, week, form)
+
+
+@login_required
+@require_safe
+def report(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    """Friday's weekly report: what everyone taking part reads (no free texts, no police intelligence)."""
+    week = get_week_for_user(request.user, pk, week)
+    return render(
+        request,
+        "situation/report.html",
+        {"municipality": week.municipality, "week": week, "picture": week_picture(week)},
+    )
+
+
+@login_required
+@require_safe
+def report_pdf(request: HttpRequest, pk: int, week: str) -> HttpResponse:
+    week = get_week_for_user(request.user, pk, week)
+    try:
+        content = weekly_report_pdf(week)
+    except RenderTooLarge:
+        return pdf_too_large(request, week.municipality)
+    return pdf_response(content, f"veckorapport-{week.label}.pdf")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -40,7 +41,10 @@ from followup.models import CommitmentOutcome, Evaluation
 from followup.services import report_start
 from samverkan.lib.archive import store_archived
 from samverkan.tests.helpers import World, build_world, built_once, member
+from situation.models import Week
+from situation.services import answer_token
 from situation.setup import SETUP_KINDS
+from situation.tests.helpers import est_setup
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +81,8 @@ EDIT = expect(OK, anonymous=LOGIN, reviewer=FORBIDDEN, reader=FORBIDDEN, staff=F
 # Every party writes its own lines of the follow-up: the security unit and the police, not the council.
 REPORT = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, superuser=FORBIDDEN, **OUTSIDERS)
 CREATE = expect(FORBIDDEN, anonymous=LOGIN, editor=OK, outside_editor=OK, superuser=OK)
+# The weekly meeting is the security unit's and the police's; the council reads its picture.
+MEET = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, **OUTSIDERS)
 WRONG_METHOD = expect(NOT_ALLOWED, anonymous=LOGIN)
 
 
@@ -159,6 +165,11 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "situation:index": read_only(LOGGED_IN),
     "situation:municipality": read_only(),
     "situation:setup": form(),
+    "situation:week": {"GET": READ, "POST": MEET},
+    "situation:report": read_only(),
+    "situation:report_pdf": read_only(),
+    # A reporter's form is reached by the personal link, with or without an account: the link is the key.
+    "situation:answer": form(PUBLIC),
 }
 
 # The administration is Django's own. Only staff get past its login (which, with its logout, is open to all);
@@ -265,6 +276,8 @@ def build_estate() -> Estate:
     CommitmentOutcome.objects.filter(pk=outcome.pk).update(evidence_file=evidence)
     Evaluation.objects.create(agreement=signed, text="Samarbetet har fungerat väl.")
     revision = agreement_new_revision(agreement=signed)
+    survey = est_setup(world.municipality, factors=1, places=1, reporters=1)
+    week = Week.objects.create(municipality=world.municipality, monday=date(2026, 11, 23))
     Group.objects.create(name="Säkerhetsenheten")
 
     users = {
@@ -295,6 +308,8 @@ def build_estate() -> Estate:
             "report": report,
             "outcome": outcome,
             "signed_area": signed_area,
+            "week": week,
+            "reporter": survey["reporters"][0],
         },
         users=users,
         sessions={kind: log_in(user) for kind, user in users.items()},
@@ -385,6 +400,10 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "followup:edit": [report | {"part": part} for part in (str(o["signed_area"].pk), "ovrigt", "sammanfattning")],
         "followup:transition": [report | {"action": action} for action in ("submit", "confirm", "approve")],
         "followup:export": [report | {"fmt": fmt} for fmt in ("xlsx", "csv")],
+        "situation:week": [{"pk": o["week"].municipality_id, "week": o["week"].label}],
+        "situation:report": [{"pk": o["week"].municipality_id, "week": o["week"].label}],
+        "situation:report_pdf": [{"pk": o["week"].municipality_id, "week": o["week"].label}],
+        "situation:answer": [{"token": answer_token(reporter=o["reporter"], week=o["week"])}],
         "situation:setup": [{"pk": estate.world.municipality.pk, "kind": kind} for kind in SETUP_KINDS],
     }
     return [reverse(name, kwargs=kwargs) for kwargs in variants.get(name, [{}])]
