@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.lib.edits import VersionedModelForm
 from samverkan.lib.validation import CleanInputMixin
 
-from .models import Factor, Place, Week
+from .models import CrimeCount, Factor, Place, Week
 from .setup import SetupKind
 
 
@@ -92,3 +92,20 @@ class WeekForm(VersionedModelForm):
         model = Week
         fields = ["situation", "priorities", "previous_priorities", "observations", "police_intelligence", "attendance"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class StatisticsUploadForm(CleanInputMixin, forms.Form):
+    """A month's (or several years') statistics exported from the police's or the municipality's system."""
+
+    source = forms.ChoiceField(label=_("Statistics"), choices=CrimeCount.Source.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV or Excel (.xlsx) with the columns Datum or Månad (YYYY-MM-DD or YYYY-MM), Brottstyp, Plats and "
+            "Antal. Importing a month again replaces it."
+        ),
+    )
+
+
+class StatisticsConfirmForm(forms.Form):
+    payload = forms.CharField(widget=forms.HiddenInput)

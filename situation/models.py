@@ -220,3 +220,62 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.factor} {self.place}: {self.value}"
+
+
+class CrimeCount(models.Model):
+    """How many crimes of one type were reported at one place in a month (or on a day), as imported from the
+    police's or the municipality's statistics."""
+
+    class Source(models.TextChoices):
+        POLICE = "police", _("The police's reported crimes")
+        MUNICIPALITY = "municipality", _("The municipality's vandalism reports")
+
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="crime_counts", verbose_name=_("municipality")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    month = models.DateField(_("month"))  # its first day
+    day = models.DateField(_("date"), null=True, blank=True)  # when the export gave dates
+    crime_type = models.CharField(_("type of crime"), max_length=200)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("crime count")
+        verbose_name_plural = _("crime counts")
+        indexes = [models.Index(fields=["municipality", "source", "month"], name="crime_count_by_month")]
+
+    def __str__(self) -> str:
+        return f"{self.crime_type} {self.place} {self.month:%Y-%m}: {self.count}"
+
+
+class IndicatorSeries(models.Model):
+    """An agreement's indicator read from the imported statistics: the source, and the type of crime and place it
+    counts (empty: all of them). Its yearly value fills the follow-up."""
+
+    indicator = models.OneToOneField(
+        "focusareas.Indicator", on_delete=models.CASCADE, related_name="statistics_series", verbose_name=_("indicator")
+    )
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="indicator_series", verbose_name=_("municipality")
+    )
+    source = models.CharField(_("source"), max_length=20, choices=CrimeCount.Source.choices)
+    crime_type = models.CharField(_("type of crime"), max_length=200, blank=True, help_text=_("Empty: every type."))
+    place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("Empty: the whole municipality."))
+
+    class Meta:
+        verbose_name = _("statistics series")
+        verbose_name_plural = _("statistics series")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return ", ".join(
+            [
+                str(self.get_source_display()),
+                self.crime_type or str(_("every type")),
+                self.place or str(_("whole municipality")),
+            ]
+        )

@@ -18,7 +18,7 @@ from agreements.models import Membership, Organisation, Party
 from samverkan.lib.versions import claim_version
 
 from . import mail
-from .models import Answer, Factor, Place, Rating, Reporter, Week
+from .models import Answer, CrimeCount, Factor, Place, Rating, Reporter, Week
 
 ANSWER_SALT = "situation.answer"
 
@@ -170,3 +170,39 @@ def free_texts_expire(*, today: date) -> int:
     """Empty the free texts of answers older than the retention time: the number emptied."""
     limit = today - timedelta(days=settings.EST_FREE_TEXT_RETENTION_DAYS)
     return Answer.objects.filter(week__monday__lt=limit).exclude(free_text="").update(free_text="")
+
+
+IMPORT_SALT = "situation.statistics"
+
+
+def statistics_payload(*, municipality: Organisation, source: str, rows: list) -> str:
+    """The rows read from a file, signed for the preview's confirmation: what is confirmed is what was shown."""
+    data = [[r.month.isoformat(), r.day.isoformat() if r.day else None, r.crime_type, r.place, r.count] for r in rows]
+    return signing.dumps({"source": source, "rows": data}, salt=f"{IMPORT_SALT}.{municipality.pk}", compress=True)
+
+
+def statistics_import(*, municipality: Organisation, payload: str) -> list[date]:
+    """Store the previewed rows; each month in them replaces what was imported for that month and source before.
+    The months imported, or ValidationError if the preview is too old or not this municipality's."""
+    try:
+        data = signing.loads(payload, salt=f"{IMPORT_SALT}.{municipality.pk}", max_age=timedelta(hours=2))
+    except signing.BadSignature:
+        raise ValidationError(_("The preview is too old. Choose the file again.")) from None
+    source = data["source"]
+    rows = [
+        CrimeCount(
+            municipality=municipality,
+            source=source,
+            month=date.fromisoformat(month),
+            day=date.fromisoformat(day) if day else None,
+            crime_type=crime_type,
+            place=place,
+            count=count,
+        )
+        for month, day, crime_type, place, count in data["rows"]
+    ]
+    months = sorted({row.month for row in rows})
+    with transaction.atomic():
+        CrimeCount.objects.filter(municipality=municipality, source=source, month__in=months).delete()
+        CrimeCount.objects.bulk_create(rows, batch_size=2000)
+    return months

@@ -14,5 +14,7 @@ urlpatterns = [
     re_path(rf"^{PK}/vecka/{WEEK}/$", views.week, name="week"),
     re_path(rf"^{PK}/vecka/{WEEK}/rapport/$", views.report, name="report"),
     re_path(rf"^{PK}/vecka/{WEEK}/rapport/pdf/$", views.report_pdf, name="report_pdf"),
+    path("<int:pk>/statistik/", views.statistics, name="statistics"),
+    path("<int:pk>/statistik/import/", views.statistics_import, name="statistics_import"),
     path("svar/<str:token>/", views.answer, name="answer"),
 ]

@@ -7,22 +7,26 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from samverkan.lib.access import Access
 from samverkan.lib.archive import pdf_response, pdf_too_large
+from samverkan.lib.charts import ChartText, bar_chart
 from samverkan.lib.edits import stale_form, stale_message
 from samverkan.lib.pdf import RenderTooLarge
 from samverkan.lib.versions import StaleEdit
 
 from . import services
 from .access import get_municipality_for_user, get_week_for_user, municipalities_visible_to
-from .forms import AnswerForm, WeekForm, setup_formset
-from .models import DEFAULT_FACTORS, Answer, Factor, Week
+from .forms import AnswerForm, StatisticsConfirmForm, StatisticsUploadForm, WeekForm, setup_formset
+from .models import DEFAULT_FACTORS, Answer, CrimeCount, Factor, Week
 from .pdf import weekly_report_pdf
 from .picture import trends, week_picture
 from .setup import SETUP_KINDS
+from .statistics import UnreadableFile, parse, read_table, source_trends
 
 TREND_WEEKS = 12  # the weeks the municipality's page shows the trends over
 
@@ -179,3 +183,89 @@ def report_pdf(request: HttpRequest, pk: int, week: str) -> HttpResponse:
     except RenderTooLarge:
         return pdf_too_large(request, week.municipality)
     return pdf_response(content, f"veckorapport-{week.label}.pdf")
+
+
+def _month_label(month) -> str:
+    return f"{formats.date_format(month, 'b')} {month:%y}"
+
+
+@login_required
+@require_safe
+def statistics(request: HttpRequest, pk: int) -> HttpResponse:
+    """The monthly statistics: the latest 12 months against the same months a year before, by place, type and
+    weekday, as charts and tables."""
+    municipality = get_municipality_for_user(request.user, pk)
+    sources = []
+    for source in CrimeCount.Source.values:
+        found = source_trends(municipality, source)
+        if found is None:
+            continue
+        chart = bar_chart(
+            bars=[(_month_label(line.month), line.count) for line in found.months],
+            compare=[line.last_year for line in found.months],
+            text=ChartText(
+                title=found.label,
+                description=_("Reports per month, the latest 12 months, with the same month a year before."),
+                unit=_("reports"),
+                baseline=_("Same month last year"),
+                target="",
+            ),
+            width=640,
+        )
+        sources.append((found, chart))
+    return render(request, "situation/statistics.html", {"municipality": municipality, "sources": sources})
+
+
+@login_required
+def statistics_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import in two steps: the file read and shown with an error for each row it cannot read, then, once
+    confirmed, stored; nothing is stored while any row is wrong."""
+    municipality = get_municipality_for_user(request.user, pk, Access.EDIT)
+    context: dict = {"municipality": municipality}
+    if request.method == "POST" and "payload" in request.POST:
+        confirm = StatisticsConfirmForm(request.POST)
+        if confirm.is_valid():
+            try:
+                months = services.statistics_import(municipality=municipality, payload=confirm.cleaned_data["payload"])
+            except ValidationError as refusal:
+                messages.error(request, " ".join(refusal.messages))
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(count)s month has been imported.", "%(count)s months have been imported.", len(months))
+                    % {"count": len(months)},
+                )
+                return redirect("situation:statistics", pk=municipality.pk)
+        return redirect("situation:statistics_import", pk=municipality.pk)
+    form = StatisticsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            reading = parse(read_table(upload.name, upload.read()))
+        except UnreadableFile as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            source = form.cleaned_data["source"]
+            replaced = set(
+                CrimeCount.objects.filter(municipality=municipality, source=source, month__in=reading.months)
+                .values_list("month", flat=True)
+                .distinct()
+            )
+            totals: dict = {}
+            for row in reading.rows:
+                totals[row.month] = totals.get(row.month, 0) + row.count
+            context |= {
+                "reading": reading,
+                "source_label": CrimeCount.Source(source).label,
+                "months": [(month, totals[month], month in replaced) for month in reading.months],
+                "confirm": None
+                if reading.errors or not reading.rows
+                else StatisticsConfirmForm(
+                    initial={
+                        "payload": services.statistics_payload(
+                            municipality=municipality, source=source, rows=reading.rows
+                        )
+                    }
+                ),
+            }
+    return render(request, "situation/statistics_import.html", context | {"form": form})

@@ -167,6 +167,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "situation:setup": form(),
     "situation:week": {"GET": READ, "POST": MEET},
     "situation:report": read_only(),
+    "situation:statistics": read_only(),
+    "situation:statistics_import": form(),
     "situation:report_pdf": read_only(),
     # A reporter's form is reached by the personal link, with or without an account: the link is the key.
     "situation:answer": form(PUBLIC),
@@ -378,6 +380,8 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "followup:evaluation_edit": signed,
         "followup:evaluation_pdf": signed,
         "situation:municipality": estate.world.municipality.pk,
+        "situation:statistics": estate.world.municipality.pk,
+        "situation:statistics_import": estate.world.municipality.pk,
     }
     if name in by_pk:
         return [reverse(name, args=[by_pk[name]])]
