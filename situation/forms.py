@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from focusareas.models import Indicator
 from samverkan.lib.edits import VersionedModelForm
 from samverkan.lib.validation import CleanInputMixin
 
-from .models import CrimeCount, Factor, Place, Week
+from .models import CrimeCount, Factor, IndicatorSeries, Place, Week
 from .setup import SetupKind
 
 
@@ -109,3 +110,22 @@ class StatisticsUploadForm(CleanInputMixin, forms.Form):
 
 class StatisticsConfirmForm(forms.Form):
     payload = forms.CharField(widget=forms.HiddenInput)
+
+
+class IndicatorSeriesForm(CleanInputMixin, forms.ModelForm):
+    """Which statistics an agreement's indicator is read from."""
+
+    class Meta:
+        model = IndicatorSeries
+        fields = ["indicator", "source", "crime_type", "place"]
+
+    def __init__(self, *args, municipality, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.municipality = municipality
+        indicators = self.fields["indicator"]
+        indicators.queryset = (
+            Indicator.objects.filter(goal__agreement__parties=municipality)
+            .select_related("goal__agreement")
+            .order_by("goal__agreement__title", "name")
+        )
+        indicators.label_from_instance = lambda indicator: f"{indicator.name} ({indicator.goal.agreement.title})"

@@ -11,14 +11,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Membership, Organisation, Party
+from followup.models import FollowUpReport, IndicatorValue
 from samverkan.lib.versions import claim_version
 
 from . import mail
-from .models import Answer, CrimeCount, Factor, Place, Rating, Reporter, Week
+from .models import Answer, CrimeCount, Factor, IndicatorSeries, Place, Rating, Reporter, Week
+from .statistics import series_total
 
 ANSWER_SALT = "situation.answer"
 
@@ -206,3 +208,38 @@ def statistics_import(*, municipality: Organisation, payload: str) -> list[date]
         CrimeCount.objects.filter(municipality=municipality, source=source, month__in=months).delete()
         CrimeCount.objects.bulk_create(rows, batch_size=2000)
     return months
+
+
+def imported_source(series: IndicatorSeries) -> str:
+    """How a follow-up value filled from the statistics is marked, in the follow-up's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Imported statistics: %(series)s") % {"series": series.label}
+
+
+def indicator_values_fill(*, municipality: Organisation) -> int:
+    """Fill the follow-up value of each indicator read from the municipality's statistics, in every year still being
+    filled in that has data. A value someone typed (not marked as imported) is kept; the number of values filled."""
+    filled = 0
+    values = IndicatorValue.objects.filter(
+        indicator__statistics_series__municipality=municipality,
+        report__stage__in=[FollowUpReport.Stage.DRAFT, FollowUpReport.Stage.SUBMITTED],
+    ).select_related("report", "indicator__statistics_series")
+    with transaction.atomic():
+        for value in values:
+            series = value.indicator.statistics_series
+            marker = imported_source(series)
+            if value.value is not None and value.source != marker:
+                continue
+            total = series_total(
+                municipality_id=municipality.pk,
+                source=series.source,
+                crime_type=series.crime_type,
+                place=series.place,
+                year=value.report.year,
+            )
+            if total is None or (value.value == total and value.source == marker):
+                continue
+            value.value, value.source, value.version = total, marker, value.version + 1
+            value.save(update_fields=["value", "source", "version"])
+            filled += 1
+    return filled

@@ -227,3 +227,23 @@ def series_total(*, municipality_id: int, source: str, crime_type: str, place: s
     if place:
         counts = counts.filter(place__iexact=place)
     return counts.aggregate(total=Sum("count"))["total"]
+
+
+def yearly_totals(municipality: Organisation, series: list) -> dict[int, list[tuple[int, int]]]:
+    """{series id: [(year, count), …]} for the given series, from one query over the municipality's statistics."""
+    rows = (
+        CrimeCount.objects.filter(municipality=municipality)
+        .values_list("source", "crime_type", "place", "month__year")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    totals: dict[int, dict[int, int]] = {one.pk: defaultdict(int) for one in series}
+    for source, crime_type, place, year, total in rows:
+        for one in series:
+            if (
+                one.source == source
+                and (not one.crime_type or one.crime_type.casefold() == crime_type.casefold())
+                and (not one.place or one.place.casefold() == place.casefold())
+            ):
+                totals[one.pk][year] += total
+    return {pk: sorted(years.items()) for pk, years in totals.items()}

@@ -16,5 +16,6 @@ urlpatterns = [
     re_path(rf"^{PK}/vecka/{WEEK}/rapport/pdf/$", views.report_pdf, name="report_pdf"),
     path("<int:pk>/statistik/", views.statistics, name="statistics"),
     path("<int:pk>/statistik/import/", views.statistics_import, name="statistics_import"),
+    path("<int:pk>/statistik/indikatorer/", views.indicators, name="indicators"),
     path("svar/<str:token>/", views.answer, name="answer"),
 ]

@@ -21,12 +21,12 @@ from samverkan.lib.versions import StaleEdit
 
 from . import services
 from .access import get_municipality_for_user, get_week_for_user, municipalities_visible_to
-from .forms import AnswerForm, StatisticsConfirmForm, StatisticsUploadForm, WeekForm, setup_formset
-from .models import DEFAULT_FACTORS, Answer, CrimeCount, Factor, Week
+from .forms import AnswerForm, IndicatorSeriesForm, StatisticsConfirmForm, StatisticsUploadForm, WeekForm, setup_formset
+from .models import DEFAULT_FACTORS, Answer, CrimeCount, Factor, IndicatorSeries, Week
 from .pdf import weekly_report_pdf
 from .picture import trends, week_picture
 from .setup import SETUP_KINDS
-from .statistics import UnreadableFile, parse, read_table, source_trends
+from .statistics import UnreadableFile, parse, read_table, source_trends, yearly_totals
 
 TREND_WEEKS = 12  # the weeks the municipality's page shows the trends over
 
@@ -269,3 +269,36 @@ def statistics_import(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             }
     return render(request, "situation/statistics_import.html", context | {"form": form})
+
+
+@login_required
+def indicators(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agreements' indicators read from the statistics: linking one to a series, and filling the follow-up."""
+    municipality = get_municipality_for_user(request.user, pk, Access.EDIT)
+    if request.method == "POST" and "fill" in request.POST:
+        filled = services.indicator_values_fill(municipality=municipality)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s follow-up value has been filled from the statistics.",
+                "%(count)s follow-up values have been filled from the statistics.",
+                filled,
+            )
+            % {"count": filled},
+        )
+        return redirect("situation:indicators", pk=municipality.pk)
+    existing = IndicatorSeries.objects.filter(
+        municipality=municipality, indicator_id=request.POST.get("indicator") or None
+    ).first()
+    form = IndicatorSeriesForm(request.POST or None, instance=existing, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The indicator is read from the statistics."))
+        return redirect("situation:indicators", pk=municipality.pk)
+    series = list(
+        IndicatorSeries.objects.filter(municipality=municipality).select_related("indicator__goal__agreement")
+    )
+    totals = yearly_totals(municipality, series)
+    for one in series:
+        one.years = totals[one.pk]
+    return render(request, "situation/indicators.html", {"municipality": municipality, "form": form, "series": series})

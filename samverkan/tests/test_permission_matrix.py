@@ -169,6 +169,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "situation:report": read_only(),
     "situation:statistics": read_only(),
     "situation:statistics_import": form(),
+    "situation:indicators": form(),
     "situation:report_pdf": read_only(),
     # A reporter's form is reached by the personal link, with or without an account: the link is the key.
     "situation:answer": form(PUBLIC),
@@ -382,6 +383,7 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "situation:municipality": estate.world.municipality.pk,
         "situation:statistics": estate.world.municipality.pk,
         "situation:statistics_import": estate.world.municipality.pk,
+        "situation:indicators": estate.world.municipality.pk,
     }
     if name in by_pk:
         return [reverse(name, args=[by_pk[name]])]

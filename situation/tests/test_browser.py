@@ -10,7 +10,7 @@ from django.urls import reverse
 from agreements.models import Membership
 from samverkan.tests.browser import assert_accessible, log_in
 from samverkan.tests.helpers import build_world, member
-from situation.models import Answer, Week
+from situation.models import Answer, CrimeCount, Week
 from situation.services import answer_submit, answer_token
 from situation.tests.helpers import est_setup
 
@@ -68,4 +68,25 @@ def test_the_meeting_sets_the_weeks_situation_picture_and_its_pages_are_accessib
         reverse("situation:setup", kwargs={"pk": world.municipality.pk, "kind": "rapportorer"}),
     ):
         page.goto(live_server.url + url)
+        assert_accessible(page)
+
+
+def test_the_statistics_pages_are_accessible(page, live_server):
+    world = build_world()
+    member(world.municipality, Membership.Role.EDITOR, "editor")
+    CrimeCount.objects.bulk_create(
+        CrimeCount(
+            municipality=world.municipality,
+            source="police",
+            month=date(2024 + m // 12, m % 12 + 1, 1),
+            day=date(2024 + m // 12, m % 12 + 1, 3),
+            crime_type=f"Typ {m % 4}",
+            place=f"Plats {m % 3}",
+            count=10 + m,
+        )
+        for m in range(24)
+    )
+    log_in(page, live_server, "editor")
+    for name in ("situation:statistics", "situation:statistics_import", "situation:indicators"):
+        page.goto(live_server.url + reverse(name, args=[world.municipality.pk]))
         assert_accessible(page)
