@@ -10,12 +10,14 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Membership, Organisation, Party
 from samverkan.lib.access import Access
 
-from .models import Week
+from .models import Week, YearlyPicture
 
+APPROVED_MESSAGE = _("The council has approved the situation picture; it can no longer be changed.")
 WEEK = re.compile(r"(?P<year>[0-9]{4})-W(?P<week>[0-9]{2})")
 
 
@@ -91,3 +93,27 @@ def get_week_for_user(
     if access is not Access.READ and not municipality.user_meets:
         raise PermissionDenied
     return week
+
+
+def get_yearly_for_user(
+    user: AbstractBaseUser | AnonymousUser, pk: int, year: int, access: Access = Access.READ
+) -> tuple[Organisation, YearlyPicture | None]:
+    """The municipality and its situation picture of the year (None while unwritten), under the municipality's
+    rules. EDIT is writing it: the security unit's, and 403 with the reason once the council has approved it."""
+    if not 2000 <= int(year) <= 2100:
+        raise Http404
+    municipality = get_municipality_for_user(user, pk, access)
+    picture = YearlyPicture.objects.filter(municipality=municipality, year=year).first()
+    if access is not Access.READ and picture is not None and picture.is_frozen:
+        raise PermissionDenied(APPROVED_MESSAGE)
+    return municipality, picture
+
+
+def may_approve(user: AbstractBaseUser, municipality: Organisation) -> bool:
+    """The council (or the security unit on its behalf) records the approval of the yearly situation picture."""
+    return (
+        user.is_superuser
+        or Membership.objects.filter(
+            user=user, organisation=municipality, role__in=[Membership.Role.READER, Membership.Role.EDITOR]
+        ).exists()
+    )

@@ -3,11 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from focusareas.models import Indicator
-from samverkan.lib.edits import VersionedModelForm
+from focusareas.models import FocusArea, Indicator
+from samverkan.lib.edits import DateInput, VersionedModelForm
 from samverkan.lib.validation import CleanInputMixin
 
-from .models import CrimeCount, Factor, IndicatorSeries, Place, Week
+from .models import CrimeCount, Factor, IndicatorSeries, Measure, Place, Week, YearlyPicture
 from .setup import SetupKind
 
 
@@ -129,3 +129,35 @@ class IndicatorSeriesForm(CleanInputMixin, forms.ModelForm):
             .order_by("goal__agreement__title", "name")
         )
         indicators.label_from_instance = lambda indicator: f"{indicator.name} ({indicator.goal.agreement.title})"
+
+
+class YearlyPictureForm(VersionedModelForm):
+    class Meta:
+        model = YearlyPicture
+        fields = ["analysis", "sources"]
+        widgets = {"analysis": forms.Textarea(attrs={"rows": 8}), "sources": forms.Textarea(attrs={"rows": 4})}
+
+
+class MeasureForm(CleanInputMixin, forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["problem", "measure", "responsible", "timing", "focus_area", "indicator", "order"]
+        widgets = {"problem": forms.Textarea(attrs={"rows": 2}), "measure": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, municipality, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].queryset = FocusArea.objects.filter(agreement__parties=municipality).select_related(
+            "agreement"
+        )
+        self.fields["focus_area"].label_from_instance = lambda area: f"{area.title} ({area.agreement.title})"
+        self.fields["indicator"].queryset = Indicator.objects.filter(goal__agreement__parties=municipality)
+
+
+MeasureFormSet = forms.modelformset_factory(Measure, form=MeasureForm, extra=1, can_delete=True)
+
+
+class YearlyApproveForm(CleanInputMixin, forms.Form):
+    """The council's decision: the date and the case number (diarienummer)."""
+
+    approved_on = forms.DateField(label=_("Approved by the council on"), widget=DateInput())
+    case_number = forms.CharField(label=_("Case number (diarienummer)"), max_length=50)

@@ -279,3 +279,80 @@ class IndicatorSeries(models.Model):
                 self.place or str(_("whole municipality")),
             ]
         )
+
+
+class YearlyPicture(models.Model):
+    """The municipality's lägesbild of a year, as Lag (2023:196) asks: the mapping (generated from the statistics
+    and the weekly answers), the security unit's analysis, the sources and their limits, and the åtgärdsplan decided
+    from it. Once the council has approved it (date and diarienummer), it no longer changes."""
+
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="yearly_pictures", verbose_name=_("municipality")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    analysis = models.TextField(_("analysis"), blank=True, help_text=_("Where the problems are largest, and why."))
+    sources = models.TextField(
+        _("sources and their limits"),
+        blank=True,
+        help_text=_("E.g. the police's safety survey, dialogues, what the statistics do not show."),
+    )
+    approved_on = models.DateField(_("approved by the council on"), null=True, blank=True)
+    case_number = models.CharField(_("case number (diarienummer)"), max_length=50, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("yearly situation picture")
+        verbose_name_plural = _("yearly situation pictures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"],
+                name="yearly_picture_once_per_year",
+                violation_error_message=_("The municipality already has a situation picture of this year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.approved_on is not None
+
+
+class Measure(models.Model):
+    """A measure the åtgärdsplan decides: the problem it addresses, who carries it out and when, the focus area it
+    belongs to and the indicator that follows it."""
+
+    picture = models.ForeignKey(YearlyPicture, on_delete=models.CASCADE, related_name="measures")
+    problem = models.TextField(_("problem addressed"))
+    measure = models.TextField(_("measure"))
+    responsible = models.CharField(_("responsible"), max_length=200, blank=True)
+    timing = models.CharField(_("when"), max_length=200, blank=True)
+    focus_area = models.ForeignKey(
+        "focusareas.FocusArea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("focus area"),
+    )
+    indicator = models.ForeignKey(
+        "focusareas.Indicator",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("indicator"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+
+    def __str__(self) -> str:
+        return self.measure

@@ -19,7 +19,7 @@ from followup.models import FollowUpReport, IndicatorValue
 from samverkan.lib.versions import claim_version
 
 from . import mail
-from .models import Answer, CrimeCount, Factor, IndicatorSeries, Place, Rating, Reporter, Week
+from .models import Answer, CrimeCount, Factor, IndicatorSeries, Place, Rating, Reporter, Week, YearlyPicture
 from .statistics import series_total
 
 ANSWER_SALT = "situation.answer"
@@ -243,3 +243,33 @@ def indicator_values_fill(*, municipality: Organisation) -> int:
             value.save(update_fields=["value", "source", "version"])
             filled += 1
     return filled
+
+
+def yearly_save(*, municipality: Organisation, year: int, form, measures) -> YearlyPicture:
+    """Save the year's analysis, sources and åtgärdsplan (creating the document the first time); StaleEdit if someone
+    saved it after the form was loaded, ValidationError if the council approved it meanwhile."""
+    with transaction.atomic():
+        picture, created = YearlyPicture.objects.select_for_update().get_or_create(municipality=municipality, year=year)
+        if picture.is_frozen:
+            raise ValidationError(_("The council has approved the situation picture; it can no longer be changed."))
+        if not created:
+            claim_version(instance=picture, loaded_version=form.cleaned_data["loaded_version"] or picture.version)
+        picture.analysis = form.cleaned_data["analysis"]
+        picture.sources = form.cleaned_data["sources"]
+        picture.save()
+        for measure in measures.save(commit=False):
+            measure.picture = picture
+            measure.save()
+        for measure in measures.deleted_objects:
+            measure.delete()
+    return picture
+
+
+def yearly_approve(*, picture: YearlyPicture, approved_on: date, case_number: str) -> None:
+    """Record the council's approval; from then on the situation picture is frozen."""
+    with transaction.atomic():
+        picture = YearlyPicture.objects.select_for_update().get(pk=picture.pk)
+        if picture.is_frozen:
+            raise ValidationError(_("The council has approved the situation picture; it can no longer be changed."))
+        picture.approved_on, picture.case_number = approved_on, case_number
+        picture.save()

@@ -17,5 +17,9 @@ urlpatterns = [
     path("<int:pk>/statistik/", views.statistics, name="statistics"),
     path("<int:pk>/statistik/import/", views.statistics_import, name="statistics_import"),
     path("<int:pk>/statistik/indikatorer/", views.indicators, name="indicators"),
+    path("<int:pk>/lagesbild/<int:year>/", views.yearly, name="yearly"),
+    path("<int:pk>/lagesbild/<int:year>/redigera/", views.yearly_edit, name="yearly_edit"),
+    path("<int:pk>/lagesbild/<int:year>/godkann/", views.yearly_approve, name="yearly_approve"),
+    path("<int:pk>/lagesbild/<int:year>/pdf/", views.yearly_pdf, name="yearly_pdf"),
     path("svar/<str:token>/", views.answer, name="answer"),
 ]

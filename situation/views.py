@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from samverkan.lib.access import Access
 from samverkan.lib.archive import pdf_response, pdf_too_large
@@ -20,13 +20,30 @@ from samverkan.lib.pdf import RenderTooLarge
 from samverkan.lib.versions import StaleEdit
 
 from . import services
-from .access import get_municipality_for_user, get_week_for_user, municipalities_visible_to
-from .forms import AnswerForm, IndicatorSeriesForm, StatisticsConfirmForm, StatisticsUploadForm, WeekForm, setup_formset
-from .models import DEFAULT_FACTORS, Answer, CrimeCount, Factor, IndicatorSeries, Week
-from .pdf import weekly_report_pdf
+from .access import (
+    get_municipality_for_user,
+    get_week_for_user,
+    get_yearly_for_user,
+    may_approve,
+    municipalities_visible_to,
+)
+from .forms import (
+    AnswerForm,
+    IndicatorSeriesForm,
+    MeasureFormSet,
+    StatisticsConfirmForm,
+    StatisticsUploadForm,
+    WeekForm,
+    YearlyApproveForm,
+    YearlyPictureForm,
+    setup_formset,
+)
+from .models import DEFAULT_FACTORS, Answer, CrimeCount, Factor, IndicatorSeries, Measure, Week, YearlyPicture
+from .pdf import weekly_report_pdf, yearly_picture_pdf
 from .picture import trends, week_picture
 from .setup import SETUP_KINDS
 from .statistics import UnreadableFile, parse, read_table, source_trends, yearly_totals
+from .yearly import yearly_mapping
 
 TREND_WEEKS = 12  # the weeks the municipality's page shows the trends over
 
@@ -52,6 +69,12 @@ def municipality(request: HttpRequest, pk: int) -> HttpResponse:
             "setup_kinds": SETUP_KINDS,
             "factors": Factor.objects.filter(municipality=municipality, active=True),
             "weeks": weeks,
+            # The years a lägesbild is written for: this one and the two before, and any written earlier.
+            "years": sorted(
+                {*range(timezone.localdate().year - 2, timezone.localdate().year + 1)}
+                | set(municipality.yearly_pictures.values_list("year", flat=True)),
+                reverse=True,
+            ),
             "trends": picture_trends,
             "trend_tables": [
                 (_("Mean rating per factor and week, all places"), picture_trends.factors),
@@ -302,3 +325,92 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
     for one in series:
         one.years = totals[one.pk]
     return render(request, "situation/indicators.html", {"municipality": municipality, "form": form, "series": series})
+
+
+def _yearly_page(request: HttpRequest, municipality, year: int, picture, approve_form=None) -> HttpResponse:
+    can_approve = picture is not None and not picture.is_frozen and may_approve(request.user, municipality)
+    return render(
+        request,
+        "situation/yearly.html",
+        {
+            "municipality": municipality,
+            "year": year,
+            "picture": picture,
+            "measures": picture.measures.select_related("focus_area", "indicator") if picture else [],
+            "mapping": yearly_mapping(municipality, year),
+            "approve_form": (approve_form or YearlyApproveForm()) if can_approve else None,
+        },
+    )
+
+
+@login_required
+@require_safe
+def yearly(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The year's lägesbild and åtgärdsplan: the mapping generated from the data, then what the security unit wrote."""
+    municipality, picture = get_yearly_for_user(request.user, pk, year)
+    return _yearly_page(request, municipality, year, picture)
+
+
+@login_required
+def yearly_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    municipality, picture = get_yearly_for_user(request.user, pk, year, Access.EDIT)
+    data = request.POST if request.method == "POST" else None
+    form = YearlyPictureForm(data, instance=picture)
+    measures = MeasureFormSet(
+        data,
+        queryset=picture.measures.all() if picture else Measure.objects.none(),
+        prefix="measures",
+        form_kwargs={"municipality": municipality},
+    )
+    if data is not None and form.is_valid() and measures.is_valid():
+        try:
+            services.yearly_save(municipality=municipality, year=year, form=form, measures=measures)
+        except StaleEdit:
+            stored = YearlyPicture.objects.get(pk=picture.pk)
+            form = stale_form(
+                lambda data: YearlyPictureForm(data, instance=stored),
+                data=request.POST,
+                current=stored.version,
+                message=stale_message(stored),
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal.messages)
+        else:
+            messages.success(request, _("The situation picture has been saved."))
+            return redirect("situation:yearly", pk=municipality.pk, year=year)
+    return render(
+        request,
+        "situation/yearly_edit.html",
+        {"municipality": municipality, "year": year, "form": form, "formset": measures},
+    )
+
+
+@login_required
+@require_POST
+def yearly_approve(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    municipality, picture = get_yearly_for_user(request.user, pk, year)
+    if picture is None:
+        raise Http404
+    if picture.is_frozen or not may_approve(request.user, municipality):
+        raise PermissionDenied
+    form = YearlyApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.yearly_approve(picture=picture, **form.cleaned_data)
+        except ValidationError as refusal:
+            form.add_error(None, refusal.messages)
+        else:
+            messages.success(request, _("The council's approval has been recorded; the situation picture is frozen."))
+            return redirect("situation:yearly", pk=municipality.pk, year=year)
+    return _yearly_page(request, municipality, year, picture, approve_form=form)
+
+
+@login_required
+@require_safe
+def yearly_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    municipality, picture = get_yearly_for_user(request.user, pk, year)
+    try:
+        content = yearly_picture_pdf(municipality, year, picture)
+    except RenderTooLarge:
+        return pdf_too_large(request, municipality)
+    return pdf_response(content, f"lagesbild-{year}.pdf")

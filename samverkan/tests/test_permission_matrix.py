@@ -41,7 +41,7 @@ from followup.models import CommitmentOutcome, Evaluation
 from followup.services import report_start
 from samverkan.lib.archive import store_archived
 from samverkan.tests.helpers import World, build_world, built_once, member
-from situation.models import Week
+from situation.models import Measure, Week, YearlyPicture
 from situation.services import answer_token
 from situation.setup import SETUP_KINDS
 from situation.tests.helpers import est_setup
@@ -83,6 +83,8 @@ REPORT = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, superuse
 CREATE = expect(FORBIDDEN, anonymous=LOGIN, editor=OK, outside_editor=OK, superuser=OK)
 # The weekly meeting is the security unit's and the police's; the council reads its picture.
 MEET = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, **OUTSIDERS)
+# The council approves the yearly situation picture, or the security unit on its behalf.
+COUNCIL = expect(OK, anonymous=LOGIN, reviewer=FORBIDDEN, staff=FORBIDDEN, **OUTSIDERS)
 WRONG_METHOD = expect(NOT_ALLOWED, anonymous=LOGIN)
 
 
@@ -170,6 +172,10 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "situation:statistics": read_only(),
     "situation:statistics_import": form(),
     "situation:indicators": form(),
+    "situation:yearly": read_only(),
+    "situation:yearly_edit": form(),
+    "situation:yearly_approve": post_only(COUNCIL),
+    "situation:yearly_pdf": read_only(),
     "situation:report_pdf": read_only(),
     # A reporter's form is reached by the personal link, with or without an account: the link is the key.
     "situation:answer": form(PUBLIC),
@@ -281,6 +287,10 @@ def build_estate() -> Estate:
     revision = agreement_new_revision(agreement=signed)
     survey = est_setup(world.municipality, factors=1, places=1, reporters=1)
     week = Week.objects.create(municipality=world.municipality, monday=date(2026, 11, 23))
+    yearly = YearlyPicture.objects.create(municipality=world.municipality, year=2025, analysis="Mest oro i centrum.")
+    Measure.objects.create(
+        picture=yearly, problem="Oro i centrum", measure="Trygghetsvandringar", focus_area=focus_area
+    )
     Group.objects.create(name="Säkerhetsenheten")
 
     users = {
@@ -312,6 +322,7 @@ def build_estate() -> Estate:
             "outcome": outcome,
             "signed_area": signed_area,
             "week": week,
+            "yearly": yearly,
             "reporter": survey["reporters"][0],
         },
         users=users,
@@ -410,6 +421,10 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "situation:report": [{"pk": o["week"].municipality_id, "week": o["week"].label}],
         "situation:report_pdf": [{"pk": o["week"].municipality_id, "week": o["week"].label}],
         "situation:answer": [{"token": answer_token(reporter=o["reporter"], week=o["week"])}],
+        "situation:yearly": [{"pk": o["yearly"].municipality_id, "year": o["yearly"].year}],
+        "situation:yearly_edit": [{"pk": o["yearly"].municipality_id, "year": o["yearly"].year}],
+        "situation:yearly_approve": [{"pk": o["yearly"].municipality_id, "year": o["yearly"].year}],
+        "situation:yearly_pdf": [{"pk": o["yearly"].municipality_id, "year": o["yearly"].year}],
         "situation:setup": [{"pk": estate.world.municipality.pk, "kind": kind} for kind in SETUP_KINDS],
     }
     return [reverse(name, kwargs=kwargs) for kwargs in variants.get(name, [{}])]

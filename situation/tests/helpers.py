@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import re
+
+from pypdf import PdfReader
+
 from agreements.models import Organisation
 from situation.models import DEFAULT_FACTORS, Factor, Place, Reporter
 
@@ -23,3 +28,9 @@ def est_setup(municipality: Organisation, *, factors: int = 3, places: int = 2, 
             for i in range(reporters)
         ],
     }
+
+
+def pdf_text(content: bytes) -> str:
+    """A PDF's text with the words hyphenated at line ends joined again and runs of whitespace made single spaces."""
+    text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+    return re.sub(r"\s+", " ", text.replace("\u2010\n", ""))

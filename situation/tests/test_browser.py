@@ -10,7 +10,7 @@ from django.urls import reverse
 from agreements.models import Membership
 from samverkan.tests.browser import assert_accessible, log_in
 from samverkan.tests.helpers import build_world, member
-from situation.models import Answer, CrimeCount, Week
+from situation.models import Answer, CrimeCount, Week, YearlyPicture
 from situation.services import answer_submit, answer_token
 from situation.tests.helpers import est_setup
 
@@ -71,7 +71,7 @@ def test_the_meeting_sets_the_weeks_situation_picture_and_its_pages_are_accessib
         assert_accessible(page)
 
 
-def test_the_statistics_pages_are_accessible(page, live_server):
+def test_the_statistics_and_yearly_pages_are_accessible(page, live_server):
     world = build_world()
     member(world.municipality, Membership.Role.EDITOR, "editor")
     CrimeCount.objects.bulk_create(
@@ -89,4 +89,8 @@ def test_the_statistics_pages_are_accessible(page, live_server):
     log_in(page, live_server, "editor")
     for name in ("situation:statistics", "situation:statistics_import", "situation:indicators"):
         page.goto(live_server.url + reverse(name, args=[world.municipality.pk]))
+        assert_accessible(page)
+    YearlyPicture.objects.create(municipality=world.municipality, year=2025, analysis="Mest oro i centrum.")
+    for name in ("situation:yearly", "situation:yearly_edit"):
+        page.goto(live_server.url + reverse(name, kwargs={"pk": world.municipality.pk, "year": 2025}))
         assert_accessible(page)

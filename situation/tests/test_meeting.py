@@ -4,18 +4,16 @@ and PDF without it, and query counts that do not grow with the answers or the we
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from pypdf import PdfReader
 
 from situation.models import Reporter, Week
 from situation.services import answer_submit
-from situation.tests.helpers import est_setup
+from situation.tests.helpers import est_setup, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +95,7 @@ def test_the_weekly_report_and_its_pdf_leave_police_intelligence_and_free_texts_
 
     response = client.get(week_url(week, "situation:report_pdf"))
     assert response["Content-Type"] == "application/pdf"
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    text = pdf_text(response.content)
     assert "Lugnt i centrum." in text and "Plats 1" in text and "langning" not in text
 
 
