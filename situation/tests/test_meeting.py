@@ -4,9 +4,11 @@ and PDF without it, and query counts that do not grow with the answers or the we
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -119,3 +121,12 @@ def test_the_week_and_municipality_pages_take_as_many_queries_for_many_answers_a
     assert few == many
     assert few[0] <= 14 and few[1] <= 10
     assert Reporter.objects.count() == 8
+
+
+def test_the_weekly_report_is_written_to_a_file_by_command(world, survey, tmp_path):
+    answered_week(world.municipality, survey, MONDAY, [1, 3])
+    output = tmp_path / "vecka.pdf"
+    call_command("est_report_pdf", world.municipality.name, "2026-W48", "-o", str(output), stdout=io.StringIO())
+    assert "Plats 2" in pdf_text(output.read_bytes())
+    with pytest.raises(CommandError):
+        call_command("est_report_pdf", world.municipality.name, "2026-W47", "-o", str(output))
