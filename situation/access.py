@@ -117,3 +117,19 @@ def may_approve(user: AbstractBaseUser, municipality: Organisation) -> bool:
             user=user, organisation=municipality, role__in=[Membership.Role.READER, Membership.Role.EDITOR]
         ).exists()
     )
+
+
+def municipalities_met_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organisation]:
+    """The municipalities whose weekly meeting the user takes part in: as its security unit, or as the police of one
+    of its agreements."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    police_agreements = Party.objects.filter(
+        organisation__kind__in=Organisation.POLICE_KINDS,
+        organisation__memberships__user=user,
+        organisation__memberships__role=Membership.Role.REVIEWER,
+    ).values("agreement_id")
+    return Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).filter(
+        Q(pk__in=Membership.objects.filter(user=user, role=Membership.Role.EDITOR).values("organisation_id"))
+        | Q(pk__in=Party.objects.filter(agreement_id__in=police_agreements).values("organisation_id"))
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from agreements.models import Organisation
@@ -33,6 +33,7 @@ class Mapping:
     places: list[tuple[Place, float | None]]
     weeks: int
     answers: int
+    meetings: int  # weeks whose meeting recorded who attended
 
     @property
     def tables(self) -> list[tuple[str, list]]:
@@ -78,7 +79,10 @@ def yearly_mapping(municipality: Organisation, year: int) -> Mapping:
     by_factor = dict(ratings.values_list("factor").annotate(mean=Avg("value")).order_by())
     by_place = dict(ratings.values_list("place").annotate(mean=Avg("value")).order_by())
     weeks = Week.objects.filter(municipality=municipality, monday__year=year).aggregate(
-        weeks=Count("pk", distinct=True), answers=Count("answers")
+        weeks=Count("pk", distinct=True),
+        answers=Count("answers"),
+        # The agreement's "varje vecka närvara" is followed up from the attendance each meeting records.
+        meetings=Count("pk", distinct=True, filter=~Q(attendance="")),
     )
     return Mapping(
         year=year,
@@ -89,4 +93,5 @@ def yearly_mapping(municipality: Organisation, year: int) -> Mapping:
         places=[(p, by_place.get(p.pk)) for p in Place.objects.filter(municipality=municipality) if p.pk in by_place],
         weeks=weeks["weeks"],
         answers=weeks["answers"],
+        meetings=weeks["meetings"],
     )

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from samverkan.lib.todo import items_for
 from situation import jobs
 from situation.models import Answer, Rating, Week
 from situation.services import answer_token
@@ -162,3 +163,15 @@ def test_free_texts_are_emptied_after_the_retention_time_and_the_ratings_stay(ru
     assert run(jobs.expire_free_texts, later) == 1
     assert run(jobs.expire_free_texts, later) == 0
     assert Answer.objects.get().free_text == "" and Rating.objects.count() == 4
+
+
+def test_a_closed_week_waits_for_its_situation_picture_with_those_who_meet(run, survey, editor, reviewer, reader):
+    run(jobs.send_survey, TUESDAY)
+    assert not items_for(editor)  # still open: nothing to do yet
+    run(jobs.close_survey, THURSDAY)
+    for user in (editor, reviewer):
+        [item] = items_for(user)
+        assert item.what == "Fastställ veckans lägesbild" and item.document == "Hamnstads kommun, vecka 48"
+    assert not items_for(reader)
+    Week.objects.update(situation="Lugnt.")
+    assert not items_for(editor)

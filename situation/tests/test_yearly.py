@@ -41,7 +41,7 @@ def data(world):
             count=count,
         )
     survey = est_setup(world.municipality, factors=1, places=1, reporters=2)
-    week = Week.objects.create(municipality=world.municipality, monday=date(YEAR, 3, 3))
+    week = Week.objects.create(municipality=world.municipality, monday=date(YEAR, 3, 3), attendance="Säk, polis")
     for reporter, value in zip(survey["reporters"], (1, 2), strict=True):
         answer_submit(
             week=week,
@@ -57,6 +57,7 @@ def test_the_mapping_is_generated_and_the_security_unit_writes_analysis_and_meas
     page = client.get(url(world)).content.decode()
     assert "30 anmälningar år 2025, mot 20 året före." in page
     assert "1,5" in page  # the year's mean rating of the factor
+    assert "Veckomötet registrerade sin närvaro 1 gång." in page
     assert "<svg" in page
 
     measure = {
