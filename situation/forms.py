@@ -3,12 +3,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agreements.forms import MAX_ROWS
 from focusareas.models import FocusArea, Indicator
 from samverkan.lib.edits import DateInput, VersionedModelForm
 from samverkan.lib.validation import CleanInputMixin
 
 from .models import CrimeCount, Factor, IndicatorSeries, Measure, Place, Week, YearlyPicture
 from .setup import SetupKind
+
+# A municipality's reporters are some 40; what a form posts stays well within Django's 1000 fields.
+MAX_SETUP_ROWS = 150
 
 
 class SetupFormSet(forms.BaseModelFormSet):
@@ -37,7 +41,14 @@ class SetupForm(CleanInputMixin, forms.ModelForm):
 
 def setup_formset(kind: SetupKind, *, extra: int):
     formset = forms.modelformset_factory(
-        kind.model, form=SetupForm, formset=SetupFormSet, fields=kind.fields, extra=extra
+        kind.model,
+        form=SetupForm,
+        formset=SetupFormSet,
+        fields=kind.fields,
+        extra=extra,
+        max_num=MAX_SETUP_ROWS,
+        absolute_max=MAX_SETUP_ROWS,
+        validate_max=True,
     )
     formset.kind = kind
     return formset
@@ -153,7 +164,9 @@ class MeasureForm(CleanInputMixin, forms.ModelForm):
         self.fields["indicator"].queryset = Indicator.objects.filter(goal__agreement__parties=municipality)
 
 
-MeasureFormSet = forms.modelformset_factory(Measure, form=MeasureForm, extra=1, can_delete=True)
+MeasureFormSet = forms.modelformset_factory(
+    Measure, form=MeasureForm, extra=1, can_delete=True, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
+)
 
 
 class YearlyApproveForm(CleanInputMixin, forms.Form):
