@@ -1,26 +1,30 @@
 """Reads the demo content in `demo/data/` and writes it to the database the way users would.
 
-The YAML files hold everything a newcomer sees: organisations, one user per role, four agreements in different
-states and a published citizen promise, with focus areas, goals, commitments, an action plan, and two years of
-follow-up of the signed Sölvesborg agreement (2024 approved and archived, 2025 a draft being filled in). One more
-agreement, Sjöbacka's, comes from a Word file (`word.yaml` names it and its parties) and is imported as a draft the
-way a user's upload is. Things that refer to each other do so by key: a commitment names the goals it serves, an
-action plan the focus area of its commitments, a follow-up year the commitment, activity, goal and focus area each
-line is about. `demo_read` checks every such key before anything is written, so a typo in a file is reported by file
-and key rather than half loaded.
+The YAML files hold everything a newcomer sees: organisations, one user per role, four agreements in different states
+and a published citizen promise, with focus areas, goals, commitments, an action plan, and two years of follow-up of the
+signed Sölvesborg agreement (2024 approved and archived, 2025 a draft being filled in). One more agreement, Sjöbacka's,
+comes from a Word file (`word.yaml` names it and its parties) and is imported as a draft the way a user's upload is.
+`situation.yaml` gives Trelleborg its weekly EST survey (factors, places, reporters), the latest weeks of answers and
+two years of monthly statistics, generated from a seed. Things that refer to each other do so by key: a commitment names
+the goals it serves, an action plan the focus area of its commitments, a follow-up year the commitment, activity, goal
+and focus area each line is about. `demo_read` checks every such key before anything is written, so a typo in a file is
+reported by file and key rather than half loaded.
 
-`make run` loads the demo on every start, so loading is idempotent. Organisations, users and memberships are
-brought back to their demo state (the printed logins must work); an agreement that already exists is left as it
-is, so what someone changed in the browser survives the next `make run`. The exceptions: an agreement that is not
-yet signed and has no focus areas, goals or action plans (say, one seeded before they existed) gets the demo ones
-added, and a signed agreement without any follow-up gets the demo years. A Word file is imported once: its draft
-carries a creation key made from the file's name, and a later run that finds that key imports nothing.
+`make run` loads the demo on every start, so loading is idempotent. Organisations, users and memberships are brought
+back to their demo state (the printed logins must work); an agreement that already exists is left as it is, so what
+someone changed in the browser survives the next `make run`. The exceptions: an agreement that is not yet signed and has
+no focus areas, goals or action plans (say, one seeded before they existed) gets the demo ones added, and a signed
+agreement without any follow-up gets the demo years. A Word file is imported once: its draft carries a creation key made
+from the file's name, and a later run that finds that key imports nothing. So is a situation picture: a municipality
+that already has factors is left as it is.
 """
 
 from __future__ import annotations
 
+import random
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +34,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from agreements.models import (
     Agreement,
@@ -48,6 +53,10 @@ from documents.wordimport import agreement_import_docx, plan_from_docx
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Goal, Indicator, ReviewEntry
 from followup.models import FollowUpReport
 from followup.services import report_approve, report_confirm, report_start, report_submit
+from situation import services as situation_services
+from situation.models import DEFAULT_FACTORS, Factor, Place, Reporter, Week
+from situation.statistics import Row as StatisticsRow
+from situation.statistics import months_back
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 -- shown to every newcomer on purpose; the command refuses without DEBUG
@@ -69,6 +78,7 @@ class DemoContent:
     users: list[Spec]
     agreements: list[Spec]
     word_imports: list[Spec] = field(default_factory=list)
+    situations: list[Spec] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -200,11 +210,15 @@ def demo_read(*, data_dir: Path = DATA_DIR) -> DemoContent:
         for party in spec["parties"]:
             _require(party, organisations, what="organisation", where=where)
         word_imports.append({**spec, "path": data_dir / spec["file"]})
+    situations = _read_yaml(data_dir / "situation.yaml")["situations"]
+    for spec in situations:
+        _require(spec["municipality"], organisations, what="organisation", where="situation.yaml")
     return DemoContent(
         organisations=people["organisations"],
         users=people["users"],
         agreements=agreements,
         word_imports=word_imports,
+        situations=situations,
     )
 
 
@@ -589,6 +603,60 @@ def _import_word(spec: Spec, organisations: dict[str, Organisation]) -> bool:
     return True
 
 
+def _load_situation(spec: Spec, municipality: Organisation) -> None:
+    """The municipality's EST survey with its latest weeks answered, and its monthly statistics; once, the first
+    time (a municipality that already has factors is left as it is)."""
+    if Factor.objects.filter(municipality=municipality).exists():
+        return
+    rng = random.Random(spec["seed"])  # noqa: S311 -- plausible demo figures, not secrets
+    factors = [Factor.objects.create(municipality=municipality, name=n, order=i) for i, n in enumerate(DEFAULT_FACTORS)]
+    places = [Place.objects.create(municipality=municipality, name=n, order=i) for i, n in enumerate(spec["places"])]
+    organisations = spec["reporters"]["organisations"]
+    reporters = [
+        Reporter.objects.create(
+            municipality=municipality,
+            name=f"Rapportör {n}",
+            email=f"rapportor{n}@trelleborg.example",
+            organisation=organisations[n % len(organisations)],
+        )
+        for n in range(1, spec["reporters"]["count"] + 1)
+    ]
+    # Each factor and place has a level of its own; summer weeks and the first places (the centre) rate higher.
+    level = {(f.pk, p.pk): rng.uniform(0.2, 1.6) - 0.15 * i for f in factors for i, p in enumerate(places)}
+    this_monday = situation_services.monday_of(timezone.localdate())
+    for n in range(spec["weeks"], -1, -1):
+        monday = this_monday - timedelta(weeks=n)
+        week = Week.objects.create(municipality=municipality, monday=monday, invited_at=timezone.now())
+        summer = 0.5 if 5 <= monday.month <= 8 else 0.0
+        for reporter in reporters:
+            if rng.random() > spec["answer_share"]:
+                continue
+            ratings = {
+                key: None if rng.random() < 0.15 else max(0, min(3, round(value + summer + rng.gauss(0, 0.6))))
+                for key, value in level.items()
+            }
+            situation_services.answer_submit(week=week, reporter=reporter, ratings=ratings, free_text="")
+        if n:  # every week but this one has closed and been reported
+            Week.objects.filter(pk=week.pk).update(closed_at=timezone.now(), reported_at=timezone.now())
+    Week.objects.filter(municipality=municipality, monday=this_monday - timedelta(weeks=1)).update(**spec["last_week"])
+
+    statistics = spec["statistics"]
+    latest = date(this_monday.year, this_monday.month, 1)
+    for source in ("police", "municipality"):
+        rows = []
+        for back in range(statistics["months"]):
+            month = months_back(latest, back + 1)
+            season = 1.3 if 5 <= month.month <= 8 else 1.0
+            for crime_type in statistics[source]:
+                for i, place in enumerate(statistics["places"]):
+                    count = max(0, round(rng.uniform(2, 12) * season / (1 + 0.4 * i)))
+                    rows.append(StatisticsRow(month, None, crime_type, place, count))
+        situation_services.statistics_import(
+            municipality=municipality,
+            payload=situation_services.statistics_payload(municipality=municipality, source=source, rows=rows),
+        )
+
+
 def demo_load(*, content: DemoContent) -> DemoLoadResult:
     """Write the demo to the database, all or nothing, leaving what already exists as described above."""
     # The follow-up services mail the parties at each step; the demo's made-up addresses get nothing.
@@ -621,6 +689,8 @@ def demo_load(*, content: DemoContent) -> DemoLoadResult:
                 _give_status(agreement, data, organisations, users)
             new_follow_ups += _create_follow_ups(agreement, data, users)
         word_imports = sum(_import_word(spec, organisations) for spec in content.word_imports)
+        for spec in content.situations:
+            _load_situation(spec, organisations[spec["municipality"]])
     return DemoLoadResult(
         organisations=new_organisations,
         users=new_users,

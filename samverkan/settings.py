@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "documents",
     "followup",
     "exports",
+    "situation",
     "demo",
     "transfer",
     "bench",
@@ -282,6 +283,10 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # The address of the service as users reach it, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The weekly EST survey: how long a reporter's personal link works, and how long the free texts of answers are kept
+# (personal data) before a periodic job empties them; the ratings are kept.
+EST_ANSWER_LINK_DAYS = env_int("EST_ANSWER_LINK_DAYS", 4)
+EST_FREE_TEXT_RETENTION_DAYS = env_int("EST_FREE_TEXT_RETENTION_DAYS", 90)
 # Logins, failed logins and refused requests go to the "samverkan.security" logger (stderr by default), the
 # queue's retries and failures to "samverkan.tasks".
 LOGGING = {

@@ -12,6 +12,7 @@ urlpatterns = [
     path("overenskommelser/", include("documents.urls")),
     path("overenskommelser/", include("followup.urls")),
     path("exporter/", include("exports.urls")),
+    path("lagesbild/", include("situation.urls")),
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("losenord/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -37,6 +37,7 @@ from followup.models import (
 )
 from followup.report import build_annual_report
 from followup.verdicts import TargetVerdict, Trend
+from situation.models import CrimeCount, Factor, Place, Reporter, Week
 
 pytestmark = pytest.mark.django_db
 
@@ -704,3 +705,16 @@ def test_only_sjobackas_users_see_the_imported_draft():
     for username in ("sakerhet", "kommunpolis", "svedala", "solvesborg", "polis-karlshamn"):
         user = get_user_model().objects.get(username=username)
         assert not Agreement.objects.visible_to(user).filter(title=SJOBACKA).exists(), username
+
+
+def test_trelleborg_has_an_est_survey_with_answered_weeks_and_monthly_statistics():
+    trelleborg = Organisation.objects.get(name="Trelleborgs kommun")
+    assert Factor.objects.filter(municipality=trelleborg).count() == 12
+    assert Place.objects.filter(municipality=trelleborg).count() == 6
+    assert Reporter.objects.filter(municipality=trelleborg, active=True).count() == 40
+    weeks = list(Week.objects.filter(municipality=trelleborg).order_by("monday"))
+    assert len(weeks) == 9 and weeks[-1].is_open and not weeks[-2].is_open
+    assert weeks[-2].situation and weeks[-2].priorities and weeks[-2].attendance
+    assert all(week.answers.count() > 10 for week in weeks)
+    assert CrimeCount.objects.filter(municipality=trelleborg, source="police").values("month").distinct().count() == 24
+    assert CrimeCount.objects.filter(municipality=trelleborg, source="municipality").exists()

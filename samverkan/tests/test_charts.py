@@ -14,6 +14,7 @@ from samverkan.lib.charts import (
     TARGET_COLOUR,
     TRACK_COLOUR,
     ChartText,
+    bar_chart,
     format_number,
     line_chart,
     progress_bar,
@@ -293,3 +294,18 @@ def test_the_progress_bar_carries_its_label():
     assert svg.find("svg:title", NS).text == label
     assert (svg.get("viewBox"), svg.get("width"), svg.get("height")) == ("0 0 100 10", "100", "10")
     assert fill_width(svg) == 75
+
+
+def test_a_bar_chart_writes_every_number_and_label_and_marks_the_comparison_by_shape():
+    svg = bar_chart(
+        bars=[("jan 25", 3), ("feb 25", 12)],
+        compare=[5, None],
+        text=ChartText("Anmälda brott", "Per månad", "anmälningar", "Samma månad förra året", ""),
+    )
+    root = parse(svg)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert {"3", "12", "jan 25", "feb 25", "Samma månad förra året"} <= set(texts)
+    assert len(root.findall("{http://www.w3.org/2000/svg}rect")) == 2 + 1 + 1  # two bars, one comparison, legend
+    assert root.get("role") == "img"
+    with pytest.raises(ValueError):
+        bar_chart(bars=[("jan", -1)], text=ChartText("t", "d", "", "", ""))

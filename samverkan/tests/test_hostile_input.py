@@ -56,6 +56,9 @@ from followup import services as followup_services
 from followup.models import FollowUpReport
 from samverkan.lib.validation import FORBIDDEN_CHARACTERS
 from samverkan.tests.helpers import management
+from situation.models import Week
+from situation.services import answer_token
+from situation.tests.helpers import est_setup
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +209,7 @@ ENGLISH = re.compile(r"\b(the|this|must|enter|ensure|select|field|valid|value|al
 def snapshot() -> dict[str, list[tuple]]:
     """Every row of the product's own tables (history and many-to-many tables included)."""
     tables = {}
-    for label in ("agreements", "focusareas", "followup"):
+    for label in ("agreements", "focusareas", "followup", "situation"):
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             tables[model._meta.db_table] = list(model._base_manager.order_by("pk").values_list())
     return tables
@@ -1237,3 +1240,62 @@ def test_control_characters_are_named_in_the_forbidden_set():
     assert FORBIDDEN_CHARACTERS.search("\x1b")
     assert not FORBIDDEN_CHARACTERS.search("rad ett\r\nrad två\tflik")
     assert all(unicodedata.category(c) != "Cc" for c in "åäö ÅÄÖ")
+
+
+@pytest.fixture
+def survey(world):
+    survey = est_setup(world.municipality, factors=2, places=2, reporters=1)
+    survey["week"] = Week.objects.create(municipality=world.municipality, monday=date(2026, 11, 23))
+    return survey
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_reporters_answer(client, survey, data):
+    """The one form anyone holding a link may post, without an account."""
+    url = reverse("situation:answer", args=[answer_token(reporter=survey["reporters"][0], week=survey["week"])])
+    ratings = [f"rating-{f.pk}-{p.pk}" for f in survey["factors"] for p in survey["places"]]
+    base = {name: "1" for name in ratings} | {"free_text": "Lugnt"}
+    fields = {name: st.one_of(st.sampled_from(["x", "0", "3", "4", "-1", ""]), hostile_text()) for name in ratings}
+    body = apply(base, data.draw(changes(fields | {"free_text": hostile_text()})))
+    with rolled_back():
+        before = snapshot()
+        response = post(client, url, body)
+        assert_refused_or_stored_safely(client, response, before, pages=(url,))
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_weekly_meeting_and_the_reporters(client, world, editor, survey, data):
+    client.force_login(editor)
+    municipality = world.municipality.pk
+    if data.draw(st.booleans()):
+        url = reverse("situation:week", kwargs={"pk": municipality, "week": survey["week"].label})
+        base = {"situation": "Lugnt", "loaded_version": "1"}
+        fields = {name: hostile_text() for name in ("situation", "priorities", "police_intelligence", "attendance")}
+        fields["loaded_version"] = hostile_number()
+        pages = (url,)
+    else:
+        url = reverse("situation:setup", kwargs={"pk": municipality, "kind": "rapportorer"})
+        reporter = survey["reporters"][0]
+        base = {
+            "rapportorer-TOTAL_FORMS": "1",
+            "rapportorer-INITIAL_FORMS": "1",
+            "rapportorer-0-id": str(reporter.pk),
+            "rapportorer-0-name": "Anna",
+            "rapportorer-0-email": "anna@example.se",
+        }
+        fields = {
+            "rapportorer-TOTAL_FORMS": st.sampled_from(MANAGEMENT),
+            "rapportorer-INITIAL_FORMS": st.sampled_from(MANAGEMENT),
+            "rapportorer-0-id": hostile_id(reporter.pk),
+            "rapportorer-0-name": hostile_text(),
+            "rapportorer-0-email": hostile_text(),
+            "rapportorer-0-organisation": hostile_text(),
+        }
+        pages = (url,)
+    body = apply(base, data.draw(changes(fields)))
+    with rolled_back():
+        before = snapshot()
+        response = post(client, url, body)
+        assert_refused_or_stored_safely(client, response, before, pages=pages)

@@ -45,6 +45,10 @@ from followup.models import CommitmentOutcome, Evaluation
 from followup.services import report_start
 from samverkan.lib.archive import store_archived
 from samverkan.tests.helpers import World, build_world, built_once, member
+from situation.models import Measure, Week, YearlyPicture
+from situation.services import answer_token
+from situation.setup import SETUP_KINDS
+from situation.tests.helpers import est_setup
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +90,10 @@ PARTY = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, superuser
 # Editors (while they may edit) and the police's reviewers write in a review thread; everyone who reads it reads it.
 COMMENT = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, **OUTSIDERS)
 CREATE = expect(FORBIDDEN, anonymous=LOGIN, editor=OK, outside_editor=OK, superuser=OK)
+# The weekly meeting is the security unit's and the police's; the council reads its picture.
+MEET = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, **OUTSIDERS)
+# The council approves the yearly situation picture, or the security unit on its behalf.
+COUNCIL = expect(OK, anonymous=LOGIN, reviewer=FORBIDDEN, staff=FORBIDDEN, **OUTSIDERS)
 WRONG_METHOD = expect(NOT_ALLOWED, anonymous=LOGIN)
 # The municipality's administrator (the estate's editor) and the system administrator manage its users.
 ADMINISTER = expect(FORBIDDEN, anonymous=LOGIN, editor=OK, superuser=OK)
@@ -195,6 +203,22 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "exports:index": form(LOGGED_IN),
     "exports:detail": read_only(REQUESTER),
     "exports:download": read_only(REQUESTER),
+    # The situation picture: the municipality's users and the police of its agreements; the security unit sets it up.
+    "situation:index": read_only(LOGGED_IN),
+    "situation:municipality": read_only(),
+    "situation:setup": form(),
+    "situation:week": {"GET": READ, "POST": MEET},
+    "situation:report": read_only(),
+    "situation:statistics": read_only(),
+    "situation:statistics_import": form(),
+    "situation:indicators": form(),
+    "situation:yearly": read_only(),
+    "situation:yearly_edit": form(),
+    "situation:yearly_approve": post_only(COUNCIL),
+    "situation:yearly_pdf": read_only(),
+    "situation:report_pdf": read_only(),
+    # A reporter's form is reached by the personal link, with or without an account: the link is the key.
+    "situation:answer": form(PUBLIC),
 }
 
 # The administration is Django's own. Only staff get past its login (which, with its logout, is open to all);
@@ -322,6 +346,12 @@ def build_estate() -> Estate:
         fingerprint=agreement_fingerprint(draft),
         content=content_snapshot(draft),
     )
+    survey = est_setup(world.municipality, factors=1, places=1, reporters=1)
+    week = Week.objects.create(municipality=world.municipality, monday=date(2026, 11, 23))
+    yearly = YearlyPicture.objects.create(municipality=world.municipality, year=2025, analysis="Mest oro i centrum.")
+    Measure.objects.create(
+        picture=yearly, problem="Oro i centrum", measure="Trygghetsvandringar", focus_area=focus_area
+    )
     Group.objects.create(name="Säkerhetsenheten")
     export = Export(requested_by=editor, kind=Export.Kind.AGREEMENTS_WORKBOOK, state=Export.State.DONE)
     export.file.save("samverkan-overenskommelser.xlsx", ContentFile(b"PK\x03\x04"), save=True)
@@ -357,6 +387,9 @@ def build_estate() -> Estate:
             "signed_area": signed_area,
             "export": export,
             "signed_page": signed_page,
+            "week": week,
+            "yearly": yearly,
+            "reporter": survey["reporters"][0],
         },
         users=users,
         sessions={kind: log_in(user) for kind, user in users.items()},
@@ -438,6 +471,10 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "accounts:invitation_resend": Membership.objects.get(user=estate.users["reader"]).pk,
         "exports:detail": o["export"].pk,
         "exports:download": o["export"].pk,
+        "situation:municipality": estate.world.municipality.pk,
+        "situation:statistics": estate.world.municipality.pk,
+        "situation:statistics_import": estate.world.municipality.pk,
+        "situation:indicators": estate.world.municipality.pk,
     }
     if name in by_pk:
         return [reverse(name, args=[by_pk[name]])]
@@ -466,6 +503,15 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         ],
         "followup:export": [report | {"fmt": fmt} for fmt in ("xlsx", "csv")],
         "accounts:activate": [{"uidb64": "MQ", "token": "gammal-lank"}],
+        "situation:week": [{"pk": o["week"].municipality_id, "week": o["week"].label}],
+        "situation:report": [{"pk": o["week"].municipality_id, "week": o["week"].label}],
+        "situation:report_pdf": [{"pk": o["week"].municipality_id, "week": o["week"].label}],
+        "situation:answer": [{"token": answer_token(reporter=o["reporter"], week=o["week"])}],
+        "situation:yearly": [{"pk": o["yearly"].municipality_id, "year": o["yearly"].year}],
+        "situation:yearly_edit": [{"pk": o["yearly"].municipality_id, "year": o["yearly"].year}],
+        "situation:yearly_approve": [{"pk": o["yearly"].municipality_id, "year": o["yearly"].year}],
+        "situation:yearly_pdf": [{"pk": o["yearly"].municipality_id, "year": o["yearly"].year}],
+        "situation:setup": [{"pk": estate.world.municipality.pk, "kind": kind} for kind in SETUP_KINDS],
     }
     return [reverse(name, kwargs=kwargs) for kwargs in variants.get(name, [{}])]
 

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agreements.forms import MAX_ROWS
+from focusareas.models import FocusArea, Indicator
+from samverkan.lib.edits import DateInput, VersionedModelForm
+from samverkan.lib.validation import CleanInputMixin
+
+from .models import CrimeCount, Factor, IndicatorSeries, Measure, Place, Week, YearlyPicture
+from .setup import SetupKind
+
+# A municipality's reporters are some 40; what a form posts stays well within Django's 1000 fields.
+MAX_SETUP_ROWS = 150
+
+
+class SetupFormSet(forms.BaseModelFormSet):
+    """A municipality's factors, places or reporters, edited together; a name (or address) once per municipality."""
+
+    kind: SetupKind
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            value = (form.cleaned_data or {}).get(self.kind.unique)
+            if not value:
+                continue
+            key = value.strip().casefold()
+            if key in seen:
+                form.add_error(self.kind.unique, _("This appears twice in the list."))
+            seen.add(key)
+
+
+class SetupForm(CleanInputMixin, forms.ModelForm):
+    def has_changed(self) -> bool:
+        # A new row offered with a value (the EST checklist) is saved as offered, not only once edited.
+        return super().has_changed() or (self.instance.pk is None and bool(self.initial))
+
+
+def setup_formset(kind: SetupKind, *, extra: int):
+    formset = forms.modelformset_factory(
+        kind.model,
+        form=SetupForm,
+        formset=SetupFormSet,
+        fields=kind.fields,
+        extra=extra,
+        max_num=MAX_SETUP_ROWS,
+        absolute_max=MAX_SETUP_ROWS,
+        validate_max=True,
+    )
+    formset.kind = kind
+    return formset
+
+
+SCALE = [
+    ("x", _("Don't know")),
+    ("0", _("0 – no problems")),
+    ("1", _("1 – small problems")),
+    ("2", _("2 – clear problems")),
+    ("3", _("3 – great problems")),
+]
+
+
+class AnswerForm(CleanInputMixin, forms.Form):
+    """A reporter's answer: for each place, how the past week was for each factor, and anything else to tell."""
+
+    free_text = forms.CharField(
+        label=_("Anything else to tell about the past week?"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only the security unit and the police read it; it is deleted after a while."),
+    )
+
+    def __init__(self, *args, factors: list[Factor], places: list[Place], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.places = [(place, [f"rating-{factor.pk}-{place.pk}" for factor in factors]) for place in places]
+        for place in places:
+            for factor in factors:
+                self.fields[f"rating-{factor.pk}-{place.pk}"] = forms.ChoiceField(
+                    label=factor.name, choices=SCALE, initial="x"
+                )
+        self.order_fields([name for _place, names in self.places for name in names] + ["free_text"])
+
+    def groups(self):
+        """(place, its bound fields), for a fieldset per place."""
+        return [(place, [self[name] for name in names]) for place, names in self.places]
+
+    def ratings(self) -> dict[tuple[int, int], int | None]:
+        result = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith("rating-"):
+                _prefix, factor, place = name.split("-")
+                result[int(factor), int(place)] = None if value == "x" else int(value)
+        return result
+
+
+class WeekForm(VersionedModelForm):
+    """The Thursday meeting's notes on the week."""
+
+    class Meta:
+        model = Week
+        fields = ["situation", "priorities", "previous_priorities", "observations", "police_intelligence", "attendance"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class StatisticsUploadForm(CleanInputMixin, forms.Form):
+    """A month's (or several years') statistics exported from the police's or the municipality's system."""
+
+    source = forms.ChoiceField(label=_("Statistics"), choices=CrimeCount.Source.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV or Excel (.xlsx) with the columns Datum or Månad (YYYY-MM-DD or YYYY-MM), Brottstyp, Plats and "
+            "Antal. Importing a month again replaces it."
+        ),
+    )
+
+
+class StatisticsConfirmForm(forms.Form):
+    payload = forms.CharField(widget=forms.HiddenInput)
+
+
+class IndicatorSeriesForm(CleanInputMixin, forms.ModelForm):
+    """Which statistics an agreement's indicator is read from."""
+
+    class Meta:
+        model = IndicatorSeries
+        fields = ["indicator", "source", "crime_type", "place"]
+
+    def __init__(self, *args, municipality, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.municipality = municipality
+        indicators = self.fields["indicator"]
+        indicators.queryset = (
+            Indicator.objects.filter(goal__agreement__parties=municipality)
+            .select_related("goal__agreement")
+            .order_by("goal__agreement__title", "name")
+        )
+        indicators.label_from_instance = lambda indicator: f"{indicator.name} ({indicator.goal.agreement.title})"
+
+
+class YearlyPictureForm(VersionedModelForm):
+    class Meta:
+        model = YearlyPicture
+        fields = ["analysis", "sources"]
+        widgets = {"analysis": forms.Textarea(attrs={"rows": 8}), "sources": forms.Textarea(attrs={"rows": 4})}
+
+
+class MeasureForm(CleanInputMixin, forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["problem", "measure", "responsible", "timing", "focus_area", "indicator", "order"]
+        widgets = {"problem": forms.Textarea(attrs={"rows": 2}), "measure": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, municipality, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].queryset = FocusArea.objects.filter(agreement__parties=municipality).select_related(
+            "agreement"
+        )
+        self.fields["focus_area"].label_from_instance = lambda area: f"{area.title} ({area.agreement.title})"
+        self.fields["indicator"].queryset = Indicator.objects.filter(goal__agreement__parties=municipality)
+
+
+MeasureFormSet = forms.modelformset_factory(
+    Measure, form=MeasureForm, extra=1, can_delete=True, max_num=MAX_ROWS, absolute_max=MAX_ROWS, validate_max=True
+)
+
+
+class YearlyApproveForm(CleanInputMixin, forms.Form):
+    """The council's decision: the date and the case number (diarienummer)."""
+
+    approved_on = forms.DateField(label=_("Approved by the council on"), widget=DateInput())
+    case_number = forms.CharField(label=_("Case number (diarienummer)"), max_length=50)
