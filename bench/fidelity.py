@@ -250,15 +250,16 @@ class Writer:
                 cells=row,
             )
 
-    def commitment(self, party: str, verb: str, text: str, *, said_by: str = "", bullet: bool = False) -> None:
-        """A commitment ("Kommunen förbinder sig att …") or a promise ("Polisen lovar att …"): a paragraph of its
-        own, or an item under a lead-in that names the party. `party` names the organisation, or several joined by
-        " + " for a joint one."""
+    def commitment(self, party: str, opening: str, text: str, *, bullet: bool = False) -> None:
+        """A commitment or a promise: a paragraph of its own opening with who and the verb ("Polisen förbinder sig
+        att", "Kommunen lovar att"), or an item under a lead-in that says it. `party` names the organisation, or
+        several joined by " + " for a joint one."""
         if bullet:
             self.document.add_paragraph(text[0].upper() + text[1:], style="List Bullet")
         else:
-            self.document.add_paragraph(f"{said_by} {verb} att {text}")
-        self.add("commitment", f"{said_by or party}: {text[:50]}", (text,), parties=party.split(" + "), text=text)
+            self.document.add_paragraph(f"{opening} {text}")
+        label = f"{opening or party}: {text[:50]}"
+        self.add("commitment", label, (text,), parties=party.split(" + "), text=text)
 
     def lead_in(self, text: str) -> None:
         """A line that introduces the commitments under it ("Kommunen förbinder sig att:"): not an element."""
@@ -378,16 +379,15 @@ def commitments_in_prose() -> Sample:
     w.heading("Inledning")
     w.paragraph("Norrbacka växer, och med fler invånare kommer nya frågor om trygghet i bostadsområdena.")
     w.heading("Parternas åtaganden")
-    w.commitment(NORRBACKA_POLICE, "förbinder sig", "genomföra minst fyra trafikinsatser under året", said_by="Polisen")
-    w.commitment(NORRBACKA_POLICE, "förbinder sig", "delta i skolornas föräldramöten varje höst", said_by="Polisen")
+    w.commitment(NORRBACKA_POLICE, "Polisen förbinder sig att", "genomföra minst fyra trafikinsatser under året")
+    w.commitment(NORRBACKA_POLICE, "Polisen förbinder sig att", "delta i skolornas föräldramöten varje höst")
     w.lead_in("Norrbacka kommun förbinder sig att:")
-    w.commitment(NORRBACKA, "förbinder sig", "erbjuda sommarjobb till minst 200 ungdomar", bullet=True)
-    w.commitment(NORRBACKA, "förbinder sig", "åtgärda klotter inom 48 timmar", bullet=True)
+    w.commitment(NORRBACKA, "", "erbjuda sommarjobb till minst 200 ungdomar", bullet=True)
+    w.commitment(NORRBACKA, "", "åtgärda klotter inom 48 timmar", bullet=True)
     w.commitment(
         f"{NORRBACKA} + {NORRBACKA_POLICE}",
-        "förbinder sig",
+        "Parterna förbinder sig gemensamt att",
         "träffas i styrgruppen fyra gånger per år",
-        said_by="Parterna förbinder sig gemensamt att",
     )
     w.heading("Uppföljning")
     w.paragraph("Åtagandena följs upp i styrgruppen och redovisas årligen för kommunstyrelsen.")
@@ -405,7 +405,7 @@ def commitments_in_prose() -> Sample:
     w.paragraph("Narkotikan syns allt mer bland unga, särskilt kring skolorna och i centrum.")
     w.heading("Trafik", 2)
     w.paragraph("Buskörning med moped i bostadsområdena är det invånarna oftast tar upp.")
-    w.commitment(NORRBACKA_POLICE, "förbinder sig", "kontrollera mopeder vid skolorna varje vår", said_by="Polisen")
+    w.commitment(NORRBACKA_POLICE, "Polisen förbinder sig att", "kontrollera mopeder vid skolorna varje vår")
     return Sample(
         "commitments-in-prose",
         "prose with commitments per party",
@@ -434,9 +434,9 @@ def three_parties() -> Sample:
     w.heading("Syfte")
     w.paragraph("Att boende i Ljusgårdens områden ska känna sig trygga i trapphus, på gårdar och i parkeringshus.")
     w.heading("Åtaganden")
-    w.commitment(LJUSGARDEN, "förbinder sig", "laga trasig belysning inom en vecka", said_by="Ljusgården")
-    w.commitment(LJUSDAL, "förbinder sig", "samordna trygghetsvandringar två gånger per år", said_by="Kommunen")
-    w.commitment(LJUSDAL_POLICE, "förbinder sig", "dela lägesbilden med bolaget varje månad", said_by="Polisen")
+    w.commitment(LJUSGARDEN, "Ljusgården förbinder sig att", "laga trasig belysning inom en vecka")
+    w.commitment(LJUSDAL, "Kommunen förbinder sig att", "samordna trygghetsvandringar två gånger per år")
+    w.commitment(LJUSDAL_POLICE, "Polisen förbinder sig att", "dela lägesbilden med bolaget varje månad")
     w.heading("Aktiviteter")
     w.activity_table(
         "Trygga gårdar",
@@ -479,16 +479,15 @@ def citizen_promise() -> Sample:
     w.heading("Varför ett medborgarlöfte")
     w.paragraph("I dialoger med invånarna kom hastigheten på Storgatan och otryggheten vid stationen upp oftast.")
     w.heading("Säkrare trafik på Storgatan")
-    w.commitment(SJOVIK_POLICE, "lovar", "göra minst sex hastighetskontroller på Storgatan", said_by="Polisen")
-    w.commitment(SJOVIK, "lovar", "sätta upp två farthinder före sommaren", said_by="Kommunen")
+    w.commitment(SJOVIK_POLICE, "Polisen lovar att", "göra minst sex hastighetskontroller på Storgatan")
+    w.commitment(SJOVIK, "Kommunen lovar att", "sätta upp två farthinder före sommaren")
     w.heading("Tryggare kvällar vid stationen")
     w.commitment(
         f"{SJOVIK} + {SJOVIK_POLICE}",
-        "lovar",
+        "Polisen och kommunen lovar tillsammans att",
         "vandra vid stationen en kväll i månaden",
-        said_by="Polisen och kommunen lovar tillsammans att",
     )
-    w.commitment(SJOVIK, "lovar", "ha öppet på fritidsgården till klockan 22 på fredagar", said_by="Kommunen")
+    w.commitment(SJOVIK, "Kommunen lovar att", "ha öppet på fritidsgården till klockan 22 på fredagar")
     w.heading("Så följer vi upp")
     w.paragraph("Löftena följs upp efter halva året och vid årets slut, och resultatet publiceras på webben.")
     return Sample(
