@@ -49,7 +49,8 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 DOCUMENT_PART = "word/document.xml"
 
 # Word's built-in styles keep their English names inside the file whatever the language of Word; documents made in
-# other programs may carry the Swedish names.
+# other programs may carry the Swedish names. A list written with Word's second- or third-level list styles ("List
+# Number 2") is nested in the item above it, as one indented with Tab is.
 STYLE_MAP = """
 p[style-name='Title'] => h1.title:fresh
 p[style-name='Rubrik'] => h1.title:fresh
@@ -66,6 +67,14 @@ p[style-name='Rubrik 3'] => h3:fresh
 p[style-name='Rubrik 4'] => h4:fresh
 p[style-name='Rubrik 5'] => h5:fresh
 p[style-name='Rubrik 6'] => h6:fresh
+p[style-name='List Bullet 2'] => ul|ol > li > ul > li:fresh
+p[style-name='List Number 2'] => ul|ol > li > ol > li:fresh
+p[style-name='List Bullet 3'] => ul|ol > li > ul|ol > li > ul > li:fresh
+p[style-name='List Number 3'] => ul|ol > li > ul|ol > li > ol > li:fresh
+p[style-name='Punktlista 2'] => ul|ol > li > ul > li:fresh
+p[style-name='Numrerad lista 2'] => ul|ol > li > ol > li:fresh
+p[style-name='Punktlista 3'] => ul|ol > li > ul|ol > li > ul > li:fresh
+p[style-name='Numrerad lista 3'] => ul|ol > li > ul|ol > li > ol > li:fresh
 """
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -447,13 +456,26 @@ def _take_signatories(sections: list[PlannedSection]) -> list[PlannedSignatory]:
     searches = [(section, cues[-1] + 1, 1) for section, cues in candidates if cues]
     if agreement_sections:
         last = agreement_sections[-1]
-        searches.append((last, max(len(last.blocks) - 8, 0), 2))
+        searches.append((last, _short_lines_at_the_end(last.blocks), 2))
     for section, start, at_least in searches:
         signatories, first, end = _signatories_in(section.blocks[start:])
         if len(signatories) >= at_least:
             section.blocks = section.blocks[: start + first] + section.blocks[start + end :]
             return signatories
     return []
+
+
+def _short_lines_at_the_end(blocks: list[Node]) -> int:
+    """Where the run of short lines (or tables of them) that ends the blocks begins: signature blocks one after
+    another (party, dotted line, name, title), however many parties sign, after the last prose."""
+    start = len(blocks)
+    while start > 0:
+        block = blocks[start - 1]
+        text = block.text()
+        if block.tag != "table" and (block.tag != "p" or "\n" in text or len(text) > 80 or text.endswith(".")):
+            break
+        start -= 1
+    return start
 
 
 def _take_copies(sections: list[PlannedSection]) -> int | None:

@@ -303,6 +303,52 @@ def test_signatures_side_by_side_in_a_table_are_read_column_by_column():
     assert plan.sections[0].body == "<p>Ort och datum</p><p>Överenskommelsen diarieförs.</p>"
 
 
+def test_three_signature_blocks_one_after_another_are_all_read():
+    html = "<h1>Samverkansöverenskommelse</h1><h1>Underskrifter</h1><p>Parterna har tagit del av texten.</p>"
+    for party, name, title in [
+        ("Ljusdalens kommun", "Eva Lund", "Kommundirektör"),
+        ("Lokalpolisområde Ljusdalen", "Per Berg", "Lokalpolisområdeschef"),
+        ("Bostadsbolaget Ljusgården AB", "Sara Nyström", "Verkställande direktör"),
+    ]:
+        html += f"<p>För {party}</p><p>…………………………</p><p>{name}</p><p>{title}</p>"
+    plan = plan_from_html(html)
+
+    assert [(s.name, s.on_behalf_of) for s in plan.signatories] == [
+        ("Eva Lund", "Ljusdalens kommun"),
+        ("Per Berg", "Lokalpolisområde Ljusdalen"),
+        ("Sara Nyström", "Bostadsbolaget Ljusgården AB"),
+    ]
+    assert plan.sections[0].body == "<p>Parterna har tagit del av texten.</p>"
+
+
+def _docx(build) -> bytes:
+    document = Document()
+    document.add_heading("Samverkansöverenskommelse", level=0)
+    build(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_list_written_with_words_second_level_list_style_is_nested_in_the_item_above():
+    def build(document):
+        document.add_heading("Arbetssätt", level=1)
+        document.add_paragraph("Kartläggning", style="List Number")
+        document.add_paragraph("Analys", style="List Number")
+        document.add_paragraph("Orsaker", style="List Number 2")
+        document.add_paragraph("Platser och tider", style="List Number 2")
+        document.add_paragraph("Åtgärder", style="List Number")
+        document.add_paragraph("Centrum", style="List Bullet")
+        document.add_paragraph("Stationen", style="List Bullet 2")
+
+    plan = plan_from_docx(_docx(build))
+
+    assert plan.sections[0].body == (
+        "<ol><li>Kartläggning</li><li>Analys<ol><li>Orsaker</li><li>Platser och tider</li></ol></li>"
+        "<li>Åtgärder</li></ol><ul><li>Centrum<ul><li>Stationen</li></ul></li></ul>"
+    )
+
+
 def test_the_copies_clause_sets_the_number_of_copies_instead_of_being_printed_twice(world):
     html = (
         "<h1>Samverkansöverenskommelse</h1><h1>Underskrifter</h1><p>Ort och datum</p>"
