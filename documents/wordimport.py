@@ -35,7 +35,7 @@ from agreements.models import (
     Section,
     Signatory,
 )
-from focusareas.models import ActivityRow, FocusArea
+from focusareas.models import ActivityRow, Commitment, FocusArea
 from samverkan.lib.images import image_extension
 from samverkan.lib.richtext import sanitize_html
 from samverkan.lib.validation import FORBIDDEN_CHARACTERS
@@ -136,6 +136,16 @@ ACTIVITY_HEADER = (
     re.compile(r"^(mål|effekt|effektmål|förväntad effekt|mål\s*(/|och|&|\+)\s*effekt|förväntat resultat)$"),
 )
 EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>)*</p>")
+# "Polisen förbinder sig att …", "Norrbacka kommun förbinder sig att:", "Polisen och kommunen lovar tillsammans att":
+# who commits (a party's name or what the text calls it, several joined by "och"), the verb, and what follows. Only a
+# paragraph or list item that begins so is a commitment; a sentence that mentions one in running prose is not.
+PARTY_WORD = r"(?:[A-ZÅÄÖ][\w.-]*(?:s)?|kommun|kommunen|polisen|stad|staden|AB|region|lokalpolisområde)"
+COMMITMENT = re.compile(
+    rf"^(?P<who>{PARTY_WORD}(?:\s+{PARTY_WORD}){{0,3}}(?:(?:\s+och\s+|,\s*){PARTY_WORD}(?:\s+{PARTY_WORD}){{0,3}}){{0,3}})"
+    r"\s+(?:förbinder\s+sig|lovar)(?P<joint>\s+(?:gemensamt|tillsammans))?\s+att\b[\s:]*(?P<text>.*)$",
+    re.DOTALL,
+)
+ALL_PARTIES = re.compile(r"^(parterna|vi|samtliga parter|båda parter(na)?)$", re.IGNORECASE)
 CONTENTS = re.compile(r"^\s*innehåll(sförteckning)?\s*$", re.IGNORECASE)
 CONTENTS_ENTRY = re.compile(r"^\S.{0,150}?(?:\s|\.{2,}|…)\s*\d{1,3}$")
 TITLE_WORDS = re.compile(r"överenskommelse|medborgarlöfte|avtal|löfte|handlingsplan", re.IGNORECASE)
@@ -234,17 +244,35 @@ class PlannedSection:
 
 
 @dataclass
+class PlannedCommitment:
+    """A commitment or promise written in the text: who commits, as the text names them ("Polisen", "Parterna"), whether
+    they commit together, and what they commit to."""
+
+    who: str
+    text: str
+    joint: bool = False
+
+
+@dataclass
 class PlannedFocusArea:
-    """A focus area made of an activity table: its title, the appendix section it is shown under, its rows."""
+    """A focus area made of an activity table or of a section holding commitments: its title, the appendix section
+    it is shown under, its rows and commitments."""
 
     title: str
     placement: PlannedSection | None
     rows: list[tuple[str, str, str, str]]
     description_blocks: list[Node] = field(default_factory=list)
+    commitments: list[PlannedCommitment] = field(default_factory=list)
+    position: tuple[int, int] = (0, 0)  # where it stood in the document, for its order among the focus areas
 
     @property
     def description(self) -> str:
         return _html(self.description_blocks)
+
+    @property
+    def committed(self) -> list[str]:
+        """Who commits, as the text names them, each once in the order they first do."""
+        return list(dict.fromkeys(commitment.who for commitment in self.commitments))
 
 
 @dataclass
@@ -639,7 +667,8 @@ def plan_from_html(
     signing_place, signing_date = _take_signing_place(sections)
     signatories = _take_signatories(sections)
     copies = _take_copies(sections)
-    focus_areas = _take_activity_tables(sections)
+    positions = {id(section): index for index, section in enumerate(sections)}
+    focus_areas = _take_commitments(sections, _take_activity_tables(sections, positions), positions, kept_as_text)
     images = list(images or [])
     _place_images(sections, focus_areas, images)
     for section in sections:
@@ -687,7 +716,7 @@ def _parent(sections: list[PlannedSection], child: PlannedSection) -> PlannedSec
     return None
 
 
-def _take_activity_tables(sections: list[PlannedSection]) -> list[PlannedFocusArea]:
+def _take_activity_tables(sections: list[PlannedSection], positions: dict[int, int]) -> list[PlannedFocusArea]:
     """Every activity table becomes a focus area. An appendix section that is nothing but its heading, some text and
     one activity table is that focus area, shown where the section stood; other tables are named after the short line
     right above them or else the nearest heading before them, and shown under the appendix section they stand in."""
@@ -706,12 +735,13 @@ def _take_activity_tables(sections: list[PlannedSection]) -> list[PlannedFocusAr
                     placement=_parent(sections, section),
                     rows=rows,
                     description_blocks=section.blocks[:index] + section.blocks[index + 1 :],
+                    position=(positions[id(section)], index),
                 )
             )
             sections.remove(section)
             continue
         kept: list[Node] = []
-        for block in section.blocks:
+        for index, block in enumerate(section.blocks):
             rows = activity_rows(block) if block.tag == "table" else None
             if not rows:
                 kept.append(block)
@@ -731,10 +761,89 @@ def _take_activity_tables(sections: list[PlannedSection]) -> list[PlannedFocusAr
                     placement=section if appendix else None,
                     rows=rows,
                     description_blocks=description,
+                    position=(positions[id(section)], index),
                 )
             )
         section.blocks = kept
     return focus_areas
+
+
+def _commitment(block: Node) -> PlannedCommitment | None:
+    """The commitment a paragraph or list item is, if it begins with who commits ("Polisen förbinder sig att …");
+    with nothing after "att" it is a lead-in to the items below it."""
+    match = COMMITMENT.match(" ".join(block.text().split()))
+    if match is None:
+        return None
+    return PlannedCommitment(who=match["who"], text=match["text"].strip(), joint=bool(match["joint"]))
+
+
+def _commitments_in(blocks: list[Node]) -> tuple[list[PlannedCommitment], list[Node]]:
+    """The commitments among the blocks (paragraphs of their own, a list whose every item is one, or the items of a
+    list under a lead-in such as "Kommunen förbinder sig att:"), and the blocks that are left."""
+    found: list[PlannedCommitment] = []
+    kept: list[Node] = []
+    lead_in: tuple[PlannedCommitment, Node] | None = None
+    for block in blocks:
+        items = [li for li in block if isinstance(li, Node) and li.tag == "li"] if block.tag in {"ul", "ol"} else []
+        texts = [" ".join(li.text().split()) for li in items]
+        if lead_in is not None:
+            if items and all(texts):
+                found += [PlannedCommitment(lead_in[0].who, text, lead_in[0].joint) for text in texts]
+                lead_in = None
+                continue
+            kept.append(lead_in[1])  # a lead-in without its list stays text
+            lead_in = None
+        if items:
+            commitments = [_commitment(li) for li in items]
+            if all(c is not None and c.text for c in commitments):
+                found += commitments
+            else:
+                kept.append(block)
+            continue
+        commitment = _commitment(block) if block.tag == "p" else None
+        if commitment is None:
+            kept.append(block)
+        elif commitment.text:
+            found.append(commitment)
+        else:
+            lead_in = (commitment, block)
+    if lead_in is not None:
+        kept.append(lead_in[1])
+    return found, kept
+
+
+def _take_commitments(
+    sections: list[PlannedSection], focus_areas: list[PlannedFocusArea], positions: dict[int, int], notes: list[str]
+) -> list[PlannedFocusArea]:
+    """Commitments and promises written in the text become commitments of the focus area they stand in: one made of
+    an activity table, or else the section they stand in, which becomes that focus area (in Bilaga 1 under its parent
+    section, or in a citizen promise a purpose heading over its promises). In a section with sections of its own
+    they stay text."""
+    for focus_area in focus_areas:
+        found, focus_area.description_blocks = _commitments_in(focus_area.description_blocks)
+        focus_area.commitments += found
+    for section in list(sections):
+        found, kept = _commitments_in(section.blocks)
+        if not found:
+            continue
+        if _children(sections, section):
+            notes.append(
+                _("Commitments in “%(heading)s”, a section with sections of its own, kept as text")
+                % {"heading": section.heading}
+            )
+            continue
+        focus_areas.append(
+            PlannedFocusArea(
+                title=section.heading,
+                placement=_parent(sections, section) if section.part == Section.Part.APPENDIX else None,
+                rows=[],
+                description_blocks=kept,
+                commitments=found,
+                position=(positions[id(section)], 0),
+            )
+        )
+        sections.remove(section)
+    return sorted(focus_areas, key=lambda focus_area: focus_area.position)
 
 
 def _typed_headings(blocks: list[Node]) -> list[Node]:
@@ -849,6 +958,25 @@ def _party_for(signatory: PlannedSignatory, parties: list[Organisation], positio
     return parties[min(position, len(parties) - 1)]
 
 
+def _committed(commitment: PlannedCommitment, parties: list[Organisation]) -> list[Organisation]:
+    """The parties a commitment names: "Parterna" (or a joint one naming no one) all of them; "Polisen och
+    kommunen" each by its name, or as the police and the municipality. A name that matches no party is left out;
+    when none matches, all the parties commit, for the editors to correct."""
+    who = commitment.who.strip()
+    if ALL_PARTIES.match(who):
+        return list(parties)
+    found: list[Organisation] = []
+    for name in re.split(r"\s+och\s+|,\s*", who):
+        planned = PlannedSignatory(name="", title="", on_behalf_of=name)
+        wanted = name.lower()
+        match = next((p for p in parties if wanted in p.name.lower() or p.name.lower() in wanted), None)
+        if match is None and ("polis" in wanted or "kommun" in wanted or "stad" in wanted):
+            match = _party_for(planned, parties, len(parties))
+        if match is not None and match not in found:
+            found.append(match)
+    return found or list(parties)
+
+
 @transaction.atomic
 def agreement_import_docx(
     *, plan: ImportPlan, parties: list[Organisation], title: str = "", creation_key: uuid.UUID | None = None
@@ -918,6 +1046,13 @@ def agreement_import_docx(
             )
             row.full_clean()
             row.save()
+        for commitment_order, planned_commitment in enumerate(planned.commitments):
+            commitment = Commitment(
+                agreement=agreement, focus_area=focus_area, text=planned_commitment.text, order=commitment_order
+            )
+            commitment.full_clean()
+            commitment.save()
+            commitment.parties.set(_committed(planned_commitment, parties))
 
     for order, planned in enumerate(plan.figures):
         figure = Figure(

@@ -349,6 +349,97 @@ def test_a_list_written_with_words_second_level_list_style_is_nested_in_the_item
     )
 
 
+def test_commitments_written_in_a_section_become_the_commitments_of_that_focus_area(world):
+    def build(document):
+        document.add_heading("Bilaga 1", level=1)
+        document.add_heading("Fokusområden", level=1)
+        document.add_heading("Narkotika", level=2)
+        document.add_paragraph("Narkotikan syns allt mer bland unga.")
+        document.add_heading("Trafik", level=2)
+        document.add_paragraph("Buskörning med moped är det invånarna oftast tar upp.")
+        document.add_paragraph("Polisen förbinder sig att kontrollera mopeder vid skolorna varje vår.")
+        document.add_paragraph("Hamnstads kommun förbinder sig att:")
+        document.add_paragraph("Erbjuda sommarjobb till minst 200 ungdomar", style="List Bullet")
+        document.add_paragraph("Åtgärda klotter inom 48 timmar", style="List Bullet")
+        document.add_paragraph("Parterna förbinder sig gemensamt att träffas fyra gånger per år.")
+
+    plan = plan_from_docx(_docx(build))
+
+    assert [(s.number, s.heading) for s in plan.appendix_sections] == [("1.", "Fokusområden"), ("1.1.", "Narkotika")]
+    [trafik] = plan.focus_areas
+    assert (trafik.title, trafik.placement.heading) == ("Trafik", "Fokusområden")
+    assert trafik.description == "<p>Buskörning med moped är det invånarna oftast tar upp.</p>"
+    agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
+    focus_area = FocusArea.objects.get(agreement=agreement)
+    assert [(c.text, {p.name for p in c.parties.all()}) for c in focus_area.commitments.order_by("order")] == [
+        ("kontrollera mopeder vid skolorna varje vår.", {"Lokalpolisområde Hamnstad"}),
+        ("Erbjuda sommarjobb till minst 200 ungdomar", {"Hamnstads kommun"}),
+        ("Åtgärda klotter inom 48 timmar", {"Hamnstads kommun"}),
+        ("träffas fyra gånger per år.", {"Hamnstads kommun", "Lokalpolisområde Hamnstad"}),
+    ]
+
+
+def test_commitments_in_the_agreements_part_become_a_focus_area_without_an_empty_heading_left_behind(world):
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Inledning</h1><p>Hamnstad växer.</p><h1>Parternas åtaganden</h1>"
+        "<p>Polisen förbinder sig att delta i föräldramöten varje höst.</p>"
+        "<p>Kommunen förbinder sig att laga belysningen inom en vecka.</p><h1>Uppföljning</h1><p>Varje år.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert [s.heading for s in plan.sections] == ["Inledning", "Uppföljning"]
+    [focus_area] = plan.focus_areas
+    assert (focus_area.title, focus_area.placement) == ("Parternas åtaganden", None)
+    assert [(c.who, c.text) for c in focus_area.commitments] == [
+        ("Polisen", "delta i föräldramöten varje höst."),
+        ("Kommunen", "laga belysningen inom en vecka."),
+    ]
+    agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
+    assert [list(c.parties.all()) for c in agreement.commitments.order_by("order")] == [
+        [world.police],
+        [world.municipality],
+    ]
+
+
+def test_a_commitment_mentioned_in_running_prose_stays_prose():
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Syfte</h1>"
+        "<p>Syftet är att parterna förbinder sig att samverka kring tryggheten.</p>"
+        "<p>I överenskommelsen förbinder sig polisen att delta i styrgruppen.</p>"
+        "<p>Den som förbinder sig att delta gör det frivilligt.</p>"
+        "<p>Kommunen förbinder sig att:</p><p>Se bilagan.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert plan.focus_areas == []
+    assert plan.sections[0].heading == "Syfte"
+    assert plan.sections[0].body.count("<p>") == 5
+
+
+def test_a_citizen_promises_purpose_headings_hold_its_promises(world):
+    html = (
+        "<h1>Medborgarlöfte för Hamnstad 2025</h1><h1>Varför ett medborgarlöfte</h1><p>Dialoger med invånarna.</p>"
+        "<h1>Säkrare trafik</h1><p>Polisen lovar att göra minst sex hastighetskontroller.</p>"
+        "<h1>Tryggare kvällar</h1><p>Polisen och kommunen lovar tillsammans att vandra vid stationen.</p>"
+        "<ul><li>Kommunen lovar att ha öppet på fritidsgården.</li></ul>"
+    )
+    plan = plan_from_html(html)
+
+    assert [s.heading for s in plan.sections] == ["Varför ett medborgarlöfte"]
+    assert [(f.title, [c.who for c in f.commitments]) for f in plan.focus_areas] == [
+        ("Säkrare trafik", ["Polisen"]),
+        ("Tryggare kvällar", ["Polisen och kommunen", "Kommunen"]),
+    ]
+    agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
+    assert agreement.is_citizen_promise
+    promises = {c.text: set(c.parties.all()) for c in agreement.commitments.all()}
+    assert promises == {
+        "göra minst sex hastighetskontroller.": {world.police},
+        "vandra vid stationen.": {world.municipality, world.police},
+        "ha öppet på fritidsgården.": {world.municipality},
+    }
+
+
 def test_the_copies_clause_sets_the_number_of_copies_instead_of_being_printed_twice(world):
     html = (
         "<h1>Samverkansöverenskommelse</h1><h1>Underskrifter</h1><p>Ort och datum</p>"
@@ -457,12 +548,12 @@ def test_the_period_is_read_from_dates_years_or_until_further_notice(text, perio
 
 
 def test_a_file_without_a_period_gets_a_term_to_correct(world):
-    plan = plan_from_html("<h1>Medborgarlöfte</h1><p>Vi lovar att synas.</p>")
+    plan = plan_from_html("<h1>Medborgarlöfte</h1><p>Vi syns i centrum.</p>")
     agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
 
     this_year = date.today().year
     assert (agreement.start_date, agreement.end_date) == (date(this_year, 1, 1), date(this_year + 3, 12, 31))
-    assert agreement.sections.get().body == "<p>Vi lovar att synas.</p>"
+    assert agreement.sections.get().body == "<p>Vi syns i centrum.</p>"
 
 
 # --- The pages ----------------------------------------------------------------------------------------------------
@@ -518,6 +609,19 @@ def test_upload_shows_a_preview_and_confirm_creates_the_draft_once(client, world
     again = client.post(reverse("documents:import_docx_confirm"), {"token": pending["token"]})
     assert again["Location"] == agreement.get_absolute_url()
     assert Agreement.objects.count() == before + 1
+
+
+def test_the_preview_names_the_commitments_found_per_focus_area(client, world, editor):
+    def build(document):
+        document.add_heading("Åtaganden", level=1)
+        document.add_paragraph("Polisen förbinder sig att dela lägesbilden varje månad.")
+        document.add_paragraph("Kommunen förbinder sig att samordna trygghetsvandringar.")
+        document.add_paragraph("Polisen förbinder sig att delta i föräldramöten.")
+
+    client.force_login(editor)
+    page = upload(client, world, _docx(build)).content.decode()
+
+    assert "Åtaganden: 0 aktiviteter, 3 åtaganden av Polisen, Kommunen" in page
 
 
 def test_a_file_that_is_not_a_word_document_is_refused_on_the_form(client, world, editor):
