@@ -717,9 +717,11 @@ def _parent(sections: list[PlannedSection], child: PlannedSection) -> PlannedSec
 
 
 def _take_activity_tables(sections: list[PlannedSection], positions: dict[int, int]) -> list[PlannedFocusArea]:
-    """Every activity table becomes a focus area. An appendix section that is nothing but its heading, some text and
-    one activity table is that focus area, shown where the section stood; other tables are named after the short line
-    right above them or else the nearest heading before them, and shown under the appendix section they stand in."""
+    """Every activity table becomes a focus area. A section that is nothing but its heading, some text and one activity
+    table is that focus area, shown where the section stood in Bilaga 1 (one of the agreement's part, at the end of
+    Bilaga 1, listed by name in the agreement: no empty heading is left behind); other tables are named after the
+    short line right above them or else the nearest heading before them, and shown under the appendix section they
+    stand in."""
     focus_areas: list[PlannedFocusArea] = []
     for section in list(sections):
         tables = [(i, rows) for i, b in enumerate(section.blocks) if b.tag == "table" and (rows := activity_rows(b))]
@@ -727,12 +729,12 @@ def _take_activity_tables(sections: list[PlannedSection], positions: dict[int, i
             continue
         appendix = section.part == Section.Part.APPENDIX
         has_inner_headings = any(b.tag in HEADINGS for b in section.blocks)
-        if appendix and len(tables) == 1 and not _children(sections, section) and not has_inner_headings:
+        if len(tables) == 1 and not _children(sections, section) and not has_inner_headings:
             index, rows = tables[0]
             focus_areas.append(
                 PlannedFocusArea(
                     title=section.heading,
-                    placement=_parent(sections, section),
+                    placement=_parent(sections, section) if appendix else None,
                     rows=rows,
                     description_blocks=section.blocks[:index] + section.blocks[index + 1 :],
                     position=(positions[id(section)], index),

@@ -220,6 +220,21 @@ def test_a_section_that_is_only_an_activity_table_is_the_focus_area_in_its_place
     assert focus_area.rows == [("Tillsyn", "Krogbesök", "Antal", "Färre våldsbrott")]
 
 
+def test_an_activity_table_in_the_agreements_part_leaves_no_empty_heading_behind():
+    table = (
+        "<table><tr><th>Aktivitet</th><th>Åtgärd</th><th>Uppföljning</th><th>Mål/Effekt</th></tr>"
+        "<tr><td>Gårdsvärdar</td><td>Kvällstid</td><td>EST</td><td>Färre störningar</td></tr></table>"
+    )
+    plan = plan_from_html(
+        f"<h1>Avtal</h1><h1>Aktiviteter</h1><p>Parterna gör följande.</p><h2>Trygga gårdar</h2>{table}"
+        "<h1>Underskrifter</h1><p>Se nedan.</p>"
+    )
+
+    assert [(s.number, s.heading) for s in plan.sections] == [("1.", "Aktiviteter"), ("2.", "Underskrifter")]
+    [focus_area] = plan.focus_areas
+    assert (focus_area.title, focus_area.placement, focus_area.rows[0][0]) == ("Trygga gårdar", None, "Gårdsvärdar")
+
+
 def test_tables_under_a_shared_heading_are_named_by_the_line_above_them():
     def table(activity: str) -> str:
         return (
