@@ -29,6 +29,7 @@ from agreements.models import (
     IMPORTED_ALT_TEXT,
     MAX_SECTION_DEPTH,
     Agreement,
+    CooperationForum,
     Figure,
     Organisation,
     Party,
@@ -145,6 +146,14 @@ COMMITMENT = re.compile(
     r"\s+(?:förbinder\s+sig|lovar)(?P<joint>\s+(?:gemensamt|tillsammans))?\s+att\b[\s:]*(?P<text>.*)$",
     re.DOTALL,
 )
+# Under a heading on the forums ("Samverkansforum", "Mötesforum"), a line "Styrgrupp: kommundirektören och
+# lokalpolisområdeschefen, fyra gånger per år" names a forum, who takes part and how often it meets.
+FORUMS_HEADING = re.compile(r"forum|\bfora\b|mötesstruktur", re.IGNORECASE)
+FORUM_LINE = re.compile(r"^(?P<name>[A-ZÅÄÖ][^:.]{1,60}?)\s*(?::|\s[–—-]\s)\s*(?P<description>\S.*)$")
+MEETS = re.compile(
+    r"\b(gång|gånger|varje|veckan?|veckovis|månaden?|månadsvis|kvartal|kvartalsvis|året?|halvår|dagligen|vid behov)\b",
+    re.IGNORECASE,
+)
 ALL_PARTIES = re.compile(r"^(parterna|vi|samtliga parter|båda parter(na)?)$", re.IGNORECASE)
 CONTENTS = re.compile(r"^\s*innehåll(sförteckning)?\s*$", re.IGNORECASE)
 CONTENTS_ENTRY = re.compile(r"^\S.{0,150}?(?:\s|\.{2,}|…)\s*\d{1,3}$")
@@ -254,6 +263,15 @@ class PlannedCommitment:
 
 
 @dataclass
+class PlannedForum:
+    """A cooperation forum named under a forums heading: its name, who takes part and how often it meets."""
+
+    name: str
+    participants: str = ""
+    meeting_frequency: str = ""
+
+
+@dataclass
 class PlannedFocusArea:
     """A focus area made of an activity table or of a section holding commitments: its title, the appendix section
     it is shown under, its rows and commitments."""
@@ -317,6 +335,8 @@ class ImportPlan:
     focus_areas: list[PlannedFocusArea]
     signatories: list[PlannedSignatory]
     images: list[PlannedImage] = field(default_factory=list)
+    forums: list[PlannedForum] = field(default_factory=list)
+    forums_in_appendix: bool = False
     copies: int | None = None
     kind: str = Agreement.Kind.AGREEMENT
     signing_place: str = ""
@@ -506,6 +526,44 @@ def _short_lines_at_the_end(blocks: list[Node]) -> int:
     return start
 
 
+def _forum(line: str) -> PlannedForum | None:
+    match = FORUM_LINE.match(" ".join(line.split()))
+    if match is None:
+        return None
+    description = match["description"].strip().rstrip(".")
+    participants, _comma, last = description.rpartition(",")
+    if participants and MEETS.search(last):
+        return PlannedForum(match["name"], participants.strip(), last.strip()[:100])
+    if MEETS.search(description) and len(description) <= 100:
+        return PlannedForum(match["name"], meeting_frequency=description)
+    return PlannedForum(match["name"], participants=description)
+
+
+def _take_forums(sections: list[PlannedSection]) -> tuple[list[PlannedForum], bool]:
+    """The cooperation forums named, one a line or list item, in sections headed as forums; they leave the text (the
+    PDF prints them as its table of forums, in Bilaga 1 when they stood there), and a section left empty goes.
+    Returns them, with whether they stood in Bilaga 1."""
+    forums: list[PlannedForum] = []
+    in_appendix = False
+    for section in list(sections):
+        if not FORUMS_HEADING.search(section.heading):
+            continue
+        kept: list[Node] = []
+        for block in section.blocks:
+            items = [li for li in block if isinstance(li, Node) and li.tag == "li"] if block.tag in {"ul", "ol"} else []
+            lines = [li.text() for li in items] if items else [block.text()] if block.tag == "p" else []
+            found = [_forum(line) for line in lines if "\n" not in line]
+            if lines and len(found) == len(lines) and all(found):
+                forums += found
+                in_appendix = in_appendix or section.part == Section.Part.APPENDIX
+            else:
+                kept.append(block)
+        section.blocks = kept
+        if not kept and not _children(sections, section):
+            sections.remove(section)
+    return forums, in_appendix
+
+
 def _take_copies(sections: list[PlannedSection]) -> int | None:
     """The number of copies the agreement's part states ("upprättats i två exemplar"); the paragraph stating it leaves
     the text, since the PDF prints that clause itself from the number."""
@@ -667,6 +725,7 @@ def plan_from_html(
     signing_place, signing_date = _take_signing_place(sections)
     signatories = _take_signatories(sections)
     copies = _take_copies(sections)
+    forums, forums_in_appendix = _take_forums(sections)
     positions = {id(section): index for index, section in enumerate(sections)}
     focus_areas = _take_commitments(sections, _take_activity_tables(sections, positions), positions, kept_as_text)
     images = list(images or [])
@@ -687,6 +746,8 @@ def plan_from_html(
         focus_areas=focus_areas,
         signatories=signatories,
         images=images,
+        forums=forums,
+        forums_in_appendix=forums_in_appendix,
         copies=copies,
         kind=_kind(title, root.text()),
         signing_place=signing_place,
@@ -999,6 +1060,7 @@ def agreement_import_docx(
         kind=plan.kind,
         signing_place=plan.signing_place,
         signing_date=plan.signing_date,
+        forums_in_appendix=plan.forums_in_appendix,
         **({"copies": plan.copies} if plan.copies else {}),
     )
     agreement.full_clean(validate_unique=False)  # a creation_key used before is the database's to refuse
@@ -1065,6 +1127,17 @@ def agreement_import_docx(
         )
         figure.full_clean()
         figure.save()
+
+    for order, planned in enumerate(plan.forums):
+        forum = CooperationForum(
+            agreement=agreement,
+            name=planned.name,
+            participants=planned.participants,
+            meeting_frequency=planned.meeting_frequency,
+            order=order,
+        )
+        forum.full_clean()
+        forum.save()
 
     for order, planned in enumerate(plan.signatories):
         signatory = Signatory(

@@ -455,6 +455,40 @@ def test_a_citizen_promises_purpose_headings_hold_its_promises(world):
     }
 
 
+def test_forums_named_under_a_forums_heading_become_the_agreements_cooperation_forums(world):
+    html = (
+        "<p>Samverkansöverenskommelse Hamnstad</p><p>1. Syfte</p><p>Styrgrupp: ett ord i löpande text, inget forum.</p>"
+        "<p>2. Samverkansforum</p>"
+        "<p>Styrgrupp: kommundirektören och lokalpolisområdeschefen, fyra gånger per år</p>"
+        "<p>Operativ grupp: säkerhetssamordnaren och kommunpolisen, varje vecka</p><p>3. Beslut</p><p>Beslutat.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert [s.heading for s in plan.sections] == ["Syfte", "Beslut"]  # nothing left under the forums heading
+    assert "Styrgrupp" in plan.sections[0].body
+    agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
+    assert [(f.name, f.participants, f.meeting_frequency) for f in agreement.forums.all()] == [
+        ("Styrgrupp", "kommundirektören och lokalpolisområdeschefen", "fyra gånger per år"),
+        ("Operativ grupp", "säkerhetssamordnaren och kommunpolisen", "varje vecka"),
+    ]
+    assert not agreement.forums_in_appendix
+
+
+def test_forums_listed_in_bilaga_1_are_printed_there_and_other_text_under_the_heading_stays():
+    html = (
+        "<h1>Avtal</h1><h1>Bilaga 1</h1><h1>Mötesforum</h1><p>Parterna möts i två forum.</p>"
+        "<ul><li>Styrgrupp – kvartalsvis möte med cheferna</li><li>Trygghetsrådet: varje månad</li></ul>"
+    )
+    plan = plan_from_html(html)
+
+    assert [(s.heading, s.body) for s in plan.sections] == [("Mötesforum", "<p>Parterna möts i två forum.</p>")]
+    assert [(f.name, f.participants, f.meeting_frequency) for f in plan.forums] == [
+        ("Styrgrupp", "", "kvartalsvis möte med cheferna"),
+        ("Trygghetsrådet", "", "varje månad"),
+    ]
+    assert plan.forums_in_appendix
+
+
 def test_the_copies_clause_sets_the_number_of_copies_instead_of_being_printed_twice(world):
     html = (
         "<h1>Samverkansöverenskommelse</h1><h1>Underskrifter</h1><p>Ort och datum</p>"
@@ -637,6 +671,7 @@ def test_the_preview_names_the_commitments_found_per_focus_area(client, world, e
     page = upload(client, world, _docx(build)).content.decode()
 
     assert "Åtaganden: 0 aktiviteter, 3 åtaganden av Polisen, Kommunen" in page
+    assert "Inget samverkansforum hittades" in page
 
 
 def test_a_file_that_is_not_a_word_document_is_refused_on_the_form(client, world, editor):
