@@ -154,6 +154,10 @@ MEETS = re.compile(
     r"\b(gång|gånger|varje|veckan?|veckovis|månaden?|månadsvis|kvartal|kvartalsvis|året?|halvår|dagligen|vid behov)\b",
     re.IGNORECASE,
 )
+NOT_WHO = re.compile(
+    r"^(det|detta|denna|den|dessa|de|man|han|hon|som|ingen|alla|året|arbetet|avtalet|överenskommelsen|löftet)$",
+    re.IGNORECASE,
+)
 ALL_PARTIES = re.compile(r"^(parterna|vi|samtliga parter|båda parter(na)?)$", re.IGNORECASE)
 CONTENTS = re.compile(r"^\s*innehåll(sförteckning)?\s*$", re.IGNORECASE)
 CONTENTS_ENTRY = re.compile(r"^\S.{0,150}?(?:\s|\.{2,}|…)\s*\d{1,3}$")
@@ -727,7 +731,11 @@ def plan_from_html(
     copies = _take_copies(sections)
     forums, forums_in_appendix = _take_forums(sections)
     positions = {id(section): index for index, section in enumerate(sections)}
-    focus_areas = _take_commitments(sections, _take_activity_tables(sections, positions), positions, kept_as_text)
+    kind = _kind(title, root.text())
+    focus_areas = _take_activity_tables(sections, positions)
+    focus_areas = _take_commitments(
+        sections, focus_areas, positions, kept_as_text, promise=kind != Agreement.Kind.AGREEMENT
+    )
     images = list(images or [])
     _place_images(sections, focus_areas, images)
     for section in sections:
@@ -749,7 +757,7 @@ def plan_from_html(
         forums=forums,
         forums_in_appendix=forums_in_appendix,
         copies=copies,
-        kind=_kind(title, root.text()),
+        kind=kind,
         signing_place=signing_place,
         signing_date=signing_date,
         kept_as_text=kept_as_text,
@@ -835,7 +843,7 @@ def _commitment(block: Node) -> PlannedCommitment | None:
     """The commitment a paragraph or list item is, if it begins with who commits ("Polisen förbinder sig att …");
     with nothing after "att" it is a lead-in to the items below it."""
     match = COMMITMENT.match(" ".join(block.text().split()))
-    if match is None:
+    if match is None or NOT_WHO.match(match["who"]):
         return None
     return PlannedCommitment(who=match["who"], text=match["text"].strip(), joint=bool(match["joint"]))
 
@@ -876,12 +884,17 @@ def _commitments_in(blocks: list[Node]) -> tuple[list[PlannedCommitment], list[N
 
 
 def _take_commitments(
-    sections: list[PlannedSection], focus_areas: list[PlannedFocusArea], positions: dict[int, int], notes: list[str]
+    sections: list[PlannedSection],
+    focus_areas: list[PlannedFocusArea],
+    positions: dict[int, int],
+    notes: list[str],
+    *,
+    promise: bool,
 ) -> list[PlannedFocusArea]:
     """Commitments and promises written in the text become commitments of the focus area they stand in: one made of
     an activity table, or else the section they stand in, which becomes that focus area (in Bilaga 1 under its parent
-    section, or in a citizen promise a purpose heading over its promises). In a section with sections of its own
-    they stay text."""
+    section, or in a citizen promise a purpose heading over its promises). They stay text in a section with sections
+    of its own, and among other text of an agreement's own part (which would otherwise move to Bilaga 1 with them)."""
     for focus_area in focus_areas:
         found, focus_area.description_blocks = _commitments_in(focus_area.description_blocks)
         focus_area.commitments += found
@@ -892,6 +905,12 @@ def _take_commitments(
         if _children(sections, section):
             notes.append(
                 _("Commitments in “%(heading)s”, a section with sections of its own, kept as text")
+                % {"heading": section.heading}
+            )
+            continue
+        if kept and section.part == Section.Part.AGREEMENT and not promise:
+            notes.append(
+                _("Commitments in “%(heading)s”, among other text of the agreement, kept as text")
                 % {"heading": section.heading}
             )
             continue
@@ -1030,11 +1049,12 @@ def _committed(commitment: PlannedCommitment, parties: list[Organisation]) -> li
         return list(parties)
     found: list[Organisation] = []
     for name in re.split(r"\s+och\s+|,\s*", who):
-        planned = PlannedSignatory(name="", title="", on_behalf_of=name)
         wanted = name.lower()
         match = next((p for p in parties if wanted in p.name.lower() or p.name.lower() in wanted), None)
-        if match is None and ("polis" in wanted or "kommun" in wanted or "stad" in wanted):
-            match = _party_for(planned, parties, len(parties))
+        if match is None and "polis" in wanted:
+            match = next((p for p in parties if p.is_police), None)
+        if match is None and ("kommun" in wanted or "stad" in wanted):
+            match = next((p for p in parties if p.kind == Organisation.Kind.MUNICIPALITY), None)
         if match is not None and match not in found:
             found.append(match)
     return found or list(parties)

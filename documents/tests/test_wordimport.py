@@ -422,13 +422,27 @@ def test_a_commitment_mentioned_in_running_prose_stays_prose():
         "<p>Syftet är att parterna förbinder sig att samverka kring tryggheten.</p>"
         "<p>I överenskommelsen förbinder sig polisen att delta i styrgruppen.</p>"
         "<p>Den som förbinder sig att delta gör det frivilligt.</p>"
-        "<p>Kommunen förbinder sig att:</p><p>Se bilagan.</p>"
+        "<p>Kommunen förbinder sig att:</p><p>Se bilagan.</p><p>Detta lovar att bli ett bra år.</p>"
     )
     plan = plan_from_html(html)
 
     assert plan.focus_areas == []
     assert plan.sections[0].heading == "Syfte"
-    assert plan.sections[0].body.count("<p>") == 5
+    assert plan.sections[0].body.count("<p>") == 6
+
+
+def test_a_commitment_among_other_text_of_the_agreements_part_stays_there():
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Syfte</h1><p>Tryggheten ska öka i hela kommunen.</p>"
+        "<p>Parterna förbinder sig att arbeta tillsammans.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert plan.focus_areas == []
+    assert plan.sections[0].body == (
+        "<p>Tryggheten ska öka i hela kommunen.</p><p>Parterna förbinder sig att arbeta tillsammans.</p>"
+    )
+    assert any("Syfte" in note for note in plan.kept_as_text)
 
 
 def test_a_citizen_promises_purpose_headings_hold_its_promises(world):
