@@ -5,6 +5,7 @@
 #   FAULTS=0 bench/run.sh     # the load run only
 #   LOAD=0 FAULT_LIST=worker-kill bench/run.sh   # only the fault run, with only one of the faults
 #   REUSE=1 bench/run.sh      # keep the database built by an earlier run
+#   TASK_WORKER=0 bench/run.sh   # without the task worker (no PDFs laid out in advance)
 #
 # Everything listens on and talks to 127.0.0.1 only.
 set -euo pipefail
@@ -50,9 +51,17 @@ $PY manage.py collectstatic --noinput >/dev/null
 .venv/bin/gunicorn samverkan.wsgi --config samverkan/gunicorn.conf.py --pid "$OUT/gunicorn.pid" \
     >"$OUT/gunicorn.log" 2>&1 &
 GUNICORN=$!
+# A task worker beside the app servers, as in production: it lays out each edited draft's PDF in advance and sends
+# the e-mails (TASK_WORKER=0 leaves it out, to measure the app servers doing everything themselves).
+WORKER=
+if [[ "${TASK_WORKER:-1}" == 1 ]]; then
+    $PY manage.py run_worker >"$OUT/worker.log" 2>&1 &
+    WORKER=$!
+fi
 CPU=
 cleanup() {
     [[ -n "$CPU" ]] && kill "$CPU" 2>/dev/null || true
+    [[ -n "$WORKER" ]] && kill "$WORKER" 2>/dev/null || true
     kill "$GUNICORN" 2>/dev/null && wait "$GUNICORN" 2>/dev/null || true
 }
 trap cleanup EXIT

@@ -9,7 +9,7 @@ from django.urls import reverse
 from agreements.models import Agreement, Membership, Organisation
 from samverkan.lib.mail import send_on_commit
 
-from .models import Commitment
+from .models import Comment, Commitment
 
 EVERY_PARTY = (*Organisation.MUNICIPAL_KINDS, *Organisation.POLICE_KINDS)
 
@@ -68,6 +68,23 @@ def send_review_comment(*, commitment: Commitment, user: AbstractBaseUser, from_
             "title": agreement.title,
             "commitment": commitment.text,
             "link": _review_link(agreement, commitment),
+        },
+    )
+
+
+def send_comment(*, comment: Comment, item: str, user: AbstractBaseUser, from_the_police: bool) -> None:
+    """To the other side of the review: a comment on a section, focus area, activity or goal waits for an answer."""
+    agreement = comment.agreement
+    thread = reverse("focusareas:comments", kwargs={"pk": agreement.pk, "about": comment.about, "key": comment.key})
+    send_on_commit(
+        "comment",
+        to=_editors(agreement) if from_the_police else _police_reviewers(agreement),
+        context={
+            "user": _name(user),
+            "title": agreement.title,
+            "kind": comment.get_about_display(),
+            "item": item,
+            "link": f"{settings.SITE_URL}{thread}#thread",
         },
     )
 

@@ -19,7 +19,7 @@ from agreements.services import parties_changed, revision_created
 from samverkan.lib.versions import claim_fingerprint, claim_version, fingerprint, versions
 
 from .access import may_review
-from .mail import send_all_accepted, send_change_requested, send_review_comment, send_review_requested
+from .mail import send_all_accepted, send_change_requested, send_comment, send_review_comment, send_review_requested
 from .models import ActionPlan, ActivityRow, Comment, Commitment, FocusArea, FocusAreaSection, Goal, ReviewEntry
 from .paste import PastedRow
 
@@ -281,11 +281,14 @@ def _carry_the_review_over(sender, *, source: Agreement, revision: Agreement, **
     )
 
 
-def comment_add(*, agreement: Agreement, about: str, key, user: AbstractBaseUser, text: str) -> Comment:
-    """A comment in the thread of a section, focus area, activity row or goal, from staff or the police."""
+@transaction.atomic
+def comment_add(*, agreement: Agreement, about: str, key, item: str, user: AbstractBaseUser, text: str) -> Comment:
+    """A comment in the thread of a section, focus area, activity row or goal (`item` names it), from staff or the
+    police; the other side is told."""
     comment = Comment(agreement=agreement, about=about, key=key, author=user, text=text)
     comment.full_clean()
     comment.save()
+    send_comment(comment=comment, item=item, user=user, from_the_police=may_review(user, agreement))
     return comment
 
 

@@ -1,5 +1,5 @@
 """What the police review leaves waiting for a user: commitments to review, change requests and comments to answer,
-and an agreement whose commitments are all accepted, to be signed."""
+and a citizen promise whose promises are all accepted, to be published."""
 
 from __future__ import annotations
 
@@ -82,8 +82,15 @@ def items_for(user) -> Iterator[TodoItem]:
                     review_url,
                     thread.get("change_requested"),
                 )
-            if agreement.user_edits and not agreement.waiting and not agreement.changes:
-                yield _ready_to_sign(agreement, since=agreement.last_accepted or in_review.get(agreement.pk))
+            # An agreement whose commitments are all accepted goes on to each party's approval and signature
+            # (documents/todo.py); a citizen promise, once approved, is published by its editors.
+            if (
+                agreement.user_edits
+                and not agreement.waiting
+                and not agreement.changes
+                and agreement.is_citizen_promise
+            ):
+                yield _ready_to_publish(agreement, since=agreement.last_accepted or in_review.get(agreement.pk))
         if (agreement.user_edits or agreement.user_reviews) and thread.get("comments"):
             count, since = thread["comments"]
             yield TodoItem(
@@ -94,16 +101,9 @@ def items_for(user) -> Iterator[TodoItem]:
             )
 
 
-def _ready_to_sign(agreement: Agreement, *, since) -> TodoItem:
-    if agreement.is_citizen_promise:
-        return TodoItem(
-            _("All promises accepted: publish"),
-            agreement.title,
-            reverse("documents:publish", args=[agreement.pk]),
-            since,
-        )
+def _ready_to_publish(agreement: Agreement, *, since) -> TodoItem:
     return TodoItem(
-        _("All commitments accepted: sign"), agreement.title, reverse("documents:sign", args=[agreement.pk]), since
+        _("All promises accepted: publish"), agreement.title, reverse("documents:publish", args=[agreement.pk]), since
     )
 
 

@@ -542,7 +542,14 @@ def comments(request: HttpRequest, pk: int, about: str, key) -> HttpResponse:
         if not may_comment_on_review(agreement) or agreement.is_frozen:
             raise PermissionDenied
         if form.is_valid():
-            comment_add(agreement=agreement, about=about, key=key, user=request.user, text=form.cleaned_data["text"])
+            comment_add(
+                agreement=agreement,
+                about=about,
+                key=key,
+                item=_title(item),
+                user=request.user,
+                text=form.cleaned_data["text"],
+            )
             return redirect(f"{request.path}#thread")
     thread = Comment.objects.filter(agreement=agreement, about=about, key=key).select_related("author")
     return render(

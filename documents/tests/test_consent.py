@@ -254,4 +254,4 @@ def test_the_agreement_page_in_review_costs_the_same_whatever_its_size(client, w
     client.force_login(editor)
     small, large = in_review(2), in_review(20)
     count(small)  # the first request of the session reads what later ones find cached
-    assert count(small) == count(large) <= 33
+    assert count(small) == count(large) <= 35  # 33, the sections' figures and the layout of the main part

@@ -70,3 +70,22 @@ def test_a_thread_is_reached_only_through_its_own_agreement(client, world, items
     assert client.get(url(world.agreement, "mal", items["avsnitt"])).status_code == 404  # a section is not a goal
     client.force_login(outsider)
     assert client.get(url(world.agreement, "avsnitt", items["avsnitt"])).status_code == 404
+
+
+def test_a_comment_tells_the_other_side_by_e_mail(
+    client, world, items, editor, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    editor.email, reviewer.email = "editor@example.se", "reviewer@example.se"
+    editor.save()
+    reviewer.save()
+    section_url = url(world.agreement, "avsnitt", items["avsnitt"])
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(section_url, {"text": "Vilken statistik avses?"})
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(section_url, {"text": "Polisens anmälda brott."})
+
+    assert [message.to for message in mailoutbox] == [["editor@example.se"], ["reviewer@example.se"]]
+    assert "har kommenterat avsnitt ”Lägesbild”" in mailoutbox[0].body
+    assert f"{section_url}#thread" in mailoutbox[0].body

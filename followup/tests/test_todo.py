@@ -67,13 +67,12 @@ def test_a_change_request_waits_for_the_editors_and_a_comment_for_the_other_side
     assert ("1 kommentar att besvara", title, url) in todo(reviewer)
 
 
-def test_all_accepted_asks_the_editors_to_sign(in_review, editor, reviewer):
+def test_all_accepted_asks_each_party_to_approve_the_draft(in_review, world, editor, reviewer):
     for commitment in Commitment.objects.filter(agreement=in_review):
         commitment_accept(commitment=commitment, user=reviewer, loaded_version=commitment.version)
-    assert todo(editor) == [
-        ("Alla åtaganden godkända: underteckna", in_review.title, reverse("documents:sign", args=[in_review.pk]))
-    ]
-    assert todo(reviewer) == []
+    url = f"{in_review.get_absolute_url()}#consent"
+    assert todo(editor) == [("Godkänn utkastet för Hamnstads kommun", in_review.title, url)]
+    assert todo(reviewer) == [("Godkänn utkastet för Lokalpolisområde Hamnstad", in_review.title, url)]
 
 
 @pytest.fixture

@@ -145,6 +145,17 @@
   settleLastSubmission();
   restoreIn(document);
   document.addEventListener("htmx:load", function (event) { restoreIn(event.target); });
+  // A form saved in place (htmx) leads to no other page: its answer, the saved item or the form shown again with
+  // its errors, means the server has what was typed. (Before the swap: a form swapped out sends no more events.)
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var config = event.detail.requestConfig || {};
+    var form = config.elt && config.elt.tagName === "FORM" ? config.elt : null;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var store = storage();
+    if (!form || !store || status < 200 || status >= 300 || !keptForm(form)) return;
+    if (store.getItem(SUBMITTED) === keyOf(form)) store.removeItem(SUBMITTED);
+    store.removeItem(keyOf(form));
+  });
   document.addEventListener("input", function (event) { save(event.target.form || event.target.closest("form")); });
   document.addEventListener("change", function (event) { save(event.target.form || event.target.closest("form")); });
   document.addEventListener("click", function (event) {
