@@ -29,13 +29,14 @@ from agreements.models import (
     IMPORTED_ALT_TEXT,
     MAX_SECTION_DEPTH,
     Agreement,
+    CooperationForum,
     Figure,
     Organisation,
     Party,
     Section,
     Signatory,
 )
-from focusareas.models import ActivityRow, FocusArea
+from focusareas.models import ActivityRow, Commitment, FocusArea
 from samverkan.lib.images import image_extension
 from samverkan.lib.richtext import sanitize_html
 from samverkan.lib.validation import FORBIDDEN_CHARACTERS
@@ -49,7 +50,8 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 DOCUMENT_PART = "word/document.xml"
 
 # Word's built-in styles keep their English names inside the file whatever the language of Word; documents made in
-# other programs may carry the Swedish names.
+# other programs may carry the Swedish names. A list written with Word's second- or third-level list styles ("List
+# Number 2") is nested in the item above it, as one indented with Tab is.
 STYLE_MAP = """
 p[style-name='Title'] => h1.title:fresh
 p[style-name='Rubrik'] => h1.title:fresh
@@ -66,6 +68,14 @@ p[style-name='Rubrik 3'] => h3:fresh
 p[style-name='Rubrik 4'] => h4:fresh
 p[style-name='Rubrik 5'] => h5:fresh
 p[style-name='Rubrik 6'] => h6:fresh
+p[style-name='List Bullet 2'] => ul|ol > li > ul > li:fresh
+p[style-name='List Number 2'] => ul|ol > li > ol > li:fresh
+p[style-name='List Bullet 3'] => ul|ol > li > ul|ol > li > ul > li:fresh
+p[style-name='List Number 3'] => ul|ol > li > ul|ol > li > ol > li:fresh
+p[style-name='Punktlista 2'] => ul|ol > li > ul > li:fresh
+p[style-name='Numrerad lista 2'] => ul|ol > li > ol > li:fresh
+p[style-name='Punktlista 3'] => ul|ol > li > ul|ol > li > ul > li:fresh
+p[style-name='Numrerad lista 3'] => ul|ol > li > ul|ol > li > ol > li:fresh
 """
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -127,6 +137,28 @@ ACTIVITY_HEADER = (
     re.compile(r"^(mål|effekt|effektmål|förväntad effekt|mål\s*(/|och|&|\+)\s*effekt|förväntat resultat)$"),
 )
 EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|<br>)*</p>")
+# "Polisen förbinder sig att …", "Norrbacka kommun förbinder sig att:", "Polisen och kommunen lovar tillsammans att":
+# who commits (a party's name or what the text calls it, several joined by "och"), the verb, and what follows. Only a
+# paragraph or list item that begins so is a commitment; a sentence that mentions one in running prose is not.
+PARTY_WORD = r"(?:[A-ZÅÄÖ][\w.-]*(?:s)?|kommun|kommunen|polisen|stad|staden|AB|region|lokalpolisområde)"
+COMMITMENT = re.compile(
+    rf"^(?P<who>{PARTY_WORD}(?:\s+{PARTY_WORD}){{0,3}}(?:(?:\s+och\s+|,\s*){PARTY_WORD}(?:\s+{PARTY_WORD}){{0,3}}){{0,3}})"
+    r"\s+(?:förbinder\s+sig|lovar)(?P<joint>\s+(?:gemensamt|tillsammans))?\s+att\b[\s:]*(?P<text>.*)$",
+    re.DOTALL,
+)
+# Under a heading on the forums ("Samverkansforum", "Mötesforum"), a line "Styrgrupp: kommundirektören och
+# lokalpolisområdeschefen, fyra gånger per år" names a forum, who takes part and how often it meets.
+FORUMS_HEADING = re.compile(r"forum|\bfora\b|mötesstruktur", re.IGNORECASE)
+FORUM_LINE = re.compile(r"^(?P<name>[A-ZÅÄÖ][^:.]{1,60}?)\s*(?::|\s[–—-]\s)\s*(?P<description>\S.*)$")
+MEETS = re.compile(
+    r"\b(gång|gånger|varje|veckan?|veckovis|månaden?|månadsvis|kvartal|kvartalsvis|året?|halvår|dagligen|vid behov)\b",
+    re.IGNORECASE,
+)
+NOT_WHO = re.compile(
+    r"^(det|detta|denna|den|dessa|de|man|han|hon|som|ingen|alla|året|arbetet|avtalet|överenskommelsen|löftet)$",
+    re.IGNORECASE,
+)
+ALL_PARTIES = re.compile(r"^(parterna|vi|samtliga parter|båda parter(na)?)$", re.IGNORECASE)
 CONTENTS = re.compile(r"^\s*innehåll(sförteckning)?\s*$", re.IGNORECASE)
 CONTENTS_ENTRY = re.compile(r"^\S.{0,150}?(?:\s|\.{2,}|…)\s*\d{1,3}$")
 TITLE_WORDS = re.compile(r"överenskommelse|medborgarlöfte|avtal|löfte|handlingsplan", re.IGNORECASE)
@@ -225,17 +257,44 @@ class PlannedSection:
 
 
 @dataclass
+class PlannedCommitment:
+    """A commitment or promise written in the text: who commits, as the text names them ("Polisen", "Parterna"), whether
+    they commit together, and what they commit to."""
+
+    who: str
+    text: str
+    joint: bool = False
+
+
+@dataclass
+class PlannedForum:
+    """A cooperation forum named under a forums heading: its name, who takes part and how often it meets."""
+
+    name: str
+    participants: str = ""
+    meeting_frequency: str = ""
+
+
+@dataclass
 class PlannedFocusArea:
-    """A focus area made of an activity table: its title, the appendix section it is shown under, its rows."""
+    """A focus area made of an activity table or of a section holding commitments: its title, the appendix section
+    it is shown under, its rows and commitments."""
 
     title: str
     placement: PlannedSection | None
     rows: list[tuple[str, str, str, str]]
     description_blocks: list[Node] = field(default_factory=list)
+    commitments: list[PlannedCommitment] = field(default_factory=list)
+    position: tuple[int, int] = (0, 0)  # where it stood in the document, for its order among the focus areas
 
     @property
     def description(self) -> str:
         return _html(self.description_blocks)
+
+    @property
+    def committed(self) -> list[str]:
+        """Who commits, as the text names them, each once in the order they first do."""
+        return list(dict.fromkeys(commitment.who for commitment in self.commitments))
 
 
 @dataclass
@@ -280,6 +339,8 @@ class ImportPlan:
     focus_areas: list[PlannedFocusArea]
     signatories: list[PlannedSignatory]
     images: list[PlannedImage] = field(default_factory=list)
+    forums: list[PlannedForum] = field(default_factory=list)
+    forums_in_appendix: bool = False
     copies: int | None = None
     kind: str = Agreement.Kind.AGREEMENT
     signing_place: str = ""
@@ -447,13 +508,64 @@ def _take_signatories(sections: list[PlannedSection]) -> list[PlannedSignatory]:
     searches = [(section, cues[-1] + 1, 1) for section, cues in candidates if cues]
     if agreement_sections:
         last = agreement_sections[-1]
-        searches.append((last, max(len(last.blocks) - 8, 0), 2))
+        searches.append((last, _short_lines_at_the_end(last.blocks), 2))
     for section, start, at_least in searches:
         signatories, first, end = _signatories_in(section.blocks[start:])
         if len(signatories) >= at_least:
             section.blocks = section.blocks[: start + first] + section.blocks[start + end :]
             return signatories
     return []
+
+
+def _short_lines_at_the_end(blocks: list[Node]) -> int:
+    """Where the run of short lines (or tables of them) that ends the blocks begins: signature blocks one after
+    another (party, dotted line, name, title), however many parties sign, after the last prose."""
+    start = len(blocks)
+    while start > 0:
+        block = blocks[start - 1]
+        text = block.text()
+        if block.tag != "table" and (block.tag != "p" or "\n" in text or len(text) > 80 or text.endswith(".")):
+            break
+        start -= 1
+    return start
+
+
+def _forum(line: str) -> PlannedForum | None:
+    match = FORUM_LINE.match(" ".join(line.split()))
+    if match is None:
+        return None
+    description = match["description"].strip().rstrip(".")
+    participants, _comma, last = description.rpartition(",")
+    if participants and MEETS.search(last):
+        return PlannedForum(match["name"], participants.strip(), last.strip()[:100])
+    if MEETS.search(description) and len(description) <= 100:
+        return PlannedForum(match["name"], meeting_frequency=description)
+    return PlannedForum(match["name"], participants=description)
+
+
+def _take_forums(sections: list[PlannedSection]) -> tuple[list[PlannedForum], bool]:
+    """The cooperation forums named, one a line or list item, in sections headed as forums; they leave the text (the
+    PDF prints them as its table of forums, in Bilaga 1 when they stood there), and a section left empty goes.
+    Returns them, with whether they stood in Bilaga 1."""
+    forums: list[PlannedForum] = []
+    in_appendix = False
+    for section in list(sections):
+        if not FORUMS_HEADING.search(section.heading):
+            continue
+        kept: list[Node] = []
+        for block in section.blocks:
+            items = [li for li in block if isinstance(li, Node) and li.tag == "li"] if block.tag in {"ul", "ol"} else []
+            lines = [li.text() for li in items] if items else [block.text()] if block.tag == "p" else []
+            found = [_forum(line) for line in lines if "\n" not in line]
+            if lines and len(found) == len(lines) and all(found):
+                forums += found
+                in_appendix = in_appendix or section.part == Section.Part.APPENDIX
+            else:
+                kept.append(block)
+        section.blocks = kept
+        if not kept and not _children(sections, section):
+            sections.remove(section)
+    return forums, in_appendix
 
 
 def _take_copies(sections: list[PlannedSection]) -> int | None:
@@ -617,7 +729,13 @@ def plan_from_html(
     signing_place, signing_date = _take_signing_place(sections)
     signatories = _take_signatories(sections)
     copies = _take_copies(sections)
-    focus_areas = _take_activity_tables(sections)
+    forums, forums_in_appendix = _take_forums(sections)
+    positions = {id(section): index for index, section in enumerate(sections)}
+    kind = _kind(title, root.text())
+    focus_areas = _take_activity_tables(sections, positions)
+    focus_areas = _take_commitments(
+        sections, focus_areas, positions, kept_as_text, promise=kind != Agreement.Kind.AGREEMENT
+    )
     images = list(images or [])
     _place_images(sections, focus_areas, images)
     for section in sections:
@@ -636,8 +754,10 @@ def plan_from_html(
         focus_areas=focus_areas,
         signatories=signatories,
         images=images,
+        forums=forums,
+        forums_in_appendix=forums_in_appendix,
         copies=copies,
-        kind=_kind(title, root.text()),
+        kind=kind,
         signing_place=signing_place,
         signing_date=signing_date,
         kept_as_text=kept_as_text,
@@ -665,10 +785,12 @@ def _parent(sections: list[PlannedSection], child: PlannedSection) -> PlannedSec
     return None
 
 
-def _take_activity_tables(sections: list[PlannedSection]) -> list[PlannedFocusArea]:
-    """Every activity table becomes a focus area. An appendix section that is nothing but its heading, some text and
-    one activity table is that focus area, shown where the section stood; other tables are named after the short line
-    right above them or else the nearest heading before them, and shown under the appendix section they stand in."""
+def _take_activity_tables(sections: list[PlannedSection], positions: dict[int, int]) -> list[PlannedFocusArea]:
+    """Every activity table becomes a focus area. A section that is nothing but its heading, some text and one activity
+    table is that focus area, shown where the section stood in Bilaga 1 (one of the agreement's part, at the end of
+    Bilaga 1, listed by name in the agreement: no empty heading is left behind); other tables are named after the
+    short line right above them or else the nearest heading before them, and shown under the appendix section they
+    stand in."""
     focus_areas: list[PlannedFocusArea] = []
     for section in list(sections):
         tables = [(i, rows) for i, b in enumerate(section.blocks) if b.tag == "table" and (rows := activity_rows(b))]
@@ -676,20 +798,21 @@ def _take_activity_tables(sections: list[PlannedSection]) -> list[PlannedFocusAr
             continue
         appendix = section.part == Section.Part.APPENDIX
         has_inner_headings = any(b.tag in HEADINGS for b in section.blocks)
-        if appendix and len(tables) == 1 and not _children(sections, section) and not has_inner_headings:
+        if len(tables) == 1 and not _children(sections, section) and not has_inner_headings:
             index, rows = tables[0]
             focus_areas.append(
                 PlannedFocusArea(
                     title=section.heading,
-                    placement=_parent(sections, section),
+                    placement=_parent(sections, section) if appendix else None,
                     rows=rows,
                     description_blocks=section.blocks[:index] + section.blocks[index + 1 :],
+                    position=(positions[id(section)], index),
                 )
             )
             sections.remove(section)
             continue
         kept: list[Node] = []
-        for block in section.blocks:
+        for index, block in enumerate(section.blocks):
             rows = activity_rows(block) if block.tag == "table" else None
             if not rows:
                 kept.append(block)
@@ -709,10 +832,100 @@ def _take_activity_tables(sections: list[PlannedSection]) -> list[PlannedFocusAr
                     placement=section if appendix else None,
                     rows=rows,
                     description_blocks=description,
+                    position=(positions[id(section)], index),
                 )
             )
         section.blocks = kept
     return focus_areas
+
+
+def _commitment(block: Node) -> PlannedCommitment | None:
+    """The commitment a paragraph or list item is, if it begins with who commits ("Polisen förbinder sig att …");
+    with nothing after "att" it is a lead-in to the items below it."""
+    match = COMMITMENT.match(" ".join(block.text().split()))
+    if match is None or NOT_WHO.match(match["who"]):
+        return None
+    return PlannedCommitment(who=match["who"], text=match["text"].strip(), joint=bool(match["joint"]))
+
+
+def _commitments_in(blocks: list[Node]) -> tuple[list[PlannedCommitment], list[Node]]:
+    """The commitments among the blocks (paragraphs of their own, a list whose every item is one, or the items of a
+    list under a lead-in such as "Kommunen förbinder sig att:"), and the blocks that are left."""
+    found: list[PlannedCommitment] = []
+    kept: list[Node] = []
+    lead_in: tuple[PlannedCommitment, Node] | None = None
+    for block in blocks:
+        items = [li for li in block if isinstance(li, Node) and li.tag == "li"] if block.tag in {"ul", "ol"} else []
+        texts = [" ".join(li.text().split()) for li in items]
+        if lead_in is not None:
+            if items and all(texts):
+                found += [PlannedCommitment(lead_in[0].who, text, lead_in[0].joint) for text in texts]
+                lead_in = None
+                continue
+            kept.append(lead_in[1])  # a lead-in without its list stays text
+            lead_in = None
+        if items:
+            commitments = [_commitment(li) for li in items]
+            if all(c is not None and c.text for c in commitments):
+                found += commitments
+            else:
+                kept.append(block)
+            continue
+        commitment = _commitment(block) if block.tag == "p" else None
+        if commitment is None:
+            kept.append(block)
+        elif commitment.text:
+            found.append(commitment)
+        else:
+            lead_in = (commitment, block)
+    if lead_in is not None:
+        kept.append(lead_in[1])
+    return found, kept
+
+
+def _take_commitments(
+    sections: list[PlannedSection],
+    focus_areas: list[PlannedFocusArea],
+    positions: dict[int, int],
+    notes: list[str],
+    *,
+    promise: bool,
+) -> list[PlannedFocusArea]:
+    """Commitments and promises written in the text become commitments of the focus area they stand in: one made of
+    an activity table, or else the section they stand in, which becomes that focus area (in Bilaga 1 under its parent
+    section, or in a citizen promise a purpose heading over its promises). They stay text in a section with sections
+    of its own, and among other text of an agreement's own part (which would otherwise move to Bilaga 1 with them)."""
+    for focus_area in focus_areas:
+        found, focus_area.description_blocks = _commitments_in(focus_area.description_blocks)
+        focus_area.commitments += found
+    for section in list(sections):
+        found, kept = _commitments_in(section.blocks)
+        if not found:
+            continue
+        if _children(sections, section):
+            notes.append(
+                _("Commitments in “%(heading)s”, a section with sections of its own, kept as text")
+                % {"heading": section.heading}
+            )
+            continue
+        if kept and section.part == Section.Part.AGREEMENT and not promise:
+            notes.append(
+                _("Commitments in “%(heading)s”, among other text of the agreement, kept as text")
+                % {"heading": section.heading}
+            )
+            continue
+        focus_areas.append(
+            PlannedFocusArea(
+                title=section.heading,
+                placement=_parent(sections, section) if section.part == Section.Part.APPENDIX else None,
+                rows=[],
+                description_blocks=kept,
+                commitments=found,
+                position=(positions[id(section)], 0),
+            )
+        )
+        sections.remove(section)
+    return sorted(focus_areas, key=lambda focus_area: focus_area.position)
 
 
 def _typed_headings(blocks: list[Node]) -> list[Node]:
@@ -827,6 +1040,26 @@ def _party_for(signatory: PlannedSignatory, parties: list[Organisation], positio
     return parties[min(position, len(parties) - 1)]
 
 
+def _committed(commitment: PlannedCommitment, parties: list[Organisation]) -> list[Organisation]:
+    """The parties a commitment names: "Parterna" (or a joint one naming no one) all of them; "Polisen och
+    kommunen" each by its name, or as the police and the municipality. A name that matches no party is left out;
+    when none matches, all the parties commit, for the editors to correct."""
+    who = commitment.who.strip()
+    if ALL_PARTIES.match(who):
+        return list(parties)
+    found: list[Organisation] = []
+    for name in re.split(r"\s+och\s+|,\s*", who):
+        wanted = name.lower()
+        match = next((p for p in parties if wanted in p.name.lower() or p.name.lower() in wanted), None)
+        if match is None and "polis" in wanted:
+            match = next((p for p in parties if p.is_police), None)
+        if match is None and ("kommun" in wanted or "stad" in wanted):
+            match = next((p for p in parties if p.kind == Organisation.Kind.MUNICIPALITY), None)
+        if match is not None and match not in found:
+            found.append(match)
+    return found or list(parties)
+
+
 @transaction.atomic
 def agreement_import_docx(
     *, plan: ImportPlan, parties: list[Organisation], title: str = "", creation_key: uuid.UUID | None = None
@@ -847,6 +1080,7 @@ def agreement_import_docx(
         kind=plan.kind,
         signing_place=plan.signing_place,
         signing_date=plan.signing_date,
+        forums_in_appendix=plan.forums_in_appendix,
         **({"copies": plan.copies} if plan.copies else {}),
     )
     agreement.full_clean(validate_unique=False)  # a creation_key used before is the database's to refuse
@@ -896,6 +1130,13 @@ def agreement_import_docx(
             )
             row.full_clean()
             row.save()
+        for commitment_order, planned_commitment in enumerate(planned.commitments):
+            commitment = Commitment(
+                agreement=agreement, focus_area=focus_area, text=planned_commitment.text, order=commitment_order
+            )
+            commitment.full_clean()
+            commitment.save()
+            commitment.parties.set(_committed(planned_commitment, parties))
 
     for order, planned in enumerate(plan.figures):
         figure = Figure(
@@ -906,6 +1147,17 @@ def agreement_import_docx(
         )
         figure.full_clean()
         figure.save()
+
+    for order, planned in enumerate(plan.forums):
+        forum = CooperationForum(
+            agreement=agreement,
+            name=planned.name,
+            participants=planned.participants,
+            meeting_frequency=planned.meeting_frequency,
+            order=order,
+        )
+        forum.full_clean()
+        forum.save()
 
     for order, planned in enumerate(plan.signatories):
         signatory = Signatory(

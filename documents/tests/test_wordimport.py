@@ -220,6 +220,21 @@ def test_a_section_that_is_only_an_activity_table_is_the_focus_area_in_its_place
     assert focus_area.rows == [("Tillsyn", "Krogbesök", "Antal", "Färre våldsbrott")]
 
 
+def test_an_activity_table_in_the_agreements_part_leaves_no_empty_heading_behind():
+    table = (
+        "<table><tr><th>Aktivitet</th><th>Åtgärd</th><th>Uppföljning</th><th>Mål/Effekt</th></tr>"
+        "<tr><td>Gårdsvärdar</td><td>Kvällstid</td><td>EST</td><td>Färre störningar</td></tr></table>"
+    )
+    plan = plan_from_html(
+        f"<h1>Avtal</h1><h1>Aktiviteter</h1><p>Parterna gör följande.</p><h2>Trygga gårdar</h2>{table}"
+        "<h1>Underskrifter</h1><p>Se nedan.</p>"
+    )
+
+    assert [(s.number, s.heading) for s in plan.sections] == [("1.", "Aktiviteter"), ("2.", "Underskrifter")]
+    [focus_area] = plan.focus_areas
+    assert (focus_area.title, focus_area.placement, focus_area.rows[0][0]) == ("Trygga gårdar", None, "Gårdsvärdar")
+
+
 def test_tables_under_a_shared_heading_are_named_by_the_line_above_them():
     def table(activity: str) -> str:
         return (
@@ -301,6 +316,191 @@ def test_signatures_side_by_side_in_a_table_are_read_column_by_column():
         ("Erik Eriksson", "Lokalpolisområdeschef", "Lokalpolisområde Hamnstad"),
     ]
     assert plan.sections[0].body == "<p>Ort och datum</p><p>Överenskommelsen diarieförs.</p>"
+
+
+def test_three_signature_blocks_one_after_another_are_all_read():
+    html = "<h1>Samverkansöverenskommelse</h1><h1>Underskrifter</h1><p>Parterna har tagit del av texten.</p>"
+    for party, name, title in [
+        ("Ljusdalens kommun", "Eva Lund", "Kommundirektör"),
+        ("Lokalpolisområde Ljusdalen", "Per Berg", "Lokalpolisområdeschef"),
+        ("Bostadsbolaget Ljusgården AB", "Sara Nyström", "Verkställande direktör"),
+    ]:
+        html += f"<p>För {party}</p><p>…………………………</p><p>{name}</p><p>{title}</p>"
+    plan = plan_from_html(html)
+
+    assert [(s.name, s.on_behalf_of) for s in plan.signatories] == [
+        ("Eva Lund", "Ljusdalens kommun"),
+        ("Per Berg", "Lokalpolisområde Ljusdalen"),
+        ("Sara Nyström", "Bostadsbolaget Ljusgården AB"),
+    ]
+    assert plan.sections[0].body == "<p>Parterna har tagit del av texten.</p>"
+
+
+def _docx(build) -> bytes:
+    document = Document()
+    document.add_heading("Samverkansöverenskommelse", level=0)
+    build(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_list_written_with_words_second_level_list_style_is_nested_in_the_item_above():
+    def build(document):
+        document.add_heading("Arbetssätt", level=1)
+        document.add_paragraph("Kartläggning", style="List Number")
+        document.add_paragraph("Analys", style="List Number")
+        document.add_paragraph("Orsaker", style="List Number 2")
+        document.add_paragraph("Platser och tider", style="List Number 2")
+        document.add_paragraph("Åtgärder", style="List Number")
+        document.add_paragraph("Centrum", style="List Bullet")
+        document.add_paragraph("Stationen", style="List Bullet 2")
+
+    plan = plan_from_docx(_docx(build))
+
+    assert plan.sections[0].body == (
+        "<ol><li>Kartläggning</li><li>Analys<ol><li>Orsaker</li><li>Platser och tider</li></ol></li>"
+        "<li>Åtgärder</li></ol><ul><li>Centrum<ul><li>Stationen</li></ul></li></ul>"
+    )
+
+
+def test_commitments_written_in_a_section_become_the_commitments_of_that_focus_area(world):
+    def build(document):
+        document.add_heading("Bilaga 1", level=1)
+        document.add_heading("Fokusområden", level=1)
+        document.add_heading("Narkotika", level=2)
+        document.add_paragraph("Narkotikan syns allt mer bland unga.")
+        document.add_heading("Trafik", level=2)
+        document.add_paragraph("Buskörning med moped är det invånarna oftast tar upp.")
+        document.add_paragraph("Polisen förbinder sig att kontrollera mopeder vid skolorna varje vår.")
+        document.add_paragraph("Hamnstads kommun förbinder sig att:")
+        document.add_paragraph("Erbjuda sommarjobb till minst 200 ungdomar", style="List Bullet")
+        document.add_paragraph("Åtgärda klotter inom 48 timmar", style="List Bullet")
+        document.add_paragraph("Parterna förbinder sig gemensamt att träffas fyra gånger per år.")
+
+    plan = plan_from_docx(_docx(build))
+
+    assert [(s.number, s.heading) for s in plan.appendix_sections] == [("1.", "Fokusområden"), ("1.1.", "Narkotika")]
+    [trafik] = plan.focus_areas
+    assert (trafik.title, trafik.placement.heading) == ("Trafik", "Fokusområden")
+    assert trafik.description == "<p>Buskörning med moped är det invånarna oftast tar upp.</p>"
+    agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
+    focus_area = FocusArea.objects.get(agreement=agreement)
+    assert [(c.text, {p.name for p in c.parties.all()}) for c in focus_area.commitments.order_by("order")] == [
+        ("kontrollera mopeder vid skolorna varje vår.", {"Lokalpolisområde Hamnstad"}),
+        ("Erbjuda sommarjobb till minst 200 ungdomar", {"Hamnstads kommun"}),
+        ("Åtgärda klotter inom 48 timmar", {"Hamnstads kommun"}),
+        ("träffas fyra gånger per år.", {"Hamnstads kommun", "Lokalpolisområde Hamnstad"}),
+    ]
+
+
+def test_commitments_in_the_agreements_part_become_a_focus_area_without_an_empty_heading_left_behind(world):
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Inledning</h1><p>Hamnstad växer.</p><h1>Parternas åtaganden</h1>"
+        "<p>Polisen förbinder sig att delta i föräldramöten varje höst.</p>"
+        "<p>Kommunen förbinder sig att laga belysningen inom en vecka.</p><h1>Uppföljning</h1><p>Varje år.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert [s.heading for s in plan.sections] == ["Inledning", "Uppföljning"]
+    [focus_area] = plan.focus_areas
+    assert (focus_area.title, focus_area.placement) == ("Parternas åtaganden", None)
+    assert [(c.who, c.text) for c in focus_area.commitments] == [
+        ("Polisen", "delta i föräldramöten varje höst."),
+        ("Kommunen", "laga belysningen inom en vecka."),
+    ]
+    agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
+    assert [list(c.parties.all()) for c in agreement.commitments.order_by("order")] == [
+        [world.police],
+        [world.municipality],
+    ]
+
+
+def test_a_commitment_mentioned_in_running_prose_stays_prose():
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Syfte</h1>"
+        "<p>Syftet är att parterna förbinder sig att samverka kring tryggheten.</p>"
+        "<p>I överenskommelsen förbinder sig polisen att delta i styrgruppen.</p>"
+        "<p>Den som förbinder sig att delta gör det frivilligt.</p>"
+        "<p>Kommunen förbinder sig att:</p><p>Se bilagan.</p><p>Detta lovar att bli ett bra år.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert plan.focus_areas == []
+    assert plan.sections[0].heading == "Syfte"
+    assert plan.sections[0].body.count("<p>") == 6
+
+
+def test_a_commitment_among_other_text_of_the_agreements_part_stays_there():
+    html = (
+        "<h1>Samverkansöverenskommelse</h1><h1>Syfte</h1><p>Tryggheten ska öka i hela kommunen.</p>"
+        "<p>Parterna förbinder sig att arbeta tillsammans.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert plan.focus_areas == []
+    assert plan.sections[0].body == (
+        "<p>Tryggheten ska öka i hela kommunen.</p><p>Parterna förbinder sig att arbeta tillsammans.</p>"
+    )
+    assert any("Syfte" in note for note in plan.kept_as_text)
+
+
+def test_a_citizen_promises_purpose_headings_hold_its_promises(world):
+    html = (
+        "<h1>Medborgarlöfte för Hamnstad 2025</h1><h1>Varför ett medborgarlöfte</h1><p>Dialoger med invånarna.</p>"
+        "<h1>Säkrare trafik</h1><p>Polisen lovar att göra minst sex hastighetskontroller.</p>"
+        "<h1>Tryggare kvällar</h1><p>Polisen och kommunen lovar tillsammans att vandra vid stationen.</p>"
+        "<ul><li>Kommunen lovar att ha öppet på fritidsgården.</li></ul>"
+    )
+    plan = plan_from_html(html)
+
+    assert [s.heading for s in plan.sections] == ["Varför ett medborgarlöfte"]
+    assert [(f.title, [c.who for c in f.commitments]) for f in plan.focus_areas] == [
+        ("Säkrare trafik", ["Polisen"]),
+        ("Tryggare kvällar", ["Polisen och kommunen", "Kommunen"]),
+    ]
+    agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
+    assert agreement.is_citizen_promise
+    promises = {c.text: set(c.parties.all()) for c in agreement.commitments.all()}
+    assert promises == {
+        "göra minst sex hastighetskontroller.": {world.police},
+        "vandra vid stationen.": {world.municipality, world.police},
+        "ha öppet på fritidsgården.": {world.municipality},
+    }
+
+
+def test_forums_named_under_a_forums_heading_become_the_agreements_cooperation_forums(world):
+    html = (
+        "<p>Samverkansöverenskommelse Hamnstad</p><p>1. Syfte</p><p>Styrgrupp: ett ord i löpande text, inget forum.</p>"
+        "<p>2. Samverkansforum</p>"
+        "<p>Styrgrupp: kommundirektören och lokalpolisområdeschefen, fyra gånger per år</p>"
+        "<p>Operativ grupp: säkerhetssamordnaren och kommunpolisen, varje vecka</p><p>3. Beslut</p><p>Beslutat.</p>"
+    )
+    plan = plan_from_html(html)
+
+    assert [s.heading for s in plan.sections] == ["Syfte", "Beslut"]  # nothing left under the forums heading
+    assert "Styrgrupp" in plan.sections[0].body
+    agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
+    assert [(f.name, f.participants, f.meeting_frequency) for f in agreement.forums.all()] == [
+        ("Styrgrupp", "kommundirektören och lokalpolisområdeschefen", "fyra gånger per år"),
+        ("Operativ grupp", "säkerhetssamordnaren och kommunpolisen", "varje vecka"),
+    ]
+    assert not agreement.forums_in_appendix
+
+
+def test_forums_listed_in_bilaga_1_are_printed_there_and_other_text_under_the_heading_stays():
+    html = (
+        "<h1>Avtal</h1><h1>Bilaga 1</h1><h1>Mötesforum</h1><p>Parterna möts i två forum.</p>"
+        "<ul><li>Styrgrupp – kvartalsvis möte med cheferna</li><li>Trygghetsrådet: varje månad</li></ul>"
+    )
+    plan = plan_from_html(html)
+
+    assert [(s.heading, s.body) for s in plan.sections] == [("Mötesforum", "<p>Parterna möts i två forum.</p>")]
+    assert [(f.name, f.participants, f.meeting_frequency) for f in plan.forums] == [
+        ("Styrgrupp", "", "kvartalsvis möte med cheferna"),
+        ("Trygghetsrådet", "", "varje månad"),
+    ]
+    assert plan.forums_in_appendix
 
 
 def test_the_copies_clause_sets_the_number_of_copies_instead_of_being_printed_twice(world):
@@ -411,12 +611,12 @@ def test_the_period_is_read_from_dates_years_or_until_further_notice(text, perio
 
 
 def test_a_file_without_a_period_gets_a_term_to_correct(world):
-    plan = plan_from_html("<h1>Medborgarlöfte</h1><p>Vi lovar att synas.</p>")
+    plan = plan_from_html("<h1>Medborgarlöfte</h1><p>Vi syns i centrum.</p>")
     agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
 
     this_year = date.today().year
     assert (agreement.start_date, agreement.end_date) == (date(this_year, 1, 1), date(this_year + 3, 12, 31))
-    assert agreement.sections.get().body == "<p>Vi lovar att synas.</p>"
+    assert agreement.sections.get().body == "<p>Vi syns i centrum.</p>"
 
 
 # --- The pages ----------------------------------------------------------------------------------------------------
@@ -472,6 +672,20 @@ def test_upload_shows_a_preview_and_confirm_creates_the_draft_once(client, world
     again = client.post(reverse("documents:import_docx_confirm"), {"token": pending["token"]})
     assert again["Location"] == agreement.get_absolute_url()
     assert Agreement.objects.count() == before + 1
+
+
+def test_the_preview_names_the_commitments_found_per_focus_area(client, world, editor):
+    def build(document):
+        document.add_heading("Åtaganden", level=1)
+        document.add_paragraph("Polisen förbinder sig att dela lägesbilden varje månad.")
+        document.add_paragraph("Kommunen förbinder sig att samordna trygghetsvandringar.")
+        document.add_paragraph("Polisen förbinder sig att delta i föräldramöten.")
+
+    client.force_login(editor)
+    page = upload(client, world, _docx(build)).content.decode()
+
+    assert "Åtaganden: 0 aktiviteter, 3 åtaganden av Polisen, Kommunen" in page
+    assert "Inget samverkansforum hittades" in page
 
 
 def test_a_file_that_is_not_a_word_document_is_refused_on_the_form(client, world, editor):
