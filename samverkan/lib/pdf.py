@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import re
 import resource
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing.connection import Connection
@@ -193,8 +194,17 @@ def _render_in_child(
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     # A child stopped by the limit must not write the worker's memory, the agreement in it, to a core file.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    forked_with = _reset_peak_memory()
     try:
         pdf = _layout(html, roots=roots, files=files, attachments=attachments, archival=archival)
+        if logger.isEnabledFor(logging.INFO):
+            peak = _resident_mib("VmHWM")
+            logger.info(
+                "A PDF render peaked at %s MiB resident, forked with %s MiB",
+                peak,
+                forked_with,
+                extra={"peak_rss_mib": peak, "forked_rss_mib": forked_with},
+            )
         sender.send(("pdf", pdf, records.records))
     except MemoryError:
         sender.send(("memory", None, records.records))
@@ -220,6 +230,26 @@ class _LogCollector(logging.Handler):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         record.exc_info = None
         self.records.append(record)
+
+
+def _reset_peak_memory() -> int | None:
+    """Start the process's high-water mark of resident memory (VmHWM) anew, a forked child's being its parent's, and
+    return the resident memory it starts from, in MiB."""
+    # Not on Linux, or not allowed: the peak then includes the parent's.
+    with suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+    return _resident_mib("VmRSS")
+
+
+def _resident_mib(field: str) -> int | None:
+    """VmRSS (resident now) or VmHWM (most resident since the last reset) of this process in MiB, on Linux: the pages
+    a child shares with the process it was forked from included."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    match = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) // 1024 if match else None
 
 
 def _address_space() -> int:

@@ -7,8 +7,7 @@ include the demo agreement.
 
 from __future__ import annotations
 
-import ctypes
-import gc
+import logging
 import os
 import re
 import statistics
@@ -16,7 +15,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -38,6 +37,7 @@ from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicato
 from followup.models import FollowUpReport, Status
 from followup.pdf import annual_report_pdf
 from followup.services import report_start
+from samverkan.lib.pdf import logger as pdf_logger
 from samverkan.lib.pdf import pdf_roots
 from samverkan.lib.pdfcache import RenderedPdf
 
@@ -332,48 +332,34 @@ class Series:
     size: int
     first: float
     runs: list[float]
-    first_peak: float | None = None  # MiB above the RSS at the start of the first render
-    runs_peak: float | None = None  # MiB above the RSS at the start of the runs
+    peak: int | None = None  # MiB: the most resident memory of a render's forked child, over all runs
+    forked_with: int | None = None  # MiB: what that child held when it was forked (the worker's pages it shares)
 
 
-class PeakRss:
-    """Peak resident memory of this process during a block, above its RSS when the block began.
-
-    Linux keeps a high-water mark (VmHWM) that writing 5 to /proc/self/clear_refs resets, so each series gets a
-    peak of its own in this process. Unlike tracemalloc it counts what Pango and the other C libraries
-    allocate. Freed memory is first handed back to the system (gc, malloc_trim), else a series could reuse what
-    an earlier one freed and look smaller than it is.
-    """
+class RenderMemory(logging.Handler):
+    """Collects what each render's child reports of its memory (samverkan.lib.pdf logs it at INFO once a render is
+    done): the child's own high-water mark, which this process's resident memory does not include."""
 
     def __init__(self) -> None:
-        self.available = Path("/proc/self/clear_refs").exists()
-        self.growth: float | None = None
+        super().__init__()
+        self.peaks: list[int] = []
+        self.forked_with: list[int] = []
 
-    @staticmethod
-    def _status_kib(field: str) -> int:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1])
-        raise ValueError(field)
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "peak_rss_mib", None) is not None:
+            self.peaks.append(record.peak_rss_mib)
+            self.forked_with.append(record.forked_rss_mib)
 
     @contextmanager
-    def measure(self) -> Iterator[PeakRss]:
-        if not self.available:
-            yield self
-            return
-        gc.collect()
-        # Without glibc there is no malloc_trim, and the baseline just includes some freed memory.
-        with suppress(OSError, AttributeError):
-            ctypes.CDLL(None).malloc_trim(0)
+    def collecting(self) -> Iterator[RenderMemory]:
+        level = pdf_logger.level
+        pdf_logger.setLevel(logging.INFO)
+        pdf_logger.addHandler(self)
         try:
-            Path("/proc/self/clear_refs").write_text("5")
-        except OSError:
-            self.available = False
             yield self
-            return
-        start = self._status_kib("VmRSS")
-        yield self
-        self.growth = (self._status_kib("VmHWM") - start) / 1024
+        finally:
+            pdf_logger.removeHandler(self)
+            pdf_logger.setLevel(level)
 
 
 def page_count(pdf: bytes) -> int:
@@ -391,15 +377,22 @@ def weasyprint_series(label: str, render: Callable[[], bytes], runs: int) -> Ser
         RenderedPdf.objects.all().delete()  # every run lays the document out, as a changed draft would be
         return render()
 
-    first_memory, runs_memory = PeakRss(), PeakRss()
-    with first_memory.measure():
+    with RenderMemory().collecting() as memory:
         first, pdf = timed(laid_out)
-    times = []
-    with runs_memory.measure():
+        times = []
         for _ in range(runs):
             elapsed, pdf = timed(laid_out)
             times.append(elapsed)
-    return Series(label, "WeasyPrint", page_count(pdf), len(pdf), first, times, first_memory.growth, runs_memory.growth)
+    return Series(
+        label,
+        "WeasyPrint",
+        page_count(pdf),
+        len(pdf),
+        first,
+        times,
+        max(memory.peaks, default=None),
+        max(memory.forked_with, default=None),
+    )
 
 
 def filled_in_follow_up(agreement: Agreement) -> FollowUpReport:
@@ -490,7 +483,7 @@ def _mib(value: float | None) -> str:
 
 
 def table(series: list[Series]) -> list[str]:
-    header = ("Document", "Engine", "Pages", "Size KiB", "First s", "Median s", "Min s", "Peak RSS +MiB (first/runs)")
+    header = ("Document", "Engine", "Pages", "Size KiB", "First s", "Median s", "Min s", "Peak RSS MiB (forked with)")
     rows = [
         (
             s.document,
@@ -500,7 +493,7 @@ def table(series: list[Series]) -> list[str]:
             f"{s.first:.2f}",
             f"{statistics.median(s.runs):.2f}",
             f"{min(s.runs):.2f}",
-            "–" if s.engine != "WeasyPrint" else f"{_mib(s.first_peak)} / {_mib(s.runs_peak)}",
+            "–" if s.engine != "WeasyPrint" else f"{_mib(s.peak)} ({_mib(s.forked_with)})",
         )
         for s in series
     ]
@@ -587,9 +580,9 @@ class Command(BaseCommand):
             "loads the fonts); each Chromium run is a new browser process."
         )
         self.stdout.write(
-            "Peak RSS: growth of this process's resident memory (Linux VmHWM, reset per series through "
-            "/proc/self/clear_refs after gc and malloc_trim), not tracemalloc; Chromium runs in processes of its "
-            "own and is not measured."
+            "Peak RSS: the most resident memory of the child process a render runs in (Linux VmHWM, reset when it "
+            "is forked), over all its runs; in brackets what it held when forked, the pages it shares with this "
+            "process. Chromium runs in processes of its own and is not measured."
         )
 
     def measure(self, label: str, agreement: Agreement, runs: int, chromium: bool) -> list[Series]:
