@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -102,13 +102,19 @@ class OrganisationQuerySet(models.QuerySet):
     def parties_of(self, agreement_id: int) -> OrganisationQuerySet:
         """The organisations among the agreement's parties, in the agreement's party order, each with `party_name`:
         what the agreement's text calls it (its display name there, or its full name)."""
+        return self.parties_of_each([agreement_id])
+
+    def parties_of_each(self, agreement_ids: Collection[int]) -> OrganisationQuerySet:
+        """`parties_of` several agreements in one query, each row with the agreement it is party to
+        (`party_agreement`): an organisation party to two of them is two rows."""
         return (
-            self.filter(agreement_parties__agreement_id=agreement_id)
+            self.filter(agreement_parties__agreement_id__in=agreement_ids)
             .annotate(
+                party_agreement=F("agreement_parties__agreement_id"),
                 party_name=Coalesce(NullIf(F("agreement_parties__display_name"), Value("")), F("name")),
                 party_order=F("agreement_parties__order"),
             )
-            .order_by("party_order", "agreement_parties__pk")
+            .order_by("party_agreement", "party_order", "agreement_parties__pk")
         )
 
 
@@ -743,10 +749,14 @@ def content_parent_field(model: type[models.Model]) -> models.ForeignKey:
     return model._meta.get_field(model.agreement_path.split("__")[0].removesuffix("_id"))
 
 
+def content_agreement_path(model: type[models.Model]) -> str:
+    """The lookup from a row of one model of `agreement_content_models()` to its agreement's id."""
+    return "pk" if model is Agreement else model.agreement_path
+
+
 def content_rows(model: type[models.Model], agreement_id: int) -> models.QuerySet:
     """The rows of one model of `agreement_content_models()` that belong to the agreement (for Agreement, itself)."""
-    path = "pk" if model is Agreement else model.agreement_path
-    return model._default_manager.filter(**{path: agreement_id})
+    return model._default_manager.filter(**{content_agreement_path(model): agreement_id})
 
 
 def content_naming(*, agreement_id: int, organisation: Organisation) -> list[models.Model]:
