@@ -15,6 +15,9 @@ from django.db.models.functions import Coalesce, NullIf
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -619,7 +622,8 @@ class Section(AgreementContent):
         verbose_name=_("under section"),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    heading = models.CharField(_("heading"), max_length=200)
+    # A section may have no heading: its text then prints without heading and number, and is not in the contents.
+    heading = models.CharField(_("heading"), max_length=200, blank=True)
     body = RichTextField(_("text"), blank=True)
     key = models.UUIDField(default=uuid.uuid4, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -634,7 +638,7 @@ class Section(AgreementContent):
         verbose_name_plural = _("sections")
 
     def __str__(self) -> str:
-        return self.heading
+        return self.heading or Truncator(strip_tags(self.body)).words(8) or gettext("Section without heading")
 
 
 def figure_path(instance: Figure, filename: str) -> str:
@@ -710,7 +714,8 @@ class NumberedSection:
 
 
 def number_sections(sections: list[Section]) -> list[NumberedSection]:
-    """Order sections of one part as a tree and number them 1., 1.1., … in document order."""
+    """Order sections of one part as a tree and number them 1., 1.1., … in document order. A section without a
+    heading has no number and takes none from those after it; its subsections, if any, go on with its siblings'."""
     by_parent: dict[int | None, list[Section]] = {}
     for section in sections:
         by_parent.setdefault(section.parent_id, []).append(section)
@@ -719,13 +724,18 @@ def number_sections(sections: list[Section]) -> list[NumberedSection]:
 
     flat: list[NumberedSection] = []
 
-    def walk(parent_id: int | None, prefix: str, depth: int) -> None:
-        for index, section in enumerate(by_parent.get(parent_id, []), start=1):
-            numbered = NumberedSection(section, f"{prefix}{index}.", depth)
+    def walk(parent_id: int | None, prefix: str, depth: int, counted: list[int]) -> None:
+        for section in by_parent.get(parent_id, []):
+            if not section.heading:
+                flat.append(NumberedSection(section, "", depth))
+                walk(section.pk, prefix, depth + 1, counted)
+                continue
+            counted[0] += 1
+            numbered = NumberedSection(section, f"{prefix}{counted[0]}.", depth)
             flat.append(numbered)
-            walk(section.pk, numbered.number, depth + 1)
+            walk(section.pk, numbered.number, depth + 1, [0])
 
-    walk(None, "", 1)
+    walk(None, "", 1, [0])
     return flat
 
 

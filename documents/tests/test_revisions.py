@@ -102,6 +102,7 @@ def test_the_list_costs_the_same_with_revisions_being_prepared(client, world, ed
 
     client.force_login(editor)
     signed_with_a_draft(2)
+    count()  # the first request of the session reads what later ones find cached
     at_two = count()
     signed_with_a_draft(18)
     assert count() == at_two
