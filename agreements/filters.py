@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +32,8 @@ class AgreementFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, *args, visible: QuerySet[Agreement], **kwargs) -> None:
-        super().__init__(*args, queryset=visible, **kwargs)
+        super().__init__(*args, queryset=visible.listed(), **kwargs)
+        self.visible = visible
         self.filters["police_area"].queryset = Organisation.objects.filter(
             kind__in=Organisation.POLICE_KINDS, agreement_parties__agreement__in=visible
         ).distinct()
@@ -43,13 +44,17 @@ class AgreementFilter(django_filters.FilterSet):
         ).distinct()
 
     def filter_status(self, queryset: QuerySet[Agreement], name: str, value: str) -> QuerySet[Agreement]:
-        """By the status users see: a signed agreement past its end date counts as ended."""
+        """By the status users see (a signed agreement past its end date counts as ended), of the agreement listed or
+        of its revision being prepared: a signed agreement in force shows under both "Signed" and "Draft"."""
         past_end = Q(status=Agreement.Status.SIGNED, end_date__lt=timezone.localdate())
         if value == Agreement.Status.ENDED:
-            return queryset.filter(Q(status=value) | past_end)
-        if value == Agreement.Status.SIGNED:
-            return queryset.filter(status=value).exclude(past_end)
-        return queryset.filter(status=value)
+            shown = Q(status=value) | past_end
+        elif value == Agreement.Status.SIGNED:
+            shown = Q(status=value) & ~past_end
+        else:
+            shown = Q(status=value)
+        in_preparation = self.visible.filter(shown, previous_revision=OuterRef("pk"))
+        return queryset.filter(shown | Exists(in_preparation))
 
     def filter_police_area(self, queryset: QuerySet[Agreement], name: str, value: Organisation) -> QuerySet[Agreement]:
         return queryset.filter(party_links__organisation=value)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -200,7 +201,12 @@ CooperationForumFormSet = forms.inlineformset_factory(
 
 
 class SectionForm(VersionedForm):
-    heading = forms.CharField(label=_("Heading"), max_length=200)
+    heading = forms.CharField(
+        label=_("Heading"),
+        max_length=200,
+        required=False,
+        help_text=_("Left empty, the text prints without a heading."),
+    )
     parent = forms.TypedChoiceField(label=_("Place"), coerce=int, required=False, empty_value=None)
     body = Section._meta.get_field("body").formfield(label=_("Text"), required=False)
 
@@ -213,8 +219,14 @@ class SectionForm(VersionedForm):
         self.section = section
         self.candidates = self._candidate_parents(agreement=agreement, part=part)
         self.fields["parent"].choices = [("", _("Main section"))] + [
-            (c.pk, _("Under %(heading)s") % {"heading": c.heading}) for c in self.candidates.values()
+            (c.pk, _("Under %(heading)s") % {"heading": c}) for c in self.candidates.values()
         ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("heading") and not strip_tags(cleaned.get("body") or "").strip():
+            raise forms.ValidationError(_("Write a heading or a text."))
+        return cleaned
 
     def _candidate_parents(self, *, agreement: Agreement, part: str) -> dict[int, Section]:
         """Sections this one may be placed under: not itself, not its own subsections, not too deep."""

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -10,11 +10,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router, transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -102,13 +105,19 @@ class OrganisationQuerySet(models.QuerySet):
     def parties_of(self, agreement_id: int) -> OrganisationQuerySet:
         """The organisations among the agreement's parties, in the agreement's party order, each with `party_name`:
         what the agreement's text calls it (its display name there, or its full name)."""
+        return self.parties_of_each([agreement_id])
+
+    def parties_of_each(self, agreement_ids: Collection[int]) -> OrganisationQuerySet:
+        """`parties_of` several agreements in one query, each row with the agreement it is party to
+        (`party_agreement`): an organisation party to two of them is two rows."""
         return (
-            self.filter(agreement_parties__agreement_id=agreement_id)
+            self.filter(agreement_parties__agreement_id__in=agreement_ids)
             .annotate(
+                party_agreement=F("agreement_parties__agreement_id"),
                 party_name=Coalesce(NullIf(F("agreement_parties__display_name"), Value("")), F("name")),
                 party_order=F("agreement_parties__order"),
             )
-            .order_by("party_order", "agreement_parties__pk")
+            .order_by("party_agreement", "party_order", "agreement_parties__pk")
         )
 
 
@@ -269,10 +278,18 @@ class AgreementQuerySet(models.QuerySet):
             return self
         return self.filter(pk__in=Party.objects.filter(organisation__memberships__user=user).values("agreement_id"))
 
-    def latest_revisions(self, user) -> AgreementQuerySet:
-        """Each agreement once, as its latest revision the user may see; an earlier revision is reached from it."""
-        later = Agreement.objects.visible_to(user).filter(previous_revision=OuterRef("pk"))
-        return self.exclude(Exists(later))
+    def listed(self) -> AgreementQuerySet:
+        """Of these agreements (those a user may see), each once: as its latest revision, or, while that is being
+        prepared (a draft or in review), as the signed revision in force before it, with the one being prepared in
+        `in_preparation`. Any other earlier revision is reached from the one listed."""
+        later = self.filter(previous_revision=OuterRef("pk"))
+        in_preparation = later.exclude(status__in=Agreement.FROZEN_STATUSES)
+        earlier_in_force = self.filter(pk=OuterRef("previous_revision"), status__in=Agreement.FROZEN_STATUSES)
+        latest = ~Exists(later) & (Q(status__in=Agreement.FROZEN_STATUSES) | ~Exists(earlier_in_force))
+        preparing = self.exclude(status__in=Agreement.FROZEN_STATUSES)
+        return self.filter(Exists(in_preparation) | latest).prefetch_related(
+            Prefetch("later_revisions", queryset=preparing, to_attr="in_preparation")
+        )
 
     def with_permissions(self, user) -> AgreementQuerySet:
         """Annotate `user_is_editor` (an editor in one of the parties) and `user_can_review` (a reviewer in one
@@ -605,7 +622,8 @@ class Section(AgreementContent):
         verbose_name=_("under section"),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    heading = models.CharField(_("heading"), max_length=200)
+    # A section may have no heading: its text then prints without heading and number, and is not in the contents.
+    heading = models.CharField(_("heading"), max_length=200, blank=True)
     body = RichTextField(_("text"), blank=True)
     key = models.UUIDField(default=uuid.uuid4, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -620,7 +638,7 @@ class Section(AgreementContent):
         verbose_name_plural = _("sections")
 
     def __str__(self) -> str:
-        return self.heading
+        return self.heading or Truncator(strip_tags(self.body)).words(8) or gettext("Section without heading")
 
 
 def figure_path(instance: Figure, filename: str) -> str:
@@ -696,7 +714,8 @@ class NumberedSection:
 
 
 def number_sections(sections: list[Section]) -> list[NumberedSection]:
-    """Order sections of one part as a tree and number them 1., 1.1., … in document order."""
+    """Order sections of one part as a tree and number them 1., 1.1., … in document order. A section without a
+    heading has no number and takes none from those after it; its subsections, if any, go on with its siblings'."""
     by_parent: dict[int | None, list[Section]] = {}
     for section in sections:
         by_parent.setdefault(section.parent_id, []).append(section)
@@ -705,13 +724,18 @@ def number_sections(sections: list[Section]) -> list[NumberedSection]:
 
     flat: list[NumberedSection] = []
 
-    def walk(parent_id: int | None, prefix: str, depth: int) -> None:
-        for index, section in enumerate(by_parent.get(parent_id, []), start=1):
-            numbered = NumberedSection(section, f"{prefix}{index}.", depth)
+    def walk(parent_id: int | None, prefix: str, depth: int, counted: list[int]) -> None:
+        for section in by_parent.get(parent_id, []):
+            if not section.heading:
+                flat.append(NumberedSection(section, "", depth))
+                walk(section.pk, prefix, depth + 1, counted)
+                continue
+            counted[0] += 1
+            numbered = NumberedSection(section, f"{prefix}{counted[0]}.", depth)
             flat.append(numbered)
-            walk(section.pk, numbered.number, depth + 1)
+            walk(section.pk, numbered.number, depth + 1, [0])
 
-    walk(None, "", 1)
+    walk(None, "", 1, [0])
     return flat
 
 
@@ -743,10 +767,14 @@ def content_parent_field(model: type[models.Model]) -> models.ForeignKey:
     return model._meta.get_field(model.agreement_path.split("__")[0].removesuffix("_id"))
 
 
+def content_agreement_path(model: type[models.Model]) -> str:
+    """The lookup from a row of one model of `agreement_content_models()` to its agreement's id."""
+    return "pk" if model is Agreement else model.agreement_path
+
+
 def content_rows(model: type[models.Model], agreement_id: int) -> models.QuerySet:
     """The rows of one model of `agreement_content_models()` that belong to the agreement (for Agreement, itself)."""
-    path = "pk" if model is Agreement else model.agreement_path
-    return model._default_manager.filter(**{path: agreement_id})
+    return model._default_manager.filter(**{content_agreement_path(model): agreement_id})
 
 
 def content_naming(*, agreement_id: int, organisation: Organisation) -> list[models.Model]:

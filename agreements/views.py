@@ -58,7 +58,7 @@ def _editor_organisations(user):
 def agreement_list(request: HttpRequest) -> HttpResponse:
     visible = Agreement.objects.visible_to(request.user)
     filterset = AgreementFilter(request.GET or None, visible=visible)
-    agreements = filterset.qs.latest_revisions(request.user).prefetch_related(
+    agreements = filterset.qs.prefetch_related(
         Prefetch("party_links", queryset=Party.objects.select_related("organisation"))
     )
     # A page at a time, whatever the country holds: only that page's rows are read and rendered.

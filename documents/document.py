@@ -240,7 +240,8 @@ class Document:
         """Bilaga 1's table of contents: its headings, each focus area followed by its sections."""
         contents: list[AppendixItem | FocusAreaSectionView] = []
         for entry in self.appendix:
-            contents.append(entry)
+            if entry.heading:
+                contents.append(entry)
             if entry.focus_area is not None:
                 contents += entry.focus_area.sections
         return contents
@@ -403,12 +404,12 @@ def outline_appendix(sections: list[Section], focus_areas: list[FocusAreaView]) 
         while pending and pending[-1][0].depth >= entry.depth:
             parent, children = pending.pop()
             items += focus_area_items(parent, children)
-        if pending:
+        if pending and entry.number:
             pending[-1] = (pending[-1][0], pending[-1][1] + 1)
         items.append(AppendixItem("section", entry.number, entry.section.heading, entry.depth, section=entry.section))
         pending.append((entry, 0))
     while pending:
         parent, children = pending.pop()
         items += focus_area_items(parent, children)
-    top_level = sum(1 for entry in numbered if entry.depth == 1)
+    top_level = sum(1 for entry in numbered if entry.depth == 1 and entry.number)
     return items + focus_area_items(None, top_level)

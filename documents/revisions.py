@@ -85,9 +85,9 @@ def _shown(field: models.Field, value: str) -> str:
 
 def _title(item: models.Model) -> str:
     for name in ("heading", "title", "activity", "text"):
-        if hasattr(item, name):
+        if _plain(getattr(item, name, "")):  # a section may have no heading
             return _plain(getattr(item, name))[:120]
-    return str(item)
+    return _plain(item)[:120]
 
 
 def content_snapshot(agreement: Agreement) -> dict:

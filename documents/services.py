@@ -4,6 +4,7 @@ published instead, once every party has approved it, with the same freeze and ar
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -11,10 +12,17 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from agreements.models import Agreement, ArchivedPdf, Organisation, Party, agreement_content_models, content_rows
+from agreements.models import (
+    Agreement,
+    ArchivedPdf,
+    Organisation,
+    Party,
+    agreement_content_models,
+    content_agreement_path,
+)
 from focusareas.services import agreement_check_ready_for_signing
 from samverkan.lib.archive import archiving, store_archived
-from samverkan.lib.versions import claim_fingerprint, claim_version, fingerprint, versions
+from samverkan.lib.versions import claim_fingerprint, claim_version, fingerprint, versions_by
 
 from .consent import Standing, on_behalf, standings
 from .mail import send_agreement_signed, send_party_approved, send_party_signed
@@ -25,10 +33,19 @@ from .revisions import content_snapshot
 
 def agreement_fingerprint(agreement: Agreement) -> str:
     """The state of the agreement and of everything in its text: what the signatures are recorded on."""
-    querysets = [content_rows(model, agreement.pk) for model in agreement_content_models()]
-    return fingerprint(
-        row for queryset in querysets if getattr(queryset.model, "in_fingerprint", True) for row in versions(queryset)
-    )
+    return agreement_fingerprints([agreement.pk])[agreement.pk]
+
+
+def agreement_fingerprints(agreement_ids: Collection[int]) -> dict[int, str]:
+    """Each agreement's fingerprint (`agreement_fingerprint`), in one query per content model however many."""
+    rows: dict[int, list[tuple]] = {pk: [] for pk in agreement_ids}
+    for model in agreement_content_models():
+        if getattr(model, "in_fingerprint", True):
+            path = content_agreement_path(model)
+            queryset = model._default_manager.filter(**{f"{path}__in": agreement_ids})
+            for agreement_id, versions in versions_by(queryset, path).items():
+                rows[agreement_id] += versions
+    return {pk: fingerprint(versions) for pk, versions in rows.items()}
 
 
 def agreement_approve(

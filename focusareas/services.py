@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.dispatch import receiver
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -306,70 +308,108 @@ def open_commitments(agreement: Agreement) -> models.QuerySet[Commitment]:
 
 def agreement_check_ready_for_signing(agreement: Agreement) -> None:
     """Raise unless the police have reviewed the agreement and accepted every commitment."""
-    if agreement.status != Agreement.Status.REVIEW:
-        raise ValidationError(_("The agreement must have been reviewed by the police before it is signed."))
-    count = open_commitments(agreement).count()
-    if count:
-        raise ValidationError(
-            ngettext(
-                "%(count)d commitment is not yet accepted by the police.",
-                "%(count)d commitments are not yet accepted by the police.",
-                count,
-            )
-            % {"count": count}
-        )
-    _check_accepted_by_the_police_parties(agreement)
+    obstacle = signing_obstacles([agreement]).get(agreement.pk)
+    if obstacle:
+        raise ValidationError(obstacle)
+
+
+def signing_obstacles(agreements: Iterable[Agreement]) -> dict[int, str]:
+    """Why each agreement that the police have not yet reviewed in full (every commitment accepted) cannot be signed
+    yet; the others are not named. The same queries however many agreements are asked about."""
+    agreements = list(agreements)
+    obstacles = {
+        a.pk: _("The agreement must have been reviewed by the police before it is signed.")
+        for a in agreements
+        if a.status != Agreement.Status.REVIEW
+    }
+    in_review = [a.pk for a in agreements if a.pk not in obstacles]
+    if not in_review:
+        return obstacles
+    open_counts = (
+        Commitment.objects.filter(agreement__in=in_review)
+        .exclude(review_status=Commitment.ReviewStatus.ACCEPTED)
+        .values("agreement_id")
+        .annotate(count=Count("pk"))
+        .values_list("agreement_id", "count")
+    )
+    for agreement_id, count in open_counts:
+        obstacles[agreement_id] = ngettext(
+            "%(count)d commitment is not yet accepted by the police.",
+            "%(count)d commitments are not yet accepted by the police.",
+            count,
+        ) % {"count": count}
+    accepted = [pk for pk in in_review if pk not in obstacles]
+    if accepted:
+        obstacles |= _not_accepted_by_the_police_parties(accepted)
+    return obstacles
 
 
 def _quoted(commitments: list[Commitment]) -> str:
     return ", ".join(f"“{Truncator(c.text).chars(60)}”" for c in commitments)
 
 
-def _check_accepted_by_the_police_parties(agreement: Agreement) -> None:
-    """Raise unless each commitment was last accepted by a reviewer of a police party of the agreement as it is now,
-    and no police party joined after those decisions: the signatures bind the parties that reviewed it."""
-    police = Party.objects.filter(agreement=agreement, organisation__kind__in=Organisation.POLICE_KINDS)
-    reviewers = set(
-        Membership.objects.filter(
-            role=Membership.Role.REVIEWER, organisation__in=police.values("organisation_id")
-        ).values_list("user_id", flat=True)
+def _not_accepted_by_the_police_parties(agreement_ids: list[int]) -> dict[int, str]:
+    """Of the agreements, those where a commitment was not last accepted by a reviewer of a police party of the
+    agreement as it is now, or where a police party joined after those decisions: the signatures bind the parties
+    that reviewed it."""
+    police = list(
+        Party.objects.filter(agreement__in=agreement_ids, organisation__kind__in=Organisation.POLICE_KINDS).values_list(
+            "pk", "agreement_id", "organisation_id"
+        )
     )
+    reviewers_of: dict[int, set[int]] = defaultdict(set)
+    memberships = Membership.objects.filter(
+        role=Membership.Role.REVIEWER, organisation__in={organisation for *_, organisation in police}
+    )
+    for organisation_id, user_id in memberships.values_list("organisation_id", "user_id"):
+        reviewers_of[organisation_id].add(user_id)
+    reviewers: dict[int, set[int]] = defaultdict(set)
+    for _pk, agreement_id, organisation_id in police:
+        reviewers[agreement_id] |= reviewers_of[organisation_id]
     latest = ReviewEntry.objects.filter(commitment=OuterRef("pk"), kind=ReviewEntry.Kind.ACCEPTED).order_by(
         "-created_at", "-pk"
     )
-    commitments = list(
-        Commitment.objects.filter(agreement=agreement).annotate(
-            accepted_by=Subquery(latest.values("author_id")[:1]),
-            accepted_at=Subquery(latest.values("created_at")[:1]),
-        )
-    )
-    unconfirmed = [c for c in commitments if c.accepted_by not in reviewers]
-    if unconfirmed:
-        raise ValidationError(
-            ngettext(
+    commitments: dict[int, list[Commitment]] = defaultdict(list)
+    for commitment in Commitment.objects.filter(agreement__in=agreement_ids).annotate(
+        accepted_by=Subquery(latest.values("author_id")[:1]),
+        accepted_at=Subquery(latest.values("created_at")[:1]),
+    ):
+        commitments[commitment.agreement_id].append(commitment)
+    obstacles = {}
+    for agreement_id in agreement_ids:
+        unconfirmed = [c for c in commitments[agreement_id] if c.accepted_by not in reviewers[agreement_id]]
+        if unconfirmed:
+            obstacles[agreement_id] = ngettext(
                 "This commitment was not accepted by a reviewer of a police party of the agreement: %(commitments)s. "
                 "A reviewer of the police party must accept it.",
                 "These commitments were not accepted by a reviewer of a police party of the agreement: "
                 "%(commitments)s. A reviewer of the police party must accept them.",
                 len(unconfirmed),
-            )
-            % {"commitments": _quoted(unconfirmed)}
-        )
-    if not commitments:
-        return
-    decided = min(c.accepted_at for c in commitments)
+            ) % {"commitments": _quoted(unconfirmed)}
+    decided = {
+        agreement_id: min(c.accepted_at for c in commitments[agreement_id])
+        for agreement_id in agreement_ids
+        if agreement_id not in obstacles and commitments[agreement_id]
+    }
+    if not decided:
+        return obstacles
     # Since when each police party's row has named its organisation: a row's organisation can also be changed in place.
     joined: dict[int, tuple[int, datetime]] = {}
-    records = Party.history.filter(id__in=police.values("pk")).order_by("history_date", "history_id")
-    for pk, organisation_id, when in records.values_list("id", "organisation_id", "history_date"):
+    records = Party.history.filter(id__in=[pk for pk, agreement_id, _o in police if agreement_id in decided])
+    for pk, organisation_id, when in records.order_by("history_date", "history_id").values_list(
+        "id", "organisation_id", "history_date"
+    ):
         if pk not in joined or joined[pk][0] != organisation_id:
             joined[pk] = (organisation_id, when)
-    late = Organisation.objects.filter(pk__in=[o for o, since in joined.values() if since > decided])
+    late: dict[int, set[int]] = defaultdict(set)
+    for pk, agreement_id, _organisation in police:
+        if pk in joined and agreement_id in decided and joined[pk][1] > decided[agreement_id]:
+            late[agreement_id].add(joined[pk][0])
     if late:
-        raise ValidationError(
-            _(
+        names = dict(Organisation.objects.filter(pk__in=set().union(*late.values())).values_list("pk", "name"))
+        for agreement_id, organisations in late.items():
+            obstacles[agreement_id] = _(
                 "%(parties)s became a party after the police had reviewed the commitments. A reviewer of each police "
                 "party must accept the commitments before the agreement is signed."
-            )
-            % {"parties": ", ".join(o.name for o in late)}
-        )
+            ) % {"parties": ", ".join(sorted(names[o] for o in organisations))}
+    return obstacles

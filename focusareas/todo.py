@@ -1,13 +1,12 @@
-"""What the police review leaves waiting for a user: commitments to review, change requests and comments to answer,
-and a citizen promise whose promises are all accepted, to be published."""
+"""What the police review leaves waiting for a user: commitments to review, and change requests and comments to answer.
+Once every commitment is accepted, each party's approval and signature wait (documents/todo.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agreements.models import Agreement, Membership, Organisation
@@ -41,10 +40,6 @@ def items_for(user) -> Iterator[TodoItem]:
                 "commitments",
                 filter=Q(commitments__review_status=Commitment.ReviewStatus.CHANGE_REQUESTED),
                 distinct=True,
-            ),
-            last_accepted=Max(
-                "commitments__review_entries__created_at",
-                filter=Q(commitments__review_entries__kind=ReviewEntry.Kind.ACCEPTED),
             ),
         )
         .order_by("pk")
@@ -82,15 +77,6 @@ def items_for(user) -> Iterator[TodoItem]:
                     review_url,
                     thread.get("change_requested"),
                 )
-            # An agreement whose commitments are all accepted goes on to each party's approval and signature
-            # (documents/todo.py); a citizen promise, once approved, is published by its editors.
-            if (
-                agreement.user_edits
-                and not agreement.waiting
-                and not agreement.changes
-                and agreement.is_citizen_promise
-            ):
-                yield _ready_to_publish(agreement, since=agreement.last_accepted or in_review.get(agreement.pk))
         if (agreement.user_edits or agreement.user_reviews) and thread.get("comments"):
             count, since = thread["comments"]
             yield TodoItem(
@@ -99,12 +85,6 @@ def items_for(user) -> Iterator[TodoItem]:
                 review_url,
                 since,
             )
-
-
-def _ready_to_publish(agreement: Agreement, *, since) -> TodoItem:
-    return TodoItem(
-        _("All promises accepted: publish"), agreement.title, reverse("documents:publish", args=[agreement.pk]), since
-    )
 
 
 def _threads(agreements: list[Agreement], user) -> dict[int, dict]:

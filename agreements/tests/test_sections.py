@@ -123,13 +123,12 @@ def test_script_in_a_section_is_removed_and_formatting_kept(client, world, edito
     assert "<strong>Fet</strong>" in page and "alert(1)" not in page
 
 
-def test_an_empty_heading_is_refused_in_swedish_and_the_text_kept(client, world, editor):
+def test_a_section_with_neither_heading_nor_text_is_refused_in_swedish(client, world, editor):
     client.force_login(editor)
-    response = add(client, world.agreement, "", body="<p>Min viktiga text</p>")
+    response = add(client, world.agreement, " ", body="<p> </p>")
     assert response.status_code == 200
-    page = response.content.decode()
-    assert "Detta fält måste fyllas i." in page
-    assert "Min viktiga text" in page
+    assert "Skriv en rubrik eller en text." in response.content.decode()
+    assert not Section.objects.filter(agreement=world.agreement, heading="").exists()
 
 
 def test_a_stale_section_edit_is_refused_and_the_input_kept(client, world, editor):

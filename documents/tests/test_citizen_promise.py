@@ -21,6 +21,7 @@ from documents.services import agreement_fingerprint, agreement_publish, agreeme
 from documents.tests.helpers import approve_by_every_party
 from focusareas.models import Commitment
 from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory, accept
+from samverkan.lib.todo import items_for as todo_items_for
 from samverkan.tests.helpers import edit_data
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,20 @@ def test_publishing_is_refused_until_every_party_has_approved_the_draft(client, 
     assert response.status_code == 200
     assert "Inte godkänt ännu av: Polisen." in response.content.decode()
     assert Agreement.objects.get(pk=promise.pk).status == Agreement.Status.REVIEW and not ArchivedPdf.objects.exists()
+
+
+def test_att_gora_asks_each_party_to_approve_and_then_the_editors_to_publish(promise, world, editor, reviewer):
+    def waiting(user) -> list[tuple[str, str]]:
+        return [(item.what, item.url) for item in todo_items_for(user) if item.document == promise.title]
+
+    consent = f"{promise.get_absolute_url()}#consent"
+    assert waiting(editor) == [("Godkänn utkastet för Kommunen", consent)]
+    assert waiting(reviewer) == [("Godkänn utkastet för Polisen", consent)]
+    approve_by_every_party(promise)
+    assert waiting(editor) == [("Alla parter har godkänt: publicera", reverse("documents:publish", args=[promise.pk]))]
+    assert waiting(reviewer) == []
+    agreement_publish(agreement=promise, user=editor, loaded_fingerprint=None, published_on=date(2026, 3, 2))
+    assert waiting(editor) == []
 
 
 def test_publishing_what_changed_since_the_form_was_loaded_is_refused(client, promise, editor):

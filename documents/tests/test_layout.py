@@ -127,3 +127,35 @@ def test_in_a_browser_the_layout_page_is_accessible(page, live_server, agreement
         page.locator("main form button[type=submit]").click()
     assert Agreement.objects.get(pk=agreement.pk).layout[-1] == {"block": "closing", "heading": "Beslut", "shown": True}
     assert_accessible(page)
+
+
+def test_a_section_without_a_heading_prints_its_text_without_heading_number_or_contents_entry(
+    client, agreement, editor
+):
+    client.force_login(editor)
+    for part, body in (("agreement", "Parterna är överens om följande."), ("appendix", "Bilagan beskriver läget.")):
+        response = client.post(
+            reverse("agreements:section_add", args=[agreement.pk, part]),
+            {"heading": "", "parent": "", "body": f"<p>{body}</p>"},
+        )
+        assert response.status_code == 302, response.content.decode()
+    Section.objects.filter(agreement=agreement, heading="").update(order=0)
+    Section.objects.filter(agreement=agreement, heading__in=["Bakgrund", "Lägesbild"]).update(order=1)
+    untitled = Section.objects.get(agreement=agreement, part="agreement", heading="")
+
+    page = client.get(agreement.get_absolute_url()).content.decode()
+    assert "Parterna är överens om följande." in page and "Bilagan beskriver läget." in page
+    assert f'id="section-{untitled.pk}-heading"' not in page
+    assert f'aria-labelledby="section-{untitled.pk}-heading"' not in page
+    # The section after it is the first numbered one.
+    assert '<span class="section-number">1.</span> Bakgrund' in page
+    assert '<span class="section-number">1.</span> Lägesbild' in page
+    assert '<span class="section-number">2.</span>' not in page
+
+    text = pdf_text(agreement)
+    assert "Parterna är överens om följande." in text and "Bilagan beskriver läget." in text
+    assert "1. Bakgrund" in text and "1. Lägesbild" in text and "2. Bakgrund" not in text
+    # Listed in no table of contents: the headed sections are, each in the document's and in Bilaga 1's.
+    contents = text[: text.index("Parterna är överens")]
+    assert contents.count("Lägesbild") == 1 and "Bakgrund" in contents
+    assert "Avsnitt utan rubrik" not in text

@@ -3,11 +3,13 @@ police's decisions carried over for what is unchanged, confirmation before a rev
 draft deleted by its editors."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements.models import Agreement, Party
-from agreements.services import agreement_new_revision
-from agreements.tests.factories import SignatoryFactory
+from agreements.services import agreement_new_revision, agreement_renew
+from agreements.tests.factories import AgreementFactory, SignatoryFactory
 from documents.services import agreement_fingerprint
 from documents.tests.helpers import sign_by_every_party
 from focusareas.models import Commitment, ReviewEntry
@@ -42,6 +44,7 @@ def test_the_list_shows_each_agreement_once_as_its_latest_revision(
     client, signed, world, editor, other_police_reviewer
 ):
     revision = agreement_new_revision(agreement=signed)
+    sign_by_every_party(_in_review(revision))
     client.force_login(editor)
     rows = listed(client)
     assert (revision.pk, 2) in rows and signed.pk not in [pk for pk, _ in rows]
@@ -51,6 +54,59 @@ def test_the_list_shows_each_agreement_once_as_its_latest_revision(
     Party.objects.filter(agreement=signed, organisation=world.police).update(organisation=world.other_police)
     client.force_login(other_police_reviewer)
     assert set(listed(client)) == {(world.other_agreement.pk, 1), (signed.pk, 1)}
+
+
+def _in_review(agreement: Agreement) -> Agreement:
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.REVIEW)
+    return Agreement.objects.get(pk=agreement.pk)
+
+
+def test_the_list_shows_the_agreement_in_force_with_the_revision_being_prepared(client, signed, editor):
+    revision = agreement_new_revision(agreement=signed)
+    client.force_login(editor)
+    assert (signed.pk, 1) in listed(client) and revision.pk not in [pk for pk, _ in listed(client)]
+    page = client.get(reverse("agreements:list")).content.decode()
+    assert f'href="{signed.get_absolute_url()}"' in page
+    assert f'<a class="small" href="{revision.get_absolute_url()}">Revision 2 förbereds.</a>' in page
+    assert 'Rev. 2:</span> <span class="badge rounded-pill status-draft">Utkast</span>' in page
+
+    # The status filter finds it as the signed agreement in force and as the draft being prepared.
+    for status in ("signed", "draft"):
+        rows = client.get(reverse("agreements:list"), {"status": status}).context["agreements"]
+        assert signed.pk in [a.pk for a in rows], status
+    rows = client.get(reverse("agreements:list"), {"status": "review"}).context["agreements"]
+    assert signed.pk not in [a.pk for a in rows]
+    _in_review(revision)
+    rows = client.get(reverse("agreements:list"), {"status": "review"}).context["agreements"]
+    assert [a.pk for a in rows] == [signed.pk]
+
+
+def test_a_revision_renewal_or_new_draft_without_an_agreement_in_force_is_listed_as_itself(client, signed, editor):
+    renewal = agreement_renew(agreement=signed)
+    client.force_login(editor)
+    assert {(signed.pk, 1), (renewal.pk, 1)} <= set(listed(client))
+    assert "förbereds" not in client.get(reverse("agreements:list")).content.decode()
+
+
+def test_the_list_costs_the_same_with_revisions_being_prepared(client, world, editor, reviewer, signed):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("agreements:list"), {"status": "draft"}).status_code == 200
+        return len(queries)
+
+    def signed_with_a_draft(n: int) -> None:
+        for _ in range(n):
+            agreement = AgreementFactory(parties=[world.municipality, world.police])
+            SignatoryFactory(agreement=agreement, party=world.municipality)
+            agreement_new_revision(agreement=sign_by_every_party(_in_review(agreement)))
+
+    client.force_login(editor)
+    signed_with_a_draft(2)
+    count()  # the first request of the session reads what later ones find cached
+    at_two = count()
+    signed_with_a_draft(18)
+    assert count() == at_two
+    assert client.get(reverse("agreements:list")).content.decode().count("Revision 2 förbereds.") == 20
 
 
 def test_an_earlier_revision_points_to_the_current_one(client, signed, editor):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement, Membership
 from agreements.tests.factories import AgreementFactory
+from documents.services import agreement_approve
 from focusareas.models import Commitment
 from focusareas.services import (
     agreement_send_for_review,
@@ -17,7 +18,7 @@ from focusareas.services import (
     commitment_comment,
     commitment_request_change,
 )
-from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
+from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory, accept
 from followup.services import report_approve, report_confirm, report_start, report_submit
 from samverkan.lib.todo import items_for
 from samverkan.tests.helpers import member
@@ -67,12 +68,12 @@ def test_a_change_request_waits_for_the_editors_and_a_comment_for_the_other_side
     assert ("1 kommentar att besvara", title, url) in todo(reviewer)
 
 
-def test_all_accepted_asks_each_party_to_approve_the_draft(in_review, world, editor, reviewer):
+def test_all_accepted_asks_each_party_to_approve_the_draft(in_review, editor, reviewer):
     for commitment in Commitment.objects.filter(agreement=in_review):
         commitment_accept(commitment=commitment, user=reviewer, loaded_version=commitment.version)
-    url = f"{in_review.get_absolute_url()}#consent"
-    assert todo(editor) == [("Godkänn utkastet för Hamnstads kommun", in_review.title, url)]
-    assert todo(reviewer) == [("Godkänn utkastet för Lokalpolisområde Hamnstad", in_review.title, url)]
+    consent = f"{in_review.get_absolute_url()}#consent"
+    assert todo(editor) == [("Godkänn utkastet för Hamnstads kommun", in_review.title, consent)]
+    assert todo(reviewer) == [("Godkänn utkastet för Lokalpolisområde Hamnstad", in_review.title, consent)]
 
 
 @pytest.fixture
@@ -122,8 +123,20 @@ def count_queries(client) -> int:
 
 
 def waiting_agreements(world, editor, n: int) -> None:
-    """n agreements of every step: in review with a change request and a comment, and signed with a report."""
+    """n agreements of every step: in review with a change request and a comment, accepted by the police for each
+    party to approve, approved by the police for the municipality to approve and sign, and signed with a report."""
     reviewer = Membership.objects.get(organisation=world.police, role=Membership.Role.REVIEWER).user
+    for approved in (False, True) * n:
+        agreement = AgreementFactory(parties=[world.municipality, world.police])
+        accept(
+            [CommitmentFactory(focus_area=FocusAreaFactory(agreement=agreement), parties=[world.police])],
+            reviewer=reviewer,
+        )
+        Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.REVIEW)
+        if approved:
+            agreement = Agreement.objects.get(pk=agreement.pk)
+            agreement_approve(agreement=agreement, party=world.police, user=reviewer)
+            agreement_approve(agreement=agreement, party=world.municipality, user=editor)
     for _ in range(n):
         agreement = AgreementFactory(parties=[world.municipality, world.police])
         first, second = (
@@ -145,4 +158,7 @@ def test_the_start_page_does_not_grow_with_the_number_of_agreements(client, worl
     at_two = count_queries(client)
     waiting_agreements(world, editor, 18)
     assert count_queries(client) == at_two
-    assert client.get(reverse("home")).content.decode().count("Ändring begärd i 1 åtagande") == 20
+    page = client.get(reverse("home")).content.decode()
+    assert page.count("Ändring begärd i 1 åtagande") == 20
+    assert page.count("Godkänn utkastet för Hamnstads kommun") == 20
+    assert page.count("Underteckna för Hamnstads kommun") == 20

@@ -4,10 +4,11 @@ action covers, compared with the state the user was shown."""
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import models, router, transaction
-from django.db.models import F
+from django.db.models import F, Value
 from django.db.models.deletion import Collector
 
 
@@ -35,9 +36,21 @@ def fingerprint(rows: Iterable[tuple]) -> str:
 def versions(queryset: models.QuerySet) -> list[tuple]:
     """The (kind, pk, version) rows of a queryset; things without a version count by their presence."""
     label = queryset.model._meta.label
-    if any(field.name == "version" for field in queryset.model._meta.fields):
-        return [(label, pk, version) for pk, version in queryset.values_list("pk", "version")]
-    return [(label, pk, 0) for pk in queryset.values_list("pk", flat=True)]
+    return [(label, pk, version) for pk, version in queryset.values_list("pk", _version(queryset.model))]
+
+
+def versions_by(queryset: models.QuerySet, key: str) -> dict[object, list[tuple]]:
+    """The (kind, pk, version) rows of a queryset grouped by each row's value of `key` (a lookup: the agreement it
+    belongs to, say), so that the fingerprints of many things cost one query."""
+    label = queryset.model._meta.label
+    grouped: dict[object, list[tuple]] = defaultdict(list)
+    for value, pk, version in queryset.values_list(key, "pk", _version(queryset.model)):
+        grouped[value].append((label, pk, version))
+    return grouped
+
+
+def _version(model: type[models.Model]) -> str | Value:
+    return "version" if any(field.name == "version" for field in model._meta.fields) else Value(0)
 
 
 def claim_fingerprint(*, current: str, loaded_fingerprint: str | None) -> None:
