@@ -90,14 +90,14 @@ def send_comment(*, comment: Comment, item: str, user: AbstractBaseUser, from_th
 
 
 def send_all_accepted(*, agreement: Agreement) -> None:
-    """To the agreement's editors: the police have accepted every commitment; it can be signed (or published)."""
-    step = "documents:publish" if agreement.is_citizen_promise else "documents:sign"
+    """To the agreement's editors: the police have accepted every commitment; each party's approval comes next, then
+    the signatures (or the publishing), all on the agreement's page."""
     send_on_commit(
         "all_accepted",
         to=_editors(agreement),
         context={
             "title": agreement.title,
             "citizen_promise": agreement.is_citizen_promise,
-            "link": settings.SITE_URL + reverse(step, args=[agreement.pk]),
+            "link": f"{settings.SITE_URL}{agreement.get_absolute_url()}#consent",
         },
     )

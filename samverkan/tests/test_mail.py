@@ -304,12 +304,13 @@ def test_the_last_acceptance_tells_the_editors_that_it_can_be_signed(
     assert mailoutbox == []
     with django_capture_on_commit_callbacks(execute=True):
         commitment_accept(commitment=second, user=reviewer, loaded_version=second.version)
-    link = f"{SITE}/overenskommelser/{first.agreement_id}/underteckna/"
+    link = f"{SITE}/overenskommelser/{first.agreement_id}/#consent"
     assert sent(mailoutbox) == [
         (
             ["editor@example.se"],
             "Klar att undertecknas: Hamnstad & Slättby",
-            f"Polisen har godkänt alla åtaganden i “Hamnstad & Slättby”. Den kan undertecknas:\n{link}\n",
+            "Polisen har godkänt alla åtaganden i “Hamnstad & Slättby”. Nu godkänner varje part utkastet och "
+            f"undertecknar det sedan:\n{link}\n",
         )
     ]
 
