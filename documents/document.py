@@ -364,7 +364,7 @@ def number_main_part(document: Document) -> None:
             offset = count
             for entry in document.agreement_sections:
                 if entry.number:
-                    top, _, below = entry.number.partition(".")
+                    top, below = entry.number.split(".", 1)
                     entry.number = f"{int(top) + offset}.{below}"
                     count = max(count, int(top) + offset)
 
