@@ -377,6 +377,8 @@ class Agreement(models.Model):
     # [{"block": "purpose", "heading": "Syfte", "shown": true}, …]; empty for the usual order and headings.
     layout = models.JSONField(_("layout"), default=list, blank=True)
     numbers_agreement = models.BooleanField(_("number the agreement's sections"), default=True)
+    # "1 Syfte, 2 Bakgrund, 3 Mål": the headed fixed blocks numbered in one sequence with the numbered sections.
+    numbers_blocks = models.BooleanField(_("number the fixed blocks with the sections"), default=False)
     numbers_appendix = models.BooleanField(_("number the sections of Bilaga 1"), default=True)
     forums_in_appendix = models.BooleanField(_("print the cooperation forums in Bilaga 1"), default=False)
     purpose = models.TextField(_("purpose"), blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import groupby
 
 from django.db.models import Prefetch
@@ -46,6 +47,7 @@ class MainBlock:
     name: str
     heading: str
     shown: bool = True
+    number: str = ""  # "3." when the fixed blocks are numbered with the sections
 
     @property
     def anchor(self) -> str:
@@ -185,7 +187,7 @@ class Document:
     # part after its sections, not in Bilaga 1.
     promises: list[AppendixItem] = field(default_factory=list)
 
-    @property
+    @cached_property
     def main_blocks(self) -> list[MainBlock]:
         """The main part's fixed blocks that are printed, in the authors' order: those shown that have something to
         say (forums printed in Bilaga 1 are not in the main part)."""
@@ -329,7 +331,7 @@ def build_document(agreement: Agreement) -> Document:
             entry.place, entry.number = entry.number, ""
             for part in entry.focus_area.sections if entry.focus_area else []:
                 part.number = ""
-    return Document(
+    document = Document(
         agreement=agreement,
         parties=parties,
         signatories=list(agreement.signatories.select_related("party")),
@@ -345,6 +347,26 @@ def build_document(agreement: Agreement) -> Document:
             if promise and not view.is_only_named
         ],
     )
+    if agreement.numbers_agreement and agreement.numbers_blocks:
+        number_main_part(document)
+    return document
+
+
+def number_main_part(document: Document) -> None:
+    """Number the main part's headed blocks and its sections in one sequence ("1. Syfte, 2. Bakgrund, 3. Mål"): a
+    block with a heading takes the next number, the sections of the text block follow on from it."""
+    count = 0
+    for block in document.main_blocks:
+        if block.heading:
+            count += 1
+            block.number = f"{count}."
+        if block.name == "text":
+            offset = count
+            for entry in document.agreement_sections:
+                if entry.number:
+                    top, below = entry.number.split(".", 1)
+                    entry.number = f"{int(top) + offset}.{below}"
+                    count = max(count, int(top) + offset)
 
 
 def _by_focus_area(

@@ -115,6 +115,11 @@ class LayoutForm(VersionedForm):
     whether it is printed; numbering per part, and where the forums are printed."""
 
     numbers_agreement = forms.BooleanField(label=_("Number the agreement's sections"), required=False)
+    numbers_blocks = forms.BooleanField(
+        label=_("Number the headed fixed parts in one sequence with the sections"),
+        help_text=_("As in “1. Syfte, 2. Bakgrund, 3. Mål”. Parts without a heading get no number."),
+        required=False,
+    )
     numbers_appendix = forms.BooleanField(label=_("Number the sections of Bilaga 1"), required=False)
     forums_in_appendix = forms.BooleanField(label=_("Print the cooperation forums in Bilaga 1"), required=False)
 
@@ -122,6 +127,7 @@ class LayoutForm(VersionedForm):
         blocks = main_blocks(agreement.layout)
         initial = {
             "numbers_agreement": agreement.numbers_agreement,
+            "numbers_blocks": agreement.numbers_blocks,
             "numbers_appendix": agreement.numbers_appendix,
             "forums_in_appendix": agreement.forums_in_appendix,
         }
@@ -153,6 +159,15 @@ class LayoutForm(VersionedForm):
                 label=_("Print “%(block)s”") % {"block": label}, required=False
             )
             self.blocks.append((label, [self[f"{block.name}_{part}"] for part in ("position", "heading", "shown")]))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("numbers_blocks") and not cleaned.get("numbers_agreement"):
+            self.add_error(
+                "numbers_blocks",
+                _("Number the agreement's sections too: the fixed parts are numbered in one sequence with them."),
+            )
+        return cleaned
 
     def layout(self) -> list[dict]:
         """The blocks in the chosen order (a tie keeps the order they had), each with its heading and whether shown."""

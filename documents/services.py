@@ -178,6 +178,7 @@ def agreement_layout_save(
     loaded_version: int,
     layout: list[dict],
     numbers_agreement: bool,
+    numbers_blocks: bool,
     numbers_appendix: bool,
     forums_in_appendix: bool,
 ) -> Agreement:
@@ -186,6 +187,7 @@ def agreement_layout_save(
         claim_version(instance=agreement, loaded_version=loaded_version)
         agreement.layout = layout
         agreement.numbers_agreement = numbers_agreement
+        agreement.numbers_blocks = numbers_blocks
         agreement.numbers_appendix = numbers_appendix
         agreement.forums_in_appendix = forums_in_appendix
         agreement.full_clean()

@@ -355,6 +355,7 @@ def agreement_layout(request: HttpRequest, pk: int) -> HttpResponse:
                 loaded_version=form.cleaned_data["loaded_version"] or 0,
                 layout=form.layout(),
                 numbers_agreement=form.cleaned_data["numbers_agreement"],
+                numbers_blocks=form.cleaned_data["numbers_blocks"],
                 numbers_appendix=form.cleaned_data["numbers_appendix"],
                 forums_in_appendix=form.cleaned_data["forums_in_appendix"],
             )

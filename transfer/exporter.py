@@ -93,7 +93,8 @@ class _Exporter(HistoryExport):
             "agreement": content,
             "history": history,
             "organisations": [
-                {"name": o.name, "kind": o.kind} for o in sorted(self.organisations.values(), key=lambda o: o.name)
+                {"name": o.name, "kind": o.kind, "logo": self.logo(o)}
+                for o in sorted(self.organisations.values(), key=lambda o: o.name)
             ],
             "users": [
                 {
@@ -166,6 +167,16 @@ class _Exporter(HistoryExport):
             section = self.ref(Section, figure.section_id)
             items.append({**_values(figure), "section": section, "image": _file(figure.image.name, content)})
         return items
+
+    def logo(self, organisation: Organisation) -> dict[str, Any] | None:
+        """The organisation's logo with its bytes, for the cover and running header printed elsewhere."""
+        if not organisation.logo:
+            return None
+        try:
+            with organisation.logo.open("rb") as stored:
+                return _file(organisation.logo.name, stored.read())
+        except FileNotFoundError:
+            raise TransferError(f"The logo {organisation.logo.name} of “{organisation.name}” is missing.") from None
 
     def focus_area_sections(self) -> list[dict[str, Any]]:
         items = []

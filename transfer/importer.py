@@ -167,6 +167,9 @@ class _Importer(HistoryImport):
             with _at(where):
                 image = figure["image"]
             check(image, f"{where}.image", evidence=False, image=True)
+        # Documents written before logos were carried hold none.
+        for where, organisation in _items(self.document, "organisations"):
+            check(organisation.get("logo"), f"{where}.logo", evidence=False, image=True)
         for where, report in _items(self.data, "follow_ups", "agreement"):
             with _at(where):
                 archived = report["archived"]
@@ -227,8 +230,12 @@ class _Importer(HistoryImport):
 
     def refuse_duplicate(self) -> None:
         def comparable(document: dict[str, Any]) -> str:
-            # Users already here keep their own names and addresses.
-            return document_dumps({key: value for key, value in document.items() if key != "users"})
+            # Users already here keep their own names and addresses, organisations their own logos.
+            organisations = [
+                {key: value for key, value in item.items() if key != "logo"} for item in document["organisations"]
+            ]
+            rest = {key: value for key, value in document.items() if key not in ("users", "organisations")}
+            return document_dumps({**rest, "organisations": organisations})
 
         wanted = comparable(self.document)
         with _at("agreement"):
@@ -257,13 +264,18 @@ class _Importer(HistoryImport):
                 organisation = Organisation.objects.filter(name=name).first()
                 if organisation is None:
                     organisation = Organisation(name=name, kind=item["kind"])
-                    _save(organisation)
                     self.new_organisations.append(organisation.name)
                 elif organisation.kind != item["kind"]:
                     raise TransferError(
                         f"The organisation “{organisation.name}” is here a {organisation.get_kind_display()}, "
                         f"in the document a {Organisation.Kind(item['kind']).label}; nothing was imported."
                     )
+                # An organisation already here keeps its own logo; one without is given the document's.
+                logo = None if organisation.logo else item.get("logo")
+                if logo:
+                    self.store(organisation.logo, logo)
+                if organisation.pk is None or logo:
+                    _save(organisation)
             self.organisations[organisation.name] = organisation
 
     def load_users(self) -> None:

@@ -9,12 +9,18 @@ from pypdf import PdfReader
 
 from agreements.models import Agreement, Party
 from agreements.services import agreement_new_revision, agreement_renew
-from agreements.tests.factories import SectionFactory, SignatoryFactory
+from agreements.tests.factories import CooperationForumFactory, SectionFactory, SignatoryFactory
 from documents.attachment import agreement_data
 from documents.document import build_document
 from documents.pdf import agreement_pdf
 from focusareas.models import Goal
-from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, IndicatorFactory
+from focusareas.tests.factories import (
+    ActionPlanFactory,
+    ActivityRowFactory,
+    CommitmentFactory,
+    FocusAreaFactory,
+    IndicatorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +113,34 @@ def test_the_list_of_focus_areas_in_the_agreement_can_be_left_out(world):
     unlisted = pdf_text(world.agreement)
     assert "Trygghet i centrum" not in unlisted
     assert "beskrivs i bilaga 1" not in unlisted
+
+
+def test_a_citizen_promise_lists_its_focus_areas_without_sending_the_reader_to_bilaga_1(client, world, reader):
+    Agreement.objects.filter(pk=world.agreement.pk).update(kind=Agreement.Kind.CITIZEN_PROMISE)
+    focus_area = FocusAreaFactory(agreement=world.agreement, title="Trygg trafik vid skolorna")
+    CommitmentFactory(focus_area=focus_area, parties=[world.police], text="genomföra sex hastighetskontroller")
+    client.force_login(reader)
+
+    text = pdf_text(world.agreement)
+    shown = page(client, "documents:detail", world.agreement)
+
+    assert "Trygg trafik vid skolorna" in text and "genomföra sex hastighetskontroller" in text
+    assert "bilaga 1" not in text.lower()
+    assert "genomföra sex hastighetskontroller" in shown and "beskrivs i bilaga 1" not in shown
+
+
+def test_the_pages_contents_of_bilaga_1_list_its_forums_and_action_plans(client, world, reader):
+    Agreement.objects.filter(pk=world.agreement.pk).update(forums_in_appendix=True)
+    CooperationForumFactory(agreement=world.agreement)
+    plan = ActionPlanFactory(agreement=world.agreement, title="Handlingsplan 2025")
+    client.force_login(reader)
+
+    shown = page(client, "documents:detail", world.agreement)
+
+    contents = shown[shown.index('id="toc-heading"') : shown.index("</nav>", shown.index('id="toc-heading"'))]
+    assert '<a href="#forums">Samverkansforum</a>' in contents
+    assert f'<a href="#plan-{plan.pk}">Handlingsplan 2025</a>' in contents
+    assert f'id="plan-{plan.pk}"' in shown and 'id="forums"' in shown
 
 
 def test_commitments_name_the_parties_as_the_text_calls_them_in_the_agreements_order(client, world, reader):

@@ -3,6 +3,7 @@ without a heading; numbering per part; the forums in Bilaga 1. The page and the 
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import pytest
@@ -159,3 +160,48 @@ def test_a_section_without_a_heading_prints_its_text_without_heading_number_or_c
     contents = text[: text.index("Parterna är överens")]
     assert contents.count("Lägesbild") == 1 and "Bakgrund" in contents
     assert "Avsnitt utan rubrik" not in text
+
+
+def test_the_fixed_blocks_can_be_numbered_with_the_sections_on_the_page_in_the_pdf_and_its_contents(
+    client, agreement, editor
+):
+    Agreement.objects.filter(pk=agreement.pk).update(overall_goals="Färre misshandelsbrott.")
+    background = Section.objects.get(agreement=agreement, heading="Bakgrund")
+    SectionFactory(agreement=agreement, part=Section.Part.AGREEMENT, heading="Ansvar", parent=background)
+    SectionFactory(agreement=agreement, part=Section.Part.AGREEMENT, heading="Lagen", order=1)
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("documents:layout", args=[agreement.pk]),
+        layout_data(agreement, numbers_blocks="on", goals_heading="Mål", closing_heading="Beslut"),
+    )
+
+    assert response.status_code == 302
+    assert Agreement.objects.get(pk=agreement.pk).numbers_blocks
+    page = client.get(agreement.get_absolute_url()).content.decode()
+    for heading in ("1.</span> Syfte", "2.</span> Bakgrund", "2.1.</span> Ansvar", "3.</span> Lagen", "4.</span> Mål"):
+        assert f'<span class="section-number">{heading}' in page
+    assert "5.</span> Samverkansforum" in page and "6.</span> Uppföljning" in page and "7.</span> Beslut" in page
+    text = re.sub(" +", " ", pdf_text(agreement))
+    contents, body = text[: text.index("Mellan ")], text[text.index("Mellan ") :]
+    numbered = ["1. Syfte", "2. Bakgrund", "2.1. Ansvar", "3. Lagen", "4. Mål", "5. Samverkansforum", "6. Uppföljning"]
+    for heading in [*numbered, "7. Beslut"]:
+        assert heading in contents and heading in body
+    assert [body.index(heading) for heading in numbered] == sorted(body.index(heading) for heading in numbered)
+    assert "1. Lägesbild" in text  # Bilaga 1 keeps its own numbering
+
+
+def test_the_fixed_blocks_are_unnumbered_unless_chosen_and_need_the_sections_numbered(client, agreement, editor):
+    text = pdf_text(agreement)
+    assert "1. Bakgrund" in text and "Syfte\n" in text and "1. Syfte" not in text and "2. Bakgrund" not in text
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("documents:layout", args=[agreement.pk]),
+        layout_data(agreement, numbers_blocks="on", numbers_agreement=None, closing_heading="Beslut"),
+    )
+
+    assert response.status_code == 200
+    assert "Numrera avsnitten i överenskommelsen också" in response.content.decode()
+    assert 'value="Beslut"' in response.content.decode()
+    assert not Agreement.objects.get(pk=agreement.pk).numbers_blocks

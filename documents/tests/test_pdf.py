@@ -364,3 +364,15 @@ def test_the_signatures_stay_with_the_closing_text_and_never_stand_alone(world):
         closing = page_of(pages, "upprättats i två exemplar")
         assert page_of(pages, "Anna Ek") == page_of(pages, "Bo Lind") == closing, lines
         assert "Uppföljningsrad" in pages[closing], lines  # what comes before comes along
+
+
+def test_a_table_running_over_pages_repeats_its_header_on_each(world):
+    focus_area = FocusAreaFactory(agreement=world.agreement, title="Trafik")
+    for n in range(1, 61):
+        ActivityRowFactory(focus_area=focus_area, activity=f"Hastighetskontroll {n:02}", measure="Rad ett\nRad två")
+
+    _, pages = read(agreement_pdf(Agreement.objects.get(pk=world.agreement.pk)))
+
+    with_rows = [page for page in pages if "Hastighetskontroll" in page]
+    assert len(with_rows) >= 2
+    assert all("Aktivitet" in page and "Mål/Effekt" in page for page in with_rows)

@@ -40,6 +40,7 @@ from agreements.tests.factories import (
     OrganisationFactory,
     SectionFactory,
     SignatoryFactory,
+    image_bytes,
 )
 from focusareas.models import (
     ActionPlan,
@@ -74,6 +75,7 @@ from followup.models import (
 )
 from followup.services import report_start
 from samverkan.lib.archive import store_archived, verified_content
+from samverkan.lib.images import MAX_IMAGE_BYTES, image_stored_name
 from transfer.document import BOOKKEEPING, FORMAT, TransferError, _plain_fields, document_dumps
 from transfer.exporter import agreement_export
 from transfer.history import _party_links, history_scope
@@ -729,3 +731,85 @@ def test_imported_files_are_stored_under_names_of_our_own(rich_agreement):
     assert re.fullmatch(rf"evidence/{imported.pk}/2024/[0-9a-f]{{32}}\.png", outcome.evidence_file.name)
     assert outcome.evidence_name == "protokoll.png"
     assert imported.archived_pdfs.get().file.name.endswith("/avtal-slutligt.pdf")
+
+
+def with_logos(world) -> tuple[bytes, bytes]:
+    """The municipality and the police area of the world's agreement, each with a logo of its own."""
+    logos = image_bytes(colour="#0b3a5d"), image_bytes(kind="JPEG", colour="#d9534f")
+    for organisation, content, kind in zip((world.municipality, world.police), logos, ("png", "jpg"), strict=True):
+        organisation.logo.save(image_stored_name(kind), ContentFile(content))
+    return logos
+
+
+def logo_of(document: dict, name: str) -> dict:
+    return next(item for item in document["organisations"] if item["name"] == name)["logo"]
+
+
+def test_the_parties_logos_come_back_with_their_organisations(world, settings):
+    municipality_logo, police_logo = with_logos(world)
+    document = through_text(agreement_export(world.agreement))
+    assert logo_of(document, "Hamnstads kommun")["sha256"] == hashlib.sha256(municipality_logo).hexdigest()
+    empty_database()
+    for stored in Path(settings.MEDIA_ROOT, "logos").iterdir():
+        stored.unlink()  # another installation has none of these files
+
+    imported = agreement_import(document).agreement
+
+    municipality = Organisation.objects.get(name="Hamnstads kommun")
+    police = Organisation.objects.get(name="Lokalpolisområde Hamnstad")
+    assert municipality.logo.read() == municipality_logo and police.logo.read() == police_logo
+    assert re.fullmatch(r"logos/[0-9a-f]{32}\.png", municipality.logo.name)
+    assert re.fullmatch(r"logos/[0-9a-f]{32}\.jpg", police.logo.name)
+    assert document_dumps(agreement_export(imported)) == document_dumps(document)
+
+
+def test_an_organisation_here_keeps_its_own_logo_and_one_without_takes_the_documents(world):
+    _, police_logo = with_logos(world)
+    document = through_text(agreement_export(world.agreement))
+    empty_database(keep_people=True)
+    own = image_bytes(colour="#198754")
+    world.municipality.logo.save(image_stored_name("png"), ContentFile(own))
+    world.police.logo.delete()
+
+    agreement_import(document)
+
+    assert Organisation.objects.get(pk=world.municipality.pk).logo.read() == own
+    assert Organisation.objects.get(pk=world.police.pk).logo.read() == police_logo
+
+
+def test_a_document_without_logos_leaves_the_organisations_logos_alone(world):
+    document = through_text(agreement_export(world.agreement))
+    assert logo_of(document, "Hamnstads kommun") is None
+    for item in document["organisations"]:
+        del item["logo"]  # written before logos were carried
+    empty_database(keep_people=True)
+    municipality_logo, _ = with_logos(world)
+
+    agreement_import(document)
+
+    assert Organisation.objects.get(pk=world.municipality.pk).logo.read() == municipality_logo
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"<!DOCTYPE html><script>alert(1)</script>", id="a web page"),
+        pytest.param(PNG, id="a PNG that cannot be read"),
+        pytest.param(image_bytes(width=6001, height=10), id="too many pixels"),
+        pytest.param(b"\x89PNG\r\n\x1a\n" + bytes(MAX_IMAGE_BYTES), id="too large"),
+    ],
+)
+def test_a_logo_that_is_no_image_within_bounds_is_refused_where_it_is_and_nothing_is_written(world, settings, content):
+    with_logos(world)
+    document = through_text(agreement_export(world.agreement))
+    empty_database()
+    files = stored_files(settings)
+    index = next(i for i, item in enumerate(document["organisations"]) if item["name"] == "Hamnstads kommun")
+    with_content(document["organisations"][index]["logo"], content)
+
+    with pytest.raises(TransferError) as refused:
+        agreement_import(document)
+
+    assert f"organisations[{index}].logo:" in str(refused.value) and "Nothing was imported" in str(refused.value)
+    assert not Organisation.objects.exists() and not Agreement.objects.exists()
+    assert stored_files(settings) == files
