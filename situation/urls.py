@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import plan_views, views
 
 app_name = "situation"
 
@@ -21,5 +21,7 @@ urlpatterns = [
     path("<int:pk>/lagesbild/<int:year>/redigera/", views.yearly_edit, name="yearly_edit"),
     path("<int:pk>/lagesbild/<int:year>/godkann/", views.yearly_approve, name="yearly_approve"),
     path("<int:pk>/lagesbild/<int:year>/pdf/", views.yearly_pdf, name="yearly_pdf"),
+    path("<int:pk>/lagesbild/<int:year>/atgardsplan-till-overenskommelse/", plan_views.plan_carry, name="plan_carry"),
+    path("<int:pk>/lagesbild/<int:year>/till-bilaga-1/", plan_views.chapter_place_view, name="chapter_place"),
     path("svar/<str:token>/", views.answer, name="answer"),
 ]
