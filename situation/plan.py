@@ -162,7 +162,9 @@ def carry_plan(picture: YearlyPicture, agreement: Agreement) -> list[CarriedMeas
             commitment=commitment,
             focus_area=area,
             new_focus_area=new_title,
-            parties=responsible_parties(measure.responsible, parties),
+            # Unclear again, the parties chosen the time before still hold.
+            parties=responsible_parties(measure.responsible, parties)
+            or (list(commitment.parties.all()) if commitment else []),
             goal=goal,
             indicator_missing=measure.indicator is not None and goal is None,
         )
