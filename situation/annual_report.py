@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from focusareas.models import Commitment
 from followup.models import FollowUpReport
 from followup.parts import ReportPart
-from focusareas.models import Commitment
 
 from .models import IndicatorSeries, Measure
 from .plan import MeasureStatus, measure_statuses
@@ -30,7 +30,9 @@ def parts_for(report: FollowUpReport) -> list[ReportPart]:
     """One part per yearly picture whose measures were carried into this agreement (or a revision of it: commitments
     keep their key), in a fixed number of queries."""
     measures = list(
-        Measure.objects.filter(commitments__key__in=Commitment.objects.filter(agreement=report.agreement_id).values("key"))
+        Measure.objects.filter(
+            commitments__key__in=Commitment.objects.filter(agreement=report.agreement_id).values("key")
+        )
         .distinct()
         .select_related("picture__municipality", "indicator__statistics_series")
         .order_by("-picture__year", "picture__municipality__name", "order", "pk")
@@ -51,9 +53,7 @@ def parts_for(report: FollowUpReport) -> list[ReportPart]:
         series = series_of[measure.pk]
         years = totals.get(series.pk, {}) if series else {}
         plans.setdefault(measure.picture, []).append(
-            PlanLine(
-                measure, statuses.get(measure.pk), series, years.get(report.year), years.get(report.year - 1)
-            )
+            PlanLine(measure, statuses.get(measure.pk), series, years.get(report.year), years.get(report.year - 1))
         )
     return [
         ReportPart(TEMPLATE, {"picture": picture, "lines": lines, "year": report.year})

@@ -77,7 +77,10 @@ def chapter_of(picture: YearlyPicture, mapping: Mapping) -> Chapter:
             )
         )
     if mapping.weeks:
-        lead = _("%(weeks)s weeks surveyed, %(answers)s answers.") % {"weeks": mapping.weeks, "answers": mapping.answers}
+        lead = _("%(weeks)s weeks surveyed, %(answers)s answers.") % {
+            "weeks": mapping.weeks,
+            "answers": mapping.answers,
+        }
         tables = "".join(
             _table(
                 title,
@@ -88,9 +91,7 @@ def chapter_of(picture: YearlyPicture, mapping: Mapping) -> Chapter:
         )
         parts.append(ChapterPart(heading=_("The weekly survey (EST)"), body=format_html("<p>{}</p>", lead) + tables))
     parts.append(ChapterPart(heading=_("Sources and their limits"), body=_text(picture.sources)))
-    return Chapter(
-        heading=_("Situation picture %(year)s") % {"year": year}, body=_text(picture.analysis), parts=parts
-    )
+    return Chapter(heading=_("Situation picture %(year)s") % {"year": year}, body=_text(picture.analysis), parts=parts)
 
 
 def placed_chapter(picture: YearlyPicture, agreement: Agreement) -> Section | None:
@@ -137,4 +138,3 @@ def chapter_place(*, picture: YearlyPicture, agreement: Agreement) -> Section:
             figure.save()
     picture.chapters.add(section)
     return section
-

@@ -136,7 +136,8 @@ def carry_plan(picture: YearlyPicture, agreement: Agreement) -> list[CarriedMeas
     by_key = {area.key: area for area in focus_areas}
     by_title = {area.title.casefold(): area for area in focus_areas}
     goals = {
-        goal.key: goal for goal in Goal.objects.filter(agreement=agreement, indicator__isnull=False).select_related("indicator")
+        goal.key: goal
+        for goal in Goal.objects.filter(agreement=agreement, indicator__isnull=False).select_related("indicator")
     }
     goals_by_name = {goal.indicator.name.casefold(): goal for goal in goals.values()}
     parties = list(Party.objects.filter(agreement=agreement).select_related("organisation"))

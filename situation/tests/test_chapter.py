@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Agreement, Figure, Section
+from agreements.services import agreement_new_revision
 from documents.pdf import agreement_pdf
 from situation.chapter import chapter_place
 from situation.models import CrimeCount, YearlyPicture
@@ -62,7 +63,9 @@ def test_the_situation_picture_becomes_the_first_chapter_of_bilaga_1_and_the_pdf
     assert [p.heading for p in parts] == ["Kommunens anmälningar om skadegörelse", "Källor och deras begränsningar"]
     assert "30 anmälningar år 2025, mot 20 året före." in parts[0].body and "<table>" in parts[0].body
     (figure,) = Figure.objects.filter(section=parts[0])
-    assert figure.image.read().startswith(b"\x89PNG") and "Kommunens anmälningar om skadegörelse 2025" in figure.alt_text
+    assert (
+        figure.image.read().startswith(b"\x89PNG") and "Kommunens anmälningar om skadegörelse 2025" in figure.alt_text
+    )
 
     text = pdf_text(agreement_pdf(Agreement.objects.get(pk=world.agreement.pk)))
     for expected in (
@@ -94,8 +97,6 @@ def test_placing_again_replaces_the_chapter_and_a_signed_agreement_keeps_what_wa
 
 
 def test_a_revision_replaces_its_copy_of_the_chapter(world, picture):
-    from agreements.services import agreement_new_revision
-
     chapter_place(picture=picture, agreement=world.agreement)
     Agreement.objects.filter(pk=world.agreement.pk).update(status=Agreement.Status.SIGNED)
     revision = agreement_new_revision(agreement=Agreement.objects.get(pk=world.agreement.pk))

@@ -5,6 +5,8 @@ agreement is never touched."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements.models import Agreement, Membership, Party
@@ -159,7 +161,10 @@ def test_a_revision_updates_its_copy_of_the_commitment(client, world, editor, pl
     copy = Commitment.objects.get(agreement=revision, text="Fältgruppen är ute i centrum")
     assert copy.timing == "Hösten 2026" and Commitment.objects.filter(agreement=revision).count() == 2
     assert Commitment.objects.get(agreement=world.agreement, text="Fältgruppen är ute i centrum").timing == "Hela året"
-    assert set(plan["social"].commitments.all()) == {copy, Commitment.objects.get(agreement=world.agreement, pk__lt=copy.pk, text=copy.text)}
+    assert set(plan["social"].commitments.all()) == {
+        copy,
+        Commitment.objects.get(agreement=world.agreement, pk__lt=copy.pk, text=copy.text),
+    }
 
 
 def test_only_the_municipalitys_security_unit_carries_over_into_its_own_agreements(
@@ -169,7 +174,10 @@ def test_only_the_municipalitys_security_unit_carries_over_into_its_own_agreemen
         client.force_login(user)
         assert client.get(url(world)).status_code == status, user
         assert client.post(url(world), {"agreement": world.agreement.pk}).status_code == status, user
-        assert client.post(url(world, name="situation:chapter_place"), {"agreement": world.agreement.pk}).status_code == status
+        assert (
+            client.post(url(world, name="situation:chapter_place"), {"agreement": world.agreement.pk}).status_code
+            == status
+        )
     client.force_login(editor)
     # An agreement the municipality is not party to is none of its business.
     assert client.get(url(world, world.neighbour_agreement)).status_code == 404
@@ -191,11 +199,8 @@ def test_the_responsible_is_matched_to_the_agreements_parties(world):
     assert responsible_parties("Strandby kommun", parties) == [second]
 
 
-def test_the_preview_takes_the_same_queries_for_two_measures_as_for_twenty(world, plan, django_assert_num_queries):
+def test_the_preview_takes_the_same_queries_for_two_measures_as_for_twenty(world, plan):
     def queries() -> int:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as captured:
             carry_plan(plan["picture"], world.agreement)
         return len(captured)
