@@ -38,7 +38,9 @@ def into_agreements(user, municipality: Organisation, picture: YearlyPicture | N
     }
 
 
-def _picture_and_agreement(request: HttpRequest, pk: int, year: int) -> tuple[Organisation, YearlyPicture, Agreement]:
+def _picture_and_agreement(
+    request: HttpRequest, pk: int, year: int, agreement: int
+) -> tuple[Organisation, YearlyPicture, Agreement]:
     """The picture (404 while unwritten) and the agreement chosen, under the municipality's rules: 404 for one the
     municipality is not party to or the user cannot see, 403 for all but the security unit."""
     municipality, picture = get_yearly_for_user(request.user, pk, year)
@@ -46,20 +48,17 @@ def _picture_and_agreement(request: HttpRequest, pk: int, year: int) -> tuple[Or
         raise Http404
     if not municipality.user_is_editor:
         raise PermissionDenied
-    chosen = request.POST.get("agreement") or request.GET.get("agreement") or ""
-    if not chosen.isdigit() or len(chosen) > 18:
-        raise Http404
-    agreement = (
+    chosen = (
         Agreement.objects.visible_to(request.user)
         .with_permissions(request.user)
-        .filter(parties=municipality, pk=chosen)
+        .filter(parties=municipality, pk=agreement)
         .first()
     )
-    if agreement is None:
+    if chosen is None:
         raise Http404
-    if not agreement.user_is_editor:
+    if not chosen.user_is_editor:
         raise PermissionDenied
-    return municipality, picture, agreement
+    return municipality, picture, chosen
 
 
 def _signed(request: HttpRequest, municipality, picture, agreement) -> HttpResponse:
@@ -77,9 +76,9 @@ def _signed(request: HttpRequest, municipality, picture, agreement) -> HttpRespo
 
 
 @login_required
-def plan_carry(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def plan_carry(request: HttpRequest, pk: int, year: int, agreement: int) -> HttpResponse:
     """Preview what carrying the åtgärdsplan into the agreement does, and on confirmation do it."""
-    municipality, picture, agreement = _picture_and_agreement(request, pk, year)
+    municipality, picture, agreement = _picture_and_agreement(request, pk, year, agreement)
     if agreement.is_frozen:
         return _signed(request, municipality, picture, agreement)
     carried = carry_plan(picture, agreement)
@@ -128,9 +127,9 @@ def plan_carry(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @login_required
-def chapter_place_view(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def chapter_place_view(request: HttpRequest, pk: int, year: int, agreement: int) -> HttpResponse:
     """Ask, then place the year's lägesbild as the lägesbild chapter of the agreement's Bilaga 1."""
-    municipality, picture, agreement = _picture_and_agreement(request, pk, year)
+    municipality, picture, agreement = _picture_and_agreement(request, pk, year, agreement)
     if agreement.is_frozen:
         return _signed(request, municipality, picture, agreement)
     if request.method == "POST":

@@ -21,7 +21,15 @@ urlpatterns = [
     path("<int:pk>/lagesbild/<int:year>/redigera/", views.yearly_edit, name="yearly_edit"),
     path("<int:pk>/lagesbild/<int:year>/godkann/", views.yearly_approve, name="yearly_approve"),
     path("<int:pk>/lagesbild/<int:year>/pdf/", views.yearly_pdf, name="yearly_pdf"),
-    path("<int:pk>/lagesbild/<int:year>/atgardsplan-till-overenskommelse/", plan_views.plan_carry, name="plan_carry"),
-    path("<int:pk>/lagesbild/<int:year>/till-bilaga-1/", plan_views.chapter_place_view, name="chapter_place"),
+    path(
+        "<int:pk>/lagesbild/<int:year>/overenskommelse/<int:agreement>/atgardsplan/",
+        plan_views.plan_carry,
+        name="plan_carry",
+    ),
+    path(
+        "<int:pk>/lagesbild/<int:year>/overenskommelse/<int:agreement>/bilaga-1/",
+        plan_views.chapter_place_view,
+        name="chapter_place",
+    ),
     path("svar/<str:token>/", views.answer, name="answer"),
 ]

@@ -40,7 +40,9 @@ def picture(world):
 
 
 def url(world) -> str:
-    return reverse("situation:chapter_place", kwargs={"pk": world.municipality.pk, "year": YEAR})
+    return reverse(
+        "situation:chapter_place", kwargs={"pk": world.municipality.pk, "year": YEAR, "agreement": world.agreement.pk}
+    )
 
 
 def test_the_situation_picture_becomes_the_first_chapter_of_bilaga_1_and_the_pdf_prints_it(
@@ -48,11 +50,11 @@ def test_the_situation_picture_becomes_the_first_chapter_of_bilaga_1_and_the_pdf
 ):
     Section.objects.create(agreement=world.agreement, part="appendix", heading="Bakgrund och uppdrag", order=0)
     client.force_login(editor)
-    page = client.get(url(world), {"agreement": world.agreement.pk}).content.decode()
+    page = client.get(url(world)).content.decode()
     assert "Det blir det första kapitlet i Bilaga 1." in page
     assert not world.agreement.sections.filter(heading="Lägesbild 2025").exists()  # asking changes nothing
 
-    response = client.post(url(world), {"agreement": world.agreement.pk})
+    response = client.post(url(world))
     chapter = Section.objects.get(agreement=world.agreement, heading="Lägesbild 2025")
     assert response.status_code == 302 and response["Location"].endswith(f"#section-{chapter.pk}")
     top = list(Section.objects.filter(agreement=world.agreement, parent=None).order_by("order", "pk"))

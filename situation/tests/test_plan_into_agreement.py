@@ -52,8 +52,9 @@ def plan(world):
 
 
 def url(world, agreement: Agreement | None = None, name: str = "situation:plan_carry") -> str:
-    address = reverse(name, kwargs={"pk": world.municipality.pk, "year": YEAR})
-    return f"{address}?agreement={(agreement or world.agreement).pk}"
+    return reverse(
+        name, kwargs={"pk": world.municipality.pk, "year": YEAR, "agreement": (agreement or world.agreement).pk}
+    )
 
 
 def preview_fingerprint(client, address: str) -> str:
@@ -70,7 +71,7 @@ def test_the_plan_is_previewed_then_carried_over_as_commitments(client, world, e
     assert not Commitment.objects.exists()  # a preview changes nothing
 
     fingerprint = preview_fingerprint(client, url(world))
-    refused = client.post(url(world), {"agreement": world.agreement.pk, "loaded_fingerprint": fingerprint})
+    refused = client.post(url(world), {"loaded_fingerprint": fingerprint})
     assert refused.status_code == 200
     assert "Välj den eller de parter som åtar sig åtgärden." in refused.content.decode()
     assert not Commitment.objects.exists()
@@ -78,7 +79,7 @@ def test_the_plan_is_previewed_then_carried_over_as_commitments(client, world, e
     social_field = f"parties_{plan['social'].pk}"
     response = client.post(
         url(world),
-        {"agreement": world.agreement.pk, "loaded_fingerprint": fingerprint, social_field: [world.municipality.pk]},
+        {"loaded_fingerprint": fingerprint, social_field: [world.municipality.pk]},
     )
     assert response.status_code == 302 and response["Location"] == world.agreement.get_absolute_url()
 
@@ -96,7 +97,7 @@ def test_the_plan_is_previewed_then_carried_over_as_commitments(client, world, e
 
 def carry(client, world, agreement: Agreement | None = None, **choices):
     address = url(world, agreement)
-    data = {"agreement": (agreement or world.agreement).pk, "loaded_fingerprint": preview_fingerprint(client, address)}
+    data = {"loaded_fingerprint": preview_fingerprint(client, address)}
     return client.post(address, data | choices)
 
 
@@ -127,7 +128,6 @@ def test_a_preview_overtaken_by_a_change_carries_nothing_over(client, world, edi
     response = client.post(
         url(world),
         {
-            "agreement": world.agreement.pk,
             "loaded_fingerprint": fingerprint,
             f"parties_{plan['social'].pk}": [world.municipality.pk],
         },
@@ -142,10 +142,10 @@ def test_a_signed_agreement_is_never_touched_and_a_revision_is_offered(client, w
     client.force_login(editor)
     page = client.get(reverse("situation:yearly", kwargs={"pk": world.municipality.pk, "year": YEAR}))
     assert reverse("documents:new_revision", args=[world.agreement.pk]) in page.content.decode()
-    response = client.post(url(world), {"agreement": world.agreement.pk, "loaded_fingerprint": "x"})
+    response = client.post(url(world), {"loaded_fingerprint": "x"})
     assert response.status_code == 200 and "kan inte längre ändras" in response.content.decode()
     assert reverse("documents:new_revision", args=[world.agreement.pk]) in response.content.decode()
-    assert client.post(url(world, name="situation:chapter_place"), {"agreement": world.agreement.pk}).status_code == 200
+    assert client.post(url(world, name="situation:chapter_place")).status_code == 200
     assert not Commitment.objects.exists() and not world.agreement.sections.exists()
 
 
@@ -173,15 +173,12 @@ def test_only_the_municipalitys_security_unit_carries_over_into_its_own_agreemen
     for user, status in ((reader, 403), (reviewer, 403), (outsider, 404)):
         client.force_login(user)
         assert client.get(url(world)).status_code == status, user
-        assert client.post(url(world), {"agreement": world.agreement.pk}).status_code == status, user
-        assert (
-            client.post(url(world, name="situation:chapter_place"), {"agreement": world.agreement.pk}).status_code
-            == status
-        )
+        assert client.post(url(world)).status_code == status, user
+        assert client.post(url(world, name="situation:chapter_place")).status_code == status
     client.force_login(editor)
     # An agreement the municipality is not party to is none of its business.
     assert client.get(url(world, world.neighbour_agreement)).status_code == 404
-    assert client.get(url(world).replace(f"agreement={world.agreement.pk}", "agreement=x")).status_code == 404
+    assert client.get(url(world, world.other_agreement)).status_code == 404
     assert not Commitment.objects.exists()
 
 
