@@ -39,7 +39,7 @@ def into_agreements(user, municipality: Organisation, picture: YearlyPicture | N
 
 
 def _picture_and_agreement(
-    request: HttpRequest, pk: int, year: int, agreement: int
+    request: HttpRequest, pk: str, year: str, agreement: str
 ) -> tuple[Organisation, YearlyPicture, Agreement]:
     """The picture (404 while unwritten) and the agreement chosen, under the municipality's rules: 404 for one the
     municipality is not party to or the user cannot see, 403 for all but the security unit."""
@@ -76,7 +76,7 @@ def _signed(request: HttpRequest, municipality, picture, agreement) -> HttpRespo
 
 
 @login_required
-def plan_carry(request: HttpRequest, pk: int, year: int, agreement: int) -> HttpResponse:
+def plan_carry(request: HttpRequest, pk: str, year: str, agreement: str) -> HttpResponse:
     """Preview what carrying the åtgärdsplan into the agreement does, and on confirmation do it."""
     municipality, picture, agreement = _picture_and_agreement(request, pk, year, agreement)
     if agreement.is_frozen:
@@ -127,7 +127,7 @@ def plan_carry(request: HttpRequest, pk: int, year: int, agreement: int) -> Http
 
 
 @login_required
-def chapter_place_view(request: HttpRequest, pk: int, year: int, agreement: int) -> HttpResponse:
+def chapter_place_view(request: HttpRequest, pk: str, year: str, agreement: str) -> HttpResponse:
     """Ask, then place the year's lägesbild as the lägesbild chapter of the agreement's Bilaga 1."""
     municipality, picture, agreement = _picture_and_agreement(request, pk, year, agreement)
     if agreement.is_frozen:

@@ -179,6 +179,8 @@ def test_only_the_municipalitys_security_unit_carries_over_into_its_own_agreemen
     # An agreement the municipality is not party to is none of its business.
     assert client.get(url(world, world.neighbour_agreement)).status_code == 404
     assert client.get(url(world, world.other_agreement)).status_code == 404
+    huge = reverse("situation:plan_carry", kwargs={"pk": world.municipality.pk, "year": YEAR, "agreement": 10**18 - 1})
+    assert client.get(huge).status_code == 404 and client.get(huge.replace("/99", "/999")).status_code == 404
     assert not Commitment.objects.exists()
 
 
