@@ -12,8 +12,9 @@ from agreements.models import Agreement, Figure, Section
 from agreements.services import agreement_new_revision
 from documents.pdf import agreement_pdf
 from situation.chapter import chapter_place
-from situation.models import CrimeCount, YearlyPicture
-from situation.tests.helpers import pdf_text
+from situation.models import CrimeCount, Week, YearlyPicture
+from situation.services import answer_submit
+from situation.tests.helpers import est_setup, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -83,12 +84,20 @@ def test_the_situation_picture_becomes_the_first_chapter_of_bilaga_1_and_the_pdf
 
 def test_placing_again_replaces_the_chapter_and_a_signed_agreement_keeps_what_was_placed(world, picture):
     first = chapter_place(picture=picture, agreement=world.agreement)
+    survey = est_setup(world.municipality, factors=1, places=1, reporters=2)
+    week = Week.objects.create(municipality=world.municipality, monday=date(YEAR, 3, 3))
+    for reporter, value in zip(survey["reporters"], (1, 2), strict=True):
+        ratings = {(survey["factors"][0].pk, survey["places"][0].pk): value}
+        answer_submit(week=week, reporter=reporter, ratings=ratings, free_text="")
     CrimeCount.objects.filter(month__year=YEAR).update(count=45)
     again = chapter_place(picture=picture, agreement=world.agreement)
     assert again.pk == first.pk and again.key == first.key
     assert Section.objects.filter(agreement=world.agreement, parent=None).count() == 1
     assert Figure.objects.filter(section__agreement=world.agreement).count() == 1
     assert "45 anmälningar" in again.children.get(order=0).body
+    weekly = again.children.get(heading="Veckoenkäten (EST)")
+    assert "1 veckor med enkät, 2 svar." in weekly.body
+    assert "<td>Hot och våld</td><td>1,5</td>" in weekly.body
 
     Agreement.objects.filter(pk=world.agreement.pk).update(status=Agreement.Status.SIGNED)
     CrimeCount.objects.filter(month__year=YEAR).update(count=99)
