@@ -8,6 +8,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils.text import Truncator
@@ -226,7 +227,8 @@ def plan_carry_over(
 ) -> tuple[int, int]:
     """Carry the åtgärdsplan into the agreement as the preview showed it, with the parties the user chose for the
     measures whose responsible was unclear; (created, updated). StaleEdit if what it would do has changed since the
-    preview; AgreementFrozen if the agreement has been signed meanwhile (its row is locked here first)."""
+    preview; AgreementFrozen if the agreement has been signed meanwhile (its row is locked here first); ValidationError
+    for a measure left without a party."""
     if Agreement.stored_as_frozen(agreement.pk):
         raise AgreementFrozen
     carried = carry_plan(picture, agreement)
@@ -248,10 +250,12 @@ def plan_carry_over(
             next_area += 1
         commitment = line.commitment
         who = line.parties or chosen_parties.get(measure.pk) or []
+        if not who:
+            raise ValidationError(_("Choose the party or parties that commit to this measure."))
         if commitment is None:
             last = Commitment.objects.filter(focus_area=area).aggregate(last=Max("order"))["last"]
             commitment = Commitment(agreement=agreement, order=0 if last is None else last + 1)
-        elif not line.changes and (not who or {p.pk for p in who} == {p.pk for p in commitment.parties.all()}):
+        elif not line.changes and {p.pk for p in who} == {p.pk for p in commitment.parties.all()}:
             measure.commitments.add(commitment)
             continue
         commitment.focus_area = area
@@ -270,8 +274,7 @@ def plan_carry_over(
         commitment.save()
         if revised:
             ReviewEntry.objects.create(commitment=commitment, author=user, kind=ReviewEntry.Kind.REVISED)
-        if who:
-            commitment.parties.set(who)
+        commitment.parties.set(who)
         if line.goal is not None:
             commitment.goals.add(line.goal)
         measure.commitments.add(commitment)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -104,6 +104,8 @@ def plan_carry(request: HttpRequest, pk: str, year: str, agreement: str) -> Http
             form = PlanCarryForm(fresh, carried=carried, parties=parties)
         except AgreementFrozen:
             return _signed(request, municipality, picture, agreement)
+        except ValidationError as refusal:
+            form.add_error(None, refusal.messages)
         else:
             messages.success(
                 request,

@@ -5,6 +5,7 @@ agreement is never touched."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,7 +17,7 @@ from focusareas.models import Commitment, FocusArea, ReviewEntry
 from focusareas.tests.factories import FocusAreaFactory, IndicatorFactory
 from samverkan.tests.helpers import member
 from situation.models import Measure, YearlyPicture
-from situation.plan import carry_plan, responsible_parties
+from situation.plan import carry_plan, plan_carry_over, responsible_parties
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,11 @@ def test_a_user_without_the_editor_role_sees_no_way_into_agreements(client, worl
     client.force_login(member(world.municipality, Membership.Role.READER, "council"))
     page = client.get(reverse("situation:yearly", kwargs={"pk": world.municipality.pk, "year": YEAR}))
     assert "Till överenskommelsen" not in page.content.decode()
+
+
+def test_a_measure_left_without_a_party_carries_nothing_over(world, editor, plan):
+    with pytest.raises(ValidationError, match="Välj den eller de parter"):
+        plan_carry_over(
+            picture=plan["picture"], agreement=world.agreement, user=editor, chosen_parties={}, loaded_fingerprint=None
+        )
+    assert not Commitment.objects.exists() and FocusArea.objects.filter(agreement=world.agreement).count() == 1
