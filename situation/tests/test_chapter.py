@@ -69,6 +69,9 @@ def test_the_situation_picture_becomes_the_first_chapter_of_bilaga_1_and_the_pdf
     assert (
         figure.image.read().startswith(b"\x89PNG") and "Kommunens anmälningar om skadegörelse 2025" in figure.alt_text
     )
+    workbench = client.get(world.agreement.get_absolute_url()).content.decode()
+    assert "Lägesbild 2025" in workbench and reverse("agreements:figure_image", args=[figure.pk]) in workbench
+    assert client.get(reverse("agreements:figure_image", args=[figure.pk]))["Content-Type"] == "image/png"
 
     text = pdf_text(agreement_pdf(Agreement.objects.get(pk=world.agreement.pk)))
     for expected in (
