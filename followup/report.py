@@ -24,6 +24,7 @@ from .models import (
     PartyComment,
     Status,
 )
+from .parts import ReportPart, report_parts
 from .revisions import revision_chain, same_items
 from .verdicts import TargetProgress, TargetVerdict, Trend, indicator_trend, target_progress
 
@@ -83,6 +84,7 @@ class AnnualReport:
     status_counts: list[tuple[str, str, int]]  # (status, label, count) over activities and commitments
     target_counts: list[tuple[str, str, int]]  # (verdict, label, count) over commitments with a target
     trend_counts: list[tuple[str, str, int]]
+    parts: list[ReportPart] = field(default_factory=list)  # what other apps add (`parts.py`)
 
 
 def indicator_chart(indicator: Indicator, goal: Goal, series: list[tuple[int, Decimal]]) -> str:
@@ -190,6 +192,7 @@ def build_annual_report(report: FollowUpReport) -> AnnualReport:
         status_counts=[(value, label, statuses[value]) for value, label in Status.choices],
         target_counts=[(value, label, verdicts[value]) for value, label in TargetVerdict.choices],
         trend_counts=[(value, label, trends[value]) for value, label in Trend.choices],
+        parts=report_parts(report),
     )
 
 

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import MAX_ROWS
+from agreements.models import Organisation
 from focusareas.models import FocusArea, Indicator
-from samverkan.lib.edits import DateInput, VersionedModelForm
+from samverkan.lib.edits import ConfirmForm, DateInput, VersionedModelForm
 from samverkan.lib.validation import CleanInputMixin
 
 from .models import CrimeCount, Factor, IndicatorSeries, Measure, Place, Week, YearlyPicture
@@ -174,3 +176,25 @@ class YearlyApproveForm(CleanInputMixin, forms.Form):
 
     approved_on = forms.DateField(label=_("Approved by the council on"), widget=DateInput())
     case_number = forms.CharField(label=_("Case number (diarienummer)"), max_length=50)
+
+
+class PlanCarryForm(ConfirmForm):
+    """Confirming what carrying the åtgärdsplan over does, as previewed, with the parties of each measure whose
+    responsible names none of the agreement's parties (or more than one of a kind) chosen by the user."""
+
+    def __init__(self, *args, carried: list, parties: list[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unclear = [line for line in carried if line.unclear]
+        for line in self.unclear:
+            field = forms.ModelMultipleChoiceField(
+                label=_("Who commits to “%(measure)s”?") % {"measure": Truncator(line.measure.measure).chars(80)},
+                queryset=Organisation.objects.filter(pk__in=[party.pk for party in parties]),
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": _("Choose the party or parties that commit to this measure.")},
+                initial=[party.pk for party in line.commitment.parties.all()] if line.commitment else None,
+            )
+            self.fields[f"parties_{line.measure.pk}"] = field
+            line.field_name = f"parties_{line.measure.pk}"
+
+    def chosen_parties(self) -> dict[int, list[Organisation]]:
+        return {line.measure.pk: list(self.cleaned_data[f"parties_{line.measure.pk}"]) for line in self.unclear}

@@ -298,6 +298,8 @@ class YearlyPicture(models.Model):
     )
     approved_on = models.DateField(_("approved by the council on"), null=True, blank=True)
     case_number = models.CharField(_("case number (diarienummer)"), max_length=50, blank=True)
+    # The chapters of Bilaga 1 it was placed in as a snapshot; a revision's copy of one is found by the section's key.
+    chapters = models.ManyToManyField("agreements.Section", blank=True, related_name="yearly_pictures", editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])
@@ -348,6 +350,11 @@ class Measure(models.Model):
         verbose_name=_("indicator"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The commitments the measure was carried over as; carrying it over again updates the one in the agreement (or
+    # the revision's copy of it, found by its key) rather than adding another, and their follow-up is its status.
+    commitments = models.ManyToManyField(
+        "focusareas.Commitment", blank=True, related_name="measures", editable=False, verbose_name=_("commitments")
+    )
 
     class Meta:
         ordering = ["order", "pk"]

@@ -10,6 +10,7 @@ from samverkan.lib.pdf import pdf_roots, render_pdf
 
 from .models import Week, YearlyPicture
 from .picture import week_picture
+from .plan import measures_with_status
 from .yearly import yearly_mapping
 
 
@@ -31,7 +32,7 @@ def yearly_picture_pdf(municipality, year: int, picture: YearlyPicture | None) -
                 "municipality": municipality,
                 "year": year,
                 "picture": picture,
-                "measures": picture.measures.select_related("focus_area", "indicator") if picture else [],
+                "measures": measures_with_status(picture),
                 "mapping": yearly_mapping(municipality, year),
                 "draft": picture is None or not picture.is_frozen,
             },

@@ -1,11 +1,13 @@
 from django.urls import path, re_path
 
-from . import views
+from . import plan_views, views
 
 app_name = "situation"
 
 PK = r"(?P<pk>[0-9]{1,18})"
 WEEK = r"(?P<week>[0-9]{4}-W[0-9]{2})"
+YEAR = r"(?P<year>[0-9]{4})"
+AGREEMENT = r"(?P<agreement>[0-9]{1,18})"
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -21,5 +23,13 @@ urlpatterns = [
     path("<int:pk>/lagesbild/<int:year>/redigera/", views.yearly_edit, name="yearly_edit"),
     path("<int:pk>/lagesbild/<int:year>/godkann/", views.yearly_approve, name="yearly_approve"),
     path("<int:pk>/lagesbild/<int:year>/pdf/", views.yearly_pdf, name="yearly_pdf"),
+    re_path(
+        rf"^{PK}/lagesbild/{YEAR}/overenskommelse/{AGREEMENT}/atgardsplan/$", plan_views.plan_carry, name="plan_carry"
+    ),
+    re_path(
+        rf"^{PK}/lagesbild/{YEAR}/overenskommelse/{AGREEMENT}/bilaga-1/$",
+        plan_views.chapter_place_view,
+        name="chapter_place",
+    ),
     path("svar/<str:token>/", views.answer, name="answer"),
 ]

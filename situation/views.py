@@ -41,6 +41,8 @@ from .forms import (
 from .models import DEFAULT_FACTORS, Answer, CrimeCount, Factor, IndicatorSeries, Measure, Week, YearlyPicture
 from .pdf import weekly_report_pdf, yearly_picture_pdf
 from .picture import trends, week_picture
+from .plan import measures_with_status
+from .plan_views import into_agreements
 from .setup import SETUP_KINDS
 from .statistics import UnreadableFile, parse, read_table, source_trends, yearly_totals
 from .yearly import yearly_mapping
@@ -336,9 +338,10 @@ def _yearly_page(request: HttpRequest, municipality, year: int, picture, approve
             "municipality": municipality,
             "year": year,
             "picture": picture,
-            "measures": picture.measures.select_related("focus_area", "indicator") if picture else [],
+            "measures": measures_with_status(picture),
             "mapping": yearly_mapping(municipality, year),
             "approve_form": (approve_form or YearlyApproveForm()) if can_approve else None,
+            **into_agreements(request.user, municipality, picture),
         },
     )
 

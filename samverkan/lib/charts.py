@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+import cairosvg
+
 # Against white (WCAG AA): text colours reach 4.5:1, line and marker colours 3:1.
 SERIES_COLOUR = "#0b3a5d"
 BASELINE_COLOUR = "#8a4b00"
@@ -233,3 +235,9 @@ def bar_chart(
         f'aria-labelledby="{uid}-title {uid}-desc"><title id="{uid}-title">{_e(text.title)}</title>'
         f'<desc id="{uid}-desc">{_e(text.description)}</desc>{"".join(parts)}</svg>'
     )
+
+
+def chart_png(svg: str, *, scale: float = 2) -> bytes:
+    """A chart as a PNG image (at `scale` times its size, sharp in print), for where only an image can go: a figure
+    of an agreement's text, which a signed agreement keeps as it was (pages and PDFs otherwise show the SVG)."""
+    return cairosvg.svg2png(bytestring=svg.encode(), scale=scale)

@@ -216,6 +216,9 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "situation:yearly_edit": form(),
     "situation:yearly_approve": post_only(COUNCIL),
     "situation:yearly_pdf": read_only(),
+    # Taking the year's plan and picture into a draft agreement is the security unit's.
+    "situation:plan_carry": form(),
+    "situation:chapter_place": form(),
     "situation:report_pdf": read_only(),
     # A reporter's form is reached by the personal link, with or without an account: the link is the key.
     "situation:answer": form(PUBLIC),
@@ -511,6 +514,12 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "situation:yearly_edit": [{"pk": o["yearly"].municipality_id, "year": o["yearly"].year}],
         "situation:yearly_approve": [{"pk": o["yearly"].municipality_id, "year": o["yearly"].year}],
         "situation:yearly_pdf": [{"pk": o["yearly"].municipality_id, "year": o["yearly"].year}],
+        "situation:plan_carry": [
+            {"pk": o["yearly"].municipality_id, "year": o["yearly"].year, "agreement": estate.draft.pk}
+        ],
+        "situation:chapter_place": [
+            {"pk": o["yearly"].municipality_id, "year": o["yearly"].year, "agreement": estate.draft.pk}
+        ],
         "situation:setup": [{"pk": estate.world.municipality.pk, "kind": kind} for kind in SETUP_KINDS],
     }
     return [reverse(name, kwargs=kwargs) for kwargs in variants.get(name, [{}])]
