@@ -10,7 +10,7 @@ from django.urls import reverse
 from agreements.models import Membership
 from samverkan.tests.browser import assert_accessible, log_in
 from samverkan.tests.helpers import build_world, member
-from situation.models import Answer, CrimeCount, Week, YearlyPicture
+from situation.models import Answer, CrimeCount, Measure, Week, YearlyPicture
 from situation.services import answer_submit, answer_token
 from situation.tests.helpers import est_setup
 
@@ -94,3 +94,30 @@ def test_the_statistics_and_yearly_pages_are_accessible(page, live_server):
     for name in ("situation:yearly", "situation:yearly_edit"):
         page.goto(live_server.url + reverse(name, kwargs={"pk": world.municipality.pk, "year": 2025}))
         assert_accessible(page)
+
+
+def test_carrying_the_plan_into_the_agreement_and_placing_the_chapter_are_accessible(page, live_server):
+    world = build_world()
+    member(world.municipality, Membership.Role.EDITOR, "editor")
+    picture = YearlyPicture.objects.create(municipality=world.municipality, year=2025, analysis="Oro i hamnen.")
+    Measure.objects.create(
+        picture=picture,
+        problem="Skadegörelse i hamnen",
+        measure="Polisen patrullerar hamnen på fredagskvällar",
+        responsible="Polisen",
+        timing="Våren 2026",
+    )
+    Measure.objects.create(
+        picture=picture, problem="Oro bland unga", measure="Fältgruppen är ute i centrum", responsible="Fältgruppen"
+    )
+    kwargs = {"pk": world.municipality.pk, "year": 2025, "agreement": world.agreement.pk}
+
+    log_in(page, live_server, "editor")
+    page.goto(live_server.url + reverse("situation:plan_carry", kwargs=kwargs))
+    assert_accessible(page)
+    page.goto(live_server.url + reverse("situation:chapter_place", kwargs=kwargs))
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert_accessible(page)
+    assert world.agreement.sections.filter(heading="Lägesbild 2025").exists()
