@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from agreements.models import Agreement, Section
 from agreements.tests.factories import CooperationForumFactory, SectionFactory, SignatoryFactory
-from documents.document import MAIN_BLOCKS
+from documents.document import MAIN_BLOCKS, main_blocks
 from documents.pdf import agreement_pdf
 from samverkan.tests.browser import assert_accessible, log_in
 
@@ -159,3 +159,24 @@ def test_a_section_without_a_heading_prints_its_text_without_heading_number_or_c
     contents = text[: text.index("Parterna är överens")]
     assert contents.count("Lägesbild") == 1 and "Bakgrund" in contents
     assert "Avsnitt utan rubrik" not in text
+
+
+def test_the_forums_can_print_in_a_section_of_the_text_chosen_on_the_layout_page(client, agreement, editor):
+    section = agreement.sections.get(heading="Bakgrund")
+    client.force_login(editor)
+    url = reverse("documents:layout", args=[agreement.pk])
+
+    choices = dict(client.get(url).context["form"].fields["forums_section"].choices)
+    response = client.post(url, layout_data(agreement, forums_section=str(section.key)))
+    placed = Agreement.objects.get(pk=agreement.pk)
+    text = pdf_text(placed)
+    client.post(url, layout_data(placed, forums_section=""))
+    cleared = Agreement.objects.get(pk=agreement.pk)
+
+    assert choices[str(section.key)] == "Överenskommelsen: 1. Bakgrund"
+    assert response.status_code == 302
+    assert [b.section for b in main_blocks(placed.layout) if b.name == "forums"] == [str(section.key)]
+    # In the section, after its text; the block of their own, with its heading, is not printed.
+    assert text.index("Text i avsnittet.") < text.index("Operativ samverkansgrupp") < text.index("Bilaga 1\n")
+    assert "Samverkansforum" not in text
+    assert [b.section for b in main_blocks(cleared.layout) if b.name == "forums"] == [""]
