@@ -199,3 +199,12 @@ def test_forums_print_in_the_section_the_layout_names_and_not_in_their_own_block
     assert [e.heading for e in document.agreement_sections if e.holds_forums] == ["Samverkansforum"]
     assert_in_order(text, "2. Samverkansforum", "Styrgrupp", "3. Beslut")
     assert "Forum Träffas" in text and text.count("Styrgrupp") == 1
+
+
+def test_the_review_names_the_section_a_commitment_is_written_in(client, world, reviewer, commitments_part):
+    client.force_login(reviewer)
+
+    page = client.get(reverse("focusareas:review", args=[world.agreement.pk])).content.decode()
+
+    assert "– Parternas åtaganden" in page
+    assert_in_order(page, "genomföra fyra trafikinsatser", "delta i föräldramöten varje höst", "träffas i styrgruppen")
