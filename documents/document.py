@@ -206,7 +206,7 @@ class Document:
             "period": True,
             "purpose": bool(agreement.purpose),
             "text": bool(self.agreement_sections or self.promises or self.promise_action_plans),
-            "focus_areas": bool(self.focus_areas and agreement.lists_focus_areas),
+            "focus_areas": bool(self.listed_focus_areas and agreement.lists_focus_areas),
             "goals": bool(agreement.overall_goal_list or self.goals),
             "standing_commitments": bool(agreement.standing_commitments),
             "forums": bool(self.forums) and not agreement.forums_in_appendix and not self.forums_in_section,
@@ -221,6 +221,12 @@ class Document:
         if not (self.agreement.forums_in_appendix and self.forums) or self.forums_in_section:
             return None
         return next((b for b in main_blocks(self.agreement.layout) if b.name == "forums" and b.shown), None)
+
+    @property
+    def listed_focus_areas(self) -> list[FocusAreaView]:
+        """The focus areas the agreement's list names, as set out in Bilaga 1: not those printed in its own text."""
+        in_text = {entry.focus_area.focus_area.pk for entry in self.agreement_sections if entry.focus_area}
+        return [view for view in self.focus_areas if view.focus_area.pk not in in_text]
 
     @property
     def sections_with_commitments(self) -> list[OutlineItem]:

@@ -179,6 +179,9 @@ def test_a_focus_area_placed_under_a_section_of_the_agreements_part_prints_there
     ]
     assert document.appendix == []
     assert_in_order(text, "1.1. Trygga gårdar", "Gårdsvärdar", "2. Underskrifter", "Bilaga 1")
+    # The agreement's list of focus areas, set out in Bilaga 1, does not name it a second time.
+    assert "focus_areas" not in [block.name for block in document.main_blocks]
+    assert text.count("Trygga gårdar") == 2  # the contents and the heading
 
 
 def test_forums_print_in_the_section_the_layout_names_and_not_in_their_own_block(world):
