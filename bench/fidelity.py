@@ -33,7 +33,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches
 from pypdf import PdfReader
 
-from agreements.models import Agreement, Organisation, Section, number_sections
+from agreements.models import Agreement, Figure, Organisation, Section, number_sections
 from documents.pdf import agreement_pdf
 from documents.wordimport import Node, agreement_import_docx, check_docx, parse_html, plan_from_docx
 from focusareas.models import ActivityRow, Commitment, FocusArea
@@ -44,8 +44,10 @@ MONTHS = (
     "januari februari mars april maj juni juli augusti september oktober november december".split()  # noqa: SIM905
 )
 NUMBER_WORDS = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio")
-# Elements whose place in the PDF cannot be read from its text: they are checked as present, not as in order.
-UNORDERED = {"image"}
+# Elements whose place in the PDF cannot be read from its text, or that have no place in the file: they are checked as
+# present, not as in order. The kind of document is written nowhere in the file (the import infers it), and the
+# product prints it as the cover's label above the title, whose words it shares.
+UNORDERED = {"image", "kind"}
 # Occurrences of an element's first words considered when looking for it in the PDF (a short heading recurs).
 MAX_OCCURRENCES = 50
 
@@ -273,7 +275,7 @@ class Writer:
         picture = self.document.add_picture(io.BytesIO(_png()), width=Inches(3))
         picture._inline.docPr.set("descr", alt)
         self.images += 1
-        self.add("image", alt, (), number=self.images)
+        self.add("image", alt, (), number=self.images, alt=alt)
         if caption:
             self.paragraph(caption)
 
@@ -637,6 +639,7 @@ class Held:
     forums: list[str]
     rich_text: list[Node]
     words: str
+    figures: list[str] = field(default_factory=list)  # the alternative texts of the sections' figures
 
     @classmethod
     def read(cls, agreement: Agreement) -> Held:
@@ -673,7 +676,8 @@ class Held:
         ]
         rich_text = [parse_html(body) for body in html]
         words = letters(" ".join(plain + [node.text() for node in rich_text]))
-        return cls(agreement, numbered, focus_areas, commitments, signatories, forums, rich_text, words)
+        figures = list(Figure.objects.filter(section__agreement=agreement).values_list("alt_text", flat=True))
+        return cls(agreement, numbered, focus_areas, commitments, signatories, forums, rich_text, words, figures)
 
     def lists(self) -> list[tuple[Node, Node | None]]:
         """Every list in the rich text, with the list item it is nested in (None at the top)."""
@@ -700,8 +704,11 @@ class Held:
             for table in root.find_all("table")
         ]
 
-    def images(self) -> int:
-        return sum(len(root.find_all("img")) for root in self.rich_text)
+    def images(self) -> list[str]:
+        """The alternative texts of the images held: in the rich text, and as the sections' figures (the import
+        makes every image of the file a figure of its section)."""
+        inline = [dict(img.attrs).get("alt") or "" for root in self.rich_text for img in root.find_all("img")]
+        return inline + self.figures
 
 
 def _own_text(item: Node) -> str:
@@ -812,7 +819,10 @@ def structure(element: Element, held: Held) -> tuple[bool, str]:
                 return True, ""
         return False, "not a table in a section's text"
     if element.kind == "image":
-        return held.images() >= e["number"], "image not carried"
+        images = held.images()
+        if len(images) < e["number"]:
+            return False, "image not carried"
+        return any(_same(alt, e["alt"]) for alt in images), "image carried without its description"
     raise ValueError(element.kind)
 
 
@@ -881,15 +891,22 @@ def classify(elements: list[Element], agreement: Agreement, pdf: bytes) -> list[
     raw, pdf_images = pdf_text(pdf)
     text = letters(raw)
     structures = [structure(element, held) for element in elements]
-    positions = [[] if e.kind in UNORDERED else occurrences(e, text) for e in elements]
+    positions = [occurrences(e, text) for e in elements]
     # The order is read among the elements the data holds: words left behind in a section's text must not push
     # what the import did hold out of place.
-    ordered = in_order([found if ok else [] for found, (ok, _) in zip(positions, structures, strict=True)])
+    ordered = in_order(
+        [
+            found if ok and element.kind not in UNORDERED else []
+            for element, found, (ok, _) in zip(elements, positions, structures, strict=True)
+        ]
+    )
     verdicts = []
     for index, element in enumerate(elements):
         ok, why = structures[index]
-        if element.kind in UNORDERED:
+        if element.kind == "image":
             printed, placed = pdf_images >= element.expect["number"], True
+        elif element.kind in UNORDERED:
+            printed, placed = bool(positions[index]), True
         else:
             printed, placed = bool(positions[index]), index in ordered
         if printed and ok and placed:
@@ -897,7 +914,7 @@ def classify(elements: list[Element], agreement: Agreement, pdf: bytes) -> list[
         elif printed:
             verdicts.append(Verdict(element, PARTLY, why if not ok else "printed out of the document's order"))
         else:
-            in_data = element.kind not in UNORDERED and all(letters(f) in held.words for f in element.printed_as[-1])
+            in_data = element.kind != "image" and all(letters(f) in held.words for f in element.printed_as[-1])
             reason = "not printed" + (" (its words are in the data)" if in_data or ok else "")
             verdicts.append(Verdict(element, LOST, reason if ok or in_data else f"{why}; not printed"))
     return verdicts

@@ -6,7 +6,7 @@ from typing import Any
 
 from focusareas.models import ActivityRow, Commitment, Goal
 
-from .document import AppendixItem, CommitmentGroup, Document
+from .document import CommitmentGroup, Document, OutlineItem
 
 
 def _goal(goal: Goal) -> dict[str, Any]:
@@ -57,13 +57,13 @@ def _commitments(groups: list[CommitmentGroup]) -> list[dict[str, Any]]:
     return [_commitment(c) for g in groups for c in g.commitments]
 
 
-def _outline_entry(e: AppendixItem) -> dict[str, Any]:
-    """A heading of Bilaga 1 (or a citizen promise's purpose heading) with what stands under it."""
+def _outline_entry(e: OutlineItem) -> dict[str, Any]:
+    """A heading of a part (or a citizen promise's purpose heading) with what stands under it."""
     return {
         "kind": e.kind,
         "number": e.number,
         "heading": e.heading,
-        **({"body": e.section.body} if e.section else {}),
+        **({"body": e.section.body, "commitments": _commitments(e.commitment_groups)} if e.section else {}),
         **(
             {
                 "description": e.focus_area.focus_area.description,
@@ -123,9 +123,7 @@ def agreement_data(document: Document) -> dict[str, Any]:
             {"name": f.name, "meets": f.meeting_frequency, "convener": f.convener, "participants": f.participants}
             for f in document.forums
         ],
-        "agreement_sections": [
-            {"number": e.number, "heading": e.heading, "body": e.section.body} for e in document.agreement_sections
-        ],
+        "agreement_sections": [_outline_entry(e) for e in document.agreement_sections],
         "appendix": [_outline_entry(e) for e in document.appendix],
         # A citizen promise's promises, under their purpose headings in the main part.
         "promises": [_outline_entry(e) for e in document.promises],

@@ -42,11 +42,13 @@ UNHEADED_BLOCKS = {"period", "text", "closing"}
 
 @dataclass
 class MainBlock:
-    """A fixed block of the main part where the authors placed it, under the heading they chose ("" for none)."""
+    """A fixed block of the main part where the authors placed it, under the heading they chose ("" for none); the
+    forums may instead be printed in a section of the text (`section`, its key), where the authors wrote them."""
 
     name: str
     heading: str
     shown: bool = True
+    section: str = ""
     number: str = ""  # "3." when the fixed blocks are numbered with the sections
 
     @property
@@ -61,8 +63,15 @@ def main_blocks(layout: list) -> list[MainBlock]:
     for entry in layout if isinstance(layout, list) else []:
         name = entry.get("block") if isinstance(entry, dict) else None
         if name in MAIN_BLOCKS and all(block.name != name for block in chosen):
-            heading = entry.get("heading")
-            chosen.append(MainBlock(name, heading if isinstance(heading, str) else "", entry.get("shown") is not False))
+            heading, section = entry.get("heading"), entry.get("section")
+            chosen.append(
+                MainBlock(
+                    name,
+                    heading if isinstance(heading, str) else "",
+                    entry.get("shown") is not False,
+                    section if isinstance(section, str) else "",
+                )
+            )
     named = {block.name for block in chosen}
     usual = [
         MainBlock(name, "" if name in UNHEADED_BLOCKS else str(heading))
@@ -146,8 +155,9 @@ class FocusAreaView:
 
 
 @dataclass
-class AppendixItem:
-    """One heading of Bilaga 1 in document order: a section, a group of focus areas, or a focus area."""
+class OutlineItem:
+    """One heading of a part (the agreement's or Bilaga 1) in document order: a section with the commitments written
+    in it (and the forums, where the authors wrote them), a group of focus areas, or a focus area."""
 
     kind: str  # "section", "group" or "focus_area"
     number: str  # "3.1." or "" for a focus area inside a group
@@ -156,6 +166,8 @@ class AppendixItem:
     section: Section | None = None
     focus_area: FocusAreaView | None = None
     place: str = ""  # a group's number, which names its anchor even when the part is printed without numbers
+    commitment_groups: list[CommitmentGroup] = field(default_factory=list)
+    holds_forums: bool = False
 
     @property
     def anchor(self) -> str:
@@ -178,14 +190,14 @@ class Document:
     parties: list[Organisation]
     signatories: list[Signatory]
     forums: list[CooperationForum]
-    agreement_sections: list[NumberedSection]
-    appendix: list[AppendixItem]
+    agreement_sections: list[OutlineItem]
+    appendix: list[OutlineItem]
     action_plans: list[ActionPlanView]
     focus_areas: list[FocusAreaView]
     goals: list[Goal]  # the goals of the whole agreement, outside every focus area
     # A citizen promise's promises are its body: each focus area a purpose heading over them, printed in the main
     # part after its sections, not in Bilaga 1.
-    promises: list[AppendixItem] = field(default_factory=list)
+    promises: list[OutlineItem] = field(default_factory=list)
 
     @cached_property
     def main_blocks(self) -> list[MainBlock]:
@@ -196,10 +208,10 @@ class Document:
             "period": True,
             "purpose": bool(agreement.purpose),
             "text": bool(self.agreement_sections or self.promises or self.promise_action_plans),
-            "focus_areas": bool(self.focus_areas and agreement.lists_focus_areas),
+            "focus_areas": bool(self.listed_focus_areas and agreement.lists_focus_areas),
             "goals": bool(agreement.overall_goal_list or self.goals),
             "standing_commitments": bool(agreement.standing_commitments),
-            "forums": bool(self.forums) and not agreement.forums_in_appendix,
+            "forums": bool(self.forums) and not agreement.forums_in_appendix and not self.forums_in_section,
             "follow_up": bool(agreement.follow_up),
             "closing": True,
         }
@@ -208,15 +220,32 @@ class Document:
     @property
     def appendix_forums(self) -> MainBlock | None:
         """The forums' block when the authors print it in Bilaga 1, after its sections."""
-        if not (self.agreement.forums_in_appendix and self.forums):
+        if not (self.agreement.forums_in_appendix and self.forums) or self.forums_in_section:
             return None
         return next((b for b in main_blocks(self.agreement.layout) if b.name == "forums" and b.shown), None)
 
     @property
+    def listed_focus_areas(self) -> list[FocusAreaView]:
+        """The focus areas the agreement's list names, as set out in Bilaga 1: not those printed in its own text."""
+        in_text = {entry.focus_area.focus_area.pk for entry in self.agreement_sections if entry.focus_area}
+        return [view for view in self.focus_areas if view.focus_area.pk not in in_text]
+
+    @property
+    def sections_with_commitments(self) -> list[OutlineItem]:
+        """The sections of both parts that have commitments written in their text, in document order."""
+        return [entry for entry in (*self.agreement_sections, *self.appendix) if entry.commitment_groups]
+
+    @property
+    def forums_in_section(self) -> bool:
+        """Whether the forums are printed in a section of the text, where the authors wrote them."""
+        return any(entry.holds_forums for entry in (*self.agreement_sections, *self.appendix))
+
+    @property
     def images(self) -> list:
         """Every stored image the document shows (its figures, its parties' logos): the files its PDF may read."""
-        figures = [f.image for s in self.agreement_sections for f in s.section.figures.all()]
-        figures += [f.image for e in self.appendix if e.section for f in e.section.figures.all()]
+        figures = [
+            f.image for e in (*self.agreement_sections, *self.appendix) if e.section for f in e.section.figures.all()
+        ]
         return figures + [party.logo for party in self.logos]
 
     @property
@@ -238,9 +267,9 @@ class Document:
         return not self.agreement.is_citizen_promise or bool(self.appendix or self.appendix_forums)
 
     @property
-    def appendix_contents(self) -> list[AppendixItem | FocusAreaSectionView]:
+    def appendix_contents(self) -> list[OutlineItem | FocusAreaSectionView]:
         """Bilaga 1's table of contents: its headings, each focus area followed by its sections."""
-        contents: list[AppendixItem | FocusAreaSectionView] = []
+        contents: list[OutlineItem | FocusAreaSectionView] = []
         for entry in self.appendix:
             if entry.heading:
                 contents.append(entry)
@@ -250,18 +279,20 @@ class Document:
 
 
 def group_by_party(
-    commitments: list[Commitment], parties: list[Organisation], *, promises: bool = False
+    commitments: list[Commitment], parties: list[Organisation], *, promises: bool = False, as_written: bool = False
 ) -> list[CommitmentGroup]:
     """Group commitments by who commits, in the parties' order, joint commitments last; each group is labelled with
     the names the agreement's text uses for its parties (`parties` from `Organisation.objects.parties_of`). In a
-    citizen promise (`promises`) the parties promise, each by name: "Polisen och kommunen lovar att"."""
+    citizen promise (`promises`) the parties promise, each by name: "Polisen och kommunen lovar att". Commitments
+    written in a section's text keep the order they were written in (`as_written`): one group for each run of
+    commitments by the same parties."""
     position = {party.pk: i for i, party in enumerate(parties)}
 
     def who(commitment: Commitment) -> tuple[int, ...]:
         return tuple(sorted(position.get(p.pk, len(position)) for p in commitment.parties.all()))
 
     groups = []
-    ordered = sorted(commitments, key=lambda c: (len(who(c)), who(c), c.order, c.pk))
+    ordered = commitments if as_written else sorted(commitments, key=lambda c: (len(who(c)), who(c), c.order, c.pk))
     for key, members in groupby(ordered, key=who):
         committed = [parties[i] for i in key if i < len(parties)]
         if promises:
@@ -292,7 +323,10 @@ def build_document(agreement: Agreement) -> Document:
         standing = [
             c
             for c in commitments
-            if c.focus_area_id == focus_area.pk and c.action_plan_id is None and c.section_id == section_id
+            if c.focus_area_id == focus_area.pk
+            and c.action_plan_id is None
+            and c.placement_id is None
+            and c.section_id == section_id
         ]
         return rows, group_by_party(standing, parties, promises=agreement.is_citizen_promise)
 
@@ -319,18 +353,35 @@ def build_document(agreement: Agreement) -> Document:
         for plan in agreement.action_plans.all()
     ]
     promise = agreement.is_citizen_promise
-    appendix_sections = [s for s in sections if s.part == Section.Part.APPENDIX]
-    agreement_sections = number_sections([s for s in sections if s.part == Section.Part.AGREEMENT])
-    appendix = outline_appendix(appendix_sections, [] if promise else focus_areas)
+    # A focus area is printed in the part of the section it is placed under; one placed nowhere, in Bilaga 1.
+    in_agreement_part = {s.pk for s in sections if s.part == Section.Part.AGREEMENT}
+    in_text = [view for view in focus_areas if view.focus_area.placement_id in in_agreement_part]
+    elsewhere = [view for view in focus_areas if view.focus_area.placement_id not in in_agreement_part]
+    agreement_sections = outline_part(
+        [s for s in sections if s.part == Section.Part.AGREEMENT], in_text, unplaced=False
+    )
+    appendix = outline_part([s for s in sections if s.part == Section.Part.APPENDIX], [] if promise else elsewhere)
+    written_in: dict[int, list[Commitment]] = {}
+    for commitment in commitments:
+        if commitment.placement_id is not None:
+            written_in.setdefault(commitment.placement_id, []).append(commitment)
+    forums_section = next((b.section for b in main_blocks(agreement.layout) if b.name == "forums" and b.shown), "")
+    for entry in (*agreement_sections, *appendix):
+        if entry.section is not None:
+            entry.commitment_groups = group_by_party(
+                written_in.get(entry.section.pk, []), parties, promises=promise, as_written=True
+            )
+            entry.holds_forums = bool(forums_section) and str(entry.section.key) == forums_section
     # Numbering turned off for a part: the sections keep their order and depth, without numbers.
-    if not agreement.numbers_agreement:
-        for entry in agreement_sections:
-            entry.number = ""
-    if not agreement.numbers_appendix:
-        for entry in appendix:
-            entry.place, entry.number = entry.number, ""
-            for part in entry.focus_area.sections if entry.focus_area else []:
-                part.number = ""
+    for numbered, outline in (
+        (agreement.numbers_agreement, agreement_sections),
+        (agreement.numbers_appendix, appendix),
+    ):
+        if not numbered:
+            for entry in outline:
+                entry.place, entry.number = entry.number, ""
+                for part in entry.focus_area.sections if entry.focus_area else []:
+                    part.number = ""
     document = Document(
         agreement=agreement,
         parties=parties,
@@ -342,8 +393,8 @@ def build_document(agreement: Agreement) -> Document:
         focus_areas=focus_areas,
         goals=[g for g in goals if g.focus_area_id is None],
         promises=[
-            AppendixItem("focus_area", "", view.focus_area.title, 1, focus_area=view)
-            for view in focus_areas
+            OutlineItem("focus_area", "", view.focus_area.title, 1, focus_area=view)
+            for view in elsewhere
             if promise and not view.is_only_named
         ],
     )
@@ -364,9 +415,17 @@ def number_main_part(document: Document) -> None:
             offset = count
             for entry in document.agreement_sections:
                 if entry.number:
-                    top, below = entry.number.split(".", 1)
-                    entry.number = f"{int(top) + offset}.{below}"
-                    count = max(count, int(top) + offset)
+                    entry.number = _shifted(entry.number, offset)
+                    count = max(count, int(entry.number.split(".", 1)[0]))
+                for part in entry.focus_area.sections if entry.focus_area else []:
+                    if part.number:
+                        part.number = _shifted(part.number, offset)
+
+
+def _shifted(number: str, offset: int) -> str:
+    """A section's number ("2.1.") with its first level moved on by `offset` ("5.1.")."""
+    top, below = number.split(".", 1)
+    return f"{int(top) + offset}.{below}"
 
 
 def _by_focus_area(
@@ -388,31 +447,34 @@ def _by_focus_area(
     ]
 
 
-def outline_appendix(sections: list[Section], focus_areas: list[FocusAreaView]) -> list[AppendixItem]:
-    """Bilaga 1 in reading order. Focus areas follow the section they are placed under (after its subsections),
-    numbered as its next subsections; those sharing a group heading are numbered once under that heading. A focus
-    area that is only named has no heading there (nor does a group of such)."""
+def outline_part(
+    sections: list[Section], focus_areas: list[FocusAreaView], *, unplaced: bool = True
+) -> list[OutlineItem]:
+    """A part (Bilaga 1, or the agreement's own) in reading order. Focus areas follow the section they are placed
+    under (after its subsections), numbered as its next subsections; those sharing a group heading are numbered once
+    under that heading; those placed under no section follow at the end (`unplaced`). A focus area that is only
+    named has no heading there (nor does a group of such)."""
     numbered = number_sections(sections)
     placed: dict[int | None, list[FocusAreaView]] = {}
     for view in (v for v in focus_areas if not v.is_only_named):
         placed.setdefault(view.focus_area.placement_id, []).append(view)
 
-    def focus_area_item(view: FocusAreaView, number: str, depth: int) -> AppendixItem:
+    def focus_area_item(view: FocusAreaView, number: str, depth: int) -> OutlineItem:
         # Its sections are numbered under it (4.3.1.), or not at all when the focus area has no number of its own.
         for index, part in enumerate(view.sections, start=1):
             part.number, part.depth = (f"{number}{index}." if number else ""), depth + 1
-        return AppendixItem("focus_area", number, view.focus_area.title, depth, focus_area=view)
+        return OutlineItem("focus_area", number, view.focus_area.title, depth, focus_area=view)
 
-    def focus_area_items(parent: NumberedSection | None, child_count: int) -> list[AppendixItem]:
+    def focus_area_items(parent: NumberedSection | None, child_count: int) -> list[OutlineItem]:
         prefix, depth = (parent.number, parent.depth + 1) if parent else ("", 1)
-        items: list[AppendixItem] = []
+        items: list[OutlineItem] = []
         index = child_count
         views = placed.get(parent.section.pk if parent else None, [])
         for heading, members in groupby(views, key=lambda v: v.focus_area.group_heading):
             members = list(members)
             if heading:
                 index += 1
-                items.append(AppendixItem("group", f"{prefix}{index}.", heading, depth))
+                items.append(OutlineItem("group", f"{prefix}{index}.", heading, depth))
                 items += [focus_area_item(v, "", depth + 1) for v in members]
             else:
                 for view in members:
@@ -420,7 +482,7 @@ def outline_appendix(sections: list[Section], focus_areas: list[FocusAreaView]) 
                     items.append(focus_area_item(view, f"{prefix}{index}.", depth))
         return items
 
-    items: list[AppendixItem] = []
+    items: list[OutlineItem] = []
     pending: list[tuple[NumberedSection, int]] = []  # sections whose subsections are still being listed
     for entry in numbered:
         while pending and pending[-1][0].depth >= entry.depth:
@@ -428,10 +490,10 @@ def outline_appendix(sections: list[Section], focus_areas: list[FocusAreaView]) 
             items += focus_area_items(parent, children)
         if pending and entry.number:
             pending[-1] = (pending[-1][0], pending[-1][1] + 1)
-        items.append(AppendixItem("section", entry.number, entry.section.heading, entry.depth, section=entry.section))
+        items.append(OutlineItem("section", entry.number, entry.section.heading, entry.depth, section=entry.section))
         pending.append((entry, 0))
     while pending:
         parent, children = pending.pop()
         items += focus_area_items(parent, children)
     top_level = sum(1 for entry in numbered if entry.depth == 1 and entry.number)
-    return items + focus_area_items(None, top_level)
+    return items + (focus_area_items(None, top_level) if unplaced else [])

@@ -8,7 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement
+from agreements.models import Agreement, Section, number_sections
 from samverkan.lib.edits import ConfirmForm, DateInput, VersionedForm
 from samverkan.lib.validation import CleanInputMixin
 
@@ -123,6 +123,13 @@ class LayoutForm(VersionedForm):
     numbers_appendix = forms.BooleanField(label=_("Number the sections of Bilaga 1"), required=False)
     forums_in_appendix = forms.BooleanField(label=_("Print the cooperation forums in Bilaga 1"), required=False)
 
+    forums_section = forms.ChoiceField(
+        label=_("Print the cooperation forums in the section"),
+        required=False,
+        help_text=_("Where the Word file had them, say; then neither their place above nor Bilaga 1 applies."),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
     def __init__(self, *args, agreement: Agreement, **kwargs) -> None:
         blocks = main_blocks(agreement.layout)
         initial = {
@@ -130,6 +137,7 @@ class LayoutForm(VersionedForm):
             "numbers_blocks": agreement.numbers_blocks,
             "numbers_appendix": agreement.numbers_appendix,
             "forums_in_appendix": agreement.forums_in_appendix,
+            "forums_section": next(block.section for block in blocks if block.name == "forums"),
         }
         for position, block in enumerate(blocks, start=1):
             initial |= {
@@ -139,6 +147,12 @@ class LayoutForm(VersionedForm):
             }
         kwargs.setdefault("initial", initial)
         super().__init__(*args, version=agreement.version, **kwargs)
+        sections = [
+            (str(entry.section.key), f"{label}: {entry.number} {entry.section}")
+            for part, label in Section.Part.choices
+            for entry in number_sections([s for s in agreement.sections.all() if s.part == part])
+        ]
+        self.fields["forums_section"].choices = [("", _("None: in their own block")), *sections]
         places = [(n, str(n)) for n in range(1, len(MAIN_BLOCKS) + 1)]
         self.blocks = []
         for block in blocks:
@@ -173,11 +187,13 @@ class LayoutForm(VersionedForm):
         """The blocks in the chosen order (a tie keeps the order they had), each with its heading and whether shown."""
         names = list(MAIN_BLOCKS)
         ordered = sorted(names, key=lambda name: (self.cleaned_data[f"{name}_position"], names.index(name)))
+        section = self.cleaned_data["forums_section"]
         return [
             {
                 "block": name,
                 "heading": self.cleaned_data[f"{name}_heading"],
                 "shown": self.cleaned_data[f"{name}_shown"],
             }
+            | ({"section": section} if name == "forums" and section else {})
             for name in ordered
         ]

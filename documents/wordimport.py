@@ -41,6 +41,8 @@ from samverkan.lib.images import image_extension
 from samverkan.lib.richtext import sanitize_html
 from samverkan.lib.validation import FORBIDDEN_CHARACTERS
 
+from .document import main_blocks
+
 MAX_DOCX_BYTES = 10 * 1024 * 1024
 # An upload is kept under imports/ between its preview and the confirmation; after a day it is abandoned.
 IMPORTS_FOLDER = "imports"
@@ -243,17 +245,23 @@ def parse_html(html: str) -> Node:
 
 @dataclass
 class PlannedSection:
-    """A section to create: its part, depth (1 at the top), heading and the blocks of its text."""
+    """A section to create: its part, depth (1 at the top), heading, the blocks of its text and the commitments
+    written at its end."""
 
     part: str
     depth: int
     heading: str
     blocks: list[Node] = field(default_factory=list)
     number: str = ""
+    commitments: list[PlannedCommitment] = field(default_factory=list)
 
     @property
     def body(self) -> str:
         return _html(self.blocks)
+
+    @property
+    def committed(self) -> list[str]:
+        return _who(self.commitments)
 
 
 @dataclass
@@ -277,8 +285,8 @@ class PlannedForum:
 
 @dataclass
 class PlannedFocusArea:
-    """A focus area made of an activity table or of a section holding commitments: its title, the appendix section
-    it is shown under, its rows and commitments."""
+    """A focus area made of an activity table: its title, the section it is shown under, its rows and the commitments
+    written in its text."""
 
     title: str
     placement: PlannedSection | None
@@ -293,8 +301,12 @@ class PlannedFocusArea:
 
     @property
     def committed(self) -> list[str]:
-        """Who commits, as the text names them, each once in the order they first do."""
-        return list(dict.fromkeys(commitment.who for commitment in self.commitments))
+        return _who(self.commitments)
+
+
+def _who(commitments: list[PlannedCommitment]) -> list[str]:
+    """Who commits, as the text names them, each once in the order they first do."""
+    return list(dict.fromkeys(commitment.who for commitment in commitments))
 
 
 @dataclass
@@ -341,6 +353,7 @@ class ImportPlan:
     images: list[PlannedImage] = field(default_factory=list)
     forums: list[PlannedForum] = field(default_factory=list)
     forums_in_appendix: bool = False
+    forums_section: PlannedSection | None = None
     copies: int | None = None
     kind: str = Agreement.Kind.AGREEMENT
     signing_place: str = ""
@@ -543,13 +556,12 @@ def _forum(line: str) -> PlannedForum | None:
     return PlannedForum(match["name"], participants=description)
 
 
-def _take_forums(sections: list[PlannedSection]) -> tuple[list[PlannedForum], bool]:
+def _take_forums(sections: list[PlannedSection]) -> tuple[list[PlannedForum], PlannedSection | None]:
     """The cooperation forums named, one a line or list item, in sections headed as forums; they leave the text (the
-    PDF prints them as its table of forums, in Bilaga 1 when they stood there), and a section left empty goes.
-    Returns them, with whether they stood in Bilaga 1."""
+    PDF prints them as its table of forums in the first section they stood in). Returns them, with that section."""
     forums: list[PlannedForum] = []
-    in_appendix = False
-    for section in list(sections):
+    place: PlannedSection | None = None
+    for section in sections:
         if not FORUMS_HEADING.search(section.heading):
             continue
         kept: list[Node] = []
@@ -559,13 +571,11 @@ def _take_forums(sections: list[PlannedSection]) -> tuple[list[PlannedForum], bo
             found = [_forum(line) for line in lines if "\n" not in line]
             if lines and len(found) == len(lines) and all(found):
                 forums += found
-                in_appendix = in_appendix or section.part == Section.Part.APPENDIX
+                place = place or section
             else:
                 kept.append(block)
         section.blocks = kept
-        if not kept and not _children(sections, section):
-            sections.remove(section)
-    return forums, in_appendix
+    return forums, place
 
 
 def _take_copies(sections: list[PlannedSection]) -> int | None:
@@ -729,13 +739,11 @@ def plan_from_html(
     signing_place, signing_date = _take_signing_place(sections)
     signatories = _take_signatories(sections)
     copies = _take_copies(sections)
-    forums, forums_in_appendix = _take_forums(sections)
+    forums, forums_section = _take_forums(sections)
     positions = {id(section): index for index, section in enumerate(sections)}
     kind = _kind(title, root.text())
     focus_areas = _take_activity_tables(sections, positions)
-    focus_areas = _take_commitments(
-        sections, focus_areas, positions, kept_as_text, promise=kind != Agreement.Kind.AGREEMENT
-    )
+    _take_commitments(sections, focus_areas, kept_as_text)
     images = list(images or [])
     _place_images(sections, focus_areas, images)
     for section in sections:
@@ -755,7 +763,8 @@ def plan_from_html(
         signatories=signatories,
         images=images,
         forums=forums,
-        forums_in_appendix=forums_in_appendix,
+        forums_in_appendix=forums_section is not None and forums_section.part == Section.Part.APPENDIX,
+        forums_section=forums_section,
         copies=copies,
         kind=kind,
         signing_place=signing_place,
@@ -787,23 +796,22 @@ def _parent(sections: list[PlannedSection], child: PlannedSection) -> PlannedSec
 
 def _take_activity_tables(sections: list[PlannedSection], positions: dict[int, int]) -> list[PlannedFocusArea]:
     """Every activity table becomes a focus area. A section that is nothing but its heading, some text and one activity
-    table is that focus area, shown where the section stood in Bilaga 1 (one of the agreement's part, at the end of
-    Bilaga 1, listed by name in the agreement: no empty heading is left behind); other tables are named after the
-    short line right above them or else the nearest heading before them, and shown under the appendix section they
-    stand in."""
+    table is that focus area, shown where the section stood, under its parent section (one at the top of the
+    agreement's part at the end of Bilaga 1, listed by name in the agreement: no empty heading is left behind); other
+    tables are named after the short line right above them or else the nearest heading before them, and shown under
+    the section they stand in."""
     focus_areas: list[PlannedFocusArea] = []
     for section in list(sections):
         tables = [(i, rows) for i, b in enumerate(section.blocks) if b.tag == "table" and (rows := activity_rows(b))]
         if not tables:
             continue
-        appendix = section.part == Section.Part.APPENDIX
         has_inner_headings = any(b.tag in HEADINGS for b in section.blocks)
         if len(tables) == 1 and not _children(sections, section) and not has_inner_headings:
             index, rows = tables[0]
             focus_areas.append(
                 PlannedFocusArea(
                     title=section.heading,
-                    placement=_parent(sections, section) if appendix else None,
+                    placement=_parent(sections, section),
                     rows=rows,
                     description_blocks=section.blocks[:index] + section.blocks[index + 1 :],
                     position=(positions[id(section)], index),
@@ -829,7 +837,7 @@ def _take_activity_tables(sections: list[PlannedSection], positions: dict[int, i
             focus_areas.append(
                 PlannedFocusArea(
                     title=_clean_heading(title)[:200],
-                    placement=section if appendix else None,
+                    placement=section,
                     rows=rows,
                     description_blocks=description,
                     position=(positions[id(section)], index),
@@ -883,49 +891,34 @@ def _commitments_in(blocks: list[Node]) -> tuple[list[PlannedCommitment], list[N
     return found, kept
 
 
-def _take_commitments(
-    sections: list[PlannedSection],
-    focus_areas: list[PlannedFocusArea],
-    positions: dict[int, int],
-    notes: list[str],
-    *,
-    promise: bool,
-) -> list[PlannedFocusArea]:
-    """Commitments and promises written in the text become commitments of the focus area they stand in: one made of
-    an activity table, or else the section they stand in, which becomes that focus area (in Bilaga 1 under its parent
-    section, or in a citizen promise a purpose heading over its promises). They stay text in a section with sections
-    of its own, and among other text of an agreement's own part (which would otherwise move to Bilaga 1 with them)."""
+def _written_at_the_end(blocks: list[Node]) -> tuple[list[PlannedCommitment], list[Node]]:
+    """The commitments that end the blocks (paragraphs of their own, lists of them, lead-ins with their lists), and
+    the blocks before them; ([], blocks) when commitments are not what the blocks end with."""
+    for start, block in enumerate(blocks):
+        if block.tag == "p" and _commitment(block) is None:
+            continue
+        if block.tag not in {"p", "ul", "ol"}:
+            continue
+        found, kept = _commitments_in(blocks[start:])
+        if found and not kept:
+            return found, blocks[:start]
+    return [], blocks
+
+
+def _take_commitments(sections: list[PlannedSection], focus_areas: list[PlannedFocusArea], notes: list[str]) -> None:
+    """Commitments and promises written in the text become commitments: of the focus area made of an activity table
+    they stand with, or else of the section they are written in, printed there in the order written (a citizen
+    promise's promises under their purpose headings, say). In a section they are taken when they end its text, so
+    that they print where they stood; written among other text, they stay text."""
     for focus_area in focus_areas:
         found, focus_area.description_blocks = _commitments_in(focus_area.description_blocks)
         focus_area.commitments += found
-    for section in list(sections):
-        found, kept = _commitments_in(section.blocks)
-        if not found:
-            continue
-        if _children(sections, section):
+    for section in sections:
+        section.commitments, section.blocks = _written_at_the_end(section.blocks)
+        if not section.commitments and _commitments_in(section.blocks)[0]:
             notes.append(
-                _("Commitments in “%(heading)s”, a section with sections of its own, kept as text")
-                % {"heading": section.heading}
+                _("Commitments in “%(heading)s”, among other text, kept as text") % {"heading": section.heading}
             )
-            continue
-        if kept and section.part == Section.Part.AGREEMENT and not promise:
-            notes.append(
-                _("Commitments in “%(heading)s”, among other text of the agreement, kept as text")
-                % {"heading": section.heading}
-            )
-            continue
-        focus_areas.append(
-            PlannedFocusArea(
-                title=section.heading,
-                placement=_parent(sections, section) if section.part == Section.Part.APPENDIX else None,
-                rows=[],
-                description_blocks=kept,
-                commitments=found,
-                position=(positions[id(section)], 0),
-            )
-        )
-        sections.remove(section)
-    return sorted(focus_areas, key=lambda focus_area: focus_area.position)
 
 
 def _typed_headings(blocks: list[Node]) -> list[Node]:
@@ -1060,6 +1053,17 @@ def _committed(commitment: PlannedCommitment, parties: list[Organisation]) -> li
     return found or list(parties)
 
 
+def _create_commitments(
+    planned: list[PlannedCommitment], *, agreement: Agreement, parties: list[Organisation], **place: object
+) -> None:
+    """The commitments, in the order written, of the focus area or section (`place`) they were written in."""
+    for order, planned_commitment in enumerate(planned):
+        commitment = Commitment(agreement=agreement, text=planned_commitment.text, order=order, **place)
+        commitment.full_clean()
+        commitment.save()
+        commitment.parties.set(_committed(planned_commitment, parties))
+
+
 @transaction.atomic
 def agreement_import_docx(
     *, plan: ImportPlan, parties: list[Organisation], title: str = "", creation_key: uuid.UUID | None = None
@@ -1108,6 +1112,16 @@ def agreement_import_docx(
         section.save()
         created[id(planned)] = section
         parents.append(section)
+        _create_commitments(planned.commitments, agreement=agreement, parties=parties, placement=section)
+    if plan.forums_section is not None:
+        # The forums print in the section they were written in, which the layout names by its key.
+        forums_section = str(created[id(plan.forums_section)].key)
+        agreement.layout = [
+            {"block": block.name, "heading": str(block.heading), "shown": True}
+            | ({"section": forums_section} if block.name == "forums" else {})
+            for block in main_blocks([])
+        ]
+        agreement.save(update_fields=["layout"])
 
     for order, planned in enumerate(plan.focus_areas):
         focus_area = FocusArea(
@@ -1130,13 +1144,7 @@ def agreement_import_docx(
             )
             row.full_clean()
             row.save()
-        for commitment_order, planned_commitment in enumerate(planned.commitments):
-            commitment = Commitment(
-                agreement=agreement, focus_area=focus_area, text=planned_commitment.text, order=commitment_order
-            )
-            commitment.full_clean()
-            commitment.save()
-            commitment.parties.set(_committed(planned_commitment, parties))
+        _create_commitments(planned.commitments, agreement=agreement, parties=parties, focus_area=focus_area)
 
     for order, planned in enumerate(plan.figures):
         figure = Figure(

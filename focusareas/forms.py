@@ -25,7 +25,7 @@ class AgreementItemForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.agreement = agreement
         limits = {
-            "placement": Section.objects.filter(agreement=agreement, part=Section.Part.APPENDIX),
+            "placement": Section.objects.filter(agreement=agreement).order_by("part", "order", "pk"),
             "parties": Organisation.objects.filter(agreement_parties__agreement=agreement).order_by(
                 "agreement_parties__order"
             ),

@@ -16,7 +16,8 @@ from samverkan.lib.richtext import RichTextField
 
 
 class FocusArea(AgreementContent):
-    """A focus area (fokusområde) of the agreement, shown in Bilaga 1 under the section staff choose."""
+    """A focus area (fokusområde) of the agreement, shown under the section staff choose: in Bilaga 1, or in the
+    agreement's own part where its authors wrote it there."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="focus_areas")
     placement = models.ForeignKey(
@@ -26,7 +27,7 @@ class FocusArea(AgreementContent):
         blank=True,
         related_name="focus_areas",
         verbose_name=_("shown under section"),
-        help_text=_("The section of Bilaga 1 under which the focus area appears, e.g. “Fokusområden 2023–2026”."),
+        help_text=_("The section under which the focus area appears, e.g. “Fokusområden 2023–2026” in Bilaga 1."),
     )
     group_heading = models.CharField(
         _("group heading"),
@@ -54,10 +55,8 @@ class FocusArea(AgreementContent):
         return self.title
 
     def clean(self) -> None:
-        if self.placement_id and (
-            self.placement.agreement_id != self.agreement_id or self.placement.part != Section.Part.APPENDIX
-        ):
-            raise ValidationError({"placement": _("Choose a section of this agreement's Bilaga 1.")})
+        if self.placement_id and self.placement.agreement_id != self.agreement_id:
+            raise ValidationError({"placement": _("Choose a section of this agreement.")})
 
 
 class FocusAreaSection(AgreementContent):
@@ -273,6 +272,16 @@ class Commitment(AgreementContent):
         verbose_name=_("focus area"),
     )
     section = _section_field()
+    # Written in the agreement's text (imported from Word, "Polisen förbinder sig att …" under "Parternas
+    # åtaganden"): printed there, in the order written, rather than with the focus area's commitments.
+    placement = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("written in section"),
+    )
     action_plan = models.ForeignKey(
         ActionPlan,
         on_delete=models.CASCADE,
@@ -353,8 +362,8 @@ class Commitment(AgreementContent):
         verbose_name_plural = _("commitments")
         constraints = [
             models.CheckConstraint(
-                condition=Q(focus_area__isnull=False) | Q(action_plan__isnull=False),
-                name="commitment_in_focus_area_or_action_plan",
+                condition=Q(focus_area__isnull=False) | Q(action_plan__isnull=False) | Q(placement__isnull=False),
+                name="commitment_in_focus_area_action_plan_or_section",
                 violation_error_message=_("A commitment belongs to a focus area, an action plan or both."),
             ),
             models.CheckConstraint(
@@ -378,7 +387,7 @@ class Commitment(AgreementContent):
             errors["target_scope"] = _("Say whether the target applies per year or to the whole period.")
         if self.target_value is None and (self.target_unit or self.target_scope):
             errors["target_value"] = _("Give the number the target is about.")
-        if not self.focus_area_id and not self.action_plan_id:
+        if not (self.focus_area_id or self.action_plan_id or self.placement_id):
             errors["focus_area"] = _("A commitment belongs to a focus area, an action plan or both.")
         errors |= _section_error(self)
         if errors:

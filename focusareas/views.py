@@ -453,12 +453,12 @@ def _review_page(request: HttpRequest, agreement: Agreement, refused: dict | Non
     user typed, shown again at that commitment."""
     commitments = list(
         Commitment.objects.filter(agreement=agreement)
-        .select_related("focus_area", "action_plan")
+        .select_related("focus_area", "action_plan", "placement")
         .prefetch_related(
             Prefetch("parties", queryset=Organisation.objects.parties_of(agreement.pk).only("pk", "name")),
             Prefetch("review_entries", queryset=ReviewEntry.objects.select_related("author")),
         )
-        .order_by("action_plan__order", "focus_area__order", "order", "pk")
+        .order_by("action_plan__order", "focus_area__order", "placement__part", "placement__order", "order", "pk")
     )
     counts = (
         FocusArea.objects.filter(agreement=agreement)

@@ -227,6 +227,7 @@ class _Exporter(HistoryExport):
                     **_values(commitment),
                     "focus_area": self.ref(FocusArea, commitment.focus_area_id),
                     "section": self.ref(FocusAreaSection, commitment.section_id),
+                    "placement": self.ref(Section, commitment.placement_id),
                     "action_plan": self.ref(ActionPlan, commitment.action_plan_id),
                     "parties": sorted(self.organisation(party) for party in commitment.parties.all()),
                     "goals": sorted(self.ref(Goal, goal.pk) for goal in commitment.goals.all()),

@@ -404,6 +404,8 @@ class _Importer(HistoryImport):
                     focus_area_id=self.pk(FocusArea, item["focus_area"]),
                     action_plan_id=self.pk(ActionPlan, item["action_plan"]),
                     section_id=self.pk(FocusAreaSection, item.get("section")),
+                    # Documents written before commitments could stand in a section's text have none.
+                    placement_id=self.pk(Section, item.get("placement")),
                 )
                 self.restore(commitment, item)
                 _set_related(commitment, "parties", [self.organisation(name) for name in item["parties"]])

@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from agreements.models import Agreement, Organisation, Section
+from agreements.models import Agreement, Figure, Organisation, Section
 from bench.fidelity import FULL, LOST, PARTLY, Sample, Writer, classify, in_order, measure
 from documents.pdf import agreement_pdf
 
@@ -80,6 +80,31 @@ def test_what_the_import_holds_as_written_is_held_fully_and_a_flattened_list_or_
     assert verdict_of(verdicts, "signatory", "Olof Test").verdict == LOST
     assert verdict_of(verdicts, "signatory", "Greta Provsson").verdict == FULL
     assert verdict_of(verdicts, "heading", "Syfte").verdict == FULL
+
+
+def test_an_image_is_carried_as_its_sections_figure_and_a_kind_written_nowhere_is_checked_as_printed():
+    w = Writer()
+    w.title("Medborgarlöfte för Provby 2025")
+    w.add("kind", "citizen promise", ("Medborgarlöfte",), document_kind=Agreement.Kind.CITIZEN_PROMISE)
+    w.period("Löftet gäller 2025-01-01 – 2025-12-31.", date(2025, 1, 1), date(2025, 12, 31))
+    w.heading("Arbetssätt")
+    w.paragraph("Arbetet följer SARA-modellens steg.")
+    w.image("Cirkel med SARA-modellens fyra steg")
+    w.heading("Polisen lovar")
+    w.commitment(POLICE, "Polisen lovar att", "göra minst sex hastighetskontroller")
+    w.commitment(MUNICIPALITY, "Kommunen lovar att", "laga belysningen")
+    parties = [(MUNICIPALITY, Organisation.Kind.MUNICIPALITY), (POLICE, Organisation.Kind.POLICE_AREA)]
+    result = measure(Sample("promise", "a citizen promise with a figure", parties, w.docx(), w.elements))
+
+    assert verdict_of(result.verdicts, "image", "Cirkel").verdict == FULL
+    assert verdict_of(result.verdicts, "kind", "citizen promise").verdict == FULL
+    assert verdict_of(result.verdicts, "title", "Medborgarlöfte").verdict == FULL
+    # A figure whose description is gone is not the image the file had.
+    agreement = Agreement.objects.get(pk=result.agreement_id)
+    Figure.objects.filter(section__agreement=agreement).update(alt_text="Bild från Word-filen")
+    verdicts = classify(w.elements, agreement, agreement_pdf(agreement))
+    image = verdict_of(verdicts, "image", "Cirkel")
+    assert (image.verdict, image.why) == (PARTLY, "image carried without its description")
 
 
 def test_the_order_is_the_longest_run_of_elements_found_one_after_another():

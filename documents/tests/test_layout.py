@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from agreements.models import Agreement, Section
 from agreements.tests.factories import CooperationForumFactory, SectionFactory, SignatoryFactory
-from documents.document import MAIN_BLOCKS
+from documents.document import MAIN_BLOCKS, main_blocks
 from documents.pdf import agreement_pdf
 from samverkan.tests.browser import assert_accessible, log_in
 
@@ -205,3 +205,24 @@ def test_the_fixed_blocks_are_unnumbered_unless_chosen_and_need_the_sections_num
     assert "Numrera avsnitten i överenskommelsen också" in response.content.decode()
     assert 'value="Beslut"' in response.content.decode()
     assert not Agreement.objects.get(pk=agreement.pk).numbers_blocks
+
+
+def test_the_forums_can_print_in_a_section_of_the_text_chosen_on_the_layout_page(client, agreement, editor):
+    section = agreement.sections.get(heading="Bakgrund")
+    client.force_login(editor)
+    url = reverse("documents:layout", args=[agreement.pk])
+
+    choices = dict(client.get(url).context["form"].fields["forums_section"].choices)
+    response = client.post(url, layout_data(agreement, forums_section=str(section.key)))
+    placed = Agreement.objects.get(pk=agreement.pk)
+    text = pdf_text(placed)
+    client.post(url, layout_data(placed, forums_section=""))
+    cleared = Agreement.objects.get(pk=agreement.pk)
+
+    assert choices[str(section.key)] == "Överenskommelsen: 1. Bakgrund"
+    assert response.status_code == 302
+    assert [b.section for b in main_blocks(placed.layout) if b.name == "forums"] == [str(section.key)]
+    # In the section, after its text; the block of their own, with its heading, is not printed.
+    assert text.index("Text i avsnittet.") < text.index("Operativ samverkansgrupp") < text.index("Bilaga 1\n")
+    assert "Samverkansforum" not in text
+    assert [b.section for b in main_blocks(cleared.layout) if b.name == "forums"] == [""]

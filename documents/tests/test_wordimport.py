@@ -220,7 +220,7 @@ def test_a_section_that_is_only_an_activity_table_is_the_focus_area_in_its_place
     assert focus_area.rows == [("Tillsyn", "Krogbesök", "Antal", "Färre våldsbrott")]
 
 
-def test_an_activity_table_in_the_agreements_part_leaves_no_empty_heading_behind():
+def test_an_activity_table_in_the_agreements_part_is_a_focus_area_shown_where_it_stood():
     table = (
         "<table><tr><th>Aktivitet</th><th>Åtgärd</th><th>Uppföljning</th><th>Mål/Effekt</th></tr>"
         "<tr><td>Gårdsvärdar</td><td>Kvällstid</td><td>EST</td><td>Färre störningar</td></tr></table>"
@@ -232,7 +232,11 @@ def test_an_activity_table_in_the_agreements_part_leaves_no_empty_heading_behind
 
     assert [(s.number, s.heading) for s in plan.sections] == [("1.", "Aktiviteter"), ("2.", "Underskrifter")]
     [focus_area] = plan.focus_areas
-    assert (focus_area.title, focus_area.placement, focus_area.rows[0][0]) == ("Trygga gårdar", None, "Gårdsvärdar")
+    assert (focus_area.title, focus_area.placement.heading, focus_area.rows[0][0]) == (
+        "Trygga gårdar",
+        "Aktiviteter",
+        "Gårdsvärdar",
+    )
 
 
 def test_tables_under_a_shared_heading_are_named_by_the_line_above_them():
@@ -364,7 +368,7 @@ def test_a_list_written_with_words_second_level_list_style_is_nested_in_the_item
     )
 
 
-def test_commitments_written_in_a_section_become_the_commitments_of_that_focus_area(world):
+def test_commitments_that_end_a_section_are_its_commitments_in_the_order_written(world):
     def build(document):
         document.add_heading("Bilaga 1", level=1)
         document.add_heading("Fokusområden", level=1)
@@ -380,21 +384,26 @@ def test_commitments_written_in_a_section_become_the_commitments_of_that_focus_a
 
     plan = plan_from_docx(_docx(build))
 
-    assert [(s.number, s.heading) for s in plan.appendix_sections] == [("1.", "Fokusområden"), ("1.1.", "Narkotika")]
-    [trafik] = plan.focus_areas
-    assert (trafik.title, trafik.placement.heading) == ("Trafik", "Fokusområden")
-    assert trafik.description == "<p>Buskörning med moped är det invånarna oftast tar upp.</p>"
+    assert plan.focus_areas == []
+    assert [(s.number, s.heading) for s in plan.appendix_sections] == [
+        ("1.", "Fokusområden"),
+        ("1.1.", "Narkotika"),
+        ("1.2.", "Trafik"),
+    ]
+    trafik = plan.appendix_sections[2]
+    assert trafik.body == "<p>Buskörning med moped är det invånarna oftast tar upp.</p>"
     agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
-    focus_area = FocusArea.objects.get(agreement=agreement)
-    assert [(c.text, {p.name for p in c.parties.all()}) for c in focus_area.commitments.order_by("order")] == [
+    section = agreement.sections.get(heading="Trafik")
+    assert [(c.text, {p.name for p in c.parties.all()}) for c in section.commitments.order_by("order")] == [
         ("kontrollera mopeder vid skolorna varje vår.", {"Lokalpolisområde Hamnstad"}),
         ("Erbjuda sommarjobb till minst 200 ungdomar", {"Hamnstads kommun"}),
         ("Åtgärda klotter inom 48 timmar", {"Hamnstads kommun"}),
         ("träffas fyra gånger per år.", {"Hamnstads kommun", "Lokalpolisområde Hamnstad"}),
     ]
+    assert not agreement.focus_areas.exists()
 
 
-def test_commitments_in_the_agreements_part_become_a_focus_area_without_an_empty_heading_left_behind(world):
+def test_commitments_under_a_heading_of_the_agreements_part_stay_in_that_section(world):
     html = (
         "<h1>Samverkansöverenskommelse</h1><h1>Inledning</h1><p>Hamnstad växer.</p><h1>Parternas åtaganden</h1>"
         "<p>Polisen förbinder sig att delta i föräldramöten varje höst.</p>"
@@ -402,17 +411,18 @@ def test_commitments_in_the_agreements_part_become_a_focus_area_without_an_empty
     )
     plan = plan_from_html(html)
 
-    assert [s.heading for s in plan.sections] == ["Inledning", "Uppföljning"]
-    [focus_area] = plan.focus_areas
-    assert (focus_area.title, focus_area.placement) == ("Parternas åtaganden", None)
-    assert [(c.who, c.text) for c in focus_area.commitments] == [
+    assert [s.heading for s in plan.sections] == ["Inledning", "Parternas åtaganden", "Uppföljning"]
+    assert plan.focus_areas == []
+    assert [(c.who, c.text) for c in plan.sections[1].commitments] == [
         ("Polisen", "delta i föräldramöten varje höst."),
         ("Kommunen", "laga belysningen inom en vecka."),
     ]
     agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
-    assert [list(c.parties.all()) for c in agreement.commitments.order_by("order")] == [
-        [world.police],
-        [world.municipality],
+    section = agreement.sections.get(heading="Parternas åtaganden")
+    assert (section.part, section.body) == (Section.Part.AGREEMENT, "")
+    assert [(c.placement, list(c.parties.all())) for c in agreement.commitments.order_by("order")] == [
+        (section, [world.police]),
+        (section, [world.municipality]),
     ]
 
 
@@ -431,16 +441,17 @@ def test_a_commitment_mentioned_in_running_prose_stays_prose():
     assert plan.sections[0].body.count("<p>") == 6
 
 
-def test_a_commitment_among_other_text_of_the_agreements_part_stays_there():
+def test_a_commitment_followed_by_other_text_stays_there_so_that_nothing_moves():
     html = (
         "<h1>Samverkansöverenskommelse</h1><h1>Syfte</h1><p>Tryggheten ska öka i hela kommunen.</p>"
-        "<p>Parterna förbinder sig att arbeta tillsammans.</p>"
+        "<p>Parterna förbinder sig att arbeta tillsammans.</p><p>Arbetet följs upp varje år.</p>"
     )
     plan = plan_from_html(html)
 
-    assert plan.focus_areas == []
+    assert plan.sections[0].commitments == []
     assert plan.sections[0].body == (
         "<p>Tryggheten ska öka i hela kommunen.</p><p>Parterna förbinder sig att arbeta tillsammans.</p>"
+        "<p>Arbetet följs upp varje år.</p>"
     )
     assert any("Syfte" in note for note in plan.kept_as_text)
 
@@ -454,19 +465,20 @@ def test_a_citizen_promises_purpose_headings_hold_its_promises(world):
     )
     plan = plan_from_html(html)
 
-    assert [s.heading for s in plan.sections] == ["Varför ett medborgarlöfte"]
-    assert [(f.title, [c.who for c in f.commitments]) for f in plan.focus_areas] == [
+    assert plan.focus_areas == []
+    assert [(s.heading, [c.who for c in s.commitments]) for s in plan.sections] == [
+        ("Varför ett medborgarlöfte", []),
         ("Säkrare trafik", ["Polisen"]),
         ("Tryggare kvällar", ["Polisen och kommunen", "Kommunen"]),
     ]
     agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
     assert agreement.is_citizen_promise
-    promises = {c.text: set(c.parties.all()) for c in agreement.commitments.all()}
-    assert promises == {
-        "göra minst sex hastighetskontroller.": {world.police},
-        "vandra vid stationen.": {world.municipality, world.police},
-        "ha öppet på fritidsgården.": {world.municipality},
-    }
+    promises = [(c.placement.heading, c.text, set(c.parties.all())) for c in agreement.commitments.all()]
+    assert promises == [
+        ("Säkrare trafik", "göra minst sex hastighetskontroller.", {world.police}),
+        ("Tryggare kvällar", "vandra vid stationen.", {world.municipality, world.police}),
+        ("Tryggare kvällar", "ha öppet på fritidsgården.", {world.municipality}),
+    ]
 
 
 def test_forums_named_under_a_forums_heading_become_the_agreements_cooperation_forums(world):
@@ -478,7 +490,9 @@ def test_forums_named_under_a_forums_heading_become_the_agreements_cooperation_f
     )
     plan = plan_from_html(html)
 
-    assert [s.heading for s in plan.sections] == ["Syfte", "Beslut"]  # nothing left under the forums heading
+    # The forums heading stays a section, empty of text: the forums print in it.
+    assert [(s.heading, s.body) for s in plan.sections[1:]] == [("Samverkansforum", ""), ("Beslut", "<p>Beslutat.</p>")]
+    assert plan.forums_section is plan.sections[1]
     assert "Styrgrupp" in plan.sections[0].body
     agreement = agreement_import_docx(plan=plan, parties=[world.municipality, world.police])
     assert [(f.name, f.participants, f.meeting_frequency) for f in agreement.forums.all()] == [
@@ -486,6 +500,8 @@ def test_forums_named_under_a_forums_heading_become_the_agreements_cooperation_f
         ("Operativ grupp", "säkerhetssamordnaren och kommunpolisen", "varje vecka"),
     ]
     assert not agreement.forums_in_appendix
+    [forums] = [entry for entry in agreement.layout if entry["block"] == "forums"]
+    assert forums["section"] == str(agreement.sections.get(heading="Samverkansforum").key)
 
 
 def test_forums_listed_in_bilaga_1_are_printed_there_and_other_text_under_the_heading_stays():
@@ -674,7 +690,7 @@ def test_upload_shows_a_preview_and_confirm_creates_the_draft_once(client, world
     assert Agreement.objects.count() == before + 1
 
 
-def test_the_preview_names_the_commitments_found_per_focus_area(client, world, editor):
+def test_the_preview_names_the_commitments_found_per_section(client, world, editor):
     def build(document):
         document.add_heading("Åtaganden", level=1)
         document.add_paragraph("Polisen förbinder sig att dela lägesbilden varje månad.")
@@ -684,7 +700,7 @@ def test_the_preview_names_the_commitments_found_per_focus_area(client, world, e
     client.force_login(editor)
     page = upload(client, world, _docx(build)).content.decode()
 
-    assert "Åtaganden: 0 aktiviteter, 3 åtaganden av Polisen, Kommunen" in page
+    assert "1. Åtaganden – 3 åtaganden av Polisen, Kommunen" in page
     assert "Inget samverkansforum hittades" in page
 
 

@@ -33,16 +33,22 @@ def test_a_focus_area_is_placed_under_a_section_of_bilaga_1(client, world, edito
     )
 
 
-def test_a_focus_area_cannot_be_placed_in_another_agreement_or_the_agreement_part(client, world, editor):
+def test_a_focus_area_is_placed_in_either_part_of_its_own_agreement_only(client, world, editor):
     foreign = SectionFactory(agreement=world.other_agreement)
     agreement_part = SectionFactory(agreement=world.agreement, part="agreement")
     client.force_login(editor)
-    for section in (foreign, agreement_part):
-        response = client.post(
-            reverse("focusareas:add", args=[world.agreement.pk]), {"title": "Fel", "placement": section.pk}
-        )
-        assert "placement" in response.context["form"].errors
+
+    refused = client.post(
+        reverse("focusareas:add", args=[world.agreement.pk]), {"title": "Fel", "placement": foreign.pk}
+    )
+    placed = client.post(
+        reverse("focusareas:add", args=[world.agreement.pk]), {"title": "Rätt", "placement": agreement_part.pk}
+    )
+
+    assert "placement" in refused.context["form"].errors
     assert not FocusArea.objects.filter(title="Fel").exists()
+    assert placed.status_code == 302
+    assert FocusArea.objects.get(title="Rätt").placement == agreement_part
 
 
 def test_an_activity_added_inline_comes_back_as_the_saved_row(client, world, editor):

@@ -99,7 +99,7 @@ RELATIONS = {
     FocusAreaSection: {"focus_area"},
     ActivityRow: {"focus_area", "section", "goals"},
     ActionPlan: {"agreement"},
-    Commitment: {"agreement", "focus_area", "section", "action_plan", "parties", "goals"},
+    Commitment: {"agreement", "focus_area", "section", "placement", "action_plan", "parties", "goals"},
     ReviewEntry: {"commitment", "author"},
     Evaluation: {"agreement"},
     FollowUpReport: {"agreement"},
@@ -208,6 +208,7 @@ def rich_agreement(world, editor, reviewer, reader) -> Agreement:
     joint.goals.set([goal])
     joint.parties.add(world.police)
     CommitmentFactory(focus_area=None, action_plan=plan, agreement=agreement, text="lägesbild varje år")
+    CommitmentFactory(focus_area=None, placement=intro, agreement=agreement, text="delta i föräldramöten")
     for author, kind, text in (
         (reviewer, ReviewEntry.Kind.CHANGE_REQUESTED, "Ange hur många."),
         (editor, ReviewEntry.Kind.REVISED, ""),
