@@ -1,4 +1,4 @@
-"""How faithfully a Word file the product has never seen comes in and prints: issue 12's measure.
+"""How faithfully a Word file the product has never seen comes in and prints.
 
 Each sample document is written here with python-docx in one of the shapes other municipalities use (DOMAIN.md),
 and carries a manifest of its elements (title, period, parties, headings with level and part, lists, tables,

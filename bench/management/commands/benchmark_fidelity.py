@@ -1,4 +1,4 @@
-"""How much of an unseen Word file the import and the PDF hold: issue 12's measure (≥ 95 % of elements held fully).
+"""How much of an unseen Word file the import and the PDF hold (the goal: ≥ 95 % of elements held fully).
 
 A measure, not a test: the sample documents are imported and printed inside a transaction that is rolled back, and
 the command prints a table per document and overall, every element not held fully with why, and, with --json, the
