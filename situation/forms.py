@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import MAX_ROWS
-from focusareas.models import FocusArea, Indicator
+from agreements.models import Organisation, Party
+from focusareas.models import Commitment, FocusArea, Indicator
 from samverkan.lib.edits import DateInput, VersionedModelForm
 from samverkan.lib.validation import CleanInputMixin
 
-from .models import CrimeCount, Factor, IndicatorSeries, Measure, Place, Week, YearlyPicture
+from .models import AttendedCommitment, CrimeCount, Factor, IndicatorSeries, Measure, Place, Week, YearlyPicture
 from .setup import SetupKind
 
 # A municipality's reporters are some 40; what a form posts stays well within Django's 1000 fields.
@@ -102,8 +103,25 @@ class WeekForm(VersionedModelForm):
 
     class Meta:
         model = Week
-        fields = ["situation", "priorities", "previous_priorities", "observations", "police_intelligence", "attendance"]
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+        fields = [
+            "situation",
+            "priorities",
+            "previous_priorities",
+            "observations",
+            "police_intelligence",
+            "attendance",
+            "attended_by",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields} | {
+            "attended_by": forms.CheckboxSelectMultiple
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The parties of the municipality's agreements: those whose commitment to attend is followed up.
+        self.fields["attended_by"].queryset = Organisation.objects.filter(
+            pk__in=Party.objects.filter(agreement__parties=self.instance.municipality_id).values("organisation_id")
+        ).order_by("name")
 
 
 class StatisticsUploadForm(CleanInputMixin, forms.Form):
@@ -140,6 +158,32 @@ class IndicatorSeriesForm(CleanInputMixin, forms.ModelForm):
             .order_by("goal__agreement__title", "name")
         )
         indicators.label_from_instance = lambda indicator: f"{indicator.name} ({indicator.goal.agreement.title})"
+
+
+class AttendedCommitmentForm(forms.ModelForm):
+    """Which commitment of the municipality's agreements is the one to attend the weekly meeting."""
+
+    class Meta:
+        model = AttendedCommitment
+        fields = ["commitment"]
+
+    def __init__(self, *args, municipality, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.municipality = municipality
+        commitments = self.fields["commitment"]
+        commitments.queryset = (
+            Commitment.objects.filter(agreement__parties=municipality)
+            .select_related("agreement")
+            .order_by("agreement__title", "agreement__revision", "order", "pk")
+        )
+        commitments.label_from_instance = lambda c: (
+            _("%(text)s (%(agreement)s, revision %(revision)s)")
+            % {
+                "text": c.text,
+                "agreement": c.agreement.title,
+                "revision": c.agreement.revision,
+            }
+        )
 
 
 class YearlyPictureForm(VersionedModelForm):

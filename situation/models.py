@@ -140,6 +140,13 @@ class Week(models.Model):
         help_text=_("Only the police and the security unit read this; it is left out of the weekly report."),
     )
     attendance = models.TextField(_("attendance"), blank=True, help_text=_("Who took part in the meeting."))
+    attended_by = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="est_meetings_attended",
+        verbose_name=_("parties present"),
+        help_text=_("The agreement's commitment to attend every week is followed up from these."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["invited_at", "reminded_at", "closed_at", "reported_at"])
@@ -279,6 +286,28 @@ class IndicatorSeries(models.Model):
                 self.place or str(_("whole municipality")),
             ]
         )
+
+
+class AttendedCommitment(models.Model):
+    """An agreement's commitment to take part in the weekly EST meeting ("varje vecka närvara vid EST-mötet"),
+    followed up from the parties each meeting records as present."""
+
+    commitment = models.OneToOneField(
+        "focusareas.Commitment",
+        on_delete=models.CASCADE,
+        related_name="est_attendance",
+        verbose_name=_("commitment"),
+    )
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="attended_commitments", verbose_name=_("municipality")
+    )
+
+    class Meta:
+        verbose_name = _("commitment followed up by attendance")
+        verbose_name_plural = _("commitments followed up by attendance")
+
+    def __str__(self) -> str:
+        return str(self.commitment)
 
 
 class YearlyPicture(models.Model):

@@ -15,10 +15,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Membership, Organisation, Party
-from followup.models import FollowUpReport, IndicatorValue
+from followup.models import CommitmentOutcome, FollowUpReport, IndicatorValue, Status, combined_status
 from samverkan.lib.versions import claim_version
 
 from . import mail
+from .attendance import attendance_status, attendance_text, read_attendance_text, year_attendance
 from .models import Answer, CrimeCount, Factor, IndicatorSeries, Place, Rating, Reporter, Week, YearlyPicture
 from .statistics import series_total
 
@@ -82,12 +83,14 @@ def answer_submit(
     return answer
 
 
-def week_save(*, week: Week, loaded_version: int | None) -> Week:
-    """Save the meeting's notes; StaleEdit if someone saved them after the form was loaded."""
+def week_save(*, week: Week, loaded_version: int | None, attended_by: QuerySet[Organisation] | None = None) -> Week:
+    """Save the meeting's notes and the parties present; StaleEdit if someone saved them after the form was loaded."""
     with transaction.atomic():
         claim_version(instance=week, loaded_version=loaded_version if loaded_version is not None else week.version)
         week.full_clean()
         week.save()
+        if attended_by is not None:
+            week.attended_by.set(attended_by)
     return week
 
 
@@ -242,6 +245,58 @@ def indicator_values_fill(*, municipality: Organisation) -> int:
             value.value, value.source, value.version = total, marker, value.version + 1
             value.save(update_fields=["value", "source", "version"])
             filled += 1
+    return filled
+
+
+def commitment_attendance_fill(*, municipality: Organisation) -> int:
+    """Fill each party's line of the commitments followed up by attendance, in every year still being filled in:
+    "närvarade vid N av M veckomöten" and the status derived from it, each party from its own attendance. A comment
+    or status someone wrote is kept; the number of parties' lines filled."""
+    filled = 0
+    outcomes = (
+        CommitmentOutcome.objects.filter(
+            commitment__est_attendance__municipality=municipality,
+            report__stage__in=[FollowUpReport.Stage.DRAFT, FollowUpReport.Stage.SUBMITTED],
+        )
+        .select_related("report", "commitment")
+        .prefetch_related("party_comments", "commitment__parties")
+    )
+    this_year = timezone.localdate().year
+    years: dict[int, object] = {}
+    with transaction.atomic():
+        for outcome in outcomes:
+            year = outcome.report.year
+            if year not in years:
+                years[year] = year_attendance(municipality, year)
+            attendance = years[year]
+            if not attendance.meetings:
+                continue
+            joint = len(outcome.commitment.parties.all()) > 1
+            changed = False
+            for comment in outcome.party_comments.all():
+                before = read_attendance_text(comment.text)
+                if comment.text.strip() and before is None:
+                    continue  # the party's own words
+                attended = attendance.attended.get(comment.party_id, 0)
+                text = attendance_text(attended, attendance.meetings)
+                status = attendance_status(attended, attendance.meetings, year_over=year < this_year)
+                # A status is the attendance's to set while it is still the default or what the attendance set.
+                written = {attendance_status(*before, year_over=over) for over in (False, True)} if before else set()
+                if joint:
+                    status = status if comment.status in {"", *written} else comment.status
+                elif outcome.status in {Status.NOT_STARTED, *written} and outcome.status != status:
+                    outcome.status, changed = status, True
+                if (comment.text, comment.status) != (text, status if joint else comment.status):
+                    comment.text = text
+                    comment.status = status if joint else comment.status
+                    comment.save(update_fields=["text", "status"])
+                    changed = True
+                    filled += 1
+            if joint and changed:
+                outcome.status = combined_status([c.status for c in outcome.party_comments.all()])
+            if changed:
+                outcome.version += 1
+                outcome.save(update_fields=["status", "version"])
     return filled
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/statistik/", views.statistics, name="statistics"),
     path("<int:pk>/statistik/import/", views.statistics_import, name="statistics_import"),
     path("<int:pk>/statistik/indikatorer/", views.indicators, name="indicators"),
+    path("<int:pk>/narvaro/", views.attendance, name="attendance"),
     path("<int:pk>/lagesbild/<int:year>/", views.yearly, name="yearly"),
     path("<int:pk>/lagesbild/<int:year>/redigera/", views.yearly_edit, name="yearly_edit"),
     path("<int:pk>/lagesbild/<int:year>/godkann/", views.yearly_approve, name="yearly_approve"),

@@ -27,8 +27,10 @@ from .access import (
     may_approve,
     municipalities_visible_to,
 )
+from .attendance import year_attendance
 from .forms import (
     AnswerForm,
+    AttendedCommitmentForm,
     IndicatorSeriesForm,
     MeasureFormSet,
     StatisticsConfirmForm,
@@ -38,7 +40,17 @@ from .forms import (
     YearlyPictureForm,
     setup_formset,
 )
-from .models import DEFAULT_FACTORS, Answer, CrimeCount, Factor, IndicatorSeries, Measure, Week, YearlyPicture
+from .models import (
+    DEFAULT_FACTORS,
+    Answer,
+    AttendedCommitment,
+    CrimeCount,
+    Factor,
+    IndicatorSeries,
+    Measure,
+    Week,
+    YearlyPicture,
+)
 from .pdf import weekly_report_pdf, yearly_picture_pdf
 from .picture import trends, week_picture
 from .setup import SETUP_KINDS
@@ -170,7 +182,11 @@ def week(request: HttpRequest, pk: int, week: str) -> HttpResponse:
     form = WeekForm(request.POST or None, instance=week)
     if request.method == "POST" and form.is_valid():
         try:
-            services.week_save(week=form.instance, loaded_version=form.cleaned_data["loaded_version"])
+            services.week_save(
+                week=form.instance,
+                loaded_version=form.cleaned_data["loaded_version"],
+                attended_by=form.cleaned_data["attended_by"],
+            )
         except StaleEdit:
             stored = Week.objects.get(pk=week.pk)
             form = stale_form(
@@ -325,6 +341,50 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
     for one in series:
         one.years = totals[one.pk]
     return render(request, "situation/indicators.html", {"municipality": municipality, "form": form, "series": series})
+
+
+@login_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commitment to attend the weekly meeting: which it is, each party's attendance this year and the year
+    before, and filling the follow-up from it."""
+    municipality = get_municipality_for_user(request.user, pk, Access.EDIT)
+    if request.method == "POST" and "fill" in request.POST:
+        filled = services.commitment_attendance_fill(municipality=municipality)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s party's line of the follow-up has been filled from the attendance.",
+                "%(count)s parties' lines of the follow-up have been filled from the attendance.",
+                filled,
+            )
+            % {"count": filled},
+        )
+        return redirect("situation:attendance", pk=municipality.pk)
+    if request.method == "POST" and "remove" in request.POST:
+        AttendedCommitment.objects.filter(municipality=municipality, pk=request.POST["remove"] or None).delete()
+        return redirect("situation:attendance", pk=municipality.pk)
+    form = AttendedCommitmentForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The commitment is followed up from the meetings' attendance."))
+        return redirect("situation:attendance", pk=municipality.pk)
+    this_year = timezone.localdate().year
+    years = [(year, year_attendance(municipality, year)) for year in (this_year, this_year - 1)]
+    followed = list(
+        AttendedCommitment.objects.filter(municipality=municipality)
+        .select_related("commitment__agreement")
+        .prefetch_related("commitment__parties")
+    )
+    for one in followed:
+        one.rows = [
+            (party, [(year, found.attended.get(party.pk, 0), found.meetings) for year, found in years])
+            for party in one.commitment.parties.all()
+        ]
+    return render(
+        request,
+        "situation/attendance.html",
+        {"municipality": municipality, "form": form, "followed": followed, "years": [year for year, _f in years]},
+    )
 
 
 def _yearly_page(request: HttpRequest, municipality, year: int, picture, approve_form=None) -> HttpResponse:
