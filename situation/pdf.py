@@ -13,11 +13,17 @@ from .picture import week_picture
 from .yearly import yearly_mapping
 
 
-def weekly_report_pdf(week: Week) -> bytes:
+def weekly_report_pdf(week: Week, *, police_notes: bool = False) -> bytes:
+    """The week's report; with `police_notes` the variant for those who meet, holding the police's intelligence."""
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(
             "situation/pdf/report.html",
-            {"week": week, "municipality": week.municipality, "picture": week_picture(week)},
+            {
+                "week": week,
+                "municipality": week.municipality,
+                "picture": week_picture(week),
+                "police_notes": police_notes,
+            },
         )
     return render_pdf(html, roots=pdf_roots(), archival=False)
 

@@ -146,29 +146,34 @@ def week_close(*, week: Week) -> bool:
     return _claim(week, "closed_at")
 
 
-def report_recipients(week: Week) -> list[str]:
-    """The weekly report goes to the reporters, the municipality's users and the police of its agreements."""
+def report_recipients(week: Week) -> tuple[list[str], list[str]]:
+    """Whom the weekly report goes to: those who meet (the municipality's security unit and the police of its
+    agreements), who read the police's intelligence in it, and everyone else taking part (the municipality's other
+    users and the reporters), who do not."""
     police = Party.objects.filter(
         agreement__parties=week.municipality_id, organisation__kind__in=Organisation.POLICE_KINDS
     ).values("organisation_id")
-    members = Membership.objects.filter(user__is_active=True).filter(
-        Q(organisation_id=week.municipality_id) | Q(organisation_id__in=police, role=Membership.Role.REVIEWER)
+    members = Membership.objects.filter(user__is_active=True).exclude(user__email="")
+    meets = members.filter(
+        Q(organisation_id=week.municipality_id, role=Membership.Role.EDITOR)
+        | Q(organisation_id__in=police, role=Membership.Role.REVIEWER)
     )
-    addresses = set(members.exclude(user__email="").values_list("user__email", flat=True))
-    addresses |= set(
-        Reporter.objects.active().filter(municipality=week.municipality_id).values_list("email", flat=True)
-    )
-    return sorted(addresses)
+    meeting = set(meets.values_list("user__email", flat=True))
+    others = set(members.filter(organisation_id=week.municipality_id).values_list("user__email", flat=True))
+    others |= set(Reporter.objects.active().filter(municipality=week.municipality_id).values_list("email", flat=True))
+    return sorted(meeting), sorted(others - meeting)
 
 
 def week_report(*, week: Week) -> int:
-    """Friday morning: send the week's report; the number of recipients."""
+    """Friday morning: send the week's report, the police's intelligence in it only to those who meet; the number
+    of recipients."""
     with transaction.atomic():
         if not _claim(week, "reported_at"):
             return 0
-        recipients = report_recipients(week)
-        mail.send_weekly_report(week=week, to=recipients)
-    return len(recipients)
+        meeting, others = report_recipients(week)
+        mail.send_weekly_report(week=week, to=meeting, police_notes=True)
+        mail.send_weekly_report(week=week, to=others, police_notes=False)
+    return len(meeting) + len(others)
 
 
 def free_texts_expire(*, today: date) -> int:

@@ -204,12 +204,18 @@ def week(request: HttpRequest, pk: int, week: str) -> HttpResponse:
 @login_required
 @require_safe
 def report(request: HttpRequest, pk: int, week: str) -> HttpResponse:
-    """Friday's weekly report: what everyone taking part reads (no free texts, no police intelligence)."""
+    """Friday's weekly report: what everyone taking part reads (no free texts; the police's intelligence only for
+    those who meet)."""
     week = get_week_for_user(request.user, pk, week)
     return render(
         request,
         "situation/report.html",
-        {"municipality": week.municipality, "week": week, "picture": week_picture(week)},
+        {
+            "municipality": week.municipality,
+            "week": week,
+            "picture": week_picture(week),
+            "police_notes": week.municipality.user_meets,
+        },
     )
 
 
@@ -218,7 +224,7 @@ def report(request: HttpRequest, pk: int, week: str) -> HttpResponse:
 def report_pdf(request: HttpRequest, pk: int, week: str) -> HttpResponse:
     week = get_week_for_user(request.user, pk, week)
     try:
-        content = weekly_report_pdf(week)
+        content = weekly_report_pdf(week, police_notes=week.municipality.user_meets)
     except RenderTooLarge:
         return pdf_too_large(request, week.municipality)
     return pdf_response(content, f"veckorapport-{week.label}.pdf")
