@@ -137,6 +137,19 @@ class StatisticsUploadForm(CleanInputMixin, forms.Form):
     )
 
 
+class SafetySurveyUploadForm(CleanInputMixin, forms.Form):
+    """The results of the police's safety survey (trygghetsmätning), one or more years."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV or Excel (.xlsx) with the columns År, Område, Problem and Index, a row per problem of each area; the "
+            "problem “Problemindex” gives the area's overall index and “Andel trygga” the share who feel safe, in "
+            "per cent. Importing a year again replaces it."
+        ),
+    )
+
+
 class StatisticsConfirmForm(forms.Form):
     payload = forms.CharField(widget=forms.HiddenInput)
 

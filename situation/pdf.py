@@ -10,6 +10,7 @@ from samverkan.lib.pdf import pdf_roots, render_pdf
 
 from .models import Week, YearlyPicture
 from .picture import week_picture
+from .survey import survey_comparison
 from .yearly import yearly_mapping
 
 
@@ -39,6 +40,7 @@ def yearly_picture_pdf(municipality, year: int, picture: YearlyPicture | None) -
                 "picture": picture,
                 "measures": picture.measures.select_related("focus_area", "indicator") if picture else [],
                 "mapping": yearly_mapping(municipality, year),
+                "safety_survey": survey_comparison(municipality, year),
                 "draft": picture is None or not picture.is_frozen,
             },
         )

@@ -4,6 +4,7 @@ saved, the report sent, and free texts deleted once kept long enough."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
@@ -20,8 +21,21 @@ from samverkan.lib.versions import claim_version
 
 from . import mail
 from .attendance import attendance_status, attendance_text, read_attendance_text, year_attendance
-from .models import Answer, CrimeCount, Factor, IndicatorSeries, Place, Rating, Reporter, Week, YearlyPicture
+from .models import (
+    Answer,
+    CrimeCount,
+    Factor,
+    IndicatorSeries,
+    Place,
+    ProblemIndex,
+    Rating,
+    Reporter,
+    SafetySurvey,
+    Week,
+    YearlyPicture,
+)
 from .statistics import series_total
+from .survey import AreaResult, SurveyReading
 
 ANSWER_SALT = "situation.answer"
 
@@ -216,6 +230,63 @@ def statistics_import(*, municipality: Organisation, payload: str) -> list[date]
         CrimeCount.objects.filter(municipality=municipality, source=source, month__in=months).delete()
         CrimeCount.objects.bulk_create(rows, batch_size=2000)
     return months
+
+
+SURVEY_SALT = "situation.safety_survey"
+
+
+def safety_survey_payload(*, municipality: Organisation, reading: SurveyReading) -> str:
+    """The results read from a file, signed for the preview's confirmation: what is confirmed is what was shown."""
+    data = [
+        [
+            year,
+            area,
+            "" if result.problem_index is None else str(result.problem_index),
+            "" if result.safe_share is None else str(result.safe_share),
+            [[problem, str(value)] for problem, value in result.problems.items()],
+        ]
+        for (year, area), result in reading.results.items()
+    ]
+    return signing.dumps(data, salt=f"{SURVEY_SALT}.{municipality.pk}", compress=True)
+
+
+def safety_survey_import(*, municipality: Organisation, payload: str) -> list[int]:
+    """Store the previewed results; ValidationError if the preview is too old or not this municipality's."""
+    try:
+        data = signing.loads(payload, salt=f"{SURVEY_SALT}.{municipality.pk}", max_age=timedelta(hours=2))
+    except signing.BadSignature:
+        raise ValidationError(_("The preview is too old. Choose the file again.")) from None
+    results = {
+        (year, area): AreaResult(
+            problem_index=Decimal(overall) if overall else None,
+            safe_share=Decimal(share) if share else None,
+            problems={problem: Decimal(value) for problem, value in problems},
+        )
+        for year, area, overall, share, problems in data
+    }
+    return safety_surveys_store(municipality=municipality, results=results)
+
+
+def safety_surveys_store(*, municipality: Organisation, results: dict[tuple[int, str], AreaResult]) -> list[int]:
+    """Store a safety survey's results per (year, area); each year in them replaces what was stored for it before.
+    The years stored."""
+    years = sorted({year for year, _area in results})
+    with transaction.atomic():
+        SafetySurvey.objects.filter(municipality=municipality, year__in=years).delete()
+        for (year, area), result in results.items():
+            survey = SafetySurvey(
+                municipality=municipality,
+                year=year,
+                area=area,
+                problem_index=result.problem_index,
+                safe_share=result.safe_share,
+            )
+            survey.full_clean()
+            survey.save()
+            ProblemIndex.objects.bulk_create(
+                ProblemIndex(survey=survey, problem=problem, value=value) for problem, value in result.problems.items()
+            )
+    return years
 
 
 def imported_source(series: IndicatorSeries) -> str:

@@ -33,6 +33,7 @@ from .forms import (
     AttendedCommitmentForm,
     IndicatorSeriesForm,
     MeasureFormSet,
+    SafetySurveyUploadForm,
     StatisticsConfirmForm,
     StatisticsUploadForm,
     WeekForm,
@@ -48,6 +49,7 @@ from .models import (
     Factor,
     IndicatorSeries,
     Measure,
+    SafetySurvey,
     Week,
     YearlyPicture,
 )
@@ -55,6 +57,7 @@ from .pdf import weekly_report_pdf, yearly_picture_pdf
 from .picture import trends, week_picture
 from .setup import SETUP_KINDS
 from .statistics import UnreadableFile, parse, read_table, source_trends, yearly_totals
+from .survey import parse_survey, survey_comparison
 from .yearly import yearly_mapping
 
 TREND_WEEKS = 12  # the weeks the municipality's page shows the trends over
@@ -317,6 +320,73 @@ def statistics_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
+def safety_survey(request: HttpRequest, pk: int) -> HttpResponse:
+    """The police's safety survey: each area's latest results against the survey before."""
+    municipality = get_municipality_for_user(request.user, pk)
+    return render(
+        request,
+        "situation/safety_survey.html",
+        {"municipality": municipality, "survey": survey_comparison(municipality)},
+    )
+
+
+@login_required
+def safety_survey_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import in two steps, as the statistics: the file read and shown with an error for each row it cannot read,
+    then, once confirmed, stored, each year in it replacing what was stored for that year."""
+    municipality = get_municipality_for_user(request.user, pk, Access.EDIT)
+    context: dict = {"municipality": municipality}
+    if request.method == "POST" and "payload" in request.POST:
+        confirm = StatisticsConfirmForm(request.POST)
+        if confirm.is_valid():
+            try:
+                years = services.safety_survey_import(
+                    municipality=municipality, payload=confirm.cleaned_data["payload"]
+                )
+            except ValidationError as refusal:
+                messages.error(request, " ".join(refusal.messages))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The safety survey of %(years)s has been imported.",
+                        "The safety surveys of %(years)s have been imported.",
+                        len(years),
+                    )
+                    % {"years": ", ".join(map(str, years))},
+                )
+                return redirect("situation:safety_survey", pk=municipality.pk)
+        return redirect("situation:safety_survey_import", pk=municipality.pk)
+    form = SafetySurveyUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            reading = parse_survey(read_table(upload.name, upload.read()))
+        except UnreadableFile as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            stored = set(
+                SafetySurvey.objects.filter(municipality=municipality, year__in=reading.years)
+                .values_list("year", flat=True)
+                .distinct()
+            )
+            areas: dict[int, list[str]] = {}
+            for year, area in reading.results:
+                areas.setdefault(year, []).append(area)
+            context |= {
+                "reading": reading,
+                "years": [(year, areas[year], year in stored) for year in reading.years],
+                "confirm": None
+                if reading.errors or not reading.results
+                else StatisticsConfirmForm(
+                    initial={"payload": services.safety_survey_payload(municipality=municipality, reading=reading)}
+                ),
+            }
+    return render(request, "situation/safety_survey_import.html", context | {"form": form})
+
+
+@login_required
 def indicators(request: HttpRequest, pk: int) -> HttpResponse:
     """The agreements' indicators read from the statistics: linking one to a series, and filling the follow-up."""
     municipality = get_municipality_for_user(request.user, pk, Access.EDIT)
@@ -404,6 +474,7 @@ def _yearly_page(request: HttpRequest, municipality, year: int, picture, approve
             "picture": picture,
             "measures": picture.measures.select_related("focus_area", "indicator") if picture else [],
             "mapping": yearly_mapping(municipality, year),
+            "safety_survey": survey_comparison(municipality, year),
             "approve_form": (approve_form or YearlyApproveForm()) if can_approve else None,
         },
     )
