@@ -23,6 +23,7 @@ from . import mail
 from .attendance import attendance_status, attendance_text, read_attendance_text, year_attendance
 from .models import (
     Answer,
+    AttendedCommitment,
     CrimeCount,
     Factor,
     IndicatorSeries,
@@ -331,7 +332,8 @@ def commitment_attendance_fill(*, municipality: Organisation) -> int:
     filled = 0
     outcomes = (
         CommitmentOutcome.objects.filter(
-            commitment__est_attendance__municipality=municipality,
+            # The same commitment in every revision and renewal of the agreement: copies keep its key.
+            commitment__key__in=AttendedCommitment.objects.filter(municipality=municipality).values("commitment__key"),
             report__stage__in=[FollowUpReport.Stage.DRAFT, FollowUpReport.Stage.SUBMITTED],
         )
         .select_related("report", "commitment")

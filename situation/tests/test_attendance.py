@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Agreement
+from agreements.tests.factories import AgreementFactory
 from focusareas.tests.factories import CommitmentFactory, FocusAreaFactory
 from followup.models import CommitmentOutcome, PartyComment, Status
 from followup.services import report_start
@@ -115,3 +116,20 @@ def test_only_the_security_unit_names_and_fills_the_commitment(client, world, re
     client.force_login(outsider)
     assert client.get(attendance_url(world)).status_code == 404
     assert not AttendedCommitment.objects.exists()
+
+
+def test_the_same_commitment_in_a_later_revision_is_filled_too(world, commitment):
+    AttendedCommitment.objects.create(commitment=commitment, municipality=world.municipality)
+    revision = AgreementFactory(title="Samverkansöverenskommelse Hamnstad", parties=[world.municipality, world.police])
+    copy = CommitmentFactory(
+        focus_area=FocusAreaFactory(agreement=revision),
+        text=commitment.text,
+        key=commitment.key,
+        parties=[world.municipality, world.police],
+    )
+    Agreement.objects.filter(pk=revision.pk).update(status=Agreement.Status.SIGNED)
+    report = report_start(agreement=Agreement.objects.get(pk=revision.pk), year=2025, copy_previous=False)
+    meetings(world, [[world.police]])
+    commitment_attendance_fill(municipality=world.municipality)
+    outcome = CommitmentOutcome.objects.get(report=report, commitment=copy)
+    assert comments(outcome)["Lokalpolisområde Hamnstad"] == (TEXT.format(1, 1), Status.DONE)
