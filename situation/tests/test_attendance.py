@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements.models import Agreement
@@ -133,3 +135,21 @@ def test_the_same_commitment_in_a_later_revision_is_filled_too(world, commitment
     commitment_attendance_fill(municipality=world.municipality)
     outcome = CommitmentOutcome.objects.get(report=report, commitment=copy)
     assert comments(outcome)["Lokalpolisområde Hamnstad"] == (TEXT.format(1, 1), Status.DONE)
+
+
+def test_the_attendance_page_takes_as_many_queries_for_many_commitments_and_meetings(client, world, editor):
+    client.force_login(editor)
+    area = FocusAreaFactory(agreement=AgreementFactory(parties=[world.municipality, world.police]))
+
+    def queries(commitments: int, weeks: int) -> int:
+        AttendedCommitment.objects.all().delete()
+        Week.objects.all().delete()
+        for _n in range(commitments):
+            one = CommitmentFactory(focus_area=area, parties=[world.municipality, world.police])
+            AttendedCommitment.objects.create(commitment=one, municipality=world.municipality)
+        meetings(world, [[world.municipality, world.police]] * weeks)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(attendance_url(world)).status_code == 200
+        return len(captured)
+
+    assert queries(1, 2) == queries(8, 20) <= 14

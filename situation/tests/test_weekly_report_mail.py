@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from samverkan.lib import pdf
 from situation import jobs
-from situation.models import Week
+from situation.models import Reporter, Week
 from situation.tests.helpers import est_setup, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -39,13 +39,14 @@ def renders(monkeypatch) -> list:
 def test_each_recipient_gets_the_pdf_of_what_the_report_shows_them_laid_out_once_per_variant(
     django_capture_on_commit_callbacks, world, editor, reviewer, reader, renders
 ):
-    est_setup(world.municipality, factors=2, places=2, reporters=3)
+    survey = est_setup(world.municipality, factors=2, places=2, reporters=4)
     for user in (editor, reviewer, reader):
         user.email = f"{user.username}@example.se"
         user.save()
     with django_capture_on_commit_callbacks(execute=True):
         jobs.send_survey.call(scheduled_for=TUESDAY)
     Week.objects.update(situation="Lugnt i centrum.", police_intelligence=SECRET)
+    Reporter.objects.filter(pk=survey["reporters"][3].pk).update(active=False)  # no longer reports: no report
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
