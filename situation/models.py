@@ -137,7 +137,7 @@ class Week(models.Model):
     police_intelligence = models.TextField(
         _("the police's intelligence"),
         blank=True,
-        help_text=_("Only the police and the security unit read this; it is left out of the weekly report."),
+        help_text=_("Only the police and the security unit read this, here and in the weekly report sent to them."),
     )
     attendance = models.TextField(_("attendance"), blank=True, help_text=_("Who took part in the meeting."))
     attended_by = models.ManyToManyField(
