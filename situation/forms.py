@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -148,6 +150,67 @@ class SafetySurveyUploadForm(CleanInputMixin, forms.Form):
             "per cent. Importing a year again replaces it."
         ),
     )
+
+
+class SafetySurveyForm(CleanInputMixin, forms.Form):
+    """One area's results of the police's safety survey, typed in from the police's report."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    area = forms.CharField(label=_("Area"), max_length=200)
+    problem_index = forms.DecimalField(
+        label=_("Problem index, all problems"), required=False, min_value=0, max_value=10, decimal_places=2
+    )
+    safe_share = forms.DecimalField(
+        label=_("Share who feel safe, per cent"), required=False, min_value=0, max_value=100, decimal_places=1
+    )
+
+
+class ProblemIndexForm(CleanInputMixin, forms.Form):
+    """A row of the survey's table: a problem and its index."""
+
+    problem = forms.CharField(label=_("Problem"), max_length=200, required=False)
+    value = forms.DecimalField(label=_("Index"), required=False, min_value=0, max_value=10, decimal_places=2)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("problem") and cleaned.get("value") is None and "value" not in self.errors:
+            self.add_error("value", _("Give the problem's index."))
+        if cleaned.get("value") is not None and not cleaned.get("problem"):
+            self.add_error("problem", _("Name the problem the index is of."))
+        return cleaned
+
+
+class ProblemIndexFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        seen: set[str] = set()
+        for form in self.forms:
+            problem = (form.cleaned_data or {}).get("problem", "").strip().casefold()
+            if problem and problem in seen:
+                form.add_error("problem", _("This appears twice in the list."))
+            seen.add(problem)
+
+    def results(self) -> dict[str, Decimal]:
+        return {
+            f.cleaned_data["problem"].strip(): f.cleaned_data["value"]
+            for f in self.forms
+            if f.cleaned_data.get("problem")
+        }
+
+
+problem_index_formset = forms.formset_factory(
+    # Three empty rows beside those offered, for problems the survey before did not ask about.
+    ProblemIndexForm,
+    formset=ProblemIndexFormSet,
+    extra=3,
+    max_num=40,
+    absolute_max=40,
+    validate_max=True,
+)
 
 
 class StatisticsConfirmForm(forms.Form):

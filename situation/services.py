@@ -274,20 +274,31 @@ def safety_surveys_store(*, municipality: Organisation, results: dict[tuple[int,
     years = sorted({year for year, _area in results})
     with transaction.atomic():
         SafetySurvey.objects.filter(municipality=municipality, year__in=years).delete()
-        for (year, area), result in results.items():
-            survey = SafetySurvey(
-                municipality=municipality,
-                year=year,
-                area=area,
-                problem_index=result.problem_index,
-                safe_share=result.safe_share,
-            )
-            survey.full_clean()
-            survey.save()
-            ProblemIndex.objects.bulk_create(
-                ProblemIndex(survey=survey, problem=problem, value=value) for problem, value in result.problems.items()
-            )
+        _store(municipality, results)
     return years
+
+
+def safety_survey_save(*, municipality: Organisation, year: int, area: str, result: AreaResult) -> None:
+    """Store one area's results of a year as typed in, replacing what was stored for that area and year."""
+    with transaction.atomic():
+        SafetySurvey.objects.filter(municipality=municipality, year=year, area__iexact=area).delete()
+        _store(municipality, {(year, area): result})
+
+
+def _store(municipality: Organisation, results: dict[tuple[int, str], AreaResult]) -> None:
+    for (year, area), result in results.items():
+        survey = SafetySurvey(
+            municipality=municipality,
+            year=year,
+            area=area,
+            problem_index=result.problem_index,
+            safe_share=result.safe_share,
+        )
+        survey.full_clean()
+        survey.save()
+        ProblemIndex.objects.bulk_create(
+            ProblemIndex(survey=survey, problem=problem, value=value) for problem, value in result.problems.items()
+        )
 
 
 def imported_source(series: IndicatorSeries) -> str:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/statistik/indikatorer/", views.indicators, name="indicators"),
     path("<int:pk>/trygghetsmatning/", views.safety_survey, name="safety_survey"),
     path("<int:pk>/trygghetsmatning/import/", views.safety_survey_import, name="safety_survey_import"),
+    path("<int:pk>/trygghetsmatning/registrera/", views.safety_survey_enter, name="safety_survey_enter"),
     path("<int:pk>/narvaro/", views.attendance, name="attendance"),
     path("<int:pk>/lagesbild/<int:year>/", views.yearly, name="yearly"),
     path("<int:pk>/lagesbild/<int:year>/redigera/", views.yearly_edit, name="yearly_edit"),

@@ -33,12 +33,14 @@ from .forms import (
     AttendedCommitmentForm,
     IndicatorSeriesForm,
     MeasureFormSet,
+    SafetySurveyForm,
     SafetySurveyUploadForm,
     StatisticsConfirmForm,
     StatisticsUploadForm,
     WeekForm,
     YearlyApproveForm,
     YearlyPictureForm,
+    problem_index_formset,
     setup_formset,
 )
 from .models import (
@@ -57,7 +59,7 @@ from .pdf import weekly_report_pdf, yearly_picture_pdf
 from .picture import trends, week_picture
 from .setup import SETUP_KINDS
 from .statistics import UnreadableFile, parse, read_table, source_trends, yearly_totals
-from .survey import parse_survey, survey_comparison
+from .survey import AreaResult, parse_survey, survey_comparison
 from .yearly import yearly_mapping
 
 TREND_WEEKS = 12  # the weeks the municipality's page shows the trends over
@@ -384,6 +386,58 @@ def safety_survey_import(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             }
     return render(request, "situation/safety_survey_import.html", context | {"form": form})
+
+
+@login_required
+def safety_survey_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    """One area's results typed in from the police's report: a small table of problems and their index, offered
+    with the problems of the survey stored for that area and year (?ar=2025&omrade=Centrum), or else of the latest."""
+    municipality = get_municipality_for_user(request.user, pk, Access.EDIT)
+    surveys = SafetySurvey.objects.filter(municipality=municipality).prefetch_related("problems")
+    year = request.GET.get("ar", "")
+    stored = (
+        surveys.filter(year=int(year), area=request.GET.get("omrade", "")[:200]).first()
+        if year.isascii() and year.isdigit() and len(year) == 4
+        else None
+    )
+    latest = stored or surveys.order_by("-year", "area").first()
+    initial = (
+        {}
+        if stored is None
+        else {
+            "year": stored.year,
+            "area": stored.area,
+            "problem_index": stored.problem_index,
+            "safe_share": stored.safe_share,
+        }
+    )
+    rows = [
+        {"problem": p.problem, "value": p.value if stored else None} for p in (latest.problems.all() if latest else [])
+    ]
+    data = request.POST if request.method == "POST" else None
+    form = SafetySurveyForm(data, initial=initial)
+    problems = problem_index_formset(data, initial=rows, prefix="problems")
+    if data is not None and form.is_valid() and problems.is_valid():
+        year, area = form.cleaned_data["year"], form.cleaned_data["area"].strip()
+        services.safety_survey_save(
+            municipality=municipality,
+            year=year,
+            area=area,
+            result=AreaResult(
+                problem_index=form.cleaned_data["problem_index"],
+                safe_share=form.cleaned_data["safe_share"],
+                problems=problems.results(),
+            ),
+        )
+        messages.success(
+            request, _("The safety survey of %(area)s %(year)s has been saved.") % {"area": area, "year": year}
+        )
+        return redirect("situation:safety_survey", pk=municipality.pk)
+    return render(
+        request,
+        "situation/safety_survey_enter.html",
+        {"municipality": municipality, "form": form, "problems": problems},
+    )
 
 
 @login_required

@@ -99,6 +99,7 @@ def test_the_statistics_and_yearly_pages_are_accessible(page, live_server):
         "situation:attendance",
         "situation:safety_survey",
         "situation:safety_survey_import",
+        "situation:safety_survey_enter",
     ):
         page.goto(live_server.url + reverse(name, args=[world.municipality.pk]))
         assert_accessible(page)

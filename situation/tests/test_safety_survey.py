@@ -140,3 +140,30 @@ def test_the_page_takes_as_many_queries_for_many_areas(client, world, editor):
         return len(captured)
 
     assert queries(2) == queries(20) <= 10
+
+
+def test_an_area_is_typed_in_as_a_small_table_offering_the_problems_of_the_survey_before(client, world, editor):
+    client.force_login(editor)
+    confirm(client, world, upload(client, world, CSV.encode()))
+    url = reverse("situation:safety_survey_enter", args=[world.municipality.pk])
+    offered = client.get(url).context["problems"]
+    assert [row.initial["problem"] for row in offered.forms[:2]] == ["Nedskräpning", "Skadegörelse"]
+    rows = {"problems-TOTAL_FORMS": "3", "problems-INITIAL_FORMS": "0"}
+    rows |= {"problems-0-problem": "Nedskräpning", "problems-0-value": "1,9", "problems-1-problem": "Klotter"}
+    typed = {"year": "2026", "area": "Centrum", "problem_index": "1,7", "safe_share": "74,5"} | rows
+
+    refused = client.post(url, typed)
+    assert refused.status_code == 200 and "Ange problemets index." in refused.content.decode()
+    assert 'value="1,9"' in refused.content.decode() and 'value="74,5"' in refused.content.decode()  # kept
+    assert not SafetySurvey.objects.filter(year=2026).exists()
+
+    assert client.post(url, typed | {"problems-1-value": "0,8"}).status_code == 302
+    again = client.get(url, {"ar": "2026", "omrade": "Centrum"})
+    assert again.context["form"].initial["safe_share"] == Decimal("74.5")
+    assert client.post(url, typed | {"problems-1-problem": "", "problem_index": ""}).status_code == 302
+    centrum = SafetySurvey.objects.get(year=2026)  # saved again: replaced, not added
+    assert centrum.problem_index is None and [(p.problem, p.value) for p in centrum.problems.all()] == [
+        ("Nedskräpning", Decimal("1.90"))
+    ]
+    assert SafetySurvey.objects.filter(year=2025).count() == 2  # the rest of the survey stays
+    assert client.get(url, {"ar": "x' OR 1=1", "omrade": "Centrum"}).status_code == 200
