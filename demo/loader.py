@@ -54,9 +54,10 @@ from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Go
 from followup.models import FollowUpReport
 from followup.services import report_approve, report_confirm, report_start, report_submit
 from situation import services as situation_services
-from situation.models import DEFAULT_FACTORS, Factor, Place, Reporter, Week
+from situation.models import DEFAULT_FACTORS, Factor, Place, Reporter, SafetySurvey, Week
 from situation.statistics import Row as StatisticsRow
 from situation.statistics import months_back
+from situation.survey import AreaResult as SurveyResult
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "samverkan-demo"  # noqa: S105 -- shown to every newcomer on purpose; the command refuses without DEBUG
@@ -213,6 +214,13 @@ def demo_read(*, data_dir: Path = DATA_DIR) -> DemoContent:
     situations = _read_yaml(data_dir / "situation.yaml")["situations"]
     for spec in situations:
         _require(spec["municipality"], organisations, what="organisation", where="situation.yaml")
+        for party in spec.get("present", []):
+            _require(party, organisations, what="organisation", where="situation.yaml")
+        survey = spec.get("safety_survey")
+        for year, areas in (survey or {}).get("results", {}).items():
+            for area, result in areas.items():
+                if len(result["index"]) != len(survey["problems"]):
+                    raise DemoDataError(f"situation.yaml ({year}, {area}): ett index per problem, i problemens ordning")
     return DemoContent(
         organisations=people["organisations"],
         users=people["users"],
@@ -639,6 +647,9 @@ def _load_situation(spec: Spec, municipality: Organisation) -> None:
         if n:  # every week but this one has closed and been reported
             Week.objects.filter(pk=week.pk).update(closed_at=timezone.now(), reported_at=timezone.now())
     Week.objects.filter(municipality=municipality, monday=this_monday - timedelta(weeks=1)).update(**spec["last_week"])
+    present = list(Organisation.objects.filter(name__in=spec.get("present", [])))
+    for n, week in enumerate(Week.objects.filter(municipality=municipality, closed_at__isnull=False)):
+        week.attended_by.set(present if n != 2 else [o for o in present if o.kind not in Organisation.POLICE_KINDS])
 
     statistics = spec["statistics"]
     latest = date(this_monday.year, this_monday.month, 1)
@@ -655,6 +666,23 @@ def _load_situation(spec: Spec, municipality: Organisation) -> None:
             municipality=municipality,
             payload=situation_services.statistics_payload(municipality=municipality, source=source, rows=rows),
         )
+
+
+def _load_safety_survey(spec: Spec, municipality: Organisation) -> None:
+    """The police's trygghetsmätning of the municipality's areas; once, the first time."""
+    if "safety_survey" not in spec or SafetySurvey.objects.filter(municipality=municipality).exists():
+        return
+    problems = spec["safety_survey"]["problems"]
+    results = {
+        (int(year), area): SurveyResult(
+            problem_index=Decimal(str(result["problemindex"])),
+            safe_share=Decimal(str(result["trygga"])),
+            problems={problem: Decimal(str(value)) for problem, value in zip(problems, result["index"], strict=True)},
+        )
+        for year, areas in spec["safety_survey"]["results"].items()
+        for area, result in areas.items()
+    }
+    situation_services.safety_surveys_store(municipality=municipality, results=results)
 
 
 def demo_load(*, content: DemoContent) -> DemoLoadResult:
@@ -691,6 +719,7 @@ def demo_load(*, content: DemoContent) -> DemoLoadResult:
         word_imports = sum(_import_word(spec, organisations) for spec in content.word_imports)
         for spec in content.situations:
             _load_situation(spec, organisations[spec["municipality"]])
+            _load_safety_survey(spec, organisations[spec["municipality"]])
     return DemoLoadResult(
         organisations=new_organisations,
         users=new_users,

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import MAX_ROWS
-from agreements.models import Organisation
-from focusareas.models import FocusArea, Indicator
+from agreements.models import Organisation, Party
+from focusareas.models import Commitment, FocusArea, Indicator
 from samverkan.lib.edits import ConfirmForm, DateInput, VersionedModelForm
 from samverkan.lib.validation import CleanInputMixin
 
-from .models import CrimeCount, Factor, IndicatorSeries, Measure, Place, Week, YearlyPicture
+from .models import AttendedCommitment, CrimeCount, Factor, IndicatorSeries, Measure, Place, Week, YearlyPicture
 from .setup import SetupKind
 
 # A municipality's reporters are some 40; what a form posts stays well within Django's 1000 fields.
@@ -104,8 +106,25 @@ class WeekForm(VersionedModelForm):
 
     class Meta:
         model = Week
-        fields = ["situation", "priorities", "previous_priorities", "observations", "police_intelligence", "attendance"]
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+        fields = [
+            "situation",
+            "priorities",
+            "previous_priorities",
+            "observations",
+            "police_intelligence",
+            "attendance",
+            "attended_by",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields} | {
+            "attended_by": forms.CheckboxSelectMultiple
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The parties of the municipality's agreements: those whose commitment to attend is followed up.
+        self.fields["attended_by"].queryset = Organisation.objects.filter(
+            pk__in=Party.objects.filter(agreement__parties=self.instance.municipality_id).values("organisation_id")
+        ).order_by("name")
 
 
 class StatisticsUploadForm(CleanInputMixin, forms.Form):
@@ -119,6 +138,80 @@ class StatisticsUploadForm(CleanInputMixin, forms.Form):
             "Antal. Importing a month again replaces it."
         ),
     )
+
+
+class SafetySurveyUploadForm(CleanInputMixin, forms.Form):
+    """The results of the police's safety survey (trygghetsmätning), one or more years."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV or Excel (.xlsx) with the columns År, Område, Problem and Index, a row per problem of each area; the "
+            "problem “Problemindex” gives the area's overall index and “Andel trygga” the share who feel safe, in "
+            "per cent. Importing a year again replaces it."
+        ),
+    )
+
+
+class SafetySurveyForm(CleanInputMixin, forms.Form):
+    """One area's results of the police's safety survey, typed in from the police's report."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    area = forms.CharField(label=_("Area"), max_length=200)
+    problem_index = forms.DecimalField(
+        label=_("Problem index, all problems"), required=False, min_value=0, max_value=10, decimal_places=2
+    )
+    safe_share = forms.DecimalField(
+        label=_("Share who feel safe, per cent"), required=False, min_value=0, max_value=100, decimal_places=1
+    )
+
+
+class ProblemIndexForm(CleanInputMixin, forms.Form):
+    """A row of the survey's table: a problem and its index."""
+
+    problem = forms.CharField(label=_("Problem"), max_length=200, required=False)
+    value = forms.DecimalField(label=_("Index"), required=False, min_value=0, max_value=10, decimal_places=2)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("problem") and cleaned.get("value") is None and "value" not in self.errors:
+            self.add_error("value", _("Give the problem's index."))
+        if cleaned.get("value") is not None and not cleaned.get("problem"):
+            self.add_error("problem", _("Name the problem the index is of."))
+        return cleaned
+
+
+class ProblemIndexFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        seen: set[str] = set()
+        for form in self.forms:
+            problem = (form.cleaned_data or {}).get("problem", "").strip().casefold()
+            if problem and problem in seen:
+                form.add_error("problem", _("This appears twice in the list."))
+            seen.add(problem)
+
+    def results(self) -> dict[str, Decimal]:
+        return {
+            f.cleaned_data["problem"].strip(): f.cleaned_data["value"]
+            for f in self.forms
+            if f.cleaned_data.get("problem")
+        }
+
+
+problem_index_formset = forms.formset_factory(
+    # Three empty rows beside those offered, for problems the survey before did not ask about.
+    ProblemIndexForm,
+    formset=ProblemIndexFormSet,
+    extra=3,
+    max_num=40,
+    absolute_max=40,
+    validate_max=True,
+)
 
 
 class StatisticsConfirmForm(forms.Form):
@@ -142,6 +235,32 @@ class IndicatorSeriesForm(CleanInputMixin, forms.ModelForm):
             .order_by("goal__agreement__title", "name")
         )
         indicators.label_from_instance = lambda indicator: f"{indicator.name} ({indicator.goal.agreement.title})"
+
+
+class AttendedCommitmentForm(forms.ModelForm):
+    """Which commitment of the municipality's agreements is the one to attend the weekly meeting."""
+
+    class Meta:
+        model = AttendedCommitment
+        fields = ["commitment"]
+
+    def __init__(self, *args, municipality, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.municipality = municipality
+        commitments = self.fields["commitment"]
+        commitments.queryset = (
+            Commitment.objects.filter(agreement__parties=municipality)
+            .select_related("agreement")
+            .order_by("agreement__title", "agreement__revision", "order", "pk")
+        )
+        commitments.label_from_instance = lambda c: (
+            _("%(text)s (%(agreement)s, revision %(revision)s)")
+            % {
+                "text": c.text,
+                "agreement": c.agreement.title,
+                "revision": c.agreement.revision,
+            }
+        )
 
 
 class YearlyPictureForm(VersionedModelForm):

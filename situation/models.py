@@ -137,9 +137,16 @@ class Week(models.Model):
     police_intelligence = models.TextField(
         _("the police's intelligence"),
         blank=True,
-        help_text=_("Only the police and the security unit read this; it is left out of the weekly report."),
+        help_text=_("Only the police and the security unit read this, here and in the weekly report sent to them."),
     )
     attendance = models.TextField(_("attendance"), blank=True, help_text=_("Who took part in the meeting."))
+    attended_by = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="est_meetings_attended",
+        verbose_name=_("parties present"),
+        help_text=_("The agreement's commitment to attend every week is followed up from these."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["invited_at", "reminded_at", "closed_at", "reported_at"])
@@ -281,6 +288,28 @@ class IndicatorSeries(models.Model):
         )
 
 
+class AttendedCommitment(models.Model):
+    """An agreement's commitment to take part in the weekly EST meeting ("varje vecka närvara vid EST-mötet"),
+    followed up from the parties each meeting records as present."""
+
+    commitment = models.OneToOneField(
+        "focusareas.Commitment",
+        on_delete=models.CASCADE,
+        related_name="est_attendance",
+        verbose_name=_("commitment"),
+    )
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="attended_commitments", verbose_name=_("municipality")
+    )
+
+    class Meta:
+        verbose_name = _("commitment followed up by attendance")
+        verbose_name_plural = _("commitments followed up by attendance")
+
+    def __str__(self) -> str:
+        return str(self.commitment)
+
+
 class YearlyPicture(models.Model):
     """The municipality's lägesbild of a year, as Lag (2023:196) asks: the mapping (generated from the statistics
     and the weekly answers), the security unit's analysis, the sources and their limits, and the åtgärdsplan decided
@@ -363,3 +392,58 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.measure
+
+
+class SafetySurvey(models.Model):
+    """The police's trygghetsmätning of one area of the municipality in one year: the overall problem index, the
+    share who feel safe, and each problem's index (its `problems`)."""
+
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="safety_surveys", verbose_name=_("municipality")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    area = models.CharField(_("area"), max_length=200)
+    problem_index = models.DecimalField(
+        _("problem index"), max_digits=4, decimal_places=2, null=True, blank=True, help_text=_("All problems together.")
+    )
+    safe_share = models.DecimalField(
+        _("feel safe (%)"), max_digits=4, decimal_places=1, null=True, blank=True, help_text=_("Per cent, 0–100.")
+    )
+
+    class Meta:
+        ordering = ["-year", "area"]
+        verbose_name = _("safety survey")
+        verbose_name_plural = _("safety surveys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year", "area"],
+                name="safety_survey_once_per_area_and_year",
+                violation_error_message=_("The municipality already has a safety survey of this area and year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(safe_share__gte=0, safe_share__lte=100), name="safety_survey_share_in_per_cent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year}"
+
+
+class ProblemIndex(models.Model):
+    """How large the people of an area find one problem in the police's safety survey (Nedskräpning 2,1)."""
+
+    survey = models.ForeignKey(SafetySurvey, on_delete=models.CASCADE, related_name="problems")
+    problem = models.CharField(_("problem"), max_length=200)
+    value = models.DecimalField(_("index"), max_digits=4, decimal_places=2)
+
+    class Meta:
+        ordering = ["problem", "pk"]
+        verbose_name = _("problem index")
+        verbose_name_plural = _("problem indices")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "problem"], name="problem_index_once_per_survey"),
+            models.CheckConstraint(condition=Q(value__gte=0, value__lte=10), name="problem_index_on_the_scale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem}: {self.value}"

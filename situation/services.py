@@ -4,6 +4,7 @@ saved, the report sent, and free texts deleted once kept long enough."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
@@ -15,12 +16,27 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Membership, Organisation, Party
-from followup.models import FollowUpReport, IndicatorValue
+from followup.models import CommitmentOutcome, FollowUpReport, IndicatorValue, Status, combined_status
 from samverkan.lib.versions import claim_version
 
 from . import mail
-from .models import Answer, CrimeCount, Factor, IndicatorSeries, Place, Rating, Reporter, Week, YearlyPicture
+from .attendance import attendance_status, attendance_text, read_attendance_text, year_attendance
+from .models import (
+    Answer,
+    AttendedCommitment,
+    CrimeCount,
+    Factor,
+    IndicatorSeries,
+    Place,
+    ProblemIndex,
+    Rating,
+    Reporter,
+    SafetySurvey,
+    Week,
+    YearlyPicture,
+)
 from .statistics import series_total
+from .survey import AreaResult, SurveyReading
 
 ANSWER_SALT = "situation.answer"
 
@@ -82,12 +98,14 @@ def answer_submit(
     return answer
 
 
-def week_save(*, week: Week, loaded_version: int | None) -> Week:
-    """Save the meeting's notes; StaleEdit if someone saved them after the form was loaded."""
+def week_save(*, week: Week, loaded_version: int | None, attended_by: QuerySet[Organisation] | None = None) -> Week:
+    """Save the meeting's notes and the parties present; StaleEdit if someone saved them after the form was loaded."""
     with transaction.atomic():
         claim_version(instance=week, loaded_version=loaded_version if loaded_version is not None else week.version)
         week.full_clean()
         week.save()
+        if attended_by is not None:
+            week.attended_by.set(attended_by)
     return week
 
 
@@ -143,29 +161,34 @@ def week_close(*, week: Week) -> bool:
     return _claim(week, "closed_at")
 
 
-def report_recipients(week: Week) -> list[str]:
-    """The weekly report goes to the reporters, the municipality's users and the police of its agreements."""
+def report_recipients(week: Week) -> tuple[list[str], list[str]]:
+    """Whom the weekly report goes to: those who meet (the municipality's security unit and the police of its
+    agreements), who read the police's intelligence in it, and everyone else taking part (the municipality's other
+    users and the reporters), who do not."""
     police = Party.objects.filter(
         agreement__parties=week.municipality_id, organisation__kind__in=Organisation.POLICE_KINDS
     ).values("organisation_id")
-    members = Membership.objects.filter(user__is_active=True).filter(
-        Q(organisation_id=week.municipality_id) | Q(organisation_id__in=police, role=Membership.Role.REVIEWER)
+    members = Membership.objects.filter(user__is_active=True).exclude(user__email="")
+    meets = members.filter(
+        Q(organisation_id=week.municipality_id, role=Membership.Role.EDITOR)
+        | Q(organisation_id__in=police, role=Membership.Role.REVIEWER)
     )
-    addresses = set(members.exclude(user__email="").values_list("user__email", flat=True))
-    addresses |= set(
-        Reporter.objects.active().filter(municipality=week.municipality_id).values_list("email", flat=True)
-    )
-    return sorted(addresses)
+    meeting = set(meets.values_list("user__email", flat=True))
+    others = set(members.filter(organisation_id=week.municipality_id).values_list("user__email", flat=True))
+    others |= set(Reporter.objects.active().filter(municipality=week.municipality_id).values_list("email", flat=True))
+    return sorted(meeting), sorted(others - meeting)
 
 
 def week_report(*, week: Week) -> int:
-    """Friday morning: send the week's report; the number of recipients."""
+    """Friday morning: send the week's report, the police's intelligence in it only to those who meet; the number
+    of recipients."""
     with transaction.atomic():
         if not _claim(week, "reported_at"):
             return 0
-        recipients = report_recipients(week)
-        mail.send_weekly_report(week=week, to=recipients)
-    return len(recipients)
+        meeting, others = report_recipients(week)
+        mail.send_weekly_report(week=week, to=meeting, police_notes=True)
+        mail.send_weekly_report(week=week, to=others, police_notes=False)
+    return len(meeting) + len(others)
 
 
 def free_texts_expire(*, today: date) -> int:
@@ -210,6 +233,74 @@ def statistics_import(*, municipality: Organisation, payload: str) -> list[date]
     return months
 
 
+SURVEY_SALT = "situation.safety_survey"
+
+
+def safety_survey_payload(*, municipality: Organisation, reading: SurveyReading) -> str:
+    """The results read from a file, signed for the preview's confirmation: what is confirmed is what was shown."""
+    data = [
+        [
+            year,
+            area,
+            "" if result.problem_index is None else str(result.problem_index),
+            "" if result.safe_share is None else str(result.safe_share),
+            [[problem, str(value)] for problem, value in result.problems.items()],
+        ]
+        for (year, area), result in reading.results.items()
+    ]
+    return signing.dumps(data, salt=f"{SURVEY_SALT}.{municipality.pk}", compress=True)
+
+
+def safety_survey_import(*, municipality: Organisation, payload: str) -> list[int]:
+    """Store the previewed results; ValidationError if the preview is too old or not this municipality's."""
+    try:
+        data = signing.loads(payload, salt=f"{SURVEY_SALT}.{municipality.pk}", max_age=timedelta(hours=2))
+    except signing.BadSignature:
+        raise ValidationError(_("The preview is too old. Choose the file again.")) from None
+    results = {
+        (year, area): AreaResult(
+            problem_index=Decimal(overall) if overall else None,
+            safe_share=Decimal(share) if share else None,
+            problems={problem: Decimal(value) for problem, value in problems},
+        )
+        for year, area, overall, share, problems in data
+    }
+    return safety_surveys_store(municipality=municipality, results=results)
+
+
+def safety_surveys_store(*, municipality: Organisation, results: dict[tuple[int, str], AreaResult]) -> list[int]:
+    """Store a safety survey's results per (year, area); each year in them replaces what was stored for it before.
+    The years stored."""
+    years = sorted({year for year, _area in results})
+    with transaction.atomic():
+        SafetySurvey.objects.filter(municipality=municipality, year__in=years).delete()
+        _store(municipality, results)
+    return years
+
+
+def safety_survey_save(*, municipality: Organisation, year: int, area: str, result: AreaResult) -> None:
+    """Store one area's results of a year as typed in, replacing what was stored for that area and year."""
+    with transaction.atomic():
+        SafetySurvey.objects.filter(municipality=municipality, year=year, area__iexact=area).delete()
+        _store(municipality, {(year, area): result})
+
+
+def _store(municipality: Organisation, results: dict[tuple[int, str], AreaResult]) -> None:
+    for (year, area), result in results.items():
+        survey = SafetySurvey(
+            municipality=municipality,
+            year=year,
+            area=area,
+            problem_index=result.problem_index,
+            safe_share=result.safe_share,
+        )
+        survey.full_clean()
+        survey.save()
+        ProblemIndex.objects.bulk_create(
+            ProblemIndex(survey=survey, problem=problem, value=value) for problem, value in result.problems.items()
+        )
+
+
 def imported_source(series: IndicatorSeries) -> str:
     """How a follow-up value filled from the statistics is marked, in the follow-up's language."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -242,6 +333,59 @@ def indicator_values_fill(*, municipality: Organisation) -> int:
             value.value, value.source, value.version = total, marker, value.version + 1
             value.save(update_fields=["value", "source", "version"])
             filled += 1
+    return filled
+
+
+def commitment_attendance_fill(*, municipality: Organisation) -> int:
+    """Fill each party's line of the commitments followed up by attendance, in every year still being filled in:
+    "närvarade vid N av M veckomöten" and the status derived from it, each party from its own attendance. A comment
+    or status someone wrote is kept; the number of parties' lines filled."""
+    filled = 0
+    outcomes = (
+        CommitmentOutcome.objects.filter(
+            # The same commitment in every revision and renewal of the agreement: copies keep its key.
+            commitment__key__in=AttendedCommitment.objects.filter(municipality=municipality).values("commitment__key"),
+            report__stage__in=[FollowUpReport.Stage.DRAFT, FollowUpReport.Stage.SUBMITTED],
+        )
+        .select_related("report", "commitment")
+        .prefetch_related("party_comments", "commitment__parties")
+    )
+    this_year = timezone.localdate().year
+    years: dict[int, object] = {}
+    with transaction.atomic():
+        for outcome in outcomes:
+            year = outcome.report.year
+            if year not in years:
+                years[year] = year_attendance(municipality, year)
+            attendance = years[year]
+            if not attendance.meetings:
+                continue
+            joint = len(outcome.commitment.parties.all()) > 1
+            changed = False
+            for comment in outcome.party_comments.all():
+                before = read_attendance_text(comment.text)
+                if comment.text.strip() and before is None:
+                    continue  # the party's own words
+                attended = attendance.attended.get(comment.party_id, 0)
+                text = attendance_text(attended, attendance.meetings)
+                status = attendance_status(attended, attendance.meetings, year_over=year < this_year)
+                # A status is the attendance's to set while it is still the default or what the attendance set.
+                written = {attendance_status(*before, year_over=over) for over in (False, True)} if before else set()
+                if joint:
+                    status = status if comment.status in {"", *written} else comment.status
+                elif outcome.status in {Status.NOT_STARTED, *written} and outcome.status != status:
+                    outcome.status, changed = status, True
+                if (comment.text, comment.status) != (text, status if joint else comment.status):
+                    comment.text = text
+                    comment.status = status if joint else comment.status
+                    comment.save(update_fields=["text", "status"])
+                    changed = True
+                    filled += 1
+            if joint and changed:
+                outcome.status = combined_status([c.status for c in outcome.party_comments.all()])
+            if changed:
+                outcome.version += 1
+                outcome.save(update_fields=["status", "version"])
     return filled
 
 

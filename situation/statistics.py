@@ -102,15 +102,23 @@ def _count(value) -> int:
     return number
 
 
+def table_header(table: list[list], headers: dict[str, set[str]]) -> tuple[int | None, dict[str, int | None]]:
+    """The index of the table's first filled row (None for an empty table) and, for each key of `headers`, the
+    column whose name in that row is one of the key's names (None where no column is)."""
+    first = next((i for i, row in enumerate(table) if any(str(cell or "").strip() for cell in row)), None)
+    header = [str(cell or "").strip().casefold() for cell in table[first]] if first is not None else []
+    return first, {
+        key: next((i for i, name in enumerate(header) if name in names), None) for key, names in headers.items()
+    }
+
+
 def parse(table: list[list]) -> Reading:
     """The rows of the table under its header, each either read or named in an error with its line number."""
     reading = Reading()
-    filled = [i for i, row in enumerate(table) if any(str(cell or "").strip() for cell in row)]
-    if not filled:
+    first, columns = table_header(table, HEADERS)
+    if first is None:
         reading.errors.append(_("The file is empty."))
         return reading
-    header = [str(cell or "").strip().casefold() for cell in table[filled[0]]]
-    columns = {key: next((i for i, name in enumerate(header) if name in names), None) for key, names in HEADERS.items()}
     missing = [key for key in ("when", "crime_type", "count") if columns[key] is None]
     if missing:
         reading.errors.append(
@@ -120,10 +128,10 @@ def parse(table: list[list]) -> Reading:
             )
         )
         return reading
-    if len(table) > MAX_ROWS + filled[0]:
+    if len(table) > MAX_ROWS + first:
         reading.errors.append(_("The file has more than %(max)s rows; split it up.") % {"max": MAX_ROWS})
         return reading
-    for number, cells in enumerate(table[filled[0] + 1 :], start=filled[0] + 2):
+    for number, cells in enumerate(table[first + 1 :], start=first + 2):
         if not any(str(cell or "").strip() for cell in cells):
             continue
 

@@ -27,24 +27,41 @@ from .access import (
     may_approve,
     municipalities_visible_to,
 )
+from .attendance import year_attendance
 from .forms import (
     AnswerForm,
+    AttendedCommitmentForm,
     IndicatorSeriesForm,
     MeasureFormSet,
+    SafetySurveyForm,
+    SafetySurveyUploadForm,
     StatisticsConfirmForm,
     StatisticsUploadForm,
     WeekForm,
     YearlyApproveForm,
     YearlyPictureForm,
+    problem_index_formset,
     setup_formset,
 )
-from .models import DEFAULT_FACTORS, Answer, CrimeCount, Factor, IndicatorSeries, Measure, Week, YearlyPicture
+from .models import (
+    DEFAULT_FACTORS,
+    Answer,
+    AttendedCommitment,
+    CrimeCount,
+    Factor,
+    IndicatorSeries,
+    Measure,
+    SafetySurvey,
+    Week,
+    YearlyPicture,
+)
 from .pdf import weekly_report_pdf, yearly_picture_pdf
 from .picture import trends, week_picture
 from .plan import measures_with_status
 from .plan_views import into_agreements
 from .setup import SETUP_KINDS
 from .statistics import UnreadableFile, parse, read_table, source_trends, yearly_totals
+from .survey import AreaResult, parse_survey, survey_comparison
 from .yearly import yearly_mapping
 
 TREND_WEEKS = 12  # the weeks the municipality's page shows the trends over
@@ -172,7 +189,11 @@ def week(request: HttpRequest, pk: int, week: str) -> HttpResponse:
     form = WeekForm(request.POST or None, instance=week)
     if request.method == "POST" and form.is_valid():
         try:
-            services.week_save(week=form.instance, loaded_version=form.cleaned_data["loaded_version"])
+            services.week_save(
+                week=form.instance,
+                loaded_version=form.cleaned_data["loaded_version"],
+                attended_by=form.cleaned_data["attended_by"],
+            )
         except StaleEdit:
             stored = Week.objects.get(pk=week.pk)
             form = stale_form(
@@ -190,12 +211,18 @@ def week(request: HttpRequest, pk: int, week: str) -> HttpResponse:
 @login_required
 @require_safe
 def report(request: HttpRequest, pk: int, week: str) -> HttpResponse:
-    """Friday's weekly report: what everyone taking part reads (no free texts, no police intelligence)."""
+    """Friday's weekly report: what everyone taking part reads (no free texts; the police's intelligence only for
+    those who meet)."""
     week = get_week_for_user(request.user, pk, week)
     return render(
         request,
         "situation/report.html",
-        {"municipality": week.municipality, "week": week, "picture": week_picture(week)},
+        {
+            "municipality": week.municipality,
+            "week": week,
+            "picture": week_picture(week),
+            "police_notes": week.municipality.user_meets,
+        },
     )
 
 
@@ -204,7 +231,7 @@ def report(request: HttpRequest, pk: int, week: str) -> HttpResponse:
 def report_pdf(request: HttpRequest, pk: int, week: str) -> HttpResponse:
     week = get_week_for_user(request.user, pk, week)
     try:
-        content = weekly_report_pdf(week)
+        content = weekly_report_pdf(week, police_notes=week.municipality.user_meets)
     except RenderTooLarge:
         return pdf_too_large(request, week.municipality)
     return pdf_response(content, f"veckorapport-{week.label}.pdf")
@@ -297,6 +324,125 @@ def statistics_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
+def safety_survey(request: HttpRequest, pk: int) -> HttpResponse:
+    """The police's safety survey: each area's latest results against the survey before."""
+    municipality = get_municipality_for_user(request.user, pk)
+    return render(
+        request,
+        "situation/safety_survey.html",
+        {"municipality": municipality, "survey": survey_comparison(municipality)},
+    )
+
+
+@login_required
+def safety_survey_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import in two steps, as the statistics: the file read and shown with an error for each row it cannot read,
+    then, once confirmed, stored, each year in it replacing what was stored for that year."""
+    municipality = get_municipality_for_user(request.user, pk, Access.EDIT)
+    context: dict = {"municipality": municipality}
+    if request.method == "POST" and "payload" in request.POST:
+        confirm = StatisticsConfirmForm(request.POST)
+        if confirm.is_valid():
+            try:
+                years = services.safety_survey_import(
+                    municipality=municipality, payload=confirm.cleaned_data["payload"]
+                )
+            except ValidationError as refusal:
+                messages.error(request, " ".join(refusal.messages))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The safety survey of %(years)s has been imported.",
+                        "The safety surveys of %(years)s have been imported.",
+                        len(years),
+                    )
+                    % {"years": ", ".join(map(str, years))},
+                )
+                return redirect("situation:safety_survey", pk=municipality.pk)
+        return redirect("situation:safety_survey_import", pk=municipality.pk)
+    form = SafetySurveyUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            reading = parse_survey(read_table(upload.name, upload.read()))
+        except UnreadableFile as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            stored = set(
+                SafetySurvey.objects.filter(municipality=municipality, year__in=reading.years)
+                .values_list("year", flat=True)
+                .distinct()
+            )
+            areas: dict[int, list[str]] = {}
+            for year, area in reading.results:
+                areas.setdefault(year, []).append(area)
+            context |= {
+                "reading": reading,
+                "years": [(year, areas[year], year in stored) for year in reading.years],
+                "confirm": None
+                if reading.errors or not reading.results
+                else StatisticsConfirmForm(
+                    initial={"payload": services.safety_survey_payload(municipality=municipality, reading=reading)}
+                ),
+            }
+    return render(request, "situation/safety_survey_import.html", context | {"form": form})
+
+
+@login_required
+def safety_survey_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    """One area's results typed in from the police's report: a small table of problems and their index, offered
+    with the problems of the survey stored for that area and year (?ar=2025&omrade=Centrum), or else of the latest."""
+    municipality = get_municipality_for_user(request.user, pk, Access.EDIT)
+    surveys = SafetySurvey.objects.filter(municipality=municipality).prefetch_related("problems")
+    year = request.GET.get("ar", "")
+    stored = (
+        surveys.filter(year=int(year), area=request.GET.get("omrade", "")[:200]).first()
+        if year.isascii() and year.isdigit() and len(year) == 4
+        else None
+    )
+    latest = stored or surveys.order_by("-year", "area").first()
+    initial = (
+        {}
+        if stored is None
+        else {
+            "year": stored.year,
+            "area": stored.area,
+            "problem_index": stored.problem_index,
+            "safe_share": stored.safe_share,
+        }
+    )
+    rows = [
+        {"problem": p.problem, "value": p.value if stored else None} for p in (latest.problems.all() if latest else [])
+    ]
+    data = request.POST if request.method == "POST" else None
+    form = SafetySurveyForm(data, initial=initial)
+    problems = problem_index_formset(data, initial=rows, prefix="problems")
+    if data is not None and form.is_valid() and problems.is_valid():
+        year, area = form.cleaned_data["year"], form.cleaned_data["area"].strip()
+        services.safety_survey_save(
+            municipality=municipality,
+            year=year,
+            area=area,
+            result=AreaResult(
+                problem_index=form.cleaned_data["problem_index"],
+                safe_share=form.cleaned_data["safe_share"],
+                problems=problems.results(),
+            ),
+        )
+        messages.success(
+            request, _("The safety survey of %(area)s %(year)s has been saved.") % {"area": area, "year": year}
+        )
+        return redirect("situation:safety_survey", pk=municipality.pk)
+    return render(
+        request,
+        "situation/safety_survey_enter.html",
+        {"municipality": municipality, "form": form, "problems": problems},
+    )
+
+
+@login_required
 def indicators(request: HttpRequest, pk: int) -> HttpResponse:
     """The agreements' indicators read from the statistics: linking one to a series, and filling the follow-up."""
     municipality = get_municipality_for_user(request.user, pk, Access.EDIT)
@@ -329,6 +475,50 @@ def indicators(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "situation/indicators.html", {"municipality": municipality, "form": form, "series": series})
 
 
+@login_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commitment to attend the weekly meeting: which it is, each party's attendance this year and the year
+    before, and filling the follow-up from it."""
+    municipality = get_municipality_for_user(request.user, pk, Access.EDIT)
+    if request.method == "POST" and "fill" in request.POST:
+        filled = services.commitment_attendance_fill(municipality=municipality)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s party's line of the follow-up has been filled from the attendance.",
+                "%(count)s parties' lines of the follow-up have been filled from the attendance.",
+                filled,
+            )
+            % {"count": filled},
+        )
+        return redirect("situation:attendance", pk=municipality.pk)
+    if request.method == "POST" and "remove" in request.POST:
+        AttendedCommitment.objects.filter(municipality=municipality, pk=request.POST["remove"] or None).delete()
+        return redirect("situation:attendance", pk=municipality.pk)
+    form = AttendedCommitmentForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The commitment is followed up from the meetings' attendance."))
+        return redirect("situation:attendance", pk=municipality.pk)
+    this_year = timezone.localdate().year
+    years = [(year, year_attendance(municipality, year)) for year in (this_year, this_year - 1)]
+    followed = list(
+        AttendedCommitment.objects.filter(municipality=municipality)
+        .select_related("commitment__agreement")
+        .prefetch_related("commitment__parties")
+    )
+    for one in followed:
+        one.rows = [
+            (party, [(year, found.attended.get(party.pk, 0), found.meetings) for year, found in years])
+            for party in one.commitment.parties.all()
+        ]
+    return render(
+        request,
+        "situation/attendance.html",
+        {"municipality": municipality, "form": form, "followed": followed, "years": [year for year, _f in years]},
+    )
+
+
 def _yearly_page(request: HttpRequest, municipality, year: int, picture, approve_form=None) -> HttpResponse:
     can_approve = picture is not None and not picture.is_frozen and may_approve(request.user, municipality)
     return render(
@@ -340,6 +530,7 @@ def _yearly_page(request: HttpRequest, municipality, year: int, picture, approve
             "picture": picture,
             "measures": measures_with_status(picture),
             "mapping": yearly_mapping(municipality, year),
+            "safety_survey": survey_comparison(municipality, year),
             "approve_form": (approve_form or YearlyApproveForm()) if can_approve else None,
             **into_agreements(request.user, municipality, picture),
         },

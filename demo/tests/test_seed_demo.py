@@ -37,7 +37,7 @@ from followup.models import (
 )
 from followup.report import build_annual_report
 from followup.verdicts import TargetVerdict, Trend
-from situation.models import CrimeCount, Factor, Place, Reporter, Week
+from situation.models import CrimeCount, Factor, Place, Reporter, SafetySurvey, Week
 
 pytestmark = pytest.mark.django_db
 
@@ -718,3 +718,14 @@ def test_trelleborg_has_an_est_survey_with_answered_weeks_and_monthly_statistics
     assert all(week.answers.count() > 10 for week in weeks)
     assert CrimeCount.objects.filter(municipality=trelleborg, source="police").values("month").distinct().count() == 24
     assert CrimeCount.objects.filter(municipality=trelleborg, source="municipality").exists()
+
+
+def test_trelleborg_has_three_years_of_the_police_safety_survey_and_meetings_with_the_parties_present():
+    trelleborg = Organisation.objects.get(name="Trelleborgs kommun")
+    surveys = SafetySurvey.objects.filter(municipality=trelleborg)
+    assert sorted(set(surveys.values_list("year", flat=True))) == [2023, 2024, 2025]
+    centrum = surveys.get(year=2025, area="Centrum")
+    assert centrum.problems.count() == 6 and centrum.safe_share == 72
+    closed = Week.objects.filter(municipality=trelleborg, closed_at__isnull=False)
+    assert all(week.attended_by.filter(name="Trelleborgs kommun").exists() for week in closed)
+    assert closed.filter(attended_by__name="Lokalpolisområde Trelleborg").count() == closed.count() - 1

@@ -212,6 +212,10 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "situation:statistics": read_only(),
     "situation:statistics_import": form(),
     "situation:indicators": form(),
+    "situation:attendance": form(),
+    "situation:safety_survey": read_only(),
+    "situation:safety_survey_import": form(),
+    "situation:safety_survey_enter": form(),
     "situation:yearly": read_only(),
     "situation:yearly_edit": form(),
     "situation:yearly_approve": post_only(COUNCIL),
@@ -478,6 +482,10 @@ def product_urls(name: str, estate: Estate) -> list[str]:
         "situation:statistics": estate.world.municipality.pk,
         "situation:statistics_import": estate.world.municipality.pk,
         "situation:indicators": estate.world.municipality.pk,
+        "situation:attendance": estate.world.municipality.pk,
+        "situation:safety_survey": estate.world.municipality.pk,
+        "situation:safety_survey_import": estate.world.municipality.pk,
+        "situation:safety_survey_enter": estate.world.municipality.pk,
     }
     if name in by_pk:
         return [reverse(name, args=[by_pk[name]])]

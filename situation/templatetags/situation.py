@@ -36,3 +36,18 @@ def change(cell) -> str:
     return format_html(
         '<span aria-hidden="true">→ 0</span><span class="visually-hidden">{}</span>', _("as the week before")
     )
+
+
+@register.filter
+def number(value) -> str:
+    """A result in Swedish format (2,1), or a dash where there is none."""
+    return "–" if value is None else format_number(float(value))
+
+
+@register.filter
+def difference(value) -> str:
+    """A change against the survey before with its sign written out (+0,3, −0,2, 0), or a dash where either is
+    missing."""
+    if value is None:
+        return "–"
+    return ("+" if value > 0 else "") + format_number(float(value))

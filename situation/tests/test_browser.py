@@ -10,7 +10,7 @@ from django.urls import reverse
 from agreements.models import Membership
 from samverkan.tests.browser import assert_accessible, log_in
 from samverkan.tests.helpers import build_world, member
-from situation.models import Answer, CrimeCount, Measure, Week, YearlyPicture
+from situation.models import Answer, CrimeCount, Measure, ProblemIndex, SafetySurvey, Week, YearlyPicture
 from situation.services import answer_submit, answer_token
 from situation.tests.helpers import est_setup
 
@@ -87,7 +87,20 @@ def test_the_statistics_and_yearly_pages_are_accessible(page, live_server):
         for m in range(24)
     )
     log_in(page, live_server, "editor")
-    for name in ("situation:statistics", "situation:statistics_import", "situation:indicators"):
+    for year, index in ((2024, "2.3"), (2025, "1.9")):
+        survey = SafetySurvey.objects.create(
+            municipality=world.municipality, year=year, area="Centrum", problem_index=index, safe_share=70
+        )
+        ProblemIndex.objects.create(survey=survey, problem="Nedskräpning", value=index)
+    for name in (
+        "situation:statistics",
+        "situation:statistics_import",
+        "situation:indicators",
+        "situation:attendance",
+        "situation:safety_survey",
+        "situation:safety_survey_import",
+        "situation:safety_survey_enter",
+    ):
         page.goto(live_server.url + reverse(name, args=[world.municipality.pk]))
         assert_accessible(page)
     YearlyPicture.objects.create(municipality=world.municipality, year=2025, analysis="Mest oro i centrum.")
