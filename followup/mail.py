@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import reverse
 
 from agreements.models import Membership, Organisation
 from samverkan.lib.mail import send_on_commit
@@ -13,9 +12,9 @@ from .models import FollowUpReport
 
 def _report_context(report: FollowUpReport) -> dict:
     return {
-        "year": report.year,
+        "year": report.period_label,
         "title": report.agreement,
-        "link": settings.SITE_URL + reverse("followup:report", args=[report.agreement_id, report.year]),
+        "link": settings.SITE_URL + report.get_absolute_url(),
     }
 
 
