@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementFrozen
 from agreements.tests.factories import AgreementFactory
 from focusareas.tests.factories import ActivityRowFactory, CommitmentFactory, FocusAreaFactory, IndicatorFactory
 from followup import services
@@ -246,7 +246,7 @@ def test_the_spreadsheet_and_pdf_of_a_quarter_are_named_for_it(client, world, re
     assert "uppfoljning-2024-kvartal-2-utkast.pdf" in response["Content-Disposition"]
 
 
-@pytest.mark.parametrize(("name", "pinned"), [("report", 40), ("dashboard", 16)])
+@pytest.mark.parametrize(("name", "pinned"), [("report", 24), ("dashboard", 14)])
 def test_a_quarterly_follow_up_costs_the_same_queries_with_more_quarters_and_focus_areas(
     client, world, reviewer, django_assert_max_num_queries, name, pinned
 ):
@@ -268,3 +268,13 @@ def test_a_quarterly_follow_up_costs_the_same_queries_with_more_quarters_and_foc
     assert count(large) == count(small)
     with django_assert_max_num_queries(pinned):
         client.get(large)
+
+
+def test_a_published_promise_keeps_how_often_and_by_whom_it_is_followed_up(world):
+    agreement = promise(world, frequency=Agreement.FollowUpFrequency.QUARTERLY)
+    agreement.follow_up_frequency = Agreement.FollowUpFrequency.YEARLY
+    agreement.followed_up_by = Agreement.FollowedUpBy.ALL
+    with pytest.raises(AgreementFrozen):
+        agreement.save()
+    stored = Agreement.objects.get(pk=agreement.pk)
+    assert (stored.follow_up_frequency, stored.followed_up_by) == (4, "police")
