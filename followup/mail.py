@@ -30,7 +30,8 @@ def send_followup_submitted(*, report: FollowUpReport) -> None:
 
 
 def send_followup_confirmed(*, report: FollowUpReport) -> None:
-    """To the municipality's editors and council: the police have confirmed the follow-up, ready for approval."""
+    """To the municipality's editors and council: the police (or the municipality following a citizen promise up
+    alone) have confirmed the follow-up, ready for approval."""
     send_on_commit(
         "followup_confirmed",
         to=Membership.objects.addresses(
@@ -38,7 +39,8 @@ def send_followup_confirmed(*, report: FollowUpReport) -> None:
             kinds=Organisation.MUNICIPAL_KINDS,
             roles=[Membership.Role.EDITOR, Membership.Role.READER],
         ),
-        context=_report_context(report),
+        context=_report_context(report)
+        | {"by_municipality": report.agreement.followed_up_by == report.agreement.FollowedUpBy.MUNICIPALITY},
     )
 
 

@@ -135,7 +135,11 @@ def test_only_the_police_fill_in_and_confirm_a_promise_they_follow_up_alone(clie
     assert "kvartal-1" in report.archived.file.name
 
 
-def test_a_half_yearly_promise_followed_up_by_the_municipality_has_two_halves(client, world, editor, reviewer):
+def test_a_half_yearly_promise_followed_up_by_the_municipality_has_two_halves(
+    client, world, editor, reviewer, reader, mailoutbox, django_capture_on_commit_callbacks
+):
+    reader.email = "reader@example.se"
+    reader.save()
     agreement = promise(
         world, frequency=Agreement.FollowUpFrequency.HALF_YEARLY, by=Agreement.FollowedUpBy.MUNICIPALITY
     )
@@ -151,8 +155,10 @@ def test_a_half_yearly_promise_followed_up_by_the_municipality_has_two_halves(cl
     # The police read it but do not confirm it: the municipality does.
     with pytest.raises(PermissionDenied):
         services.report_confirm(report=first, user=reviewer)
-    services.report_confirm(report=first, user=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_confirm(report=first, user=editor)
     assert FollowUpReport.objects.get(pk=first.pk).stage == Stage.CONFIRMED
+    assert mailoutbox[-1].body.startswith("Kommunen har bekräftat uppföljningen för första halvåret 2024.")
 
 
 def test_a_period_starts_from_the_one_before_it(world):
