@@ -35,6 +35,8 @@ class AgreementForm(VersionedModelForm):
             "end_date",
             "revision_interval_years",
             "first_follow_up_year",
+            "follow_up_frequency",
+            "followed_up_by",
             "purpose",
             "overall_goals",
             "standing_commitments",
@@ -61,6 +63,8 @@ class AgreementForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         # A post without the kind (a form from before it could be chosen) keeps the agreement's kind; see clean_kind.
         self.fields["kind"].required = False
+        self.fields["follow_up_frequency"].required = False
+        self.fields["followed_up_by"].required = False
         if self.instance.pk:
             del self.fields["creation_key"]
         else:
@@ -68,6 +72,12 @@ class AgreementForm(VersionedModelForm):
 
     def clean_kind(self) -> str:
         return self.cleaned_data["kind"] or self.instance.kind
+
+    def clean_follow_up_frequency(self) -> int:
+        return self.cleaned_data["follow_up_frequency"] or self.instance.follow_up_frequency
+
+    def clean_followed_up_by(self) -> str:
+        return self.cleaned_data["followed_up_by"] or self.instance.followed_up_by
 
 
 class PartyForm(CleanInputMixin, forms.ModelForm):

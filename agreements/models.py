@@ -324,6 +324,20 @@ class Agreement(models.Model):
         AGREEMENT = "agreement", _("Collaboration agreement")
         CITIZEN_PROMISE = "citizen_promise", _("Citizen promise")
 
+    class FollowUpFrequency(models.IntegerChoices):
+        """How often the document is followed up: the number of follow-ups in a year."""
+
+        YEARLY = 1, _("Yearly")
+        HALF_YEARLY = 2, _("Half-yearly")
+        QUARTERLY = 4, _("Quarterly")
+
+    class FollowedUpBy(models.TextChoices):
+        """Which parties fill in and confirm the follow-up: all of them, or (a citizen promise) one side."""
+
+        ALL = "all", _("All parties")
+        POLICE = "police", _("The police")
+        MUNICIPALITY = "municipality", _("The municipality")
+
     FROZEN_STATUSES = (Status.SIGNED, Status.ENDED)
     reset_on_copy = {"status": Status.DRAFT, "creation_key": None, "signing_place": "", "signing_date": None}
     compared_fields = (
@@ -332,6 +346,8 @@ class Agreement(models.Model):
         "end_date",
         "revision_interval_years",
         "first_follow_up_year",
+        "follow_up_frequency",
+        "followed_up_by",
         "lists_focus_areas",
         "purpose",
         "overall_goals",
@@ -365,6 +381,16 @@ class Agreement(models.Model):
         null=True,
         blank=True,
         help_text=_("Leave empty to follow up from the start year."),
+    )
+    follow_up_frequency = models.PositiveSmallIntegerField(
+        _("followed up"), choices=FollowUpFrequency.choices, default=FollowUpFrequency.YEARLY
+    )
+    followed_up_by = models.CharField(
+        _("followed up by"),
+        max_length=12,
+        choices=FollowedUpBy.choices,
+        default=FollowedUpBy.ALL,
+        help_text=_("A citizen promise may be followed up by the police or the municipality alone."),
     )
     lists_focus_areas = models.BooleanField(
         _("list the focus areas in the agreement"),
@@ -502,6 +528,8 @@ class Agreement(models.Model):
             raise ValidationError(
                 {"revision_interval_years": _("An agreement without an end date needs a revision interval.")}
             )
+        if self.followed_up_by != self.FollowedUpBy.ALL and not self.is_citizen_promise:
+            raise ValidationError({"followed_up_by": _("A collaboration agreement is followed up by all its parties.")})
         if self.start_date and self.first_follow_up_year is not None:
             last = self.end_date.year if self.end_date else None
             if self.first_follow_up_year < self.start_date.year or (last and self.first_follow_up_year > last):
@@ -525,6 +553,26 @@ class Agreement(models.Model):
     def follow_up_from(self) -> int:
         """The first year a follow-up is made for: the one the parties chose, or the start year."""
         return self.first_follow_up_year or self.start_date.year
+
+    @property
+    def follow_up_periods(self) -> list[int]:
+        """The periods of a year followed up: 0, the whole year, or the halves (1–2) or quarters (1–4)."""
+        if self.follow_up_frequency == self.FollowUpFrequency.YEARLY:
+            return [0]
+        return list(range(1, self.follow_up_frequency + 1))
+
+    @property
+    def following_up_kinds(self) -> tuple[str, ...]:
+        """The kinds of organisation among the parties that fill in and confirm the follow-up."""
+        return {
+            self.FollowedUpBy.POLICE: Organisation.POLICE_KINDS,
+            self.FollowedUpBy.MUNICIPALITY: Organisation.MUNICIPAL_KINDS,
+        }.get(self.followed_up_by, (*Organisation.MUNICIPAL_KINDS, *Organisation.POLICE_KINDS))
+
+    @property
+    def followed_up_by_one_side(self) -> bool:
+        """One side's confirmation is all the follow-up needs before its approval."""
+        return self.followed_up_by != self.FollowedUpBy.ALL
 
     def is_active_in(self, year: int) -> bool:
         return self.start_date <= date(year, 12, 31) and (self.end_date is None or self.end_date >= date(year, 1, 1))

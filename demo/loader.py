@@ -185,7 +185,8 @@ def _check_agreement(data: Spec, *, where: str, organisations: set[str], usernam
             _require(line["focus_area"], focus_areas, what="fokusområde", where=at)
         if approval := year.get("approval"):
             for step in ("submitted_by", "confirmed_by", "approved_by"):
-                _require(approval[step], usernames, what="användare", where=at)
+                if step in approval:
+                    _require(approval[step], usernames, what="användare", where=at)
 
 
 def demo_read(*, data_dir: Path = DATA_DIR) -> DemoContent:
@@ -326,6 +327,8 @@ def _ensure_agreement(data: Spec, organisations: dict[str, Organisation]) -> tup
             overall_goals=lines(data.get("overall_goals")),
             standing_commitments=data.get("standing_commitments", ""),
             follow_up=data.get("follow_up", ""),
+            follow_up_frequency=data.get("follow_up_frequency", Agreement.FollowUpFrequency.YEARLY),
+            followed_up_by=data.get("followed_up_by", Agreement.FollowedUpBy.ALL),
             lists_focus_areas=data.get("lists_focus_areas", True),
             copies=data.get("copies", 2),
             signing_place=data.get("signing_place", ""),
@@ -580,12 +583,15 @@ def _create_follow_ups(agreement: Agreement, data: Spec, users: dict[str, Abstra
     for spec in data["follow_ups"]:
         if not agreement.is_active_in(spec["year"]):
             continue
-        # Each later year starts from the year before, as staff would start it.
-        report = report_start(agreement=agreement, year=spec["year"], copy_previous=created > 0)
+        # Each later year (or quarter) starts from the one before, as staff would start it.
+        report = report_start(
+            agreement=agreement, year=spec["year"], period=spec.get("period", 0), copy_previous=created > 0
+        )
         created += 1
         _fill_in(report, spec, data)
         if approval := spec.get("approval"):
-            report_submit(report=report, user=users[approval["submitted_by"]])
+            if "submitted_by" in approval:  # not when one side follows up alone: it confirms its own
+                report_submit(report=report, user=users[approval["submitted_by"]])
             report_confirm(report=report, user=users[approval["confirmed_by"]])
             report_approve(
                 report=report,

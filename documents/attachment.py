@@ -100,6 +100,8 @@ def agreement_data(document: Document) -> dict[str, Any]:
         "end_date": agreement.end_date.isoformat() if agreement.end_date else None,
         "revision_interval_years": agreement.revision_interval_years,
         "first_follow_up_year": agreement.follow_up_from,
+        "follow_ups_a_year": agreement.follow_up_frequency,
+        "followed_up_by": agreement.followed_up_by,
         "purpose": agreement.purpose,
         "overall_goals": agreement.overall_goal_list,
         "goals": [_goal(g) for g in document.goals],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -70,20 +71,22 @@ def year_pdf_parts(user, year: int) -> list[Part]:
     """Every agreement running in the year and every follow-up of the year the user may read, as their PDFs: the
     archived one once signed or approved, a draft laid out (or found in the cache) otherwise."""
     agreements = list(agreements_of_year(user, year))
-    reports = {
-        report.agreement_id: report
-        for report in FollowUpReport.objects.filter(agreement__in=agreements, year=year).select_related(
-            "agreement", "archived"
-        )
-    }
+    reports = defaultdict(list)  # the year's follow-up, or each of its halves or quarters
+    for report in (
+        FollowUpReport.objects.filter(agreement__in=agreements, year=year)
+        .select_related("agreement", "archived")
+        .order_by("period")
+    ):
+        reports[report.agreement_id].append(report)
     parts = []
     for agreement in agreements:
         folder = f"{slugify(agreement.title)}-{agreement.pk}"
         draft = "" if agreement.is_frozen else "-utkast"
         parts.append(Part(f"{folder}/overenskommelse{draft}.pdf", lambda a=agreement: _agreement_pdf(a)))
-        if report := reports.get(agreement.pk):
+        for report in reports[agreement.pk]:
             draft = "" if report.is_frozen else "-utkast"
-            parts.append(Part(f"{folder}/uppfoljning-{year}{draft}.pdf", lambda r=report: _report_pdf(r)))
+            name = f"{folder}/uppfoljning-{report.period_in_names}{draft}.pdf"
+            parts.append(Part(name, lambda r=report: _report_pdf(r)))
     return parts
 
 

@@ -1,5 +1,6 @@
-"""Who may read, fill in and take a year's follow-up through its stages: the agreement's access rules, then the
-parties' roles (the municipality submits and approves, the police confirm, each writes for its own party)."""
+"""Who may read, fill in and take a follow-up through its stages: the agreement's access rules, then the parties'
+roles (the municipality submits and approves, the police confirm, each writes for its own party). A citizen promise
+followed up by one side is filled in and confirmed by that side alone, and then approved."""
 
 from __future__ import annotations
 
@@ -19,17 +20,26 @@ MUNICIPAL = Organisation.MUNICIPAL_KINDS
 
 
 def get_report_for_user(
-    user: AbstractBaseUser | AnonymousUser, pk: int | str, year: int | str, access: Access = Access.READ
+    user: AbstractBaseUser | AnonymousUser,
+    pk: int | str,
+    year: int | str,
+    access: Access = Access.READ,
+    *,
+    period: str = "",
 ) -> FollowUpReport:
-    """The agreement's report for the year, under the agreement's access rules. EDIT is filling it in: 403 for a
-    user who writes for none of the parties, and 403 with the reason once the report is confirmed; the parties the
-    user writes for are kept on the report as `user_writing_parties`."""
+    """The agreement's report for the year, or for the period of it its address names ("kvartal-2"), under the
+    agreement's access rules. EDIT is filling it in: 403 for a user who writes for none of the parties that follow
+    the agreement up, and 403 with the reason once the report is confirmed; the parties the user writes for are kept
+    on the report as `user_writing_parties`."""
     agreement = get_agreement_for_user(user, id_or_404(pk))  # some addresses give the id as typed
+    number = int(period.rpartition("-")[2]) if period else 0
     try:
-        report = FollowUpReport.objects.get(agreement=agreement, year=year)
+        report = FollowUpReport.objects.get(agreement=agreement, year=year, period=number)
     except FollowUpReport.DoesNotExist:
         raise Http404 from None
     report.agreement = agreement
+    if report.period_slug != period:  # a quarter's address for a half-yearly follow-up
+        raise Http404
     if access is not Access.READ:
         report.user_writing_parties = writing_parties(user, agreement)
         if not report.user_writing_parties:
@@ -48,9 +58,13 @@ def may_follow_up(agreement: Agreement) -> bool:
 def writing_parties(user: AbstractBaseUser, agreement: Agreement) -> dict[int, int | None]:
     """The parties for which the user fills in the follow-up, each with the party that reports for it when that is
     not the party itself: the security unit writes for its municipality, the municipal police officer for the
-    police, and the municipality's editors for a partner with no users of its own (a housing company)."""
+    police, and the municipality's editors for a partner with no users of its own (a housing company); only for the
+    parties that follow the agreement up."""
     memberships = Membership.objects.filter(
-        user=user, role__in=WRITING_ROLES, organisation__agreement_parties__agreement=agreement
+        user=user,
+        role__in=WRITING_ROLES,
+        organisation__agreement_parties__agreement=agreement,
+        organisation__kind__in=agreement.following_up_kinds,
     ).values_list("organisation_id", "organisation__kind", "role")
     writing: dict[int, int | None] = {}
     municipality = None
@@ -60,7 +74,7 @@ def writing_parties(user: AbstractBaseUser, agreement: Agreement) -> dict[int, i
             municipality = organisation
     if municipality is not None:
         without_users = (
-            Organisation.objects.filter(agreement_parties__agreement=agreement)
+            Organisation.objects.filter(agreement_parties__agreement=agreement, kind__in=agreement.following_up_kinds)
             .exclude(kind__in=Organisation.POLICE_KINDS)
             .exclude(memberships__role__in=WRITING_ROLES)
         )
@@ -78,14 +92,28 @@ def _member_of(user: AbstractBaseUser, agreement: Agreement, roles, kinds) -> bo
     ).exists()
 
 
+def confirming_stage(agreement: Agreement) -> str:
+    """The stage at which a follow-up waits for its confirmation: submitted by the municipality to the police, or,
+    followed up by one side alone, the draft that side fills in and confirms."""
+    return FollowUpReport.Stage.DRAFT if agreement.followed_up_by_one_side else FollowUpReport.Stage.SUBMITTED
+
+
 def may_submit(user: AbstractBaseUser, agreement: Agreement) -> bool:
-    """The municipality's security unit hands the year to the police."""
-    return _member_of(user, agreement, [Membership.Role.EDITOR], MUNICIPAL)
+    """The municipality's security unit hands the year to the police, when both follow the agreement up."""
+    return not agreement.followed_up_by_one_side and _member_of(user, agreement, [Membership.Role.EDITOR], MUNICIPAL)
 
 
 def may_confirm(user: AbstractBaseUser, agreement: Agreement) -> bool:
-    """A reviewer of one of the police parties confirms the police's part."""
+    """A reviewer of one of the police parties confirms the police's part; a side that follows up alone confirms its
+    own, by one of its users who fill it in."""
+    if agreement.followed_up_by_one_side:
+        return _member_of(user, agreement, WRITING_ROLES, agreement.following_up_kinds)
     return _member_of(user, agreement, [Membership.Role.REVIEWER], Organisation.POLICE_KINDS)
+
+
+def may_send_back(user: AbstractBaseUser, agreement: Agreement) -> bool:
+    """The police send the municipality's submission back; a side following up alone has nobody to send it to."""
+    return not agreement.followed_up_by_one_side and may_confirm(user, agreement)
 
 
 def may_approve(user: AbstractBaseUser, agreement: Agreement) -> bool:
@@ -104,6 +132,8 @@ def report_permissions(user: AbstractBaseUser, report: FollowUpReport) -> dict:
         "writing_parties": writing,
         "can_fill_in": bool(writing) and report.is_open_for_outcomes,
         "can_submit": report.stage == FollowUpReport.Stage.DRAFT and may_submit(user, agreement),
-        "can_confirm": report.stage == FollowUpReport.Stage.SUBMITTED and agreement.user_can_review,
+        "can_confirm": report.stage == confirming_stage(agreement)
+        and (may_confirm(user, agreement) if agreement.followed_up_by_one_side else agreement.user_can_review),
+        "can_send_back": report.stage == FollowUpReport.Stage.SUBMITTED and agreement.user_can_review,
         "can_approve": report.stage == FollowUpReport.Stage.CONFIRMED and may_approve(user, agreement),
     }

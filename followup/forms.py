@@ -211,36 +211,60 @@ class ReportTextForm(VersionedModelForm):
         widgets = {"summary": _rows(6), "conclusions": _rows(5)}
 
 
+def period_key(value: str) -> tuple[int, int]:
+    """A choice of year or period, "2026" or "2026-2", as (year, period)."""
+    year, _dash, period = value.partition("-")
+    return int(year), int(period or 0)
+
+
+def period_choices(periods: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
+    """(year, period, label) as choices: the whole year chosen by its number, as it always was."""
+    return [(f"{year}-{period}" if period else str(year), label) for year, period, label in periods]
+
+
 class StartReportForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    """The year, or the period of a year, whose follow-up is started; `year` is cleaned to (year, period)."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=period_key)
     copy_previous = forms.BooleanField(
-        label=_("Start from last year's follow-up"),
+        label=_("Start from the previous follow-up"),
         required=False,
         initial=True,
-        help_text=_("Statuses and texts are carried over; the numbers are the new year's to fill in."),
+        help_text=_("Statuses and texts are carried over; the numbers are the new period's to fill in."),
     )
 
-    def __init__(self, *args, years: list[int], **kwargs) -> None:
+    def __init__(self, *args, periods: list[tuple[int, int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, year) for year in years]
+        self.fields["year"].choices = period_choices(periods)
+        if any(period for _year, period, _label in periods):
+            self.fields["year"].label = _("Period")
 
 
 class DeadlineForm(CleanInputMixin, forms.ModelForm):
-    """When a year's follow-up is to be approved by; a year that has one already gets the new date."""
+    """When the follow-up of a year or period is to be approved by; one that has a deadline already gets the new
+    date."""
 
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=period_key)
 
     class Meta:
         model = FollowUpDeadline
         fields = ["year", "due_on", "note"]
         widgets = {"due_on": DateInput()}
 
-    def __init__(self, *args, years: list[int], **kwargs) -> None:
+    def __init__(self, *args, periods: list[tuple[int, int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, year) for year in years]
+        self.fields["year"].choices = period_choices(periods)
+        if any(period for _year, period, _label in periods):
+            self.fields["year"].label = _("Period")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "year" in cleaned:
+            cleaned["year"], cleaned["period"] = cleaned["year"]
+        return cleaned
 
     def validate_unique(self) -> None:
-        """Setting a year's deadline again replaces it (the service does), rather than being refused."""
+        """Setting a deadline again replaces it (the service does), rather than being refused."""
 
 
 class SendBackForm(ConfirmForm):

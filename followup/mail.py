@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import reverse
 
 from agreements.models import Membership, Organisation
 from samverkan.lib.mail import send_on_commit
@@ -13,9 +12,9 @@ from .models import FollowUpReport
 
 def _report_context(report: FollowUpReport) -> dict:
     return {
-        "year": report.year,
+        "year": report.period_label,
         "title": report.agreement,
-        "link": settings.SITE_URL + reverse("followup:report", args=[report.agreement_id, report.year]),
+        "link": settings.SITE_URL + report.get_absolute_url(),
     }
 
 
@@ -31,7 +30,8 @@ def send_followup_submitted(*, report: FollowUpReport) -> None:
 
 
 def send_followup_confirmed(*, report: FollowUpReport) -> None:
-    """To the municipality's editors and council: the police have confirmed the follow-up, ready for approval."""
+    """To the municipality's editors and council: the police (or the municipality following a citizen promise up
+    alone) have confirmed the follow-up, ready for approval."""
     send_on_commit(
         "followup_confirmed",
         to=Membership.objects.addresses(
@@ -39,7 +39,8 @@ def send_followup_confirmed(*, report: FollowUpReport) -> None:
             kinds=Organisation.MUNICIPAL_KINDS,
             roles=[Membership.Role.EDITOR, Membership.Role.READER],
         ),
-        context=_report_context(report),
+        context=_report_context(report)
+        | {"by_municipality": report.agreement.followed_up_by == report.agreement.FollowedUpBy.MUNICIPALITY},
     )
 
 

@@ -2,15 +2,16 @@ from __future__ import annotations
 
 import uuid
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.dispatch import Signal
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -54,8 +55,66 @@ class Status(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
-class FollowUpReport(models.Model):
-    """The year's follow-up of an agreement, filled in by both parties and approved by the council."""
+MAX_PERIOD = 4  # the quarters; a half-yearly follow-up has periods 1 and 2, a yearly one period 0, the whole year
+
+
+def period_label(year: int, period: int, frequency: int) -> str:
+    """A follow-up period in words: "2026", "kvartal 2 2026", "första halvåret 2026"."""
+    if period == 0:
+        return str(year)
+    if frequency == Agreement.FollowUpFrequency.HALF_YEARLY:
+        if period == 1:
+            return gettext("first half of %(year)s") % {"year": year}
+        return gettext("second half of %(year)s") % {"year": year}
+    return gettext("quarter %(quarter)s %(year)s") % {"quarter": period, "year": year}
+
+
+def period_slug(period: int, frequency: int) -> str:
+    """How a period within the year is named in addresses: "kvartal-2", "halvar-1"; the whole year has none."""
+    if period == 0:
+        return ""
+    return f"{'halvar' if frequency == Agreement.FollowUpFrequency.HALF_YEARLY else 'kvartal'}-{period}"
+
+
+class FollowUpPeriod:
+    """A follow-up that covers a period of its agreement's year: the whole year (period 0), a half or a quarter, as
+    the agreement's follow-up frequency says."""
+
+    year: int
+    period: int
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.year, self.period, self.agreement.follow_up_frequency)
+
+    @property
+    def period_slug(self) -> str:
+        return period_slug(self.period, self.agreement.follow_up_frequency)
+
+    @property
+    def period_in_names(self) -> str:
+        """The year, and the period if any, as file names give it: "2026", "2026-kvartal-2"."""
+        return f"{self.year}-{self.period_slug}" if self.period else str(self.year)
+
+    @property
+    def period_end(self) -> date:
+        """The last day of the period."""
+        if self.period == 0:
+            return date(self.year, 12, 31)
+        months = 12 // self.agreement.follow_up_frequency
+        last_month = self.period * months
+        return date(self.year + last_month // 12, last_month % 12 + 1, 1) - timedelta(days=1)
+
+    def period_url(self, name: str, *args) -> str:
+        """The address of this follow-up's page `name` of the followup app: the yearly ones as they always were."""
+        if self.period == 0:
+            return reverse(f"followup:{name}", args=[self.agreement_id, self.year, *args])
+        return reverse(f"followup:{name}_period", args=[self.agreement_id, self.year, self.period_slug, *args])
+
+
+class FollowUpReport(FollowUpPeriod, models.Model):
+    """The follow-up of an agreement for a year or a period of it, filled in by the parties that follow it up and
+    approved by the council."""
 
     agreement_path = "agreement_id"
 
@@ -67,6 +126,9 @@ class FollowUpReport(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="follow_ups")
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    period = models.PositiveSmallIntegerField(
+        _("period"), default=0, validators=[MaxValueValidator(MAX_PERIOD)], help_text=_("0: the whole year.")
+    )
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.DRAFT, editable=False)
     summary = models.TextField(_("summary"), blank=True)
     conclusions = models.TextField(_("the parties' conclusions"), blank=True)
@@ -80,19 +142,20 @@ class FollowUpReport(models.Model):
     history = HistoricalRecords(excluded_fields=["version", "created_at"])
 
     class Meta:
-        ordering = ["agreement", "year"]
+        ordering = ["agreement", "year", "period"]
         verbose_name = _("follow-up report")
         verbose_name_plural = _("follow-up reports")
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "year"],
-                name="followup_one_report_per_year",
-                violation_error_message=_("The agreement already has a follow-up for that year."),
-            )
+                fields=["agreement", "year", "period"],
+                name="followup_one_report_per_period",
+                violation_error_message=_("The agreement already has a follow-up for that period."),
+            ),
+            models.CheckConstraint(condition=Q(period__lte=MAX_PERIOD), name="followup_report_period_in_year"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.agreement} – {self.year}"
+        return f"{self.agreement} – {self.period_label}"
 
     def save(self, *args, **kwargs) -> None:
         # Once approved, the report is as the council approved it: nothing of it is saved again.
@@ -104,7 +167,7 @@ class FollowUpReport(models.Model):
                 report_changed.send(sender=type(self), report_id=self.pk)
 
     def get_absolute_url(self) -> str:
-        return reverse("followup:report", args=[self.agreement_id, self.year])
+        return self.period_url("report")
 
     def delete(self, *args, **kwargs):
         with in_transaction(type(self)):
@@ -115,6 +178,8 @@ class FollowUpReport(models.Model):
     def clean(self) -> None:
         if self.agreement_id and self.year and not self.agreement.is_active_in(self.year):
             raise ValidationError({"year": _("The year is outside the agreement's period.")})
+        if self.agreement_id and self.period not in self.agreement.follow_up_periods:
+            raise ValidationError({"period": _("The agreement is not followed up for that period.")})
 
     @classmethod
     def stored_as_frozen(cls, pk: int | None) -> bool:
@@ -136,19 +201,25 @@ class FollowUpReport(models.Model):
 
 class FollowUpDeadlineQuerySet(models.QuerySet):
     def overdue(self, today: date) -> FollowUpDeadlineQuerySet:
-        """The deadlines past whose year's follow-up is not approved."""
+        """The deadlines past whose period's follow-up is not approved."""
         approved = FollowUpReport.objects.filter(
-            agreement=OuterRef("agreement"), year=OuterRef("year"), stage=FollowUpReport.Stage.APPROVED
+            agreement=OuterRef("agreement"),
+            year=OuterRef("year"),
+            period=OuterRef("period"),
+            stage=FollowUpReport.Stage.APPROVED,
         )
         return self.filter(due_on__lt=today).exclude(Exists(approved))
 
 
-class FollowUpDeadline(models.Model):
-    """When the year's follow-up is to be approved by, as the municipality sets it ("before the council's meeting in
-    March"): reminders go out before it, and a year not approved by then is overdue."""
+class FollowUpDeadline(FollowUpPeriod, models.Model):
+    """When the follow-up of a year (or of a period of it) is to be approved by, as the municipality sets it ("before
+    the council's meeting in March"): reminders go out before it, and a period not approved by then is overdue."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="follow_up_deadlines")
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    period = models.PositiveSmallIntegerField(
+        _("period"), default=0, validators=[MaxValueValidator(MAX_PERIOD)], help_text=_("0: the whole year.")
+    )
     due_on = models.DateField(_("to be approved by"))
     note = models.CharField(
         _("what the date is"),
@@ -161,19 +232,20 @@ class FollowUpDeadline(models.Model):
     objects = FollowUpDeadlineQuerySet.as_manager()
 
     class Meta:
-        ordering = ["agreement", "year"]
+        ordering = ["agreement", "year", "period"]
         verbose_name = _("follow-up deadline")
         verbose_name_plural = _("follow-up deadlines")
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "year"],
-                name="followup_one_deadline_per_year",
-                violation_error_message=_("The agreement already has a deadline for that year."),
-            )
+                fields=["agreement", "year", "period"],
+                name="followup_one_deadline_per_period",
+                violation_error_message=_("The agreement already has a deadline for that period."),
+            ),
+            models.CheckConstraint(condition=Q(period__lte=MAX_PERIOD), name="followup_deadline_period_in_year"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.agreement} – {self.year}: {self.due_on}"
+        return f"{self.agreement} – {self.period_label}: {self.due_on}"
 
     def clean(self) -> None:
         if self.due_on and self.year and self.due_on.year < self.year:

@@ -18,7 +18,7 @@ from samverkan.lib.charts import progress_bar
 from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status
 
 # The annual report's chart, so that an indicator looks the same in every report.
-from .report import indicator_chart
+from .report import indicator_chart, yearly_series
 from .revisions import revision_chain, same_items
 from .verdicts import TargetVerdict, Trend, indicator_trend, target_progress
 
@@ -27,11 +27,12 @@ FINISHED = (Status.DONE, Status.DROPPED)
 
 @dataclass(frozen=True)
 class YearCell:
-    """An item in one year's follow-up; no status when that year's report has no line for it."""
+    """An item in one year's (or period's) follow-up; no status when that report has no line for it."""
 
     year: int
     status: str | None = None
     achieved: int | None = None
+    period: int = 0
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,8 @@ class ItemLine:
         """The last year with a status: where the item stands now."""
         return next((cell for cell in reversed(self.cells) if cell.status), None)
 
-    def cell(self, year: int) -> YearCell | None:
-        return next((cell for cell in self.cells if cell.year == year), None)
+    def cell(self, year: int, period: int = 0) -> YearCell | None:
+        return next((cell for cell in self.cells if (cell.year, cell.period) == (year, period)), None)
 
 
 @dataclass
@@ -166,7 +167,8 @@ class Overview:
     parties: list[Organisation]
     reports: list[FollowUpReport]
     groups: list[ItemGroup]
-    overdue_year: int | None  # the latest follow-up of a year that is over
+    overdue_year: int | None  # the latest year that is over with a follow-up
+    overdue_label: str  # its latest follow-up, in words ("2025", "kvartal 4 2025")
     overdue: list[Overdue]
     preliminary_years: set[int]  # the years whose follow-up is not approved yet: their values may change
     without_role: list[ItemLine]
@@ -192,9 +194,12 @@ def build_overview(agreement: Agreement) -> Overview:
     # Every year followed up under this revision or an earlier one, its items read as this revision's.
     chain = revision_chain(agreement)
     rows, commitments, indicators = (same_items(agreement, chain, m) for m in (ActivityRow, Commitment, Indicator))
-    reports = list(FollowUpReport.objects.filter(agreement_id__in=chain).order_by("year"))
-    year_of = {report.pk: report.year for report in reports}
-    years = [report.year for report in reports]
+    reports = list(
+        FollowUpReport.objects.filter(agreement_id__in=chain).select_related("agreement").order_by("year", "period")
+    )
+    # Each follow-up by its (year, period), which sorts them in time: the years, or their halves or quarters.
+    year_of = {report.pk: (report.year, report.period) for report in reports}
+    years = list(year_of.values())
     focus_areas = list(agreement.focus_areas.all())
     focus_area_of = {focus_area.pk: focus_area for focus_area in focus_areas}
 
@@ -215,19 +220,22 @@ def build_overview(agreement: Agreement) -> Overview:
     groups = {focus_area.pk: ItemGroup(focus_area) for focus_area in focus_areas}
     others = ItemGroup(None)
     for row in ActivityRow.objects.filter(focus_area__agreement=agreement):
-        cells = [YearCell(year, activity_status.get((row.pk, year))) for year in years]
+        cells = [YearCell(year, activity_status.get((row.pk, (year, period))), None, period) for year, period in years]
         groups[row.focus_area_id].lines.append(ItemLine(focus_area_of[row.focus_area_id], row, None, cells))
     commitments = Commitment.objects.filter(agreement=agreement).prefetch_related(
         Prefetch("parties", queryset=Organisation.objects.parties_of(agreement.pk).only("pk", "name", "kind"))
     )
     for commitment in commitments:
-        cells = [YearCell(year, *commitment_outcome.get((commitment.pk, year), (None, None))) for year in years]
+        cells = [
+            YearCell(year, *commitment_outcome.get((commitment.pk, (year, period)), (None, None)), period)
+            for year, period in years
+        ]
         line = ItemLine(
             focus_area_of.get(commitment.focus_area_id),
             None,
             commitment,
             cells,
-            period_progress(commitment, [cell.achieved for cell in cells]),
+            period_progress(commitment, yearly_sums(cells)),
         )
         groups.get(commitment.focus_area_id, others).lines.append(line)
     sections = [group for group in [*groups.values(), others] if group.lines]
@@ -235,13 +243,15 @@ def build_overview(agreement: Agreement) -> Overview:
 
     # A year that is over should have ended with everything due in it done, or dropped on purpose; what is due at
     # the end of the period is late only once the period is over.
+    # A year followed up in parts stands where its last part left it.
     today = timezone.localdate()
-    overdue_year = max((year for year in years if year < today.year), default=None)
+    overdue_key = max((key for key in years if key[0] < today.year), default=None)
+    overdue_year = overdue_key[0] if overdue_key else None
     period_over = agreement.end_date is not None and agreement.end_date < today
     overdue = []
-    if overdue_year is not None:
+    if overdue_key is not None:
         for line in lines:
-            cell = line.cell(overdue_year)
+            cell = line.cell(*overdue_key)
             due_later = line.progress is not None and line.progress.for_the_period and not period_over
             if cell is not None and cell.status and cell.status not in FINISHED and not due_later:
                 overdue.append(Overdue(line, overdue_year, cell.status))
@@ -251,6 +261,7 @@ def build_overview(agreement: Agreement) -> Overview:
         report_id__in=year_of, value__isnull=False
     ).values_list("indicator_id", "report_id", "value"):
         series_of[indicators.get(indicator_id)].append((year_of[report_id], value))
+    series_of = defaultdict(list, {pk: yearly_series(sorted(measured)) for pk, measured in series_of.items()})
     position = {pk: index for index, pk in enumerate(focus_area_of)}
     goals = sorted(
         Goal.objects.filter(agreement=agreement, indicator__isnull=False).select_related("indicator"),
@@ -277,6 +288,7 @@ def build_overview(agreement: Agreement) -> Overview:
         reports=reports,
         groups=sections,
         overdue_year=overdue_year,
+        overdue_label=next((r.period_label for r in reports if (r.year, r.period) == overdue_key), ""),
         overdue=overdue,
         preliminary_years={report.year for report in reports if not report.is_frozen},
         without_role=[
@@ -285,6 +297,17 @@ def build_overview(agreement: Agreement) -> Overview:
         indicators=indicators,
         status_counts=[(value, label, now[value]) for value, label in Status.choices],
     )
+
+
+def yearly_sums(cells: list[YearCell]) -> list[int | None]:
+    """The numbers achieved in each year, its halves or quarters added up; None for a year none was reported in."""
+    sums: dict[int, int | None] = {}
+    for cell in cells:
+        if cell.achieved is not None:
+            sums[cell.year] = (sums.get(cell.year) or 0) + cell.achieved
+        else:
+            sums.setdefault(cell.year, None)
+    return list(sums.values())
 
 
 def evaluation_of(agreement: Agreement) -> Evaluation | None:

@@ -23,6 +23,7 @@ def report_data(annual: AnnualReport) -> dict:
     return {
         "agreement": report.agreement.title,
         "year": report.year,
+        "period": report.period_label,
         "stage": report.stage,
         "approved_on": report.approved_on.isoformat() if report.approved_on else None,
         "case_number": report.case_number,
@@ -65,17 +66,18 @@ def annual_report_pdf(report: FollowUpReport) -> bytes:
             {"report": report, "agreement": report.agreement, "annual": annual, "draft": not report.is_frozen},
         )
     data = report_data(annual)
-    attachment = AttachedFile.json(f"uppfoljning-{report.year}.json", data, "The year's follow-up as data (JSON)")
+    attachment = AttachedFile.json(f"uppfoljning-{report.period_in_names}.json", data, "The follow-up as data (JSON)")
     return render_pdf(html, roots=pdf_roots(), attachments=(attachment,))
 
 
 def evaluation_data(overview: Overview, evaluation: Evaluation | None) -> dict:
     """The evaluation of the period as plain data, attached to its PDF."""
     agreement = overview.agreement
+    names = [report.period_in_names for report in overview.reports]  # "2026", or "2026-kvartal-2"
     return {
         "agreement": agreement.title,
         "period": str(agreement.period_label),
-        "years": {str(report.year): report.stage for report in overview.reports},
+        "years": {report.period_in_names: report.stage for report in overview.reports},
         "evaluation": evaluation.text if evaluation else "",
         "conclusions": evaluation.conclusions if evaluation else "",
         "focus_areas": [
@@ -87,8 +89,10 @@ def evaluation_data(overview: Overview, evaluation: Evaluation | None) -> dict:
                         "text": line.text,
                         "parties": [party.name for party in line.parties],
                         "responsible_role": line.commitment.responsible_role if line.commitment else None,
-                        "statuses": {str(cell.year): cell.status for cell in line.cells},
-                        "achieved": {str(cell.year): cell.achieved for cell in line.cells} if line.progress else None,
+                        "statuses": dict(zip(names, (cell.status for cell in line.cells), strict=True)),
+                        "achieved": dict(zip(names, (cell.achieved for cell in line.cells), strict=True))
+                        if line.progress
+                        else None,
                         "target": line.commitment.target_value if line.commitment else None,
                         "target_scope": line.commitment.target_scope if line.progress else None,
                         "target_verdict": line.progress.verdict if line.progress else None,

@@ -1,5 +1,6 @@
-"""Reminders of the yearly follow-up: before a year's deadline to the parties whose turn it is, and the weekly summary
-of what waits for each user ("Att göra") and what is late. Each is sent once per period (agreements.mail.send_once)."""
+"""Reminders of the follow-up: before a year's (or period's) deadline to the parties whose turn it is, and the weekly
+summary of what waits for each user ("Att göra") and what is late. Each is sent once per period
+(agreements.mail.send_once)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from agreements.mail import send_once
 from agreements.models import Membership, Organisation
 from samverkan.lib import todo
 
+from .access import WRITING_ROLES
 from .models import FollowUpDeadline, FollowUpReport
 
 Stage = FollowUpReport.Stage
@@ -31,7 +33,12 @@ _TURN = {
 
 
 def _responsible(deadline: FollowUpDeadline, stage: str | None) -> QuerySet[Membership]:
-    return Membership.objects.filter(_TURN[stage], organisation__agreement_parties__agreement=deadline.agreement_id)
+    agreement = deadline.agreement
+    turn = _TURN[stage]
+    if agreement.followed_up_by_one_side and stage in (None, Stage.DRAFT):
+        # The side that follows the agreement up alone fills it in and confirms it.
+        turn = Q(role__in=WRITING_ROLES, organisation__kind__in=agreement.following_up_kinds)
+    return Membership.objects.filter(turn, organisation__agreement_parties__agreement=deadline.agreement_id)
 
 
 def send_deadline_reminders(*, today: date) -> int:
@@ -41,7 +48,9 @@ def send_deadline_reminders(*, today: date) -> int:
     steps = sorted(settings.FOLLOW_UP_REMINDER_DAYS)
     if not steps:
         return 0
-    report = FollowUpReport.objects.filter(agreement=OuterRef("agreement"), year=OuterRef("year"))
+    report = FollowUpReport.objects.filter(
+        agreement=OuterRef("agreement"), year=OuterRef("year"), period=OuterRef("period")
+    )
     deadlines = (
         FollowUpDeadline.objects.filter(due_on__gte=today, due_on__lte=today + timedelta(days=steps[-1]))
         .annotate(stage=Subquery(report.values("stage")[:1]))
@@ -60,7 +69,7 @@ def send_deadline_reminders(*, today: date) -> int:
             members=_responsible(deadline, deadline.stage),
             context={
                 "title": deadline.agreement.title,
-                "year": deadline.year,
+                "year": deadline.period_label,
                 "due": deadline.due_on.isoformat(),
                 "note": deadline.note,
                 "days": left,

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from agreements.models import Organisation
@@ -108,11 +108,18 @@ def indicator_chart(indicator: Indicator, goal: Goal, series: list[tuple[int, De
 def build_annual_report(report: FollowUpReport) -> AnnualReport:
     agreement = report.agreement
     parties = [link.organisation for link in agreement.party_links.select_related("organisation")]
-    # The years before, under this revision or an earlier one, their items read as this revision's.
+    # The years (or periods) before, under this revision or an earlier one, their items read as this revision's;
+    # each follow-up is known by its (year, period), which sorts them in time.
     chain = revision_chain(agreement)
     rows, commitments, indicators = (same_items(agreement, chain, m) for m in (ActivityRow, Commitment, Indicator))
-    year_of = {r.pk: r.year for r in FollowUpReport.objects.filter(agreement_id__in=chain, year__lte=report.year)}
-    last_year = max((year for year in year_of.values() if year < report.year), default=None)
+    this = (report.year, report.period)
+    year_of = {
+        r.pk: (r.year, r.period)
+        for r in FollowUpReport.objects.filter(
+            Q(year__lt=report.year) | Q(year=report.year, period__lte=report.period), agreement_id__in=chain
+        )
+    }
+    last_year = max((key for key in year_of.values() if key < this), default=None)
 
     # Every year's lines up to this report's, keyed by (item, year): this year's, last year's and the sums.
     commitment_outcomes = {
@@ -138,41 +145,47 @@ def build_annual_report(report: FollowUpReport) -> AnnualReport:
     others = FocusAreaReport(None, None)
     for row in ActivityRow.objects.filter(focus_area__agreement=agreement):
         focus_areas[row.focus_area_id].activities.append(
-            ActivityLine(
-                row, activity_outcomes.get((row.pk, report.year)), status_in(activity_outcomes, row.pk, last_year)
-            )
+            ActivityLine(row, activity_outcomes.get((row.pk, this)), status_in(activity_outcomes, row.pk, last_year))
         )
     commitments = Commitment.objects.filter(agreement=agreement).prefetch_related(
         Prefetch("parties", queryset=Organisation.objects.parties_of(agreement.pk).only("pk", "name"))
     )
-    earlier_years = sorted(year for year in year_of.values() if year < report.year)
+    earlier_years = sorted(key for key in year_of.values() if key < this)
+    this_year = [key for key in earlier_years if key[0] == report.year]  # the earlier periods of a year in parts
     for commitment in commitments:
-        outcome = commitment_outcomes.get((commitment.pk, report.year))
-        earlier = [o.achieved for year in earlier_years if (o := commitment_outcomes.get((commitment.pk, year)))]
+        outcome = commitment_outcomes.get((commitment.pk, this))
+        earlier = [o.achieved for key in earlier_years if (o := commitment_outcomes.get((commitment.pk, key)))]
+        achieved = outcome.achieved if outcome else None
+        if this_year and commitment.target_scope != Commitment.TargetScope.PERIOD:
+            # A yearly target is met by the year's periods together, so far.
+            so_far = [o.achieved for key in this_year if (o := commitment_outcomes.get((commitment.pk, key)))]
+            reported = [n for n in [*so_far, achieved] if n is not None]
+            achieved = sum(reported) if reported else None
         line = CommitmentLine(
             commitment,
             outcome,
             list(outcome.party_comments.all()) if outcome else [],
-            target_progress(commitment, outcome.achieved if outcome else None, earlier),
+            target_progress(commitment, achieved, earlier),
             status_in(commitment_outcomes, commitment.pk, last_year),
             next((n for n in reversed(earlier) if n is not None), None),
         )
         focus_areas.get(commitment.focus_area_id, others).commitments.append(line)
     for goal in Goal.objects.filter(agreement=agreement, indicator__isnull=False).select_related("indicator"):
         indicator = goal.indicator
-        series = sorted(
-            (year, v.value)
-            for year in year_of.values()
-            if (v := values.get((indicator.pk, year))) is not None and v.value is not None
+        measured = sorted(
+            (key, v.value)
+            for key in year_of.values()
+            if (v := values.get((indicator.pk, key))) is not None and v.value is not None
         )
+        series = yearly_series(measured)
         line = IndicatorLine(
             goal,
             indicator,
             series,
-            values.get((indicator.pk, report.year)),
+            values.get((indicator.pk, this)),
             indicator_trend(indicator, series),
             indicator_chart(indicator, goal, series),
-            next((value for year, value in reversed(series) if year < report.year), indicator.baseline_value),
+            next((value for key, value in reversed(measured) if key < this), indicator.baseline_value),
         )
         focus_areas.get(goal.focus_area_id, others).indicators.append(line)
 
@@ -196,6 +209,11 @@ def build_annual_report(report: FollowUpReport) -> AnnualReport:
     )
 
 
+def yearly_series(measured: list[tuple[tuple[int, int], Decimal]]) -> list[tuple[int, Decimal]]:
+    """An indicator's values by (year, period), in time order, as one value a year: the latest measured in it."""
+    return list({year: value for (year, _period), value in measured}.items())
+
+
 def approved_report_key(report: FollowUpReport) -> str | None:
     """The key of an approved report's cached HTML, or None while anything it shows can still change. An approved
     year's lines and its signed agreement no longer change, and neither do the earlier years it shows once they are
@@ -203,10 +221,10 @@ def approved_report_key(report: FollowUpReport) -> str | None:
     if not report.is_frozen:
         return None
     chain = revision_chain(report.agreement)  # the years it shows may have been reported under earlier revisions
-    stages = FollowUpReport.objects.filter(agreement_id__in=chain, year__lte=report.year).values_list(
-        "stage", flat=True
-    )
+    stages = FollowUpReport.objects.filter(
+        Q(year__lt=report.year) | Q(year=report.year, period__lte=report.period), agreement_id__in=chain
+    ).values_list("stage", flat=True)
     if any(stage != FollowUpReport.Stage.APPROVED for stage in stages):
         return None
     names = list(Organisation.objects.parties_of(report.agreement_id).values_list("pk", "name", "party_name"))
-    return hashlib.sha256(repr((report.pk, report.year, names)).encode()).hexdigest()
+    return hashlib.sha256(repr((report.pk, report.year, report.period, names)).encode()).hexdigest()

@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.forms import ModelForm
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from focusareas.models import ActivityRow, Commitment, FocusArea, Indicator
 from samverkan.lib.archive import archiving, store_archived
 from samverkan.lib.versions import StaleEdit, claim_fingerprint, claim_version, fingerprint, versions
 
-from .access import may_approve, may_confirm, may_submit
+from .access import confirming_stage, may_approve, may_confirm, may_send_back, may_submit
 from .forms import CommitmentOutcomeForm, EvaluationForm
 from .mail import (
     send_followup_approved,
@@ -39,15 +40,17 @@ from .revisions import revision_chain, same_items
 
 
 @transaction.atomic
-def report_start(*, agreement: Agreement, year: int, copy_previous: bool) -> FollowUpReport:
-    """A new report for the year with a line for every activity, commitment, indicator and focus area, empty or
-    with last year's statuses and texts carried over (numbers are not: they are the new year's to report)."""
+def report_start(*, agreement: Agreement, year: int, period: int = 0, copy_previous: bool) -> FollowUpReport:
+    """A new report for the year, or the period of it, with a line for every activity, commitment, indicator and
+    focus area, empty or with the previous period's statuses and texts carried over (numbers are not: they are the
+    new period's to report)."""
     if not agreement.is_frozen:
         raise ValidationError(_("An agreement is followed up once it is signed."))
     # The revisions share their years: one reported under an earlier (or later) revision is not started again.
     chain = revision_chain(agreement, later=True)
+    same_time = Q(year=year) if period == 0 else Q(year=year, period__in=[0, period])
     elsewhere = (
-        FollowUpReport.objects.filter(agreement_id__in=chain, year=year)
+        FollowUpReport.objects.filter(same_time, agreement_id__in=chain)
         .exclude(agreement=agreement)
         .values_list("agreement__revision", flat=True)
         .first()
@@ -57,17 +60,19 @@ def report_start(*, agreement: Agreement, year: int, copy_previous: bool) -> Fol
             _("%(year)s is already followed up under revision %(revision)s of the agreement.")
             % {"year": year, "revision": elsewhere}
         )
-    report = FollowUpReport(agreement=agreement, year=year)
+    report = FollowUpReport(agreement=agreement, year=year, period=period)
     report.full_clean()
     try:
         with transaction.atomic():
             report.save()
     except IntegrityError:
-        # Someone started the same year at the same moment, after full_clean() had found none.
-        unique = next(c for c in FollowUpReport._meta.constraints if c.name == "followup_one_report_per_year")
+        # Someone started the same period at the same moment, after full_clean() had found none.
+        unique = next(c for c in FollowUpReport._meta.constraints if c.name == "followup_one_report_per_period")
         raise ValidationError(unique.violation_error_message) from None
     previous = (
-        FollowUpReport.objects.filter(agreement_id__in=chain, year__lt=year).order_by("-year").first()
+        FollowUpReport.objects.filter(Q(year__lt=year) | Q(year=year, period__lt=period), agreement_id__in=chain)
+        .order_by("-year", "-period")
+        .first()
         if copy_previous
         else None
     )
@@ -199,9 +204,10 @@ def report_submit(*, report: FollowUpReport, user: AbstractBaseUser, loaded_fing
 
 @transaction.atomic
 def report_confirm(*, report: FollowUpReport, user: AbstractBaseUser, loaded_fingerprint: str | None = None) -> None:
-    """The police confirm the year's follow-up, which then goes to the council for approval."""
+    """The police confirm the follow-up (or the side that follows it up alone confirms its draft), which then goes to
+    the council for approval."""
     report = _locked(report, loaded_fingerprint)
-    if report.stage != FollowUpReport.Stage.SUBMITTED:
+    if report.stage != confirming_stage(report.agreement):
         raise ValidationError(_("Only a submitted follow-up can be confirmed."))
     if not may_confirm(user, report.agreement):
         raise PermissionDenied
@@ -219,7 +225,7 @@ def report_send_back(
     report = _locked(report, loaded_fingerprint)
     if report.stage != FollowUpReport.Stage.SUBMITTED:
         raise ValidationError(_("Only a submitted follow-up can be sent back."))
-    if not may_confirm(user, report.agreement):
+    if not may_send_back(user, report.agreement):
         raise PermissionDenied
     report.stage = FollowUpReport.Stage.DRAFT
     report.sent_back_comment = comment
@@ -250,21 +256,25 @@ def report_approve(
         report.save(update_fields=["stage", "approved_on", "case_number"])
         archived = ArchivedReport(report=report, archived_by=user)
         archives.append(archived)
-        name = f"uppfoljning-{slugify(report.agreement.title)}-{report.year}"
+        name = f"uppfoljning-{slugify(report.agreement.title)}-{report.period_in_names}"
         store_archived(archived, annual_report_pdf(report), name)
         send_followup_approved(report=report)
     return archived
 
 
 @transaction.atomic
-def deadline_set(*, agreement: Agreement, year: int, due_on: date, note: str) -> FollowUpDeadline:
-    """Set (or move) the date by which the year's follow-up is to be approved; an approved year has no deadline left."""
-    if FollowUpReport.objects.filter(agreement=agreement, year=year, stage=FollowUpReport.Stage.APPROVED).exists():
+def deadline_set(*, agreement: Agreement, year: int, period: int = 0, due_on: date, note: str) -> FollowUpDeadline:
+    """Set (or move) the date by which the year's (or period's) follow-up is to be approved; an approved one has no
+    deadline left."""
+    approved = FollowUpReport.objects.filter(
+        agreement=agreement, year=year, period=period, stage=FollowUpReport.Stage.APPROVED
+    )
+    if approved.exists():
         raise ValidationError(_("The follow-up of that year is approved already."))
     list(Agreement.objects.select_for_update().filter(pk=agreement.pk).values_list("pk"))  # one setting at a time
-    deadline = FollowUpDeadline.objects.filter(agreement=agreement, year=year).first() or FollowUpDeadline(
-        agreement=agreement, year=year
-    )
+    deadline = FollowUpDeadline.objects.filter(
+        agreement=agreement, year=year, period=period
+    ).first() or FollowUpDeadline(agreement=agreement, year=year, period=period)
     deadline.due_on, deadline.note = due_on, note
     deadline.full_clean()
     deadline.save()

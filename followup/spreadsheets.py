@@ -195,15 +195,16 @@ def _csv(sheets: list[Sheet]) -> bytes:
 
 @login_required
 @require_safe
-def report_export(request: HttpRequest, pk: int, year: int, fmt: str) -> HttpResponse:
-    """The year's follow-up as an .xlsx workbook or a .csv file, for anyone who may read the agreement."""
+def report_export(request: HttpRequest, pk: int, year: int, fmt: str, period: str = "") -> HttpResponse:
+    """The year's (or period's) follow-up as an .xlsx workbook or a .csv file, for anyone who may read the
+    agreement."""
     if fmt not in CONTENT_TYPES:
         raise Http404
-    report = get_report_for_user(request.user, pk, year)
+    report = get_report_for_user(request.user, pk, year, period=period)
     annual = build_annual_report(report)
     sheets = [_commitments(annual), _activities(annual), _indicators(annual)]
     content = xlsx(sheets) if fmt == "xlsx" else _csv(sheets)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    filename = f"uppfoljning-{slugify(report.agreement.title)}-{report.year}.{fmt}"
+    filename = f"uppfoljning-{slugify(report.agreement.title)}-{report.period_in_names}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -37,7 +37,7 @@ from .forms import (
     SendBackForm,
     StartReportForm,
 )
-from .models import CommitmentOutcome, Evaluation, FollowUpReport
+from .models import CommitmentOutcome, Evaluation, FollowUpReport, period_label
 from .overview import build_overview, evaluation_of
 from .pdf import annual_report_pdf, evaluation_pdf_content
 from .report import approved_report_key, build_annual_report
@@ -50,6 +50,16 @@ def period_years(agreement: Agreement) -> list[int]:
     return list(range(agreement.follow_up_from, last + 1))
 
 
+def follow_up_periods(agreement: Agreement) -> list[tuple[int, int, str]]:
+    """(year, period, label) of every follow-up that can be made: each year, or each of its halves or quarters."""
+    frequency = agreement.follow_up_frequency
+    return [
+        (year, period, period_label(year, period, frequency))
+        for year in period_years(agreement)
+        for period in agreement.follow_up_periods
+    ]
+
+
 @login_required
 @require_safe
 def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
@@ -57,25 +67,29 @@ def followup_index(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _index_page(request: HttpRequest, agreement: Agreement, deadline_form: DeadlineForm | None = None) -> HttpResponse:
-    """The years of the follow-up with their stage and deadline; `deadline_form` is one refused, shown again."""
+    """The years (or periods) of the follow-up with their stage and deadline; `deadline_form` is one refused, shown
+    again."""
     # The years of every revision so far: a year reported under an earlier one is this agreement's year too.
     reports = {
-        r.year: r
+        (r.year, r.period): r
         for r in FollowUpReport.objects.filter(agreement_id__in=revision_chain(agreement)).select_related("agreement")
     }
-    deadlines = {d.year: d for d in agreement.follow_up_deadlines.all()}
+    deadlines = {(d.year, d.period): d for d in agreement.follow_up_deadlines.all()}
     can_start = may_follow_up(agreement)
-    years = period_years(agreement)
-    start_form = StartReportForm(years=[y for y in years if y not in reports])
+    periods = follow_up_periods(agreement)
+    start_form = StartReportForm(periods=[p for p in periods if p[:2] not in reports])
     if can_start and deadline_form is None:
-        deadline_form = DeadlineForm(years=[y for y in years if not _approved(reports.get(y))])
-    overdue = set(agreement.follow_up_deadlines.overdue(timezone.localdate()).values_list("year", flat=True))
+        deadline_form = DeadlineForm(periods=[p for p in periods if not _approved(reports.get(p[:2]))])
+    overdue = set(agreement.follow_up_deadlines.overdue(timezone.localdate()).values_list("year", "period"))
     return render(
         request,
         "followup/index.html",
         {
             "agreement": agreement,
-            "years": [(year, reports.get(year), deadlines.get(year), year in overdue) for year in years],
+            "years": [
+                (year, label, reports.get((year, period)), deadlines.get((year, period)), (year, period) in overdue)
+                for year, period, label in periods
+            ],
             "start_form": start_form if can_start and start_form.fields["year"].choices else None,
             "deadline_form": deadline_form if can_start and deadline_form.fields["year"].choices else None,
         },
@@ -89,17 +103,18 @@ def _approved(report: FollowUpReport | None) -> bool:
 @login_required
 @require_POST
 def deadline_set(request: HttpRequest, pk: int) -> HttpResponse:
-    """The municipality's editors set the date by which a year's follow-up is to be approved."""
+    """The municipality's editors set the date by which a year's (or period's) follow-up is to be approved."""
     agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
     if not may_follow_up(agreement):
         raise PermissionDenied
-    approved = set(agreement.follow_ups.filter(stage=FollowUpReport.Stage.APPROVED).values_list("year", flat=True))
-    form = DeadlineForm(request.POST, years=[y for y in period_years(agreement) if y not in approved])
+    approved = set(agreement.follow_ups.filter(stage=FollowUpReport.Stage.APPROVED).values_list("year", "period"))
+    form = DeadlineForm(request.POST, periods=[p for p in follow_up_periods(agreement) if p[:2] not in approved])
     if form.is_valid():
         try:
             services.deadline_set(
                 agreement=agreement,
                 year=form.cleaned_data["year"],
+                period=form.cleaned_data["period"],
                 due_on=form.cleaned_data["due_on"],
                 note=form.cleaned_data["note"],
             )
@@ -116,15 +131,16 @@ def deadline_set(request: HttpRequest, pk: int) -> HttpResponse:
 def report_start(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
     existing = set(
-        FollowUpReport.objects.filter(agreement_id__in=revision_chain(agreement)).values_list("year", flat=True)
+        FollowUpReport.objects.filter(agreement_id__in=revision_chain(agreement)).values_list("year", "period")
     )
-    form = StartReportForm(request.POST, years=[y for y in period_years(agreement) if y not in existing])
+    form = StartReportForm(request.POST, periods=[p for p in follow_up_periods(agreement) if p[:2] not in existing])
     if not form.is_valid():
         messages.error(request, _("Choose a year of the period that has no follow-up yet."))
         return redirect("followup:index", pk=pk)
+    year, period = form.cleaned_data["year"]
     try:
         report = services.report_start(
-            agreement=agreement, year=form.cleaned_data["year"], copy_previous=form.cleaned_data["copy_previous"]
+            agreement=agreement, year=year, period=period, copy_previous=form.cleaned_data["copy_previous"]
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -134,8 +150,8 @@ def report_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def report_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    report = get_report_for_user(request.user, pk, year)
+def report_page(request: HttpRequest, pk: int, year: int, period: str = "") -> HttpResponse:
+    report = get_report_for_user(request.user, pk, year, period=period)
     return _report_page(request, report, version=services.report_fingerprint(report))
 
 
@@ -171,10 +187,10 @@ def _report_page(request: HttpRequest, report: FollowUpReport, *, version: str, 
 
 
 @login_required
-def report_edit(request: HttpRequest, pk: int, year: int, part: str) -> HttpResponse:
-    """Fill in one focus area of the year (or the commitments outside every focus area, or the report's own
-    summary): each user the lines of their own parties, everyone the shared ones."""
-    report = get_report_for_user(request.user, pk, year, Access.EDIT)
+def report_edit(request: HttpRequest, pk: int, year: int, part: str, period: str = "") -> HttpResponse:
+    """Fill in one focus area of the year or period (or the commitments outside every focus area, or the report's
+    own summary): each user the lines of their own parties, everyone who follows up the shared ones."""
+    report = get_report_for_user(request.user, pk, year, Access.EDIT, period=period)
     writing = report.user_writing_parties
     annual = build_annual_report(report)
     if part == "sammanfattning":
@@ -266,10 +282,10 @@ def _fresh_versions(request: HttpRequest, forms: list):
 
 @login_required
 @require_POST
-def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> HttpResponse:
+def report_transition(request: HttpRequest, pk: int, year: int, action: str, period: str = "") -> HttpResponse:
     """Submit, confirm, send back or approve the report as the page showed it: if anyone changed it since, nothing
     happens and the page shows the report as it is now, with what the user typed."""
-    report = get_report_for_user(request.user, pk, year)
+    report = get_report_for_user(request.user, pk, year, period=period)
     if action not in ("submit", "confirm", "send-back", "approve"):
         raise Http404
     form = STEP_FORMS.get(action, ConfirmForm)(request.POST)
@@ -291,7 +307,7 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
             services.report_approve(report=report, user=request.user, **form.cleaned_data)
             messages.success(request, _("The follow-up is approved and its PDF has been archived."))
     except StaleEdit:
-        report = get_report_for_user(request.user, pk, year)
+        report = get_report_for_user(request.user, pk, year, period=period)
         version = services.report_fingerprint(report)
         typed = None
         if action in STEP_FORMS:
@@ -307,13 +323,13 @@ def report_transition(request: HttpRequest, pk: int, year: int, action: str) -> 
 
 @login_required
 @require_safe
-def report_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def report_pdf(request: HttpRequest, pk: int, year: int, period: str = "") -> HttpResponse:
     """The approved report as archived (checked against its checksum); any other stage rendered now as a draft."""
-    report = get_report_for_user(request.user, pk, year)
+    report = get_report_for_user(request.user, pk, year, period=period)
     archived = getattr(report, "archived", None) if report.is_frozen else None
     if archived is None:
         try:
-            return pdf_response(annual_report_pdf(report), f"uppfoljning-{report.year}-utkast.pdf")
+            return pdf_response(annual_report_pdf(report), f"uppfoljning-{report.period_in_names}-utkast.pdf")
         except RenderTooLarge:
             return pdf_too_large(request, report.agreement)
     return archived_pdf_response(request, archived, agreement=report.agreement)

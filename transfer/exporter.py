@@ -85,7 +85,7 @@ class _Exporter(HistoryExport):
             self.archive(archived)
             for archived in agreement.archived_pdfs.select_related("archived_by").order_by("archived_at", "pk")
         ]
-        content["follow_ups"] = [self.report(report) for report in agreement.follow_ups.order_by("year")]
+        content["follow_ups"] = [self.report(report) for report in agreement.follow_ups.order_by("year", "period")]
         history = self.history()
         users = sorted(self.users.values(), key=lambda user: user.get_username())
         return {
@@ -253,7 +253,8 @@ class _Exporter(HistoryExport):
         }
 
     def report(self, report: FollowUpReport) -> dict[str, Any]:
-        year = self.refs[FollowUpReport][report.pk] = report.year
+        # A report is named by its year, or by its year and period (a half or a quarter).
+        year = self.refs[FollowUpReport][report.pk] = [report.year, report.period] if report.period else report.year
         outcomes = []
         commitment_outcomes = report.commitment_outcomes.order_by("pk").prefetch_related(
             Prefetch("party_comments", PartyComment.objects.select_related("party", "reported_by").order_by("pk"))

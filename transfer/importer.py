@@ -448,7 +448,7 @@ class _Importer(HistoryImport):
                 stage, report.stage = report.stage, FollowUpReport.Stage.DRAFT
                 _save(report)
                 _restore_timestamps(report, data)
-            year = report.year
+            year = [report.year, report.period] if report.period else report.year
             self.keep(report, year)
             for line_where, item in _items(data, "commitment_outcomes", where):
                 with _at(line_where):

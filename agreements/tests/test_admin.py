@@ -19,6 +19,8 @@ def admin_agreement_data(agreement: Agreement, **changes) -> dict:
         "start_date": agreement.start_date.isoformat(),
         "end_date": agreement.end_date.isoformat() if agreement.end_date else "",
         "copies": agreement.copies,
+        "follow_up_frequency": agreement.follow_up_frequency,
+        "followed_up_by": agreement.followed_up_by,
         **changes,
     }
     for prefix in ("party_links", "signatories", "forums"):

@@ -319,6 +319,17 @@ def test_the_citizen_promise_is_published_with_promises_of_each_party_and_a_join
     assert promise.archived_pdfs.count() == 1
 
 
+def test_the_citizen_promise_is_followed_up_every_quarter_by_the_police():
+    promise = agreement(CITIZEN_PROMISE, "Lokalpolisområde Trelleborg")
+    assert (promise.follow_up_frequency, promise.followed_up_by) == (4, "police")
+    reports = list(promise.follow_ups.order_by("year", "period"))
+    assert [(r.period_label, r.stage) for r in reports] == [
+        ("kvartal 1 2025", FollowUpReport.Stage.APPROVED),
+        ("kvartal 2 2025", FollowUpReport.Stage.DRAFT),
+    ]
+    assert reports[0].archived.report_id == reports[0].pk
+
+
 def test_each_party_approved_and_signed_the_signed_agreements_for_itself():
     solvesborg = agreement(SOLVESBORG, "Sölvesborgs kommun")
     signatures = {

@@ -207,3 +207,27 @@ def test_finished_exports_are_deleted_with_their_files_after_a_week(editor):
 
     assert set(Export.objects.all()) == {recent, running}
     assert not storage.exists(name)
+
+
+def test_a_year_pdfs_export_holds_each_quarter_of_a_promise_followed_up_every_quarter(world, editor, reviewer):
+    promise = AgreementFactory(
+        title="Medborgarlöfte Hamnstad 2024",
+        kind=Agreement.Kind.CITIZEN_PROMISE,
+        parties=[world.municipality, world.police],
+        follow_up_frequency=Agreement.FollowUpFrequency.QUARTERLY,
+        followed_up_by=Agreement.FollowedUpBy.POLICE,
+    )
+    Agreement.objects.filter(pk=promise.pk).update(status=Agreement.Status.SIGNED)
+    promise.refresh_from_db()
+    store_archived(ArchivedPdf(agreement=promise, archived_by=editor), SIGNED_PDF, "medborgarlofte")
+    for quarter in (1, 2):
+        report_start(agreement=promise, year=2024, period=quarter, copy_previous=False)
+
+    names = [part.name for part in contents.year_pdf_parts(reviewer, 2024)]  # named, not yet made
+
+    folder = f"medborgarlofte-hamnstad-2024-{promise.pk}"
+    assert [name for name in names if name.startswith(folder)] == [
+        f"{folder}/overenskommelse.pdf",
+        f"{folder}/uppfoljning-2024-kvartal-1-utkast.pdf",
+        f"{folder}/uppfoljning-2024-kvartal-2-utkast.pdf",
+    ]

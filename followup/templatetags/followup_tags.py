@@ -33,3 +33,9 @@ def status_icon(value: str) -> str:
 def number(value) -> str:
     """A measured value as the charts write it: Swedish format, no needless decimals (24,3 rather than 24,30)."""
     return "–" if value is None or value == "" else format_number(float(value))
+
+
+@register.simple_tag
+def report_url(report, name: str, *args) -> str:
+    """The address of the follow-up's page `name` ("report", "edit", "pdf", …), for its year or its period."""
+    return report.period_url(name, *args)

@@ -155,6 +155,8 @@ def edit_data(agreement: Agreement, **overrides) -> dict:
         "end_date": agreement.end_date.isoformat() if agreement.end_date else "",
         "revision_interval_years": agreement.revision_interval_years or "",
         "first_follow_up_year": agreement.first_follow_up_year or "",
+        "follow_up_frequency": str(agreement.follow_up_frequency),
+        "followed_up_by": agreement.followed_up_by,
         "purpose": agreement.purpose,
         "overall_goals": agreement.overall_goals,
         "copies": str(agreement.copies),

@@ -84,6 +84,10 @@ READ = expect(OK, anonymous=LOGIN, **OUTSIDERS)
 EDIT = expect(OK, anonymous=LOGIN, reviewer=FORBIDDEN, reader=FORBIDDEN, staff=FORBIDDEN, **OUTSIDERS)
 # Every party writes its own lines of the follow-up: the security unit and the police, not the council.
 REPORT = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, superuser=FORBIDDEN, **OUTSIDERS)
+# A citizen promise followed up by the police alone: only the police fill it in.
+POLICE_REPORT = expect(
+    OK, anonymous=LOGIN, editor=FORBIDDEN, reader=FORBIDDEN, staff=FORBIDDEN, superuser=FORBIDDEN, **OUTSIDERS
+)
 # What binds a party is done by a user of that party (its editors and reviewers), never by the council, staff or an
 # administrator who is not one of them.
 PARTY = expect(OK, anonymous=LOGIN, reader=FORBIDDEN, staff=FORBIDDEN, superuser=FORBIDDEN, **OUTSIDERS)
@@ -195,6 +199,11 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "followup:pdf": read_only(),
     "followup:evidence": read_only(),
     "followup:export": read_only(),
+    "followup:report_period": read_only(),
+    "followup:edit_period": form(POLICE_REPORT),
+    "followup:transition_period": post_only(READ),
+    "followup:pdf_period": read_only(),
+    "followup:export_period": read_only(),
     "followup:dashboard": read_only(),
     "followup:evaluation": read_only(),
     "followup:evaluation_edit": form(),
@@ -341,6 +350,18 @@ def build_estate() -> Estate:
     archived = ArchivedPdf(agreement=signed, archived_by=editor)
     store_archived(archived, b"%PDF-1.7\n% signerad\n", "hamnstad")
     report = report_start(agreement=signed, year=2024, copy_previous=False)
+    promise = AgreementFactory(
+        title="Medborgarlöfte Hamnstad 2024",
+        kind=Agreement.Kind.CITIZEN_PROMISE,
+        parties=[world.municipality, world.police],
+        follow_up_frequency=Agreement.FollowUpFrequency.QUARTERLY,
+        followed_up_by=Agreement.FollowedUpBy.POLICE,
+    )
+    promise_area = FocusAreaFactory(agreement=promise, title="Lugnare trafik")
+    CommitmentFactory(focus_area=promise_area, parties=[world.police])
+    Agreement.objects.filter(pk=promise.pk).update(status=Agreement.Status.SIGNED)
+    promise.refresh_from_db()
+    quarter = report_start(agreement=promise, year=2024, period=2, copy_previous=False)
     evidence = default_storage.save("evidence/protokoll.pdf", ContentFile(b"%PDF-1.7\n% protokoll\n"))
     outcome = CommitmentOutcome.objects.get(report=report, commitment=signed_commitment)
     CommitmentOutcome.objects.filter(pk=outcome.pk).update(evidence_file=evidence)
@@ -390,6 +411,8 @@ def build_estate() -> Estate:
             "action_plan": plan,
             "archived": archived,
             "report": report,
+            "quarter": quarter,
+            "promise_area": promise_area,
             "outcome": outcome,
             "signed_area": signed_area,
             "export": export,
@@ -490,6 +513,7 @@ def product_urls(name: str, estate: Estate) -> list[str]:
     if name in by_pk:
         return [reverse(name, args=[by_pk[name]])]
     report = {"pk": signed, "year": year}
+    quarter = {"pk": o["quarter"].agreement_id, "year": o["quarter"].year, "period": o["quarter"].period_slug}
     variants = {
         "agreements:section_add": [{"pk": draft, "part": part} for part in ("agreement", "appendix")],
         "agreements:section_move": [{"pk": o["section"].pk, "direction": "up"}],
@@ -513,6 +537,13 @@ def product_urls(name: str, estate: Estate) -> list[str]:
             report | {"action": action} for action in ("submit", "confirm", "send-back", "approve")
         ],
         "followup:export": [report | {"fmt": fmt} for fmt in ("xlsx", "csv")],
+        "followup:report_period": [quarter],
+        "followup:pdf_period": [quarter],
+        "followup:edit_period": [quarter | {"part": part} for part in (str(o["promise_area"].pk), "sammanfattning")],
+        "followup:transition_period": [
+            quarter | {"action": action} for action in ("submit", "confirm", "send-back", "approve")
+        ],
+        "followup:export_period": [quarter | {"fmt": fmt} for fmt in ("xlsx", "csv")],
         "accounts:activate": [{"uidb64": "MQ", "token": "gammal-lank"}],
         "situation:week": [{"pk": o["week"].municipality_id, "week": o["week"].label}],
         "situation:report": [{"pk": o["week"].municipality_id, "week": o["week"].label}],

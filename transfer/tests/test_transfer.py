@@ -324,6 +324,30 @@ def test_a_published_citizen_promise_comes_back_as_one(world, editor):
     assert (imported.kind, imported.is_frozen, imported.signing_date) == ("citizen_promise", True, date(2026, 3, 2))
 
 
+def test_a_promise_followed_up_every_quarter_by_the_police_comes_back_with_its_quarters(world, editor):
+    promise = world.agreement
+    CommitmentFactory(focus_area=FocusAreaFactory(agreement=promise), parties=[world.police], text="kontroller")
+    Agreement.objects.filter(pk=promise.pk).update(
+        kind=Agreement.Kind.CITIZEN_PROMISE,
+        status=Agreement.Status.SIGNED,
+        follow_up_frequency=Agreement.FollowUpFrequency.QUARTERLY,
+        followed_up_by=Agreement.FollowedUpBy.POLICE,
+    )
+    promise = Agreement.objects.get(pk=promise.pk)
+    store_archived(ArchivedPdf(agreement=promise, archived_by=editor), PDF, "medborgarlofte")
+    for quarter in (1, 2):
+        report_start(agreement=promise, year=2024, period=quarter, copy_previous=False)
+    document = through_text(agreement_export(promise))
+    empty_database()
+
+    imported = agreement_import(document).agreement
+
+    assert (imported.follow_up_frequency, imported.followed_up_by) == (4, "police")
+    assert list(imported.follow_ups.values_list("year", "period")) == [(2024, 1), (2024, 2)]
+    assert CommitmentOutcome.objects.filter(report__agreement=imported).count() == 2
+    assert document_dumps(agreement_export(imported)) == document_dumps(document)
+
+
 def test_a_commitments_target_group_milestones_and_target_in_words_come_back(rich_agreement):
     document = through_text(agreement_export(rich_agreement))
     empty_database()

@@ -16,13 +16,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("agreement", type=int, help="the agreement's id")
         parser.add_argument("year", type=int)
+        parser.add_argument(
+            "--period", type=int, default=0, help="the half (1–2) or quarter (1–4) of the year; 0, the whole year"
+        )
         parser.add_argument("-o", "--output", type=Path, required=True, help="the PDF file to write")
 
-    def handle(self, *args, agreement: int, year: int, output: Path, **options) -> None:
+    def handle(self, *args, agreement: int, year: int, period: int, output: Path, **options) -> None:
         try:
-            report = FollowUpReport.objects.select_related("agreement").get(agreement_id=agreement, year=year)
+            report = FollowUpReport.objects.select_related("agreement").get(
+                agreement_id=agreement, year=year, period=period
+            )
         except FollowUpReport.DoesNotExist:
-            raise CommandError(f"Agreement {agreement} has no follow-up for {year}") from None
+            raise CommandError(f"Agreement {agreement} has no follow-up for {year} (period {period})") from None
         archived = getattr(report, "archived", None) if report.is_frozen else None
         try:
             content = verified_content(archived) if archived else annual_report_pdf(report)
