@@ -252,7 +252,7 @@ def test_the_spreadsheet_and_pdf_of_a_quarter_are_named_for_it(client, world, re
     assert "uppfoljning-2024-kvartal-2-utkast.pdf" in response["Content-Disposition"]
 
 
-@pytest.mark.parametrize(("name", "pinned"), [("report", 24), ("dashboard", 14)])
+@pytest.mark.parametrize(("name", "pinned"), [("report", 25), ("dashboard", 14)])
 def test_a_quarterly_follow_up_costs_the_same_queries_with_more_quarters_and_focus_areas(
     client, world, reviewer, django_assert_max_num_queries, name, pinned
 ):
