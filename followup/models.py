@@ -97,6 +97,13 @@ class FollowUpPeriod:
         return f"{self.year}-{self.period_slug}" if self.period else str(self.year)
 
     @property
+    def period_start(self) -> date:
+        """The first day of the period."""
+        if self.period == 0:
+            return date(self.year, 1, 1)
+        return date(self.year, (self.period - 1) * (12 // self.agreement.follow_up_frequency) + 1, 1)
+
+    @property
     def period_end(self) -> date:
         """The last day of the period."""
         if self.period == 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
 from django.db.models import Count
@@ -25,9 +26,10 @@ class YearAttendance:
     attended: dict[int, int]  # {organisation id: meetings it attended}
 
 
-def year_attendance(municipality: Organisation, year: int) -> YearAttendance:
-    """The meetings of the year that recorded who was present, and how many of them each party attended."""
-    weeks = Week.objects.filter(municipality=municipality, monday__year=year)
+def attendance_between(municipality: Organisation, start: date, end: date) -> YearAttendance:
+    """The meetings from `start` to `end` (a year, or a quarter or half-year) that recorded who was present, and how
+    many of them each party attended."""
+    weeks = Week.objects.filter(municipality=municipality, monday__range=(start, end))
     present = Week.attended_by.through.objects.filter(week__in=weeks)
     return YearAttendance(
         meetings=present.values("week_id").distinct().count(),

@@ -20,7 +20,7 @@ from followup.models import CommitmentOutcome, FollowUpReport, IndicatorValue, S
 from samverkan.lib.versions import claim_version
 
 from . import mail
-from .attendance import attendance_status, attendance_text, read_attendance_text, year_attendance
+from .attendance import attendance_between, attendance_status, attendance_text, read_attendance_text
 from .models import (
     Answer,
     AttendedCommitment,
@@ -308,8 +308,9 @@ def imported_source(series: IndicatorSeries) -> str:
 
 
 def indicator_values_fill(*, municipality: Organisation) -> int:
-    """Fill the follow-up value of each indicator read from the municipality's statistics, in every year still being
-    filled in that has data. A value someone typed (not marked as imported) is kept; the number of values filled."""
+    """Fill the follow-up value of each indicator read from the municipality's statistics, in every year (or quarter or
+    half-year: the year so far) still being filled in that has data. A value someone typed (not marked as imported)
+    is kept; the number of values filled."""
     filled = 0
     values = IndicatorValue.objects.filter(
         indicator__statistics_series__municipality=municipality,
@@ -327,6 +328,7 @@ def indicator_values_fill(*, municipality: Organisation) -> int:
                 crime_type=series.crime_type,
                 place=series.place,
                 year=value.report.year,
+                until=value.report.period_end,
             )
             if total is None or (value.value == total and value.source == marker):
                 continue
@@ -337,7 +339,8 @@ def indicator_values_fill(*, municipality: Organisation) -> int:
 
 
 def commitment_attendance_fill(*, municipality: Organisation) -> int:
-    """Fill each party's line of the commitments followed up by attendance, in every year still being filled in:
+    """Fill each party's line of the commitments followed up by attendance, in every year (or quarter or half-year: the
+    meetings of that period) still being filled in:
     "närvarade vid N av M veckomöten" and the status derived from it, each party from its own attendance. A comment
     or status someone wrote is kept; the number of parties' lines filled."""
     filled = 0
@@ -347,17 +350,19 @@ def commitment_attendance_fill(*, municipality: Organisation) -> int:
             commitment__key__in=AttendedCommitment.objects.filter(municipality=municipality).values("commitment__key"),
             report__stage__in=[FollowUpReport.Stage.DRAFT, FollowUpReport.Stage.SUBMITTED],
         )
-        .select_related("report", "commitment")
+        .select_related("report__agreement", "commitment")
         .prefetch_related("party_comments", "commitment__parties")
     )
-    this_year = timezone.localdate().year
-    years: dict[int, object] = {}
+    today = timezone.localdate()
+    periods: dict[tuple, object] = {}
     with transaction.atomic():
         for outcome in outcomes:
-            year = outcome.report.year
-            if year not in years:
-                years[year] = year_attendance(municipality, year)
-            attendance = years[year]
+            report = outcome.report
+            period = (report.period_start, report.period_end)
+            if period not in periods:
+                periods[period] = attendance_between(municipality, *period)
+            attendance = periods[period]
+            period_over = report.period_end < today
             if not attendance.meetings:
                 continue
             joint = len(outcome.commitment.parties.all()) > 1
@@ -368,7 +373,7 @@ def commitment_attendance_fill(*, municipality: Organisation) -> int:
                     continue  # the party's own words
                 attended = attendance.attended.get(comment.party_id, 0)
                 text = attendance_text(attended, attendance.meetings)
-                status = attendance_status(attended, attendance.meetings, year_over=year < this_year)
+                status = attendance_status(attended, attendance.meetings, year_over=period_over)
                 # A status is the attendance's to set while it is still the default or what the attendance set.
                 written = {attendance_status(*before, year_over=over) for over in (False, True)} if before else set()
                 if joint:

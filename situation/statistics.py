@@ -227,9 +227,14 @@ def source_trends(municipality: Organisation, source: str) -> SourceTrends | Non
     )
 
 
-def series_total(*, municipality_id: int, source: str, crime_type: str, place: str, year: int) -> int | None:
-    """A statistics series' count over a year; None when nothing of that year is imported."""
+def series_total(
+    *, municipality_id: int, source: str, crime_type: str, place: str, year: int, until: date | None = None
+) -> int | None:
+    """A statistics series' count over a year (up to the month of `until`, for the part of a year a quarter's or
+    half-year's follow-up has seen); None when nothing of that year is imported."""
     counts = CrimeCount.objects.filter(municipality_id=municipality_id, source=source, month__year=year)
+    if until is not None:
+        counts = counts.filter(month__lte=until)
     if crime_type:
         counts = counts.filter(crime_type__iexact=crime_type)
     if place:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +29,7 @@ from .access import (
     may_approve,
     municipalities_visible_to,
 )
-from .attendance import year_attendance
+from .attendance import attendance_between
 from .forms import (
     AnswerForm,
     AttendedCommitmentForm,
@@ -501,7 +503,10 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The commitment is followed up from the meetings' attendance."))
         return redirect("situation:attendance", pk=municipality.pk)
     this_year = timezone.localdate().year
-    years = [(year, year_attendance(municipality, year)) for year in (this_year, this_year - 1)]
+    years = [
+        (year, attendance_between(municipality, date(year, 1, 1), date(year, 12, 31)))
+        for year in (this_year, this_year - 1)
+    ]
     followed = list(
         AttendedCommitment.objects.filter(municipality=municipality)
         .select_related("commitment__agreement")

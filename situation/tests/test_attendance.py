@@ -153,3 +153,24 @@ def test_the_attendance_page_takes_as_many_queries_for_many_commitments_and_meet
         return len(captured)
 
     assert queries(1, 2) == queries(8, 20) <= 14
+
+
+def test_a_quarter_s_follow_up_counts_the_meetings_of_that_quarter(client, world, editor, commitment):
+    Agreement.objects.filter(pk=world.agreement.pk).update(follow_up_frequency=4)
+    agreement = Agreement.objects.get(pk=world.agreement.pk)
+    first, second = (report_start(agreement=agreement, year=2025, period=n, copy_previous=False) for n in (1, 2))
+    both = [world.municipality, world.police]
+    meetings(world, [both, [world.municipality], both])  # January
+    meetings(world, [both, both], first=date(2025, 4, 7))  # April
+    client.force_login(editor)
+    client.post(attendance_url(world), {"commitment": commitment.pk})
+
+    assert client.post(attendance_url(world), {"fill": "1"}).status_code == 302
+    assert comments(CommitmentOutcome.objects.get(report=first, commitment=commitment)) == {
+        "Hamnstads kommun": (TEXT.format(3, 3), Status.DONE),
+        "Lokalpolisområde Hamnstad": (TEXT.format(2, 3), Status.PARTLY_DONE),
+    }
+    assert comments(CommitmentOutcome.objects.get(report=second, commitment=commitment)) == {
+        "Hamnstads kommun": (TEXT.format(2, 2), Status.DONE),
+        "Lokalpolisområde Hamnstad": (TEXT.format(2, 2), Status.DONE),
+    }

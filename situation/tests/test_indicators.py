@@ -64,3 +64,19 @@ def test_only_the_agreements_of_the_municipality_offer_their_indicators(client, 
     assert response.status_code == 200 and "Välj ett giltigt alternativ" in response.content.decode()
     client.force_login(reviewer)
     assert client.post(url, {"fill": "1"}).status_code == 403
+
+
+def test_a_half_year_s_value_is_the_year_so_far_so_that_the_last_is_the_year_s(client, world, editor, indicator):
+    Agreement.objects.filter(pk=world.agreement.pk).update(follow_up_frequency=2)  # followed up per half-year
+    agreement = Agreement.objects.get(pk=world.agreement.pk)
+    CrimeCount.objects.create(
+        municipality=world.municipality, source="police", month=date(2025, 9, 1), crime_type="Misshandel", count=7
+    )
+    first, second = (report_start(agreement=agreement, year=2025, period=n, copy_previous=False) for n in (1, 2))
+    url = reverse("situation:indicators", args=[world.municipality.pk])
+    client.force_login(editor)
+    client.post(url, {"indicator": indicator.pk, "source": "police", "crime_type": "misshandel", "place": ""})
+
+    assert client.post(url, {"fill": "1"}).status_code == 302
+    assert IndicatorValue.objects.get(report=first, indicator=indicator).value == 12  # January to June
+    assert IndicatorValue.objects.get(report=second, indicator=indicator).value == 19  # the whole year
