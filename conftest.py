@@ -81,6 +81,13 @@ def no_pdfs_in_advance(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def sessions_renewed_rarely(settings) -> None:
+    """A session is written when its last renewal is SESSION_RENEW_SECONDS old; on a loaded machine a test can take
+    longer than that, and what a page costs must not depend on how long the test took. Tests of it set it back."""
+    settings.SESSION_RENEW_SECONDS = 24 * 60 * 60
+
+
+@pytest.fixture(autouse=True)
 def fresh_fragment_cache() -> None:
     """Every test lays its pages out itself: what it checks is the rendering, not an earlier test's (whose rows,
     rolled back, may have had the same ids and versions)."""

@@ -26,8 +26,6 @@ from django.views.decorators.http import require_POST
 logger = logging.getLogger("samverkan.security")
 STARTED = "samverkan_session_started"
 TOUCHED = "samverkan_session_touched"
-# Renewing the idle timeout writes the session; once a minute is precise enough and spares the database.
-TOUCH_INTERVAL_SECONDS = 60
 
 
 class SessionTimeoutMiddleware:
@@ -44,7 +42,7 @@ class SessionTimeoutMiddleware:
             if now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logger.info("session of %s ended after the absolute timeout", request.user.get_username())
                 logout(request)
-            elif now - request.session.get(TOUCHED, 0) > TOUCH_INTERVAL_SECONDS:
+            elif now - request.session.get(TOUCHED, 0) > settings.SESSION_RENEW_SECONDS:
                 request.session[TOUCHED] = now  # saving the session moves its expiry on
         return self.get_response(request)
 

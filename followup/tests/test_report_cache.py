@@ -39,8 +39,9 @@ def test_an_approved_year_is_rendered_once(client, reader, years):
     first, again = page(client, years[0]), page(client, years[0])
 
     assert BODY in rendered(first) and BODY not in rendered(again)
-    token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')  # masked anew on every request
-    assert token.sub(b"", again.content) == token.sub(b"", first.content)
+    # Masked anew on every request, and the session's time left counted down between the two.
+    per_request = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"|data-session-seconds-left="\d+"')
+    assert per_request.sub(b"", again.content) == per_request.sub(b"", first.content)
     assert "polisens krogtillsyner" in again.content.decode()
 
 
