@@ -1,7 +1,8 @@
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from followup.models import Status
-from samverkan.lib.charts import format_number
+from samverkan.lib.charts import as_image, format_number
 
 register = template.Library()
 
@@ -33,3 +34,9 @@ def status_icon(value: str) -> str:
 def number(value) -> str:
     """A measured value as the charts write it: Swedish format, no needless decimals (24,3 rather than 24,30)."""
     return "–" if value is None or value == "" else format_number(float(value))
+
+
+@register.filter
+def chart_image(svg: str) -> SafeString:
+    """A chart as the PDF prints it: an image of the same SVG (samverkan.lib.charts.as_image)."""
+    return mark_safe(as_image(svg))  # noqa: S308 -- our own SVG, its words escaped where it was drawn

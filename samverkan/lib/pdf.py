@@ -4,6 +4,7 @@ bounded in time and memory."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -24,6 +25,7 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .charts import SVG_DATA_URL
 from .pdfcache import cached_pdf
 
 PDF_VARIANT = "pdf/a-3u"
@@ -61,8 +63,9 @@ def font_configuration() -> FontConfiguration:
 
 
 class LocalFetcher(URLFetcher):
-    """Serves `<prefix>file` from `roots[prefix]/file`, and exactly the `files` named (`{"/media/x.png": path}`), and
-    refuses everything else, the network above all."""
+    """Serves `<prefix>file` from `roots[prefix]/file`, exactly the `files` named (`{"/media/x.png": path}`) and SVG
+    images given in a data: URL (our charts, samverkan.lib.charts.as_image), and refuses everything else, the network
+    above all."""
 
     def __init__(self, roots: dict[str, Path], files: dict[str, Path] | None = None) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
@@ -70,6 +73,9 @@ class LocalFetcher(URLFetcher):
         self.files = dict(files or {})
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if url.startswith(SVG_DATA_URL):  # its content is in the URL: nothing is read
+            body = base64.b64decode(url[len(SVG_DATA_URL) :], validate=True)
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": "image/svg+xml"})
         parts = urlsplit(url)
         path = unquote(parts.path)
         if parts.scheme == "file" and not parts.netloc:
