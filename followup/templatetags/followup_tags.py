@@ -39,4 +39,4 @@ def number(value) -> str:
 @register.filter
 def chart_image(svg: str) -> SafeString:
     """A chart as the PDF prints it: an image of the same SVG (samverkan.lib.charts.as_image)."""
-    return mark_safe(as_image(svg))  # noqa: S308 -- our own SVG, its words escaped where it was drawn
+    return mark_safe(as_image(svg))  # our own SVG, its words escaped where it was drawn
