@@ -41,11 +41,13 @@ def test_benchmark_reports_both_documents_and_rolls_the_large_one_back():
     assert pages_of(LARGE_LABEL, output) >= 1
     assert pages_of(REPORT_LABEL, output) >= 1
     assert "1 focus areas × 1 activity rows, 4 commitments" in output
-    # The peak memory of the render's child, and what it was forked with, as the child measured them.
-    peak, forked_with = map(
-        int, re.search(rf"^{LARGE_LABEL}\s+WeasyPrint\s.*\s(\d+) \((\d+)\)$", output, re.M).groups()
-    )
-    assert 0 < forked_with < peak
+    # The processor time and peak memory of the render's child, and what it was forked with, as the child measured
+    # them.
+    cpu, peak, forked_with = re.search(
+        rf"^{LARGE_LABEL}\s+WeasyPrint\s.*\s(\d+\.\d\d)\s+(\d+) \((\d+)\)$", output, re.M
+    ).groups()
+    assert 0 < int(forked_with) < int(peak)
+    assert float(cpu) > 0
     assert not re.search(r"\bChromium\s+\d+\s", output)  # --skip-chromium: no Chromium rows in the table
     assert Agreement.objects.count() == agreements
     assert Organisation.objects.count() == organisations

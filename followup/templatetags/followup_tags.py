@@ -1,7 +1,8 @@
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from followup.models import Status
-from samverkan.lib.charts import format_number
+from samverkan.lib.charts import as_image, format_number
 
 register = template.Library()
 
@@ -39,3 +40,9 @@ def number(value) -> str:
 def report_url(report, name: str, *args) -> str:
     """The address of the follow-up's page `name` ("report", "edit", "pdf", …), for its year or its period."""
     return report.period_url(name, *args)
+
+
+@register.filter
+def chart_image(svg: str) -> SafeString:
+    """A chart as the PDF prints it: an image of the same SVG (samverkan.lib.charts.as_image)."""
+    return mark_safe(as_image(svg))  # our own SVG, its words escaped where it was drawn

@@ -76,3 +76,27 @@ def test_the_approval_line_is_never_alone_on_its_page(report):
     approval = next(page for page in pages if "diarienummer KS 2025/123" in page)
     assert "Godkänd av kommunstyrelsen den 2025-03-04" in approval
     assert "Slutsats" in approval  # the end of the conclusions came along
+
+
+def struct_elements(reader: PdfReader) -> list[dict]:
+    """Every element of the PDF's tag tree."""
+    found, waiting = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while waiting:
+        node = waiting.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            waiting += node
+        elif isinstance(node, dict):
+            found.append(node)
+            waiting.append(node.get("/K", []))
+    return found
+
+
+def test_the_charts_print_as_figures_named_by_their_indicator_and_values(report):
+    reader = PdfReader(BytesIO(annual_report_pdf(report)))
+
+    figures = [str(e.get("/Alt", "")) for e in struct_elements(reader) if e.get("/S") == "/Figure"]
+    chart = next(alt for alt in figures if alt.startswith("Anmälda narkotikabrott: "))
+    assert "110 (2023), 97 (2024)" in chart
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Målvärde" in text and "Utgångsvärde" in text  # the chart's own words are drawn as text

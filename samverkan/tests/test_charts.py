@@ -1,8 +1,10 @@
 """SVG charts: parsed back as XML, since browsers and WeasyPrint both need well-formed, self-contained SVG."""
 
+import base64
 import math
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 
@@ -11,9 +13,11 @@ from samverkan.lib.charts import (
     GRID_COLOUR,
     INK_COLOUR,
     SERIES_COLOUR,
+    SVG_DATA_URL,
     TARGET_COLOUR,
     TRACK_COLOUR,
     ChartText,
+    as_image,
     bar_chart,
     format_number,
     line_chart,
@@ -309,3 +313,29 @@ def test_a_bar_chart_writes_every_number_and_label_and_marks_the_comparison_by_s
     assert root.get("role") == "img"
     with pytest.raises(ValueError):
         bar_chart(bars=[("jan", -1)], text=ChartText("t", "d", "", "", ""))
+
+
+def image_attributes(html: str) -> dict[str, str | None]:
+    """The attributes of the one element in `html`, read as a browser reads HTML."""
+    found = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attributes: found.append((tag, dict(attributes)))
+    parser.feed(html)
+    parser.close()
+    ((tag, attributes),) = found
+    return {"tag": tag, **attributes}
+
+
+def test_a_chart_as_an_image_is_the_same_svg_named_by_its_title_and_description():
+    quoted = ChartText(**{**vars(TEXT), "title": 'Brott & "ordning"'})
+    svg = line_chart(values=VALUES, text=quoted, baseline=(2021, 430), target=350)
+
+    image = image_attributes(as_image(svg))
+
+    assert image["tag"] == "img"
+    assert image["src"].startswith(SVG_DATA_URL)
+    assert base64.b64decode(image["src"][len(SVG_DATA_URL) :]).decode() == svg
+    assert image["alt"] == f"{quoted.title}: {quoted.description}"
+    assert (image["width"], image["height"]) == ("520", "240")
+    bar = image_attributes(as_image(progress_bar(fraction=0.5, label="Delvis uppfyllt")))
+    assert bar["alt"] == "Delvis uppfyllt"

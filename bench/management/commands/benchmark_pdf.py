@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -334,21 +334,25 @@ class Series:
     runs: list[float]
     peak: int | None = None  # MiB: the most resident memory of a render's forked child, over all runs
     forked_with: int | None = None  # MiB: what that child held when it was forked (the worker's pages it shares)
+    cpu: list[float] = field(default_factory=list)  # s: the processor time of each timed run's child
 
 
 class RenderMemory(logging.Handler):
-    """Collects what each render's child reports of its memory (samverkan.lib.pdf logs it at INFO once a render is
-    done): the child's own high-water mark, which this process's resident memory does not include."""
+    """Collects what each render's child reports of its memory and processor time (samverkan.lib.pdf logs it at INFO
+    once a render is done): the child's own high-water mark, which this process's resident memory does not include,
+    and its CPU seconds, which change much less than the time taken when others load the machine."""
 
     def __init__(self) -> None:
         super().__init__()
         self.peaks: list[int] = []
         self.forked_with: list[int] = []
+        self.cpu: list[float] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         if getattr(record, "peak_rss_mib", None) is not None:
             self.peaks.append(record.peak_rss_mib)
             self.forked_with.append(record.forked_rss_mib)
+            self.cpu.append(record.cpu_seconds)
 
     @contextmanager
     def collecting(self) -> Iterator[RenderMemory]:
@@ -392,6 +396,7 @@ def weasyprint_series(label: str, render: Callable[[], bytes], runs: int) -> Ser
         times,
         max(memory.peaks, default=None),
         max(memory.forked_with, default=None),
+        memory.cpu[1:],  # the timed runs' (the first render is not timed)
     )
 
 
@@ -483,7 +488,17 @@ def _mib(value: float | None) -> str:
 
 
 def table(series: list[Series]) -> list[str]:
-    header = ("Document", "Engine", "Pages", "Size KiB", "First s", "Median s", "Min s", "Peak RSS MiB (forked with)")
+    header = (
+        "Document",
+        "Engine",
+        "Pages",
+        "Size KiB",
+        "First s",
+        "Median s",
+        "Min s",
+        "CPU s",
+        "Peak RSS MiB (forked with)",
+    )
     rows = [
         (
             s.document,
@@ -493,6 +508,7 @@ def table(series: list[Series]) -> list[str]:
             f"{s.first:.2f}",
             f"{statistics.median(s.runs):.2f}",
             f"{min(s.runs):.2f}",
+            f"{statistics.median(s.cpu):.2f}" if s.cpu else "–",
             "–" if s.engine != "WeasyPrint" else f"{_mib(s.peak)} ({_mib(s.forked_with)})",
         )
         for s in series
@@ -578,6 +594,10 @@ class Command(BaseCommand):
         self.stdout.write(
             "First: the first render of that document in this process (the very first WeasyPrint render also "
             "loads the fonts); each Chromium run is a new browser process."
+        )
+        self.stdout.write(
+            "CPU: the median processor time of a timed render's child, which others' load on the machine changes "
+            "much less than the time taken."
         )
         self.stdout.write(
             "Peak RSS: the most resident memory of the child process a render runs in (Linux VmHWM, reset when it "
