@@ -3,11 +3,12 @@ in each year's follow-up, what is overdue, targets over the period and the indic
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -285,6 +286,36 @@ def build_overview(agreement: Agreement) -> Overview:
         indicators=indicators,
         status_counts=[(value, label, now[value]) for value, label in Status.choices],
     )
+
+
+def overview_key(agreement: Agreement) -> str | None:
+    """The key of the dashboard's and the evaluation's cached HTML (for readers the agreement's access rules have
+    let in), or None while the agreement's items can still change, before it is signed. Once it is signed only its
+    follow-up and its parties' names can change (and the agreement itself, by an administrator): every write to the
+    agreement, a year's report, its lines and indicator values and the evaluation leaves a history record, so the
+    latest record of each is in the key (found in one query), with the names and today's date (what is overdue
+    depends on it)."""
+    if not agreement.is_frozen:
+        return None
+    chain = revision_chain(agreement)
+    reports = FollowUpReport.objects.filter(agreement_id__in=chain).values("pk")
+
+    def latest(records: QuerySet) -> Subquery:
+        return Subquery(records.order_by("-history_id").values("history_id")[:1])
+
+    records = {
+        "latest_agreement": latest(Agreement.history.filter(id__in=chain)),
+        "latest_report": latest(FollowUpReport.history.filter(agreement_id__in=chain)),
+        **{
+            f"latest_{model._meta.model_name}": latest(model.history.filter(report_id__in=reports))
+            for model in (ActivityOutcome, CommitmentOutcome, IndicatorValue)
+        },
+        "latest_evaluation": latest(Evaluation.history.filter(agreement_id=agreement.pk)),
+    }
+    latest_records = Agreement.objects.filter(pk=agreement.pk).annotate(**records).values_list(*records).first()
+    names = list(Organisation.objects.parties_of(agreement.pk).values_list("pk", "name", "party_name"))
+    shown = (agreement.pk, chain, latest_records, names, timezone.localdate())
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 def evaluation_of(agreement: Agreement) -> Evaluation | None:
