@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement, Organisation
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
 from samverkan.lib.charts import progress_bar
+from samverkan.lib.versions import latest_id
 
 from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status
 
@@ -301,7 +302,7 @@ def overview_key(agreement: Agreement) -> str | None:
     reports = FollowUpReport.objects.filter(agreement_id__in=chain).values("pk")
 
     def latest(records: QuerySet) -> Subquery:
-        return Subquery(records.order_by("-history_id").values("history_id")[:1])
+        return latest_id(records, "history_id")
 
     records = {
         "latest_agreement": latest(Agreement.history.filter(id__in=chain)),

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import models, router, transaction
-from django.db.models import F, Value
+from django.db.models import F, Func, Subquery, Value
 from django.db.models.deletion import Collector
 
 
@@ -75,3 +75,15 @@ def content_delete(*, instance: models.Model, loaded_fingerprint: str) -> None:
         return  # someone else deleted it already, which is what this user asked for too
     claim_fingerprint(current=deletion_fingerprint(instance), loaded_fingerprint=loaded_fingerprint)
     instance.delete()
+
+
+def latest_id(queryset: models.QuerySet, field: str = "pk") -> Subquery:
+    """The highest id among the queryset's rows, as a subquery (None for none): for history records, the latest
+    write to what they record. Computed as MAX(id + 0), an expression, so that PostgreSQL does not look for a few
+    rows' maximum by walking a large table's primary key backwards."""
+    return Subquery(queryset.order_by().values(latest=Func(F(field) + 0, function="MAX")))
+
+
+def count_of(queryset: models.QuerySet) -> Subquery:
+    """The number of the queryset's rows, as a subquery."""
+    return Subquery(queryset.order_by().values(count=Func(F("pk"), function="COUNT")))
