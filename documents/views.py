@@ -53,7 +53,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agreements/agreement_detail.html",
         {
             "agreement": agreement,
-            "document": build_document(agreement),
+            "document": SimpleLazyObject(partial(build_document, agreement)),
+            "document_key": document_key(agreement),
             "archived_pdfs": list(agreement.archived_pdfs.select_related("archived_by")),
             **_consent(request, agreement),
             **_related_agreements(request, agreement),

@@ -161,6 +161,19 @@ def test_an_unchanged_workbench_does_not_load_the_draft(client, world, editor, c
     assert "Trygghetsvandra 2" in again.content.decode() and "focusareas/workbench.html" in rendered(again)
 
 
+def test_an_unchanged_agreement_page_does_not_load_the_draft(
+    client, world, editor, content, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    client.get(world.agreement.get_absolute_url())
+
+    # Session, user, agreement, the document's key in two, archived PDFs, related agreements in two; no content.
+    with django_assert_max_num_queries(9):
+        again = client.get(world.agreement.get_absolute_url())
+
+    assert "Trygghetsvandra 2" in again.content.decode() and "Bakgrund" in again.content.decode()
+
+
 def test_a_change_of_one_item_alone_shows_at_once_on_the_workbench(client, world, editor, content):
     client.force_login(editor)
     client.get(workbench(world))
