@@ -13,6 +13,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.versions import has_history, history_model, history_of
+
 from .models import Agreement, Organisation, agreement_content_models, content_parent_field
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
@@ -96,14 +98,14 @@ def _history_records(agreement: Agreement) -> list[_Records]:
     ids: dict[type[models.Model], set[int]] = {Agreement: {agreement.pk}}
     loaded = []
     for model in agreement_content_models():
-        if not hasattr(model, "history"):
+        if not has_history(model):
             continue
         if model is Agreement:
-            records = Agreement.history.filter(id=agreement.pk)
+            records = history_of(Agreement).filter(id=agreement.pk)
         else:
             parent = content_parent_field(model)
-            records = model.history.filter(**{f"{parent.attname}__in": ids.get(parent.related_model, ())})
-        fields = [f for f in model.history.model.tracked_fields if f.name not in HIDDEN_FIELDS]
+            records = history_of(model).filter(**{f"{parent.attname}__in": ids.get(parent.related_model, ())})
+        fields = [f for f in history_model(model).tracked_fields if f.name not in HIDDEN_FIELDS]
         rows = list(
             records.order_by("history_date", "history_id").values_list(*RECORD_COLUMNS, *(f.attname for f in fields))
         )

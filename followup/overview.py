@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement, Organisation
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
 from samverkan.lib.charts import progress_bar
-from samverkan.lib.versions import latest_id
+from samverkan.lib.versions import history_of, latest_id
 
 from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status
 
@@ -305,13 +305,13 @@ def overview_key(agreement: Agreement) -> str | None:
         return latest_id(records, "history_id")
 
     records = {
-        "latest_agreement": latest(Agreement.history.filter(id__in=chain)),
-        "latest_report": latest(FollowUpReport.history.filter(agreement_id__in=chain)),
+        "latest_agreement": latest(history_of(Agreement).filter(id__in=chain)),
+        "latest_report": latest(history_of(FollowUpReport).filter(agreement_id__in=chain)),
         **{
-            f"latest_{model._meta.model_name}": latest(model.history.filter(report_id__in=reports))
+            f"latest_{model._meta.model_name}": latest(history_of(model).filter(report_id__in=reports))
             for model in (ActivityOutcome, CommitmentOutcome, IndicatorValue)
         },
-        "latest_evaluation": latest(Evaluation.history.filter(agreement_id=agreement.pk)),
+        "latest_evaluation": latest(history_of(Evaluation).filter(agreement_id=agreement.pk)),
     }
     latest_records = Agreement.objects.filter(pk=agreement.pk).annotate(**records).values_list(*records).first()
     names = list(Organisation.objects.parties_of(agreement.pk).values_list("pk", "name", "party_name"))

@@ -3,6 +3,7 @@ action covers, compared with the state the user was shown."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -87,3 +88,21 @@ def latest_id(queryset: models.QuerySet, field: str = "pk") -> Subquery:
 def count_of(queryset: models.QuerySet) -> Subquery:
     """The number of the queryset's rows, as a subquery."""
     return Subquery(queryset.order_by().values(count=Func(F("pk"), function="COUNT")))
+
+
+@functools.cache
+def has_history(model: type[models.Model]) -> bool:
+    """Whether django-simple-history records the model's saves (looked up once, as `history_model`)."""
+    return hasattr(model, "history")
+
+
+@functools.cache
+def history_model(model: type[models.Model]) -> type[models.Model]:
+    """The model of the model's history records (django-simple-history's), looked up once: `Model.history` builds a
+    new manager class on every access, which costs more than the query it is used for."""
+    return model.history.model
+
+
+def history_of(model: type[models.Model]) -> models.QuerySet:
+    """Every history record of the model."""
+    return history_model(model)._base_manager.all()
