@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import overload
 
 from django.db import models
 from django.utils import formats
 from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from samverkan.lib.versions import has_history, history_model, history_of
 
 from .models import Agreement, Organisation, agreement_content_models, content_parent_field
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 HIDDEN_FIELDS = {"id", "agreement"}
 LONG_TEXT = (models.TextField,)
+LONG_TEXT_SHOWN = 2000  # characters of a long text shown before and after its change
+SUBJECT_FIELDS = ("heading", "name", "title", "activity", "text")
+# Each record read as a row of values: these first, then the model's tracked fields.
+RECORD_COLUMNS = (
+    "id",
+    "history_type",
+    "history_date",
+    "history_user__first_name",
+    "history_user__last_name",
+    "history_user__username",
+)
+ID, TYPE, WHEN, FIRST_NAME, LAST_NAME, USERNAME = range(len(RECORD_COLUMNS))
 
 
 @dataclass
@@ -35,98 +52,180 @@ class Change:
     fields: list[FieldChange]
 
 
-def _display(field: models.Field, value: object, names: dict[tuple[type, int], str]) -> str:
-    if value is None or value == "":
-        return "–"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(field, models.ForeignKey):
-        return names.get((field.related_model, value), f"#{value}")
-    if isinstance(value, bool):
-        return str(_("Yes") if value else _("No"))
-    if isinstance(value, date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    if isinstance(field, LONG_TEXT):
-        return strip_tags(str(value)).strip()
-    return str(value)
+@dataclass
+class _Records:
+    """One model's history records as rows of values, oldest first, and the fields they track."""
+
+    model: type[models.Model]
+    fields: list[models.Field]
+    rows: list[tuple]
+    start: int  # where the tracked fields' values begin in a row
+
+    def values(self, row: tuple) -> tuple:
+        return row[self.start :]
+
+    def subject(self, row: tuple, names: dict[int, str]) -> str:
+        """What the record is about: its heading, name, title or text, or else the organisation it names."""
+        for name in SUBJECT_FIELDS:
+            for i, field in enumerate(self.fields):
+                if field.name == name:
+                    return strip_tags(row[self.start + i])
+        return next((names.get(pk, "") for pk in self.organisation_ids(row)), "")
+
+    def organisation_ids(self, row: tuple) -> list[int]:
+        """The organisations a record names in its subject: those it is about when it has no text of its own."""
+        if any(field.name in SUBJECT_FIELDS for field in self.fields):
+            return []
+        return [row[self.start + i] for i, field in enumerate(self.fields) if field.name == "organisation"]
 
 
-def _subject(record) -> str:
-    for attr in ("heading", "name", "title", "activity", "text"):
-        if hasattr(record, attr):
-            return strip_tags(getattr(record, attr))
-    return str(getattr(record, "organisation", ""))
+@dataclass(frozen=True)
+class _Entry:
+    """A record that the change log shows, with the record of the same object before it (None if there is none)."""
+
+    records: _Records
+    row: tuple
+    before: tuple | None
+
+    @property
+    def when(self) -> datetime:
+        return self.row[WHEN]
 
 
-def _history_records(agreement: Agreement) -> list[tuple[type[models.Model], list]]:
+def _history_records(agreement: Agreement) -> list[_Records]:
     """The history records of the agreement and of all its content, deleted content included: each model's records
     are found by the ids of what it hangs under, as those ids appear in that model's own records."""
     ids: dict[type[models.Model], set[int]] = {Agreement: {agreement.pk}}
     loaded = []
     for model in agreement_content_models():
-        if not hasattr(model, "history"):
+        if not has_history(model):
             continue
         if model is Agreement:
-            records = Agreement.history.filter(id=agreement.pk)
+            records = history_of(Agreement).filter(id=agreement.pk)
         else:
             parent = content_parent_field(model)
-            records = model.history.filter(**{f"{parent.attname}__in": ids.get(parent.related_model, ())})
-        records = list(records.select_related("history_user").order_by("history_date", "history_id"))
-        ids.setdefault(model, set()).update(record.id for record in records)
-        loaded.append((model, records))
+            records = history_of(model).filter(**{f"{parent.attname}__in": ids.get(parent.related_model, ())})
+        fields = [f for f in history_model(model).tracked_fields if f.name not in HIDDEN_FIELDS]
+        rows = list(
+            records.order_by("history_date", "history_id").values_list(*RECORD_COLUMNS, *(f.attname for f in fields))
+        )
+        ids.setdefault(model, set()).update(row[ID] for row in rows)
+        loaded.append(_Records(model, fields, rows, len(RECORD_COLUMNS)))
     return loaded
 
 
-def agreement_changes(agreement: Agreement) -> list[Change]:
-    """Every recorded change to the agreement and what hangs under it, newest first."""
-    loaded = _history_records(agreement)
-    organisation_ids = {
-        getattr(record, attname)
-        for model, records in loaded
-        for record in records
-        for attname in ("organisation_id", "party_id")
-        if hasattr(record, attname)
-    }
-    names: dict[tuple[type, int], str] = {
-        (Organisation, pk): name
-        for pk, name in Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name")
-    }
-    for model, records in loaded:
-        names.update({(model, record.id): _subject(record) for record in records})
+class ChangeLog(Sequence):
+    """Every recorded change to the agreement and what hangs under it, newest first. Which records are changes is
+    decided for all of them (a save that changed nothing shown is none); what they changed, and how it reads, only
+    for the ones asked for (a page of them)."""
 
-    changes: list[Change] = []
-    for model, records in loaded:
-        fields = [f for f in model.history.model.tracked_fields if f.name not in HIDDEN_FIELDS]
-        previous: dict[int, object] = {}
-        for record in records:
-            before = previous.get(record.id)
-            previous[record.id] = record
-            if record.history_type == "~" and before is not None:
-                shown = [f for f in fields if getattr(before, f.attname) != getattr(record, f.attname)]
-            elif record.history_type == "+":
-                shown = [f for f in fields if getattr(record, f.attname) not in (None, "")]
-            else:
-                shown = []
-            if record.history_type == "~" and not shown:
-                continue
-            user = record.history_user
+    def __init__(self, agreement: Agreement) -> None:
+        self.loaded = _history_records(agreement)
+        entries: list[_Entry] = []
+        self.latest: dict[tuple[type, int], tuple[_Records, tuple]] = {}
+        for records in self.loaded:
+            previous: dict[int, tuple] = {}
+            for row in records.rows:
+                before = previous.get(row[ID])
+                previous[row[ID]] = row
+                self.latest[(records.model, row[ID])] = (records, row)
+                if row[TYPE] == "~" and (before is None or records.values(before) == records.values(row)):
+                    continue  # a save that changed nothing shown here (or whose earlier state is not recorded)
+                entries.append(_Entry(records, row, before))
+        entries.sort(key=lambda entry: entry.when, reverse=True)
+        self.entries = entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @overload
+    def __getitem__(self, index: int) -> Change: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Change]: ...
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._changes(self.entries[index])
+        return self._changes([self.entries[index]])[0]
+
+    def __iter__(self) -> Iterator[Change]:
+        return iter(self._changes(self.entries))
+
+    def _changes(self, entries: list[_Entry]) -> list[Change]:
+        shown = [(entry, self._shown_fields(entry)) for entry in entries]
+        names = self._organisation_names(shown)
+        changes = []
+        for entry, fields in shown:
+            records, row, before = entry.records, entry.row, entry.before
+            username = row[USERNAME]
             changes.append(
                 Change(
-                    when=record.history_date,
-                    who=(user.get_full_name() or user.get_username()) if user else "–",
-                    action=str(ACTIONS[record.history_type]),
-                    kind=str(model._meta.verbose_name).capitalize(),
-                    subject=_subject(record),
+                    when=entry.when,
+                    who=f"{row[FIRST_NAME]} {row[LAST_NAME]}".strip() or username if username else "–",
+                    action=str(ACTIONS[row[TYPE]]),
+                    kind=str(records.model._meta.verbose_name).capitalize(),
+                    subject=records.subject(row, names),
                     fields=[
                         FieldChange(
-                            label=str(f.verbose_name).capitalize(),
-                            old=_display(f, getattr(before, f.attname), names) if before is not None else "",
-                            new=_display(f, getattr(record, f.attname), names),
-                            is_long=isinstance(f, LONG_TEXT),
+                            label=str(field.verbose_name).capitalize(),
+                            old=self._display(field, before[position], names) if before is not None else "",
+                            new=self._display(field, row[position], names),
+                            is_long=isinstance(field, LONG_TEXT),
                         )
-                        for f in shown
+                        for field, position in fields
                     ],
                 )
             )
-    changes.sort(key=lambda change: change.when, reverse=True)
-    return changes
+        return changes
+
+    @staticmethod
+    def _shown_fields(entry: _Entry) -> list[tuple[models.Field, int]]:
+        records, row, before = entry.records, entry.row, entry.before
+        positions = [(field, records.start + i) for i, field in enumerate(records.fields)]
+        if row[TYPE] == "~":
+            return [(field, position) for field, position in positions if before[position] != row[position]]
+        if row[TYPE] == "+":
+            return [(field, position) for field, position in positions if row[position] not in (None, "")]
+        return []
+
+    def _organisation_names(self, shown: list[tuple[_Entry, list]]) -> dict[int, str]:
+        """The names of the organisations the given changes name: in a field, or as what they or what a field of
+        theirs points to are about."""
+        wanted: set[int] = set()
+        for entry, fields in shown:
+            wanted.update(entry.records.organisation_ids(entry.row))
+            for field, position in fields:
+                if not isinstance(field, models.ForeignKey):
+                    continue
+                for row in (entry.row, entry.before):
+                    if row is None or row[position] is None:
+                        continue
+                    if field.related_model is Organisation:
+                        wanted.add(row[position])
+                    elif latest := self.latest.get((field.related_model, row[position])):
+                        wanted.update(latest[0].organisation_ids(latest[1]))
+        wanted.discard(None)
+        return dict(Organisation.objects.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
+
+    def _display(self, field: models.Field, value: object, names: dict[int, str]) -> str:
+        if value is None or value == "":
+            return "–"
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(field, models.ForeignKey):
+            if field.related_model is Organisation:
+                return names.get(value, f"#{value}")
+            latest = self.latest.get((field.related_model, value))
+            return latest[0].subject(latest[1], names) if latest else f"#{value}"
+        if isinstance(value, bool):
+            return str(_("Yes") if value else _("No"))
+        if isinstance(value, date):
+            return formats.date_format(value, "SHORT_DATE_FORMAT")
+        if isinstance(field, LONG_TEXT):
+            text = strip_tags(str(value)).strip()
+            return text if len(text) <= LONG_TEXT_SHOWN else Truncator(text).chars(LONG_TEXT_SHOWN)
+        return str(value)
+
+
+def agreement_changes(agreement: Agreement) -> ChangeLog:
+    """Every recorded change to the agreement and what hangs under it, newest first, read a page at a time."""
+    return ChangeLog(agreement)

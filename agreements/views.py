@@ -46,7 +46,7 @@ from .services import (
 )
 
 AGREEMENTS_PER_PAGE = 50
-CHANGES_PER_PAGE = 100
+CHANGES_PER_PAGE = 50
 
 
 def _editor_organisations(user):

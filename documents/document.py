@@ -3,12 +3,14 @@ number of queries and put in document order with its numbering."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import groupby
 
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import Prefetch, Subquery
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,9 +22,13 @@ from agreements.models import (
     Organisation,
     Section,
     Signatory,
+    agreement_content_models,
+    content_parent_field,
+    content_rows,
     number_sections,
 )
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
+from samverkan.lib.versions import count_of, has_history, history_of, latest_id
 
 # The main part's fixed blocks in their usual order, with their usual headings ("" for none of its own).
 MAIN_BLOCKS = {
@@ -305,6 +311,53 @@ def group_by_party(
             label = _("%(parties)s commit to") % {"parties": _(" and ").join(p.party_name for p in committed)}
         groups.append(CommitmentGroup(label=label, commitments=list(members)))
     return groups
+
+
+def document_key(agreement: Agreement) -> str:
+    """A digest that changes with anything in the agreement's document: every save and delete of the agreement and
+    of its content (an administrator's included) leaves a history record, so the latest record of each kind is in
+    it, with the links of its content to parties and goals (their number and latest id: any change to a set of
+    links changes one of them) and the parties' names; in two queries, however large the draft. The key of HTML
+    built from the whole document, which then need not be loaded."""
+    sql, params = _latest_writes_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agreement.pk if param == ANY_AGREEMENT else param for param in params])
+        state = cursor.fetchone()
+    names = list(Organisation.objects.parties_of(agreement.pk).values_list("pk", "name", "party_name"))
+    return hashlib.sha256(repr((agreement.pk, state, names)).encode()).hexdigest()
+
+
+ANY_AGREEMENT = -7_000_001  # an id no agreement has, standing for the agreement in the SQL written once
+
+
+@functools.cache
+def _latest_writes_sql() -> tuple[str, tuple]:
+    """The query of `document_key`, written once: its two dozen subqueries take longer to build than to run."""
+
+    def latest(model: type) -> Subquery:
+        if model is Agreement:
+            records = history_of(Agreement).filter(id=ANY_AGREEMENT)
+        else:
+            # By what it hangs under as the record names it: a deleted item's last record still names it.
+            parent = content_parent_field(model)
+            owners = content_rows(parent.related_model, ANY_AGREEMENT).values("pk")
+            records = history_of(model).filter(**{f"{parent.attname}__in": owners})
+        return latest_id(records, "history_id")
+
+    def links(model: type, m2m) -> dict[str, Subquery]:
+        owners = content_rows(model, ANY_AGREEMENT).values("pk")
+        rows = m2m.remote_field.through.objects.filter(**{f"{m2m.m2m_field_name()}__in": owners})
+        name = f"{model._meta.model_name}_{m2m.name}"
+        return {f"{name}_count": count_of(rows), f"{name}_latest": latest_id(rows)}
+
+    models = [model for model in agreement_content_models() if has_history(model)]
+    shown = {f"latest_{model._meta.model_name}": latest(model) for model in models}
+    for model in models:
+        for m2m in model._meta.many_to_many:
+            if m2m.remote_field.through._meta.auto_created:
+                shown.update(links(model, m2m))
+    queryset = Agreement.objects.filter(pk=ANY_AGREEMENT).order_by().annotate(**shown).values_list(*shown)
+    return queryset.query.sql_with_params()
 
 
 def build_document(agreement: Agreement) -> Document:

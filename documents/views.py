@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -31,7 +33,7 @@ from samverkan.lib.versions import StaleEdit
 
 from . import services, wordimport
 from .consent import acting_for, standings
-from .document import build_document
+from .document import build_document, document_key
 from .forms import ApproveForm, DocxImportConfirmForm, DocxImportForm, LayoutForm, PublishForm, SignForm
 from .models import Approval, SignedPage
 from .pdf import agreement_pdf
@@ -51,7 +53,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agreements/agreement_detail.html",
         {
             "agreement": agreement,
-            "document": build_document(agreement),
+            "document": SimpleLazyObject(partial(build_document, agreement)),
+            "document_key": document_key(agreement),
             "archived_pdfs": list(agreement.archived_pdfs.select_related("archived_by")),
             **_consent(request, agreement),
             **_related_agreements(request, agreement),
@@ -105,7 +108,13 @@ def _related_agreements(request: HttpRequest, agreement: Agreement) -> dict:
 def workbench(request: HttpRequest, pk: int) -> HttpResponse:
     """Where staff write the focus areas, their activities, commitments and goals, and the action plans."""
     agreement = get_agreement_for_user(request.user, pk)
-    return render(request, "focusareas/workbench.html", {"agreement": agreement, "document": build_document(agreement)})
+    context = {
+        "agreement": agreement,
+        # Built only if the page renders it: while nothing has changed its HTML comes from the cache.
+        "document": SimpleLazyObject(partial(build_document, agreement)),
+        "document_key": document_key(agreement),
+    }
+    return render(request, "focusareas/workbench.html", context)
 
 
 @login_required

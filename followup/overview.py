@@ -3,17 +3,19 @@ in each year's follow-up, what is overdue, targets over the period and the indic
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Organisation
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
 from samverkan.lib.charts import progress_bar
+from samverkan.lib.versions import history_of, latest_id
 
 from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status
 
@@ -308,6 +310,36 @@ def yearly_sums(cells: list[YearCell]) -> list[int | None]:
         else:
             sums.setdefault(cell.year, None)
     return list(sums.values())
+
+
+def overview_key(agreement: Agreement) -> str | None:
+    """The key of the dashboard's and the evaluation's cached HTML (for readers the agreement's access rules have
+    let in), or None while the agreement's items can still change, before it is signed. Once it is signed only its
+    follow-up and its parties' names can change (and the agreement itself, by an administrator): every write to the
+    agreement, a year's report, its lines and indicator values and the evaluation leaves a history record, so the
+    latest record of each is in the key (found in one query), with the names and today's date (what is overdue
+    depends on it)."""
+    if not agreement.is_frozen:
+        return None
+    chain = revision_chain(agreement)
+    reports = FollowUpReport.objects.filter(agreement_id__in=chain).values("pk")
+
+    def latest(records: QuerySet) -> Subquery:
+        return latest_id(records, "history_id")
+
+    records = {
+        "latest_agreement": latest(history_of(Agreement).filter(id__in=chain)),
+        "latest_report": latest(history_of(FollowUpReport).filter(agreement_id__in=chain)),
+        **{
+            f"latest_{model._meta.model_name}": latest(history_of(model).filter(report_id__in=reports))
+            for model in (ActivityOutcome, CommitmentOutcome, IndicatorValue)
+        },
+        "latest_evaluation": latest(history_of(Evaluation).filter(agreement_id=agreement.pk)),
+    }
+    latest_records = Agreement.objects.filter(pk=agreement.pk).annotate(**records).values_list(*records).first()
+    names = list(Organisation.objects.parties_of(agreement.pk).values_list("pk", "name", "party_name"))
+    shown = (agreement.pk, chain, latest_records, names, timezone.localdate())
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 def evaluation_of(agreement: Agreement) -> Evaluation | None:

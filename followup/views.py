@@ -38,7 +38,7 @@ from .forms import (
     StartReportForm,
 )
 from .models import CommitmentOutcome, Evaluation, FollowUpReport, period_label
-from .overview import build_overview, evaluation_of
+from .overview import build_overview, evaluation_of, overview_key
 from .pdf import annual_report_pdf, evaluation_pdf_content
 from .report import approved_report_key, build_annual_report
 from .revisions import revision_chain
@@ -367,7 +367,9 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "followup/dashboard.html",
         {
             "agreement": agreement,
-            "overview": build_overview(agreement),
+            # Built only if the page renders it: once the agreement is signed its HTML usually comes from the cache.
+            "overview": SimpleLazyObject(partial(build_overview, agreement)),
+            "overview_key": overview_key(agreement),
             "overdue_years": list(agreement.follow_up_deadlines.overdue(timezone.localdate())),
         },
     )
@@ -383,7 +385,8 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
         "followup/evaluation.html",
         {
             "agreement": agreement,
-            "overview": build_overview(agreement),
+            "overview": SimpleLazyObject(partial(build_overview, agreement)),
+            "overview_key": overview_key(agreement),
             "evaluation": evaluation_of(agreement),
             "can_edit": may_follow_up(agreement),
         },

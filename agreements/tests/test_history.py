@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from agreements.history import agreement_changes
 from agreements.models import Agreement, Membership, Section
 from agreements.tests.factories import MembershipFactory, SectionFactory, SignatoryFactory, UserFactory
+from agreements.views import CHANGES_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +68,32 @@ def test_a_saved_agreement_records_its_previous_values(world):
     agreement.title = "Ny titel"
     agreement.save()
     assert [h.title for h in agreement.history.all()] == ["Ny titel", "Samverkansöverenskommelse Hamnstad"]
+
+
+def test_a_change_shows_what_it_changed_when_the_earlier_state_is_on_another_page(client, world, editor):
+    section = SectionFactory(agreement=world.agreement, heading="Ansvar")
+    for number in range(CHANGES_PER_PAGE):
+        SectionFactory(agreement=world.agreement, heading=f"Avsnitt {number}")
+    section.heading = "Ansvar och roller"
+    section.save()
+    client.force_login(editor)
+    url = reverse("agreements:history", args=[world.agreement.pk])
+
+    first, second = client.get(url).content.decode(), client.get(url + "?page=2").content.decode()
+
+    assert "Ansvar → Ansvar och roller" in first
+    assert "<q>Ansvar</q>" in second  # its creation, older than a page of changes
+
+
+def test_a_page_of_the_change_log_is_the_same_as_that_part_of_the_whole(world):
+    SignatoryFactory(agreement=world.agreement, name="Lena Sjö")
+    for number in range(5):
+        SectionFactory(agreement=world.agreement, heading=f"Avsnitt {number}")
+    log = agreement_changes(world.agreement)
+
+    every = list(log)
+
+    assert len(log) == len(every) > 6
+    assert [(c.when, c.kind, c.subject, c.fields) for c in log[2:5]] == [
+        (c.when, c.kind, c.subject, c.fields) for c in every[2:5]
+    ]

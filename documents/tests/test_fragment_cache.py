@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
@@ -40,8 +39,12 @@ def rendered(response) -> set[str]:
 
 
 def changed(model, pk: int, **fields) -> None:
-    """Saved as the product saves an item: its version goes up with the change."""
-    model.objects.filter(pk=pk).update(version=F("version") + 1, **fields)
+    """Saved as the product saves an item: its version goes up with the change, and its save is recorded."""
+    item = model.objects.get(pk=pk)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.version += 1
+    item.save()
 
 
 def test_an_unchanged_focus_area_is_not_rendered_again(client, world, editor, content):
@@ -146,3 +149,53 @@ def test_the_language_is_part_of_the_key(client, world, editor, content):
 
     english = client.get(workbench(world)).content.decode()
     assert "<dt>Activity</dt>" in english and "<dt>Aktivitet</dt>" not in english
+
+
+def test_an_unchanged_workbench_does_not_load_the_draft(client, world, editor, content, django_assert_max_num_queries):
+    client.force_login(editor)
+    client.get(workbench(world))
+
+    with django_assert_max_num_queries(6):  # session, user, agreement, the document's key in two; no content
+        again = client.get(workbench(world))
+
+    assert "Trygghetsvandra 2" in again.content.decode() and "focusareas/workbench.html" in rendered(again)
+
+
+def test_an_unchanged_agreement_page_does_not_load_the_draft(
+    client, world, editor, content, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    client.get(world.agreement.get_absolute_url())
+
+    # Session, user, agreement, the document's key in two, archived PDFs, related agreements in two; no content.
+    with django_assert_max_num_queries(9):
+        again = client.get(world.agreement.get_absolute_url())
+
+    assert "Trygghetsvandra 2" in again.content.decode() and "Bakgrund" in again.content.decode()
+
+
+def test_a_change_of_one_item_alone_shows_at_once_on_the_workbench(client, world, editor, content):
+    client.force_login(editor)
+    client.get(workbench(world))
+
+    changed(ActivityRow, content["rows"][1].pk, activity="Kartlägga otryggheten")
+    assert "Kartlägga otryggheten" in client.get(workbench(world)).content.decode()
+
+    commitment = Commitment.objects.get(pk=content["commitment"].pk)
+    commitment.parties.add(world.municipality)  # a link alone, without saving the commitment
+    names = dict(Organisation.objects.parties_of(world.agreement.pk).values_list("pk", "party_name"))
+    committed = client.get(workbench(world)).content.decode().split('id="commitment-')[1].split("</p>")[0]
+    assert names[world.municipality.pk] in committed and names[world.police.pk] in committed
+
+
+def test_an_administrators_edit_shows_at_once_on_the_workbench(admin_client, world, content):
+    focus_area = content["focus_area"]
+    focus_area.placement = content["section"]
+    focus_area.save()
+    admin_client.get(workbench(world))
+    section = content["section"]
+    data = {"agreement": world.agreement.pk, "part": section.part, "order": 0, "heading": "Uppdraget", "body": ""}
+
+    assert admin_client.post(reverse("admin:agreements_section_change", args=[section.pk]), data).status_code == 302
+
+    assert "Visas under Uppdraget i Bilaga 1." in admin_client.get(workbench(world)).content.decode()

@@ -3,12 +3,13 @@ action covers, compared with the state the user was shown."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import models, router, transaction
-from django.db.models import F, Value
+from django.db.models import F, Func, Subquery, Value
 from django.db.models.deletion import Collector
 
 
@@ -75,3 +76,33 @@ def content_delete(*, instance: models.Model, loaded_fingerprint: str) -> None:
         return  # someone else deleted it already, which is what this user asked for too
     claim_fingerprint(current=deletion_fingerprint(instance), loaded_fingerprint=loaded_fingerprint)
     instance.delete()
+
+
+def latest_id(queryset: models.QuerySet, field: str = "pk") -> Subquery:
+    """The highest id among the queryset's rows, as a subquery (None for none): for history records, the latest
+    write to what they record. Computed as MAX(id + 0), an expression, so that PostgreSQL does not look for a few
+    rows' maximum by walking a large table's primary key backwards."""
+    return Subquery(queryset.order_by().values(latest=Func(F(field) + 0, function="MAX")))
+
+
+def count_of(queryset: models.QuerySet) -> Subquery:
+    """The number of the queryset's rows, as a subquery."""
+    return Subquery(queryset.order_by().values(count=Func(F("pk"), function="COUNT")))
+
+
+@functools.cache
+def has_history(model: type[models.Model]) -> bool:
+    """Whether django-simple-history records the model's saves (looked up once, as `history_model`)."""
+    return hasattr(model, "history")
+
+
+@functools.cache
+def history_model(model: type[models.Model]) -> type[models.Model]:
+    """The model of the model's history records (django-simple-history's), looked up once: `Model.history` builds a
+    new manager class on every access, which costs more than the query it is used for."""
+    return model.history.model
+
+
+def history_of(model: type[models.Model]) -> models.QuerySet:
+    """Every history record of the model."""
+    return history_model(model)._base_manager.all()
