@@ -54,7 +54,18 @@ from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Go
 from followup.models import FollowUpReport
 from followup.services import report_approve, report_confirm, report_start, report_submit
 from situation import services as situation_services
-from situation.models import DEFAULT_FACTORS, Answer, Factor, Place, Rating, Reporter, SafetySurvey, Week
+from situation.models import (
+    DEFAULT_FACTORS,
+    Answer,
+    Factor,
+    Measure,
+    Place,
+    Rating,
+    Reporter,
+    SafetySurvey,
+    Week,
+    YearlyPicture,
+)
 from situation.statistics import Row as StatisticsRow
 from situation.statistics import months_back
 from situation.survey import AreaResult as SurveyResult
@@ -696,6 +707,31 @@ def _load_safety_survey(spec: Spec, municipality: Organisation) -> None:
     situation_services.safety_surveys_store(municipality=municipality, results=results)
 
 
+def _load_yearly_picture(spec: Spec, municipality: Organisation) -> None:
+    """The municipality's lägesbild of a year with its åtgärdsplan, each measure in the focus area of that title in
+    the latest agreement the municipality is party to; once, the first time."""
+    if "yearly_picture" not in spec or YearlyPicture.objects.filter(municipality=municipality).exists():
+        return
+    data = spec["yearly_picture"]
+    picture = YearlyPicture.objects.create(
+        municipality=municipality, year=data["year"], analysis=lines(data["analysis"]), sources=lines(data["sources"])
+    )
+    agreement = Agreement.objects.filter(parties=municipality).order_by("-start_date").first()
+    areas = {area.title: area for area in FocusArea.objects.filter(agreement=agreement)}
+    Measure.objects.bulk_create(
+        Measure(
+            picture=picture,
+            problem=measure["problem"],
+            measure=measure["measure"],
+            responsible=measure["responsible"],
+            timing=measure["timing"],
+            focus_area=areas.get(measure.get("focus_area")),
+            order=order,
+        )
+        for order, measure in enumerate(data["measures"])
+    )
+
+
 def demo_load(*, content: DemoContent) -> DemoLoadResult:
     """Write the demo to the database, all or nothing, leaving what already exists as described above."""
     # The follow-up services mail the parties at each step; the demo's made-up addresses get nothing.
@@ -731,6 +767,7 @@ def demo_load(*, content: DemoContent) -> DemoLoadResult:
         for spec in content.situations:
             _load_situation(spec, organisations[spec["municipality"]])
             _load_safety_survey(spec, organisations[spec["municipality"]])
+            _load_yearly_picture(spec, organisations[spec["municipality"]])
     return DemoLoadResult(
         organisations=new_organisations,
         users=new_users,

@@ -38,7 +38,7 @@ from followup.models import (
 )
 from followup.report import build_annual_report
 from followup.verdicts import TargetVerdict, Trend
-from situation.models import CrimeCount, Factor, Place, Rating, Reporter, SafetySurvey, Week
+from situation.models import CrimeCount, Factor, Place, Rating, Reporter, SafetySurvey, Week, YearlyPicture
 
 pytestmark = pytest.mark.django_db
 
@@ -747,3 +747,12 @@ def test_trelleborg_has_three_years_of_the_police_safety_survey_and_meetings_wit
     closed = Week.objects.filter(municipality=trelleborg, closed_at__isnull=False)
     assert all(week.attended_by.filter(name="Trelleborgs kommun").exists() for week in closed)
     assert closed.filter(attended_by__name="Lokalpolisområde Trelleborg").count() == closed.count() - 1
+
+
+def test_trelleborg_has_a_yearly_situation_picture_with_its_action_plan_in_the_agreement_s_focus_areas():
+    picture = YearlyPicture.objects.get(municipality__name="Trelleborgs kommun", year=2025)
+    assert "Västra Trelleborg" in picture.analysis and picture.sources
+    measures = list(picture.measures.select_related("focus_area__agreement"))
+    assert len(measures) == 3
+    assert [m.focus_area.title for m in measures] == ["Ordningsstörningar", "Skadegörelse", "Hamnen"]
+    assert {m.focus_area.agreement.title for m in measures} == {"Samverkansöverenskommelse 2023–2026"}
