@@ -4,7 +4,7 @@ The YAML files hold everything a newcomer sees: organisations, one user per role
 and a published citizen promise, with focus areas, goals, commitments, an action plan, and two years of follow-up of the
 signed Sölvesborg agreement (2024 approved and archived, 2025 a draft being filled in). One more agreement, Sjöbacka's,
 comes from a Word file (`word.yaml` names it and its parties) and is imported as a draft the way a user's upload is.
-`situation.yaml` gives Trelleborg its weekly EST survey (factors, places, reporters), the latest weeks of answers and
+`situation.yaml` gives Trelleborg its weekly EST survey (factors, places, reporters), a year of weekly answers and
 two years of monthly statistics, generated from a seed. Things that refer to each other do so by key: a commitment names
 the goals it serves, an action plan the focus area of its commitments, a follow-up year the commitment, activity, goal
 and focus area each line is about. `demo_read` checks every such key before anything is written, so a typo in a file is
@@ -54,7 +54,18 @@ from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, Go
 from followup.models import FollowUpReport
 from followup.services import report_approve, report_confirm, report_start, report_submit
 from situation import services as situation_services
-from situation.models import DEFAULT_FACTORS, Factor, Place, Reporter, SafetySurvey, Week
+from situation.models import (
+    DEFAULT_FACTORS,
+    Answer,
+    Factor,
+    Measure,
+    Place,
+    Rating,
+    Reporter,
+    SafetySurvey,
+    Week,
+    YearlyPicture,
+)
 from situation.statistics import Row as StatisticsRow
 from situation.statistics import months_back
 from situation.survey import AreaResult as SurveyResult
@@ -618,7 +629,7 @@ def _import_word(spec: Spec, organisations: dict[str, Organisation]) -> bool:
 
 
 def _load_situation(spec: Spec, municipality: Organisation) -> None:
-    """The municipality's EST survey with its latest weeks answered, and its monthly statistics; once, the first
+    """The municipality's EST survey with a year of weeks answered, and its monthly statistics; once, the first
     time (a municipality that already has factors is left as it is)."""
     if Factor.objects.filter(municipality=municipality).exists():
         return
@@ -640,18 +651,23 @@ def _load_situation(spec: Spec, municipality: Organisation) -> None:
     this_monday = situation_services.monday_of(timezone.localdate())
     for n in range(spec["weeks"], -1, -1):
         monday = this_monday - timedelta(weeks=n)
-        week = Week.objects.create(municipality=municipality, monday=monday, invited_at=timezone.now())
+        # Every week but this one has closed and been reported; a year of them is written a week at a time in bulk.
+        done = {"closed_at": timezone.now(), "reported_at": timezone.now()} if n else {}
+        week = Week.objects.create(municipality=municipality, monday=monday, invited_at=timezone.now(), **done)
         summer = 0.5 if 5 <= monday.month <= 8 else 0.0
-        for reporter in reporters:
-            if rng.random() > spec["answer_share"]:
-                continue
-            ratings = {
-                key: None if rng.random() < 0.15 else max(0, min(3, round(value + summer + rng.gauss(0, 0.6))))
-                for key, value in level.items()
-            }
-            situation_services.answer_submit(week=week, reporter=reporter, ratings=ratings, free_text="")
-        if n:  # every week but this one has closed and been reported
-            Week.objects.filter(pk=week.pk).update(closed_at=timezone.now(), reported_at=timezone.now())
+        answers = Answer.objects.bulk_create(
+            Answer(week=week, reporter=reporter) for reporter in reporters if rng.random() <= spec["answer_share"]
+        )
+        Rating.objects.bulk_create(
+            Rating(
+                answer=answer,
+                factor_id=factor_id,
+                place_id=place_id,
+                value=None if rng.random() < 0.15 else max(0, min(3, round(value + summer + rng.gauss(0, 0.6)))),
+            )
+            for answer in answers
+            for (factor_id, place_id), value in level.items()
+        )
     Week.objects.filter(municipality=municipality, monday=this_monday - timedelta(weeks=1)).update(**spec["last_week"])
     present = list(Organisation.objects.filter(name__in=spec.get("present", [])))
     for n, week in enumerate(Week.objects.filter(municipality=municipality, closed_at__isnull=False)):
@@ -691,6 +707,31 @@ def _load_safety_survey(spec: Spec, municipality: Organisation) -> None:
     situation_services.safety_surveys_store(municipality=municipality, results=results)
 
 
+def _load_yearly_picture(spec: Spec, municipality: Organisation) -> None:
+    """The municipality's lägesbild of a year with its åtgärdsplan, each measure in the focus area of that title in
+    the latest agreement the municipality is party to; once, the first time."""
+    if "yearly_picture" not in spec or YearlyPicture.objects.filter(municipality=municipality).exists():
+        return
+    data = spec["yearly_picture"]
+    picture = YearlyPicture.objects.create(
+        municipality=municipality, year=data["year"], analysis=lines(data["analysis"]), sources=lines(data["sources"])
+    )
+    agreement = Agreement.objects.filter(parties=municipality).order_by("-start_date").first()
+    areas = {area.title: area for area in FocusArea.objects.filter(agreement=agreement)}
+    Measure.objects.bulk_create(
+        Measure(
+            picture=picture,
+            problem=measure["problem"],
+            measure=measure["measure"],
+            responsible=measure["responsible"],
+            timing=measure["timing"],
+            focus_area=areas.get(measure.get("focus_area")),
+            order=order,
+        )
+        for order, measure in enumerate(data["measures"])
+    )
+
+
 def demo_load(*, content: DemoContent) -> DemoLoadResult:
     """Write the demo to the database, all or nothing, leaving what already exists as described above."""
     # The follow-up services mail the parties at each step; the demo's made-up addresses get nothing.
@@ -726,6 +767,7 @@ def demo_load(*, content: DemoContent) -> DemoLoadResult:
         for spec in content.situations:
             _load_situation(spec, organisations[spec["municipality"]])
             _load_safety_survey(spec, organisations[spec["municipality"]])
+            _load_yearly_picture(spec, organisations[spec["municipality"]])
     return DemoLoadResult(
         organisations=new_organisations,
         users=new_users,

@@ -17,6 +17,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.db.models import Avg
 from django.test import RequestFactory
 from django.test.utils import override_settings
 
@@ -37,7 +38,7 @@ from followup.models import (
 )
 from followup.report import build_annual_report
 from followup.verdicts import TargetVerdict, Trend
-from situation.models import CrimeCount, Factor, Place, Reporter, SafetySurvey, Week
+from situation.models import CrimeCount, Factor, Place, Rating, Reporter, SafetySurvey, Week, YearlyPicture
 
 pytestmark = pytest.mark.django_db
 
@@ -718,15 +719,21 @@ def test_only_sjobackas_users_see_the_imported_draft():
         assert not Agreement.objects.visible_to(user).filter(title=SJOBACKA).exists(), username
 
 
-def test_trelleborg_has_an_est_survey_with_answered_weeks_and_monthly_statistics():
+def test_trelleborg_has_an_est_survey_with_a_year_of_answered_weeks_and_monthly_statistics():
     trelleborg = Organisation.objects.get(name="Trelleborgs kommun")
     assert Factor.objects.filter(municipality=trelleborg).count() == 12
     assert Place.objects.filter(municipality=trelleborg).count() == 6
     assert Reporter.objects.filter(municipality=trelleborg, active=True).count() == 40
     weeks = list(Week.objects.filter(municipality=trelleborg).order_by("monday"))
-    assert len(weeks) == 9 and weeks[-1].is_open and not weeks[-2].is_open
+    assert len(weeks) == 53 and weeks[-1].is_open and not any(week.is_open for week in weeks[:-1])
     assert weeks[-2].situation and weeks[-2].priorities and weeks[-2].attendance
     assert all(week.answers.count() > 10 for week in weeks)
+    ratings = Rating.objects.filter(answer__week__municipality=trelleborg, value__isnull=False)
+    summer, winter = (
+        ratings.filter(answer__week__monday__month__in=months).aggregate(mean=Avg("value"))["mean"]
+        for months in ((6, 7, 8), (1, 2, 3))
+    )
+    assert summer > winter  # more problems in summer
     assert CrimeCount.objects.filter(municipality=trelleborg, source="police").values("month").distinct().count() == 24
     assert CrimeCount.objects.filter(municipality=trelleborg, source="municipality").exists()
 
@@ -740,3 +747,12 @@ def test_trelleborg_has_three_years_of_the_police_safety_survey_and_meetings_wit
     closed = Week.objects.filter(municipality=trelleborg, closed_at__isnull=False)
     assert all(week.attended_by.filter(name="Trelleborgs kommun").exists() for week in closed)
     assert closed.filter(attended_by__name="Lokalpolisområde Trelleborg").count() == closed.count() - 1
+
+
+def test_trelleborg_has_a_yearly_situation_picture_with_its_action_plan_in_the_agreement_s_focus_areas():
+    picture = YearlyPicture.objects.get(municipality__name="Trelleborgs kommun", year=2025)
+    assert "Västra Trelleborg" in picture.analysis and picture.sources
+    measures = list(picture.measures.select_related("focus_area__agreement"))
+    assert len(measures) == 3
+    assert [m.focus_area.title for m in measures] == ["Ordningsstörningar", "Skadegörelse", "Hamnen"]
+    assert {m.focus_area.agreement.title for m in measures} == {"Samverkansöverenskommelse 2023–2026"}
