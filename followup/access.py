@@ -55,6 +55,18 @@ def may_follow_up(agreement: Agreement) -> bool:
     return agreement.is_frozen and agreement.user_is_editor
 
 
+def may_start(user: AbstractBaseUser, agreement: Agreement) -> bool:
+    """Who starts a year's (or period's) follow-up: the agreement's editors, and for a document followed up by one
+    side alone (a citizen promise the police follow up), also that side's users who fill it in."""
+    if may_follow_up(agreement):
+        return True
+    return (
+        agreement.is_frozen
+        and agreement.followed_up_by_one_side
+        and _member_of(user, agreement, WRITING_ROLES, agreement.following_up_kinds)
+    )
+
+
 def writing_parties(user: AbstractBaseUser, agreement: Agreement) -> dict[int, int | None]:
     """The parties for which the user fills in the follow-up, each with the party that reports for it when that is
     not the party itself: the security unit writes for its municipality, the municipal police officer for the

@@ -24,7 +24,7 @@ from samverkan.lib.pdf import RenderTooLarge
 from samverkan.lib.versions import StaleEdit
 
 from . import services
-from .access import get_report_for_user, may_follow_up, report_permissions
+from .access import get_report_for_user, may_follow_up, may_start, report_permissions
 from .forms import (
     ActivityOutcomeForm,
     ApproveForm,
@@ -75,10 +75,10 @@ def _index_page(request: HttpRequest, agreement: Agreement, deadline_form: Deadl
         for r in FollowUpReport.objects.filter(agreement_id__in=revision_chain(agreement)).select_related("agreement")
     }
     deadlines = {(d.year, d.period): d for d in agreement.follow_up_deadlines.all()}
-    can_start = may_follow_up(agreement)
+    can_start, can_set_deadlines = may_start(request.user, agreement), may_follow_up(agreement)
     periods = follow_up_periods(agreement)
     start_form = StartReportForm(periods=[p for p in periods if p[:2] not in reports])
-    if can_start and deadline_form is None:
+    if can_set_deadlines and deadline_form is None:
         deadline_form = DeadlineForm(periods=[p for p in periods if not _approved(reports.get(p[:2]))])
     overdue = set(agreement.follow_up_deadlines.overdue(timezone.localdate()).values_list("year", "period"))
     return render(
@@ -91,7 +91,7 @@ def _index_page(request: HttpRequest, agreement: Agreement, deadline_form: Deadl
                 for year, period, label in periods
             ],
             "start_form": start_form if can_start and start_form.fields["year"].choices else None,
-            "deadline_form": deadline_form if can_start and deadline_form.fields["year"].choices else None,
+            "deadline_form": deadline_form if can_set_deadlines and deadline_form.fields["year"].choices else None,
         },
     )
 
@@ -129,7 +129,9 @@ def deadline_set(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_start(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = get_agreement_for_user(request.user, pk, Access.AMEND)
+    agreement = get_agreement_for_user(request.user, pk)
+    if not may_start(request.user, agreement):
+        raise PermissionDenied
     existing = set(
         FollowUpReport.objects.filter(agreement_id__in=revision_chain(agreement)).values_list("year", "period")
     )

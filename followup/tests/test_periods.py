@@ -284,3 +284,23 @@ def test_a_published_promise_keeps_how_often_and_by_whom_it_is_followed_up(world
         agreement.save()
     stored = Agreement.objects.get(pk=agreement.pk)
     assert (stored.follow_up_frequency, stored.followed_up_by) == (4, "police")
+
+
+def test_the_police_start_the_quarters_of_a_promise_they_follow_up_alone_and_set_no_deadlines(
+    client, world, editor, reviewer
+):
+    alone = promise(world, frequency=Agreement.FollowUpFrequency.QUARTERLY)
+    together = promise(world, frequency=Agreement.FollowUpFrequency.QUARTERLY, by=Agreement.FollowedUpBy.ALL)
+    client.force_login(reviewer)
+
+    index = client.get(reverse("followup:index", args=[alone.pk])).context
+    response = client.post(reverse("followup:start", args=[alone.pk]), {"year": "2024-1"})
+
+    assert index["start_form"] is not None and index["deadline_form"] is None
+    assert response.status_code == 302 and list(alone.follow_ups.values_list("year", "period")) == [(2024, 1)]
+    # Followed up by both sides, the municipality's security unit starts each period, as for an agreement.
+    assert client.get(reverse("followup:index", args=[together.pk])).context["start_form"] is None
+    assert client.post(reverse("followup:start", args=[together.pk]), {"year": "2024-1"}).status_code == 403
+    assert not together.follow_ups.exists()
+    client.force_login(editor)
+    assert client.post(reverse("followup:start", args=[alone.pk]), {"year": "2024-2"}).status_code == 302
