@@ -97,6 +97,6 @@ def test_the_cached_list_costs_its_queries_only(client, world, editor):
     list_page(client, editor)
     with CaptureQueriesContext(connection) as queries:
         client.get(LIST)
-    # session, user, the count, the page's agreements, their revisions being prepared, their parties, whether the
-    # user may create one, the police areas to filter by
-    assert len(queries) == 8
+    # session, user, the ids of the agreements the user may see, the count, the page's agreements, their revisions
+    # being prepared, their parties, whether the user may create one, the police areas to filter by
+    assert len(queries) == 9
