@@ -38,6 +38,23 @@ class AgreementFilter(django_filters.FilterSet):
             kind__in=Organisation.POLICE_KINDS, agreement_parties__agreement__in=visible
         ).distinct()
 
+    @property
+    def form(self):
+        """The form, its police areas read once as (id, name) pairs: what the form shows is its data and these."""
+        if not hasattr(self, "_form"):
+            field = super().form.fields["police_area"]
+            self.police_areas = list(field.queryset.values_list("pk", "name"))
+            field.widget.choices = [("", field.empty_label), *self.police_areas]
+        return self._form
+
+    @property
+    def form_key(self) -> str:
+        """Everything the rendered form shows (what was typed, its errors follow from it, and the police areas to
+        choose from): the key of its cached HTML."""
+        self.form  # noqa: B018 (reads the police areas)
+        typed = sorted((name, values) for name, values in self.data.lists() if name != "page") if self.is_bound else []
+        return repr((typed, self.police_areas))
+
     def filter_text(self, queryset: QuerySet[Agreement], name: str, value: str) -> QuerySet[Agreement]:
         return queryset.filter(
             Q(title__icontains=value) | Q(party_links__organisation__name__icontains=value)

@@ -57,12 +57,18 @@ def _editor_organisations(user):
 @require_safe
 def agreement_list(request: HttpRequest) -> HttpResponse:
     visible = Agreement.objects.visible_to(request.user)
+    if not (request.user.is_staff or request.user.is_superuser):
+        # The ids read once: the list's queries then name them rather than repeat, in each of their subqueries, the
+        # joins to the user's memberships, which PostgreSQL would plan again every time.
+        visible = Agreement.objects.filter(pk__in=list(visible.values_list("pk", flat=True)))
     filterset = AgreementFilter(request.GET or None, visible=visible)
     agreements = filterset.qs.prefetch_related(
         Prefetch("party_links", queryset=Party.objects.select_related("organisation"))
     )
     # A page at a time, whatever the country holds: only that page's rows are read and rendered.
     page = page_of(request, agreements, AGREEMENTS_PER_PAGE)
+    for agreement in page.object_list:
+        agreement.row_key = list_row_key(agreement)
     can_create = request.user.is_superuser or _editor_organisations(request.user).exists()
     filtered = any(value for name, value in request.GET.items() if name != "page")
     context = {"filterset": filterset, "agreements": page, "can_create": can_create, "filtered": filtered}
@@ -70,6 +76,26 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         # Nothing to show at all: a new user's list says what to do first, by what their roles let them do.
         context["roles"] = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
     return render(request, "agreements/agreement_list.html", context)
+
+
+def list_row_key(agreement: Agreement) -> str:
+    """Everything a row of the list shows, read from the agreement as the page loaded it (with its parties and the
+    revisions being prepared): the key of the row's cached HTML, so that no change can leave a row stale and no
+    query is made for it. Nothing in a row depends on who reads it; which rows they see the queryset decides."""
+
+    def shown(revision: Agreement) -> tuple:
+        return (revision.pk, revision.revision, revision.kind, revision.status, revision.shown_status)
+
+    return repr(
+        (
+            *shown(agreement),
+            agreement.title,
+            agreement.start_date,
+            agreement.end_date,
+            [party.organisation.name for party in agreement.party_links.all()],
+            [shown(later) for later in agreement.in_preparation],
+        )
+    )
 
 
 def _agreement_formsets(request: HttpRequest, agreement: Agreement, data: QueryDict | None) -> dict:

@@ -1,0 +1,102 @@
+"""The agreement list keeps each row's HTML and the filter form's by what they show: every change to a row or to the
+police areas to choose from shows at once, whoever made it and however, and each user still sees only the
+agreements their organisation is party to."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agreements.models import Agreement
+from agreements.tests.factories import AgreementFactory, PoliceAreaFactory
+from agreements.tests.test_admin import admin_agreement_data
+from samverkan.tests.helpers import member
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("agreements:list")
+
+
+def list_page(client, user) -> str:
+    client.force_login(user)
+    return client.get(LIST).content.decode()
+
+
+def rows(client, user) -> str:
+    """The list's rows, without the filter form (whose choices name every status)."""
+    page = list_page(client, user)
+    return page[page.index("<tbody>") : page.index("</tbody>")]
+
+
+def test_a_title_changed_in_the_administration_shows_at_once(client, admin_client, world, editor):
+    assert "Samverkansöverenskommelse Hamnstad" in list_page(client, editor)
+    url = reverse("admin:agreements_agreement_change", args=[world.agreement.pk])
+    assert admin_client.post(url, admin_agreement_data(world.agreement, title="Trygg i Hamnstad")).status_code == 302
+    page = list_page(client, editor)
+    assert "Trygg i Hamnstad" in page and "Samverkansöverenskommelse Hamnstad" not in page
+
+
+def test_a_status_a_party_name_and_a_period_changed_show_at_once(client, world, editor):
+    assert "Utkast" in rows(client, editor)
+    Agreement.objects.filter(pk=world.agreement.pk).update(status=Agreement.Status.REVIEW)
+    world.municipality.name = "Hamnstads stad"
+    world.municipality.save()
+    Agreement.objects.filter(pk=world.agreement.pk).update(end_date=world.agreement.end_date.replace(year=2028))
+    page = rows(client, editor)
+    assert "Under granskning" in page and "Hamnstads stad" in page and "2023–2028" in page
+
+
+def test_a_signed_agreement_past_its_end_shows_as_ended(client, world, editor):
+    Agreement.objects.filter(pk=world.agreement.pk).update(status=Agreement.Status.SIGNED)
+    assert "Undertecknad" in rows(client, editor)
+    Agreement.objects.filter(pk=world.agreement.pk).update(end_date=world.agreement.start_date.replace(year=2024))
+    page = rows(client, editor)
+    assert "Avslutad" in page and "Undertecknad" not in page
+
+
+def test_a_revision_being_prepared_shows_at_once(client, world, editor):
+    Agreement.objects.filter(pk=world.agreement.pk).update(status=Agreement.Status.SIGNED)
+    assert "Revision 2" not in rows(client, editor)
+    AgreementFactory(
+        previous_revision=world.agreement, revision=2, parties=[world.municipality, world.police], title="Ny version"
+    )
+    page = rows(client, editor)
+    assert "Revision 2 förbereds." in page and "Utkast" in page
+
+
+def test_cached_rows_show_no_one_an_agreement_their_organisation_is_not_party_to(client, world, editor, reviewer):
+    assert "Samverkansöverenskommelse Hamnstad" in list_page(client, editor)
+    slattby = list_page(client, reviewer)
+    assert "Samverkansöverenskommelse Slättby" in slattby  # the police area is party to both
+    neighbour = member(world.neighbour, "editor", "granne")
+    page = list_page(client, neighbour)
+    assert "Samverkansöverenskommelse Slättby" in page and "Samverkansöverenskommelse Hamnstad" not in page
+    assert "Skogsås" not in page
+
+
+def test_the_police_areas_to_filter_by_follow_the_agreements_at_once(client, world, editor):
+    assert world.police.name in list_page(client, editor)
+    world.police.name = "Lokalpolisområde Nya Hamnstad"
+    world.police.save()
+    AgreementFactory(parties=[world.municipality, PoliceAreaFactory(name="Lokalpolisområde Kusten")])
+    page = list_page(client, editor)
+    assert "Lokalpolisområde Nya Hamnstad" in page and "Lokalpolisområde Kusten" in page
+
+
+def test_a_filter_typed_is_shown_as_typed_with_a_cached_form(client, world, editor):
+    list_page(client, editor)
+    page = client.get(LIST + f"?q=Hamn&police_area={world.police.pk}").content.decode()
+    assert 'value="Hamn"' in page and f'value="{world.police.pk}" selected' in page
+    assert "Fyll i ett tal." in client.get(LIST + "?year=tjugo").content.decode()
+    assert "Fyll i ett tal." not in client.get(LIST + "?year=2024").content.decode()
+
+
+def test_the_cached_list_costs_its_queries_only(client, world, editor):
+    for _ in range(3):
+        AgreementFactory(parties=[world.municipality, world.police])
+    list_page(client, editor)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LIST)
+    # session, user, the ids of the agreements the user may see, the count, the page's agreements, their revisions
+    # being prepared, their parties, whether the user may create one, the police areas to filter by
+    assert len(queries) == 9
