@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from samverkan.lib.versions import claim_version
+
 from .models import (
     Agreement,
     AgreementContent,
@@ -43,6 +45,15 @@ class FrozenRefusingAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return super().has_delete_permission(request, obj) and not (obj is not None and frozen_agreements(obj))
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            # An administrator's edit moves the version on as an editor's does: a form loaded before it is refused
+            # rather than overwriting it, and HTML cached under the version is rendered anew. The admin's change
+            # runs in a transaction, so the row stays locked from this read to the save.
+            stored = type(obj).objects.select_for_update().values_list("version", flat=True).get(pk=obj.pk)
+            claim_version(instance=obj, loaded_version=stored)
+        super().save_model(request, obj, form, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

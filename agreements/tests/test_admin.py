@@ -62,6 +62,23 @@ def test_the_administration_still_changes_a_draft_and_its_sections(admin_client,
     )
 
 
+def test_an_administrators_edit_moves_the_version_on_and_shows_on_the_agreement_page_at_once(
+    client, admin_client, world, editor
+):
+    section = SectionFactory(agreement=world.agreement, heading="Bakgrund")
+    client.force_login(editor)
+    assert "Bakgrund" in client.get(world.agreement.get_absolute_url()).content.decode()
+    section_data = {"agreement": world.agreement.pk, "part": section.part, "order": 0, "heading": "Uppdraget"}
+    url = reverse("admin:agreements_section_change", args=[section.pk])
+
+    assert admin_client.post(url, section_data | {"body": ""}).status_code == 302
+
+    # An editor's form loaded before the change now finds it stale instead of overwriting it.
+    assert Section.objects.get(pk=section.pk).version == section.version + 1
+    page = client.get(world.agreement.get_absolute_url()).content.decode()
+    assert "Uppdraget" in page and "Bakgrund" not in page
+
+
 def test_the_administration_deletes_nothing_of_a_signed_agreement(admin_client, world):
     sections = [SectionFactory(agreement=world.agreement) for _ in range(2)]
     Agreement.objects.filter(pk=world.agreement.pk).update(status=Agreement.Status.SIGNED)
