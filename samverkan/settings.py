@@ -179,17 +179,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The HTML of pages' parts (each focus area and section, a whole document, a list's rows), keyed by what they show,
+# the language and the reader's edit rights: what has not changed is not rendered again. `{% cache %}` uses it by
+# its name. By default each process keeps its own, bounded by count; FRAGMENT_CACHE_URL (redis://…) shares one
+# between every process and server, bounded in bytes by Redis's own maxmemory.
+FRAGMENT_CACHE_URL = env_str("FRAGMENT_CACHE_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # The HTML of a large document's parts (each focus area, each section), keyed by the versions of what they
-    # show, the language and the reader's edit rights: what has not changed is not rendered again. Per process;
-    # `{% cache %}` uses this one by its name.
-    "template_fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "template_fragments",
-        "TIMEOUT": 86400,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
+    "template_fragments": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": FRAGMENT_CACHE_URL,
+            "KEY_PREFIX": "samverkan-fragments",
+            "TIMEOUT": 86400,
+        }
+        if FRAGMENT_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "template_fragments",
+            "TIMEOUT": 86400,
+            "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 2000)},
+        }
+    ),
 }
 
 # Work done outside the request (e-mails, PDFs laid out in advance, periodic jobs) goes through Django's Tasks API
