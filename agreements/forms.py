@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import cached_property
 
 from django import forms
 from django.utils.html import strip_tags
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.edits import DateInput, VersionedForm, VersionedModelForm
 from samverkan.lib.validation import CleanInputMixin, CleanModelForm
+from samverkan.lib.widgets import Choices, LongSelect
 
 from .models import (
     MAX_SECTION_DEPTH,
@@ -84,6 +86,7 @@ class PartyForm(CleanInputMixin, forms.ModelForm):
     class Meta:
         model = Party
         fields = ["organisation", "display_name"]
+        widgets = {"organisation": LongSelect}
 
     def has_changed(self) -> bool:
         # The creator's own organisation is preselected; a row with a party chosen is always one to save.
@@ -99,8 +102,16 @@ class BasePartyFormSet(forms.BaseInlineFormSet):
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
-        form.fields["organisation"].queryset = Organisation.objects.order_by("kind", "name")
-        form.fields["organisation"].label = _("Party")
+        field = form.fields["organisation"]
+        field.queryset = Organisation.objects.order_by("kind", "name")
+        field.widget.choices = self.organisation_choices
+        field.label = _("Party")
+
+    @cached_property
+    def organisation_choices(self) -> Choices:
+        """Every organisation, read and written once for all the rows (each would read them anew, hundreds)."""
+        field = forms.ModelChoiceField(queryset=Organisation.objects.order_by("kind", "name").only("pk", "name"))
+        return Choices(field.choices)
 
     def remaining_organisations(self) -> list[Organisation]:
         return [
