@@ -119,6 +119,8 @@ def choose_pages() -> list[Page]:
         Page("list as editor", reverse("agreements:list"), clients[editor.pk]),
         Page("agreement page", reverse("documents:detail", args=[pk]), clients[editor.pk]),
         Page("workbench", reverse("documents:workbench", args=[pk]), clients[editor.pk]),
+        Page("agreement form", reverse("agreements:edit", args=[pk]), clients[editor.pk]),
+        Page("new agreement", reverse("agreements:create"), clients[editor.pk]),
         Page("history", reverse("agreements:history", args=[pk]), clients[editor.pk]),
         Page("follow-up report", reverse("followup:report", args=[report_pk, report.year]), clients[reader.pk]),
         Page("dashboard", reverse("followup:dashboard", args=[report_pk]), clients[reader.pk]),
@@ -193,9 +195,9 @@ class Command(BaseCommand):
     """Time the main pages as each kind of user against the floor and the admin change page."""
 
     help = (
-        "Time the main pages (lists, agreement page, workbench, history, follow-up report, dashboard, evaluation, "
-        "review) as each kind of user, interleaved with a trivial authenticated page and the admin change page of "
-        "the same agreement; print a table and optionally write JSON."
+        "Time the main pages (lists, agreement page, workbench, agreement form, new agreement, history, follow-up "
+        "report, dashboard, evaluation, review) as each kind of user, interleaved with a trivial authenticated page "
+        "and the admin change page of the same agreement; print a table and optionally write JSON."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
