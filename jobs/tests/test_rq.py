@@ -1,7 +1,6 @@
 """The move to RQ on Redis (django-tasks-rq): the same task code runs there, e-mails, their retries and the
 schedule included. Runs against the Redis at 127.0.0.1:6379, as CI's machine has one."""
 
-import socket
 from datetime import timedelta
 
 import django_rq
@@ -16,15 +15,7 @@ from jobs.models import ScheduledRun
 from jobs.scheduler import enqueue_due
 from samverkan.lib.mail import send_on_commit
 from samverkan.lib.schedule import PeriodicJob
-
-
-def redis_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
+from samverkan.tests.helpers import redis_reachable
 
 pytestmark = [
     pytest.mark.skipif(not redis_reachable(), reason="no Redis at 127.0.0.1:6379 to run the RQ backend against"),

@@ -3,7 +3,6 @@ one process rendered is read there by the next request, and a change still shows
 at 127.0.0.1:6379, as CI's machine has one."""
 
 import re
-import socket
 
 import pytest
 import redis
@@ -12,21 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements.tests.factories import SectionFactory
-from samverkan.tests.test_settings import PRODUCTION, manage
+from samverkan.tests.helpers import redis_reachable
 
 SHARED = "redis://127.0.0.1:6379/14"
 
 
 def without_tokens(page: bytes) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page.decode())
-
-
-def redis_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
 
 
 @pytest.fixture
@@ -40,14 +31,6 @@ def shared_fragments(settings):
     }
     yield store
     store.flushdb()
-
-
-def test_the_environment_chooses_redis_or_each_process_its_own():
-    shown = "from django.conf import settings; print(settings.CACHES['template_fragments']['BACKEND'])"
-    shared = manage("shell", "-v", "0", "-c", shown, env={**PRODUCTION, "FRAGMENT_CACHE_URL": SHARED})
-    own = manage("shell", "-v", "0", "-c", shown, env={**PRODUCTION, "FRAGMENT_CACHE_ENTRIES": "50"})
-    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache", shared.stderr
-    assert own.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache", own.stderr
 
 
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis at 127.0.0.1:6379 to keep the fragments in")

@@ -41,3 +41,13 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_a_bad_boolean_fails_loudly():
     result = manage("check", env={**PRODUCTION, "DEBUG": "maybe"})
     assert result.returncode != 0 and "DEBUG must be a boolean" in result.stderr
+
+
+def test_the_environment_keeps_the_rendered_parts_of_pages_in_redis_or_in_each_process():
+    shown = "from django.conf import settings; print(settings.CACHES['template_fragments']['BACKEND'])"
+    shared = manage(
+        "shell", "-v", "0", "-c", shown, env={**PRODUCTION, "FRAGMENT_CACHE_URL": "redis://127.0.0.1:6379/14"}
+    )
+    own = manage("shell", "-v", "0", "-c", shown, env={**PRODUCTION, "FRAGMENT_CACHE_ENTRIES": "50"})
+    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache", shared.stderr
+    assert own.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache", own.stderr
