@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -473,11 +474,20 @@ def chromium_series(label: str, html: str, runs: int) -> Series:
             return output.read_bytes()
 
         first, pdf = timed(print_once)
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
+            before = children_cpu()
             elapsed, pdf = timed(print_once)
             times.append(elapsed)
-    return Series(label, "Chromium", page_count(pdf), len(pdf), first, times)
+            cpu.append(children_cpu() - before)
+    return Series(label, "Chromium", page_count(pdf), len(pdf), first, times, cpu=cpu)
+
+
+def children_cpu() -> float:
+    """The processor time of this process's children that have ended: a Chromium run's browser, renderer and other
+    processes, each of which Chromium waits for before it ends."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # --- Output ----------------------------------------------------------------------------------------------------
@@ -596,8 +606,8 @@ class Command(BaseCommand):
             "loads the fonts); each Chromium run is a new browser process."
         )
         self.stdout.write(
-            "CPU: the median processor time of a timed render's child, which others' load on the machine changes "
-            "much less than the time taken."
+            "CPU: the median processor time of a timed render's child (WeasyPrint) or of the processes of a run that "
+            "Chromium waited for (Chromium), which others' load on the machine changes much less than the time taken."
         )
         self.stdout.write(
             "Peak RSS: the most resident memory of the child process a render runs in (Linux VmHWM, reset when it "
