@@ -75,6 +75,20 @@ def test_staff_see_every_agreement(client, world, admin_user):
     assert set(response.context["agreements"]) == set(Agreement.objects.all())
 
 
+def test_staff_read_every_agreement_and_change_only_where_they_are_editors(client, world, django_user_model, editor):
+    staff = django_user_model.objects.create_user("handlaggare", password="x-password-1234", is_staff=True)
+    client.force_login(staff)
+    edit = reverse("agreements:edit", args=[world.agreement.pk])
+    assert client.get(world.agreement.get_absolute_url()).status_code == 200
+    assert client.get(edit).status_code == 403
+    assert not get_agreement_for_user(staff, world.other_agreement.pk).user_can_review
+    editor.is_staff = True
+    editor.save()
+    client.force_login(editor)
+    assert client.get(edit).status_code == 200
+    assert client.get(reverse("agreements:edit", args=[world.other_agreement.pk])).status_code == 403
+
+
 def test_only_editors_may_create_agreements(client, world, editor, reviewer, reader):
     for user, status in ((editor, 200), (reviewer, 403), (reader, 403)):
         client.force_login(user)
