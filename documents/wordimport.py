@@ -923,18 +923,40 @@ def _take_commitments(sections: list[PlannedSection], focus_areas: list[PlannedF
 
 def _typed_headings(blocks: list[Node]) -> list[Node]:
     """In a document written without heading styles, a short paragraph of its own numbered as a heading is one
-    ("2.1. Trygghetsvandringar" a second-level heading); with heading styles, the styles say what the headings are."""
+    ("2.1. Trygghetsvandringar" a second-level heading), and so is one set in bold, with more text after it: one
+    level below the numbered heading before it, if any ("Bakgrund" in bold under "2. Syfte" a second-level one).
+    With heading styles, the styles say what the headings are."""
     if any(block.tag in HEADINGS and ("class", "title") not in block.attrs for block in blocks):
         return blocks
     typed = []
-    for block in blocks:
+    numbered_level = 0
+    for index, block in enumerate(blocks):
         text = block.text()
-        number = TYPED_NUMBER.match(text) if block.tag == "p" else None
-        if number and len(text) <= 100 and "\n" not in text and not text.endswith((".", ",", ";")):
-            level = min(number.group(1).count(".") + 1, len(HEADINGS))
-            block = Node(f"h{level}", children=[text])
+        if block.tag == "p" and len(text) <= 100 and "\n" not in text and not text.endswith((".", ",", ";")):
+            if number := TYPED_NUMBER.match(text):
+                numbered_level = min(number.group(1).count(".") + 1, len(HEADINGS))
+                block = Node(f"h{numbered_level}", children=[text])
+            elif _is_bold(block) and index + 1 < len(blocks) and not _introduces(text):
+                block = Node(f"h{min(numbered_level + 1, len(HEADINGS))}", children=[text.strip()])
         typed.append(block)
     return typed
+
+
+def _is_bold(block: Node) -> bool:
+    """Whether all of a paragraph's text is bold (mammoth writes Word's bold as <strong>; a bookmark as an empty
+    <a>)."""
+    texts = [child if isinstance(child, str) else child.text() for child in block]
+    if not "".join(texts).strip():
+        return False
+    return all(
+        not text.strip() or (isinstance(child, Node) and (child.tag == "strong" or _is_bold(child)))
+        for child, text in zip(block, texts, strict=True)
+    )
+
+
+def _introduces(text: str) -> bool:
+    """Whether a line introduces what follows rather than heading it: "Kommunen förbinder sig att", "Syftet är:"."""
+    return text.rstrip().endswith(":") or bool(COMMITMENT.match(text.strip()))
 
 
 def _is_label(block: Node) -> bool:

@@ -279,6 +279,29 @@ def test_without_heading_styles_numbered_lines_of_their_own_are_the_headings():
     assert plan.sections[2].body == "<p>1. Detta är en mening i en lista och ingen rubrik.</p>"
 
 
+def test_without_heading_styles_bold_lines_of_their_own_are_headings_too():
+    html = (
+        '<p><a id="_Toc1"></a><strong>Samverkansöverenskommelse mellan Slättby kommun och Polisen</strong></p>'
+        "<p><strong>Syfte</strong></p><p>Färre brott och en ökad trygghet.</p>"
+        "<p>2. Arbetssätt</p><p><strong>Trygghets</strong><strong>vandringar</strong></p><p>Vi går varje höst.</p>"
+        "<p><strong>Kommunen förbinder sig att</strong></p><p>bjuda in till vandringarna.</p>"
+        "<p><strong>Det här gäller:</strong></p><p>Ett stycke med <strong>fetstil</strong> mitt i.</p>"
+        "<p><strong>Sista raden</strong></p>"
+    )
+    plan = plan_from_html(html)
+
+    assert plan.title == "Samverkansöverenskommelse mellan Slättby kommun och Polisen"
+    assert [(s.number, s.heading) for s in plan.sections] == [
+        ("1.", "Syfte"),
+        ("2.", "Arbetssätt"),
+        ("2.1.", "Trygghetsvandringar"),
+    ]
+    last = plan.sections[2].body
+    assert "<p><strong>Kommunen förbinder sig att</strong></p>" in last
+    assert "<p><strong>Det här gäller:</strong></p>" in last and "<strong>fetstil</strong> mitt i." in last
+    assert last.endswith("<p><strong>Sista raden</strong></p>")
+
+
 def test_the_documents_own_table_of_contents_is_left_to_the_pdf():
     html = (
         "<h1>Samverkansöverenskommelse</h1><p>Innehåll</p><p>1. Bakgrund 3</p><p>2. Lägesbild ........ 5</p>"
