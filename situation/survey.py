@@ -64,6 +64,7 @@ def _number(value) -> Decimal:
 def parse_survey(table: list[list]) -> SurveyReading:
     """The rows of the table under its header, each either read or named in an error with its line number."""
     reading = SurveyReading()
+    spellings: dict[tuple[int, str], str] = {}
     first, columns = table_header(table, HEADERS)
     if first is None:
         reading.errors.append(_("The file is empty."))
@@ -105,6 +106,8 @@ def parse_survey(table: list[list]) -> SurveyReading:
             )
             problems.append(message % {"value": "" if value["value"] is None else value["value"]})
         if not problems:
+            # An area is one however its name is cased or spaced: the first spelling is kept.
+            area = spellings.setdefault((int(year), area_key(area)), area)
             result = reading.results.setdefault((int(year), area), AreaResult())
             taken = {
                 "overall": result.problem_index is not None,
@@ -155,6 +158,11 @@ class SurveyComparison:
     chart: str
 
 
+def area_key(name: str) -> str:
+    """An area's name as compared: "Centrum" in one survey is "centrum " in the next."""
+    return " ".join(name.split()).casefold()
+
+
 def _surveys(municipality: Organisation, year: int) -> dict[str, SafetySurvey]:
     found = SafetySurvey.objects.filter(municipality=municipality, year=year).prefetch_related(
         Prefetch("problems", queryset=ProblemIndex.objects.order_by("problem"))
@@ -175,8 +183,9 @@ def survey_comparison(municipality: Organisation, year: int | None = None) -> Su
     surveys = _surveys(municipality, latest)
     before = _surveys(municipality, previous_year) if previous_year else {}
     areas = []
+    before = {area_key(area): survey for area, survey in before.items()}
     for area, survey in surveys.items():
-        earlier = before.get(area)
+        earlier = before.get(area_key(area))
         earlier_problems = {p.problem.casefold(): p.value for p in earlier.problems.all()} if earlier else {}
         areas.append(
             AreaComparison(

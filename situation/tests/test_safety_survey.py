@@ -71,6 +71,23 @@ def test_a_survey_is_previewed_imported_and_shown_against_the_one_before(client,
     assert ProblemIndex.objects.get(survey__year=2025).value == 3
 
 
+def test_an_area_spelled_with_other_case_or_spaces_is_the_same_area(client, world, editor):
+    client.force_login(editor)
+    spelled = (
+        "År;Område;Problem;Index\n2024;Centrum;Nedskräpning;2,4\n"
+        "2025;centrum ;Nedskräpning;2,1\n2025;CENTRUM;Skadegörelse;1,7\n2025;Gamla  staden;Klotter;1\n"
+    )
+    confirm(client, world, upload(client, world, spelled.encode()))
+
+    assert list(SafetySurvey.objects.filter(year=2025).order_by("area").values_list("area", flat=True)) == [
+        "Gamla  staden",
+        "centrum",
+    ]
+    page = client.get(page_url(world)).content.decode()
+    assert "centrum: mätningen 2025 mot 2024" in page
+    assert '<td class="text-end">2,1</td><td class="text-end">2,4</td><td class="text-end">−0,3</td>' in page
+
+
 def test_each_row_that_cannot_be_read_is_named_in_swedish_and_nothing_is_imported(client, world, editor):
     client.force_login(editor)
     bad = (
