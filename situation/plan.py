@@ -294,7 +294,8 @@ class MeasureStatus:
 
 def measure_statuses(measures: list[Measure], *, year: int | None = None, since: int | None = None) -> dict:
     """{measure id: MeasureStatus} from the follow-up of the commitments each measure was carried over as (in any
-    agreement or revision of one, matched by key): of `year`, or the latest year from `since` on. Two queries."""
+    agreement or revision of one, matched by key): of `year`, or the latest year from `since` on; None for a measure
+    carried over and not reported, and no entry for one not carried over. Two queries."""
     links = Measure.commitments.through.objects.filter(measure__in=measures).values_list(
         "measure_id", "commitment__key"
     )
@@ -320,16 +321,19 @@ def measure_statuses(measures: list[Measure], *, year: int | None = None, since:
         if found:
             report_year, status = max(found)
             statuses[measure_id] = MeasureStatus(status, str(labels[status]), report_year)
+        else:
+            statuses[measure_id] = None  # carried over, and not yet reported
     return statuses
 
 
 def measures_with_status(picture: YearlyPicture | None) -> list[Measure]:
     """The picture's measures, each with `status` (a MeasureStatus, or None while none is reported): the latest
-    follow-up of its commitments from the picture's year on."""
+    follow-up of its commitments from the picture's year on, and `carried`, whether it is in an agreement."""
     if picture is None:
         return []
     measures = list(picture.measures.select_related("focus_area", "indicator"))
     statuses = measure_statuses(measures, since=picture.year)
     for measure in measures:
         measure.status = statuses.get(measure.pk)
+        measure.carried = measure.pk in statuses
     return measures

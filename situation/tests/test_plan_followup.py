@@ -69,6 +69,17 @@ def test_the_yearly_page_and_pdf_show_each_measures_status_from_the_follow_up(cl
     assert "Pågår (2026)" in text
 
 
+def test_a_carried_measure_not_yet_reported_says_so_and_one_not_carried_shows_a_dash(client, world, editor, followed):
+    CommitmentOutcome.objects.filter(report=followed["report"]).delete()
+    Measure.objects.create(picture=followed["picture"], problem="Nedskräpning", measure="Städa torget", order=1)
+    client.force_login(editor)
+
+    page = client.get(reverse("situation:yearly", kwargs={"pk": world.municipality.pk, "year": YEAR})).content.decode()
+
+    cells = [row.split("<td>")[-1].split("</td>")[0] for row in page.split("<tbody>")[-1].split("</tr>")[:2]]
+    assert cells == ["Ej rapporterat", "–"]
+
+
 def test_the_annual_report_shows_the_action_plan_with_status_and_the_statistics(client, world, editor, followed):
     client.force_login(editor)
     page = client.get(reverse("followup:report", args=[world.agreement.pk, 2026])).content.decode()
