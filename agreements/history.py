@@ -92,24 +92,32 @@ class _Entry:
         return self.row[WHEN]
 
 
+def _records_of(model: type[models.Model], agreement_id: int) -> models.QuerySet:
+    """The history records of one model of the agreement's content, deleted content included: found by the ids of
+    what it hangs under as those ids appear in that model's own records."""
+    if model is Agreement:
+        return history_of(Agreement).filter(id=agreement_id)
+    parent = content_parent_field(model)
+    if parent.related_model is Agreement:
+        return history_of(model).filter(**{parent.attname: agreement_id})
+    owners = _records_of(parent.related_model, agreement_id).order_by().values("id")
+    return history_of(model).filter(**{f"{parent.attname}__in": owners})
+
+
+def _recorded_models() -> list[type[models.Model]]:
+    return [model for model in agreement_content_models() if has_history(model)]
+
+
 def _history_records(agreement: Agreement) -> list[_Records]:
-    """The history records of the agreement and of all its content, deleted content included: each model's records
-    are found by the ids of what it hangs under, as those ids appear in that model's own records."""
-    ids: dict[type[models.Model], set[int]] = {Agreement: {agreement.pk}}
+    """The history records of the agreement and of all its content, oldest first, as rows of the values shown."""
     loaded = []
-    for model in agreement_content_models():
-        if not has_history(model):
-            continue
-        if model is Agreement:
-            records = history_of(Agreement).filter(id=agreement.pk)
-        else:
-            parent = content_parent_field(model)
-            records = history_of(model).filter(**{f"{parent.attname}__in": ids.get(parent.related_model, ())})
+    for model in _recorded_models():
         fields = [f for f in history_model(model).tracked_fields if f.name not in HIDDEN_FIELDS]
         rows = list(
-            records.order_by("history_date", "history_id").values_list(*RECORD_COLUMNS, *(f.attname for f in fields))
+            _records_of(model, agreement.pk)
+            .order_by("history_date", "history_id")
+            .values_list(*RECORD_COLUMNS, *(f.attname for f in fields))
         )
-        ids.setdefault(model, set()).update(row[ID] for row in rows)
         loaded.append(_Records(model, fields, rows, len(RECORD_COLUMNS)))
     return loaded
 
