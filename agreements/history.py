@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import overload
 
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.db import connection, models
+from django.db.models import Count, Max, Value
 from django.utils import formats
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -16,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.lib.versions import has_history, history_model, history_of
 
 from .models import Agreement, Organisation, agreement_content_models, content_parent_field
+
+User = get_user_model()
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 HIDDEN_FIELDS = {"id", "agreement"}
@@ -120,6 +126,47 @@ def _history_records(agreement: Agreement) -> list[_Records]:
         )
         loaded.append(_Records(model, fields, rows, len(RECORD_COLUMNS)))
     return loaded
+
+
+def changes_key(agreement: Agreement) -> str:
+    """A digest that changes with anything the agreement's change log shows: the number and latest id of each
+    model's history records of it by each user who made them (records are only ever added, with higher ids, so a
+    record added or removed changes one of them; every save and delete, an administrator's included, adds one), the
+    latest record of any organisation (the log shows their names) and those users' names (they change without a
+    record); in two queries, however long the log. The key of the log's cached HTML, which then need not be worked
+    out."""
+    sql, params = _changes_state_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agreement.pk if param == ANY_AGREEMENT else param for param in params])
+        state = sorted(cursor.fetchall(), key=repr)
+    users = {user_id for _label, user_id, _count, _latest in state if user_id is not None}
+    names = sorted(User.objects.filter(pk__in=users).values_list("pk", "first_name", "last_name", "username"))
+    return hashlib.sha256(repr((agreement.pk, state, names)).encode()).hexdigest()
+
+
+ANY_AGREEMENT = -7_000_002  # an id no agreement has, standing for the agreement in the SQL written once
+
+
+@functools.cache
+def _changes_state_sql() -> tuple[str, tuple]:
+    """The first query of `changes_key`, written once: building its dozen parts takes longer than running them."""
+    parts = [
+        _records_of(model, ANY_AGREEMENT)
+        .order_by()
+        .values_list(Value(model._meta.label, output_field=models.CharField()), "history_user_id")
+        .annotate(count=Count("pk"), latest=Max("history_id"))
+        for model in _recorded_models()
+    ]
+    organisations = (
+        history_of(Organisation)
+        .order_by()
+        .values_list(
+            Value(Organisation._meta.label, output_field=models.CharField()),
+            Value(None, output_field=models.IntegerField()),
+        )
+        .annotate(count=Count("pk"), latest=Max("history_id"))
+    )
+    return parts[0].union(*parts[1:], organisations, all=True).query.sql_with_params()
 
 
 class ChangeLog(Sequence):
