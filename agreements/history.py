@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import overload
@@ -33,11 +33,12 @@ RECORD_COLUMNS = (
     "id",
     "history_type",
     "history_date",
+    "history_user_id",
     "history_user__first_name",
     "history_user__last_name",
     "history_user__username",
 )
-ID, TYPE, WHEN, FIRST_NAME, LAST_NAME, USERNAME = range(len(RECORD_COLUMNS))
+ID, TYPE, WHEN, USER, FIRST_NAME, LAST_NAME, USERNAME = range(len(RECORD_COLUMNS))
 
 
 @dataclass
@@ -52,6 +53,7 @@ class FieldChange:
 class Change:
     when: datetime
     who: str
+    author: tuple | None  # the user who made it, with the names read with it: (id, first name, last name, username)
     action: str
     kind: str
     subject: str
@@ -129,19 +131,16 @@ def _history_records(agreement: Agreement) -> list[_Records]:
 
 
 def changes_key(agreement: Agreement) -> str:
-    """A digest that changes with anything the agreement's change log shows: the number and latest id of each
-    model's history records of it by each user who made them (records are only ever added, with higher ids, so a
-    record added or removed changes one of them; every save and delete, an administrator's included, adds one), the
-    latest record of any organisation (the log shows their names) and those users' names (they change without a
-    record); in two queries, however long the log. The key of the log's cached HTML, which then need not be worked
-    out."""
+    """A digest that changes with the agreement's history records and the organisations' names: the number and
+    latest id of each model's records of it (records are only ever added, with higher ids, so a record added or
+    removed changes one of them; every save and delete, an administrator's included, adds one) and the latest record
+    of any organisation; in one query, however long the log. With the names of the changes' authors (`authors`),
+    which change without a record, the key of the log's cached HTML, which then need not be worked out."""
     sql, params = _changes_state_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, [agreement.pk if param == ANY_AGREEMENT else param for param in params])
         state = sorted(cursor.fetchall(), key=repr)
-    users = {user_id for _label, user_id, _count, _latest in state if user_id is not None}
-    names = sorted(User.objects.filter(pk__in=users).values_list("pk", "first_name", "last_name", "username"))
-    return hashlib.sha256(repr((agreement.pk, state, names)).encode()).hexdigest()
+    return hashlib.sha256(repr((agreement.pk, state)).encode()).hexdigest()
 
 
 ANY_AGREEMENT = -7_000_002  # an id no agreement has, standing for the agreement in the SQL written once
@@ -149,24 +148,32 @@ ANY_AGREEMENT = -7_000_002  # an id no agreement has, standing for the agreement
 
 @functools.cache
 def _changes_state_sql() -> tuple[str, tuple]:
-    """The first query of `changes_key`, written once: building its dozen parts takes longer than running them."""
+    """The query of `changes_key`, written once: building its dozen parts takes longer than running them."""
     parts = [
         _records_of(model, ANY_AGREEMENT)
         .order_by()
-        .values_list(Value(model._meta.label, output_field=models.CharField()), "history_user_id")
+        .values_list(Value(model._meta.label, output_field=models.CharField()))
         .annotate(count=Count("pk"), latest=Max("history_id"))
         for model in _recorded_models()
     ]
     organisations = (
         history_of(Organisation)
         .order_by()
-        .values_list(
-            Value(Organisation._meta.label, output_field=models.CharField()),
-            Value(None, output_field=models.IntegerField()),
-        )
+        .values_list(Value(Organisation._meta.label, output_field=models.CharField()))
         .annotate(count=Value(0), latest=Max("history_id"))  # its latest alone: read from the end of an index
     )
     return parts[0].union(*parts[1:], organisations, all=True).query.sql_with_params()
+
+
+def authors(changes: Iterable[Change]) -> frozenset[tuple]:
+    """The users who made the changes, with their names as they were read with them."""
+    return frozenset(change.author for change in changes if change.author is not None)
+
+
+def authors_as_now(authors: frozenset[tuple]) -> frozenset[tuple]:
+    """The same users with their names as they are now: a user renamed since, or deleted, reads otherwise."""
+    users = User.objects.filter(pk__in=[author[0] for author in authors])
+    return frozenset(users.values_list("pk", "first_name", "last_name", "username"))
 
 
 class ChangeLog(Sequence):
@@ -216,6 +223,7 @@ class ChangeLog(Sequence):
                 Change(
                     when=entry.when,
                     who=f"{row[FIRST_NAME]} {row[LAST_NAME]}".strip() or username if username else "–",
+                    author=row[USER : USERNAME + 1] if row[USER] is not None else None,
                     action=str(ACTIONS[row[TYPE]]),
                     kind=str(records.model._meta.verbose_name).capitalize(),
                     subject=records.subject(row, names),

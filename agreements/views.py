@@ -37,7 +37,7 @@ from .forms import (
     SectionForm,
     SignatoryFormSet,
 )
-from .history import agreement_changes, changes_key
+from .history import agreement_changes, authors, authors_as_now, changes_key
 from .models import Agreement, Figure, Membership, Organisation, Party, Preferences, Section, number_sections
 from .services import (
     AlreadyCreated,
@@ -205,18 +205,19 @@ def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
 def _changes_html(request: HttpRequest, agreement: Agreement) -> str:
     """The page of the agreement's changes asked for, from the cache while nothing it shows has changed. Only a page
     asked for by its number alone is cached, under the number it has: a number past the end, or other parameters
-    (which its links keep), is laid out each time, so the entries are no more than the pages there are. Nothing in
-    it depends on who reads; who may read it was decided before."""
+    (which its links keep), is laid out each time, so the entries are no more than the pages there are. It is kept
+    with its authors' names, and shown only while they are still theirs. Nothing in it depends on who reads; who may
+    read it was decided before."""
     asked = request.GET.get("page", "1")
     number = int(asked) if set(request.GET) <= {"page"} and ID.fullmatch(asked) else None
     key = number and f"history:{changes_key(agreement)}:{number}:{get_language()}"
     cache = caches["template_fragments"]
-    if key and (html := cache.get(key)) is not None:
-        return html
+    if key and (kept := cache.get(key)) is not None and authors_as_now(kept[0]) == kept[0]:
+        return kept[1]
     changes = page_of(request, agreement_changes(agreement), CHANGES_PER_PAGE)
     html = render_to_string("agreements/partials/history_changes.html", {"changes": changes}, request)
     if key and changes.number == number:
-        cache.set(key, html, HISTORY_CACHE_SECONDS)
+        cache.set(key, (authors(changes), html), HISTORY_CACHE_SECONDS)
     return html
 
 

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements.models import Organisation, Section
+from agreements.models import Membership, Organisation, Section
 from agreements.tests.factories import SectionFactory
 from agreements.views import CHANGES_PER_PAGE
+from samverkan.tests.helpers import member
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +97,21 @@ def test_renamed_users_and_organisations_show_by_their_new_names(client, world, 
     police.name = "Lokalpolisområde Hamnstad Norra"
     police.save()
     assert "Lokalpolisområde Hamnstad Norra" in history(client, world.agreement)
+
+
+def test_a_change_by_a_user_deleted_since_shows_nobody(client, world, editor, reader):
+    colleague = member(world.municipality, Membership.Role.EDITOR, "kollega")
+    colleague.first_name, colleague.last_name = "Per", "Holm"
+    colleague.save()
+    client.force_login(colleague)
+    add_section(client, world.agreement, "Ansvar")
+    client.force_login(reader)
+    assert "Per Holm" in history(client, world.agreement)
+
+    colleague.delete()
+
+    page = history(client, world.agreement)
+    assert "Per Holm" not in page and '<td data-label="Vem">–</td>' in page
 
 
 def test_the_page_is_shown_only_to_those_who_may_read_the_agreement(client, world, editor, reader, outsider):
