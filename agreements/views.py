@@ -210,7 +210,7 @@ def _changes_html(request: HttpRequest, agreement: Agreement) -> str:
     read it was decided before."""
     asked = request.GET.get("page", "1")
     number = int(asked) if set(request.GET) <= {"page"} and ID.fullmatch(asked) else None
-    key = number and f"history:{changes_key(agreement)}:{number}:{get_language()}"
+    key = f"history:{changes_key(agreement)}:{number}:{get_language()}" if number else None
     cache = caches["template_fragments"]
     if key and (kept := cache.get(key)) is not None and authors_as_now(kept[0]) == kept[0]:
         return kept[1]
