@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import overload
 
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.db import connection, models
+from django.db.models import Count, Max, Value
 from django.utils import formats
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -16,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.lib.versions import has_history, history_model, history_of
 
 from .models import Agreement, Organisation, agreement_content_models, content_parent_field
+
+User = get_user_model()
 
 ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 HIDDEN_FIELDS = {"id", "agreement"}
@@ -27,11 +33,12 @@ RECORD_COLUMNS = (
     "id",
     "history_type",
     "history_date",
+    "history_user_id",
     "history_user__first_name",
     "history_user__last_name",
     "history_user__username",
 )
-ID, TYPE, WHEN, FIRST_NAME, LAST_NAME, USERNAME = range(len(RECORD_COLUMNS))
+ID, TYPE, WHEN, USER, FIRST_NAME, LAST_NAME, USERNAME = range(len(RECORD_COLUMNS))
 
 
 @dataclass
@@ -46,6 +53,7 @@ class FieldChange:
 class Change:
     when: datetime
     who: str
+    author: tuple | None  # the user who made it, with the names read with it: (id, first name, last name, username)
     action: str
     kind: str
     subject: str
@@ -92,26 +100,80 @@ class _Entry:
         return self.row[WHEN]
 
 
+def _records_of(model: type[models.Model], agreement_id: int) -> models.QuerySet:
+    """The history records of one model of the agreement's content, deleted content included: found by the ids of
+    what it hangs under as those ids appear in that model's own records."""
+    if model is Agreement:
+        return history_of(Agreement).filter(id=agreement_id)
+    parent = content_parent_field(model)
+    if parent.related_model is Agreement:
+        return history_of(model).filter(**{parent.attname: agreement_id})
+    owners = _records_of(parent.related_model, agreement_id).order_by().values("id")
+    return history_of(model).filter(**{f"{parent.attname}__in": owners})
+
+
+def _recorded_models() -> list[type[models.Model]]:
+    return [model for model in agreement_content_models() if has_history(model)]
+
+
 def _history_records(agreement: Agreement) -> list[_Records]:
-    """The history records of the agreement and of all its content, deleted content included: each model's records
-    are found by the ids of what it hangs under, as those ids appear in that model's own records."""
-    ids: dict[type[models.Model], set[int]] = {Agreement: {agreement.pk}}
+    """The history records of the agreement and of all its content, oldest first, as rows of the values shown."""
     loaded = []
-    for model in agreement_content_models():
-        if not has_history(model):
-            continue
-        if model is Agreement:
-            records = history_of(Agreement).filter(id=agreement.pk)
-        else:
-            parent = content_parent_field(model)
-            records = history_of(model).filter(**{f"{parent.attname}__in": ids.get(parent.related_model, ())})
+    for model in _recorded_models():
         fields = [f for f in history_model(model).tracked_fields if f.name not in HIDDEN_FIELDS]
         rows = list(
-            records.order_by("history_date", "history_id").values_list(*RECORD_COLUMNS, *(f.attname for f in fields))
+            _records_of(model, agreement.pk)
+            .order_by("history_date", "history_id")
+            .values_list(*RECORD_COLUMNS, *(f.attname for f in fields))
         )
-        ids.setdefault(model, set()).update(row[ID] for row in rows)
         loaded.append(_Records(model, fields, rows, len(RECORD_COLUMNS)))
     return loaded
+
+
+def changes_key(agreement: Agreement) -> str:
+    """A digest that changes with the agreement's history records and the organisations' names: the number and
+    latest id of each model's records of it (records are only ever added, with higher ids, so a record added or
+    removed changes one of them; every save and delete, an administrator's included, adds one) and the latest record
+    of any organisation; in one query, however long the log. With the names of the changes' authors (`authors`),
+    which change without a record, the key of the log's cached HTML, which then need not be worked out."""
+    sql, params = _changes_state_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agreement.pk if param == ANY_AGREEMENT else param for param in params])
+        state = sorted(cursor.fetchall(), key=repr)
+    return hashlib.sha256(repr((agreement.pk, state)).encode()).hexdigest()
+
+
+ANY_AGREEMENT = -7_000_002  # an id no agreement has, standing for the agreement in the SQL written once
+
+
+@functools.cache
+def _changes_state_sql() -> tuple[str, tuple]:
+    """The query of `changes_key`, written once: building its dozen parts takes longer than running them."""
+    parts = [
+        _records_of(model, ANY_AGREEMENT)
+        .order_by()
+        .values_list(Value(model._meta.label, output_field=models.CharField()))
+        .annotate(count=Count("pk"), latest=Max("history_id"))
+        for model in _recorded_models()
+    ]
+    organisations = (
+        history_of(Organisation)
+        .order_by()
+        .values_list(Value(Organisation._meta.label, output_field=models.CharField()))
+        .annotate(count=Value(0), latest=Max("history_id"))  # its latest alone: read from the end of an index
+    )
+    return parts[0].union(*parts[1:], organisations, all=True).query.sql_with_params()
+
+
+def authors(changes: Iterable[Change]) -> frozenset[tuple]:
+    """The users who made the changes, with their names as they were read with them."""
+    return frozenset(change.author for change in changes if change.author is not None)
+
+
+def authors_as_now(authors: frozenset[tuple]) -> frozenset[tuple]:
+    """The same users with their names as they are now: a user renamed since, or deleted, reads otherwise."""
+    users = User.objects.filter(pk__in=[author[0] for author in authors])
+    return frozenset(users.values_list("pk", "first_name", "last_name", "username"))
 
 
 class ChangeLog(Sequence):
@@ -161,6 +223,7 @@ class ChangeLog(Sequence):
                 Change(
                     when=entry.when,
                     who=f"{row[FIRST_NAME]} {row[LAST_NAME]}".strip() or username if username else "–",
+                    author=row[USER : USERNAME + 1] if row[USER] is not None else None,
                     action=str(ACTIONS[row[TYPE]]),
                     kind=str(records.model._meta.verbose_name).capitalize(),
                     subject=records.subject(row, names),

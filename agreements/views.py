@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -23,7 +26,7 @@ from samverkan.lib.pagination import page_of
 from samverkan.lib.versions import StaleEdit
 
 from . import services
-from .access import get_agreement_for_user, get_figure_for_user, get_section_for_user
+from .access import ID, get_agreement_for_user, get_figure_for_user, get_section_for_user
 from .filters import AgreementFilter
 from .forms import (
     AgreementForm,
@@ -34,7 +37,7 @@ from .forms import (
     SectionForm,
     SignatoryFormSet,
 )
-from .history import agreement_changes
+from .history import agreement_changes, authors, authors_as_now, changes_key
 from .models import Agreement, Figure, Membership, Organisation, Party, Preferences, Section, number_sections
 from .services import (
     AlreadyCreated,
@@ -47,6 +50,7 @@ from .services import (
 
 AGREEMENTS_PER_PAGE = 50
 CHANGES_PER_PAGE = 50
+HISTORY_CACHE_SECONDS = 86400
 
 
 def _editor_organisations(user):
@@ -191,8 +195,30 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, pk)
+    return render(
+        request,
+        "agreements/agreement_history.html",
+        {"agreement": agreement, "changes_html": _changes_html(request, agreement)},
+    )
+
+
+def _changes_html(request: HttpRequest, agreement: Agreement) -> str:
+    """The page of the agreement's changes asked for, from the cache while nothing it shows has changed. Only a page
+    asked for by its number alone is cached, under the number it has: a number past the end, or other parameters
+    (which its links keep), is laid out each time, so the entries are no more than the pages there are. It is kept
+    with its authors' names, and shown only while they are still theirs. Nothing in it depends on who reads; who may
+    read it was decided before."""
+    asked = request.GET.get("page", "1")
+    number = int(asked) if set(request.GET) <= {"page"} and ID.fullmatch(asked) else None
+    key = f"history:{changes_key(agreement)}:{number}:{get_language()}" if number else None
+    cache = caches["template_fragments"]
+    if key and (kept := cache.get(key)) is not None and authors_as_now(kept[0]) == kept[0]:
+        return kept[1]
     changes = page_of(request, agreement_changes(agreement), CHANGES_PER_PAGE)
-    return render(request, "agreements/agreement_history.html", {"agreement": agreement, "changes": changes})
+    html = render_to_string("agreements/partials/history_changes.html", {"changes": changes}, request)
+    if key and changes.number == number:
+        cache.set(key, (authors(changes), html), HISTORY_CACHE_SECONDS)
+    return html
 
 
 @login_required
