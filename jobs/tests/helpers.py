@@ -1,8 +1,9 @@
-"""Helpers for the tests of the queue, whichever app's they are: running a worker in the test's process, and giving
-processes the tests start the test database."""
+"""Helpers for the tests of the queue, whichever app's they are: running a worker in the test's process, giving
+processes the tests start the test database, and whether there is a Redis to run against."""
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from pathlib import Path
 from unittest import mock
@@ -32,3 +33,12 @@ def database_url_for_processes(tmp_path: Path) -> str:
         return f"sqlite:///{copy}"
     database = settings.DATABASES["default"]
     return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
+def redis_reachable() -> bool:
+    """Whether a Redis answers at 127.0.0.1:6379, as on CI's machine; tests of what runs on Redis skip without one."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True

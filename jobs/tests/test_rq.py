@@ -13,9 +13,9 @@ from rq.registry import ScheduledJobRegistry
 from jobs.jobs import prune_task_results
 from jobs.models import ScheduledRun
 from jobs.scheduler import enqueue_due
+from jobs.tests.helpers import redis_reachable
 from samverkan.lib.mail import send_on_commit
 from samverkan.lib.schedule import PeriodicJob
-from samverkan.tests.helpers import redis_reachable
 
 pytestmark = [
     pytest.mark.skipif(not redis_reachable(), reason="no Redis at 127.0.0.1:6379 to run the RQ backend against"),

@@ -6,7 +6,6 @@ Test files import these from here, never from one another, so a test file can ch
 
 from __future__ import annotations
 
-import socket
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -215,12 +214,3 @@ needs_real_concurrency = pytest.mark.skipif(
     reason="SQLite's in-memory test database locks whole tables between threads (SQLITE_LOCKED, no waiting), so "
     "concurrent writers fail instead of queueing; the race runs on PostgreSQL",
 )
-
-
-def redis_reachable() -> bool:
-    """Whether a Redis answers at 127.0.0.1:6379, as on CI's machine; tests of what runs on Redis skip without one."""
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements.tests.factories import SectionFactory
-from samverkan.tests.helpers import redis_reachable
+from jobs.tests.helpers import redis_reachable
 
 SHARED = "redis://127.0.0.1:6379/14"
 
