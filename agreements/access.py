@@ -22,6 +22,9 @@ ID = re.compile(r"[0-9]{1,18}")
 def id_or_404(value: int | str) -> int:
     """An id as an address or a query string gives it; anything that cannot be an id is not found (404)."""
     if isinstance(value, int):
+        # An address's <int:pk> takes any number of digits; no id column holds more than 63 bits.
+        if not 0 <= value < 2**63:
+            raise Http404
         return value
     if not ID.fullmatch(value):
         raise Http404

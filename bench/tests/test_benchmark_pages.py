@@ -18,6 +18,8 @@ PAGES = {
     "list as editor",
     "agreement page",
     "workbench",
+    "agreement form",
+    "new agreement",
     "history",
     "follow-up report",
     "dashboard",
