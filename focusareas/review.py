@@ -25,15 +25,12 @@ def review_key(agreement: Agreement) -> str:
     commits), the number and latest id of the comments (counted per part), and the review entries with their
     authors' names, which no history records. What is new or changed since the previous revision changes only with
     this one's commitments: a revision is made of a signed agreement, which no longer changes."""
-    sql, params = _latest_writes_sql()
+    writes, entries = _queries()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [agreement.pk if param == ANY_AGREEMENT else param for param in params])
-        writes = cursor.fetchone()
-    entries = list(
-        ReviewEntry.objects.filter(commitment__agreement_id=agreement.pk)
-        .order_by("pk")
-        .values_list("pk", "kind", "text", "created_at", "author__first_name", "author__last_name", "author__username")
-    )
+        cursor.execute(*_of(writes, agreement.pk))
+        latest = cursor.fetchone()
+        cursor.execute(*_of(entries, agreement.pk))
+        thread = cursor.fetchall()
     shown = (
         agreement.pk,
         agreement.title,
@@ -44,12 +41,17 @@ def review_key(agreement: Agreement) -> str:
         agreement.user_can_review,
         get_language(),
     )
-    return hashlib.sha256(repr((shown, writes, entries)).encode()).hexdigest()
+    return hashlib.sha256(repr((shown, latest, thread)).encode()).hexdigest()
+
+
+def _of(query: tuple[str, tuple], agreement_id: int) -> tuple[str, list]:
+    sql, params = query
+    return sql, [agreement_id if param == ANY_AGREEMENT else param for param in params]
 
 
 @functools.cache
-def _latest_writes_sql() -> tuple[str, tuple]:
-    """The query of `review_key`, written once: building its subqueries takes longer than running them."""
+def _queries() -> tuple[tuple[str, tuple], tuple[str, tuple]]:
+    """The queries of `review_key`, written once: building them takes longer than running them."""
 
     def latest(model: type, **lookups) -> object:
         return latest_id(history_of(model).filter(**lookups), "history_id")
@@ -70,5 +72,10 @@ def _latest_writes_sql() -> tuple[str, tuple]:
         "comment_count": count_of(comments),
         "latest_comment": latest_id(comments),
     }
-    queryset = Agreement.objects.filter(pk=ANY_AGREEMENT).order_by().annotate(**shown).values_list(*shown)
-    return queryset.query.sql_with_params()
+    writes = Agreement.objects.filter(pk=ANY_AGREEMENT).order_by().annotate(**shown).values_list(*shown)
+    entries = (
+        ReviewEntry.objects.filter(commitment__agreement_id=ANY_AGREEMENT)
+        .order_by("pk")
+        .values_list("pk", "kind", "text", "created_at", "author__first_name", "author__last_name", "author__username")
+    )
+    return writes.query.sql_with_params(), entries.query.sql_with_params()
