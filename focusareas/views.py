@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from agreements.models import Agreement, Organisation, content_rows
 from agreements.services import reorder
 from samverkan.lib.access import Access
 from samverkan.lib.edits import delete_on_confirm, last_saved, show_refusal, stale_form, stale_message
+from samverkan.lib.fragments import with_forms
 from samverkan.lib.versions import StaleEdit
 
 from .access import agreement_of, get_item_for_user, may_comment_on_review
@@ -38,6 +40,7 @@ from .models import (
     ReviewEntry,
     commented_models,
 )
+from .review import review_key
 from .services import (
     agreement_send_for_review,
     comment_add,
@@ -450,7 +453,21 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _review_page(request: HttpRequest, agreement: Agreement, refused: dict | None = None) -> HttpResponse:
     """The review page; `refused` is a decision that was not recorded: the commitment, the message and what the
-    user typed, shown again at that commitment."""
+    user typed, shown again at that commitment (a page of that user's own, which is not kept)."""
+    key = None if refused else f"review:{review_key(agreement)}"
+    body = with_forms(
+        request,
+        key,
+        lambda tokens: render_to_string(
+            "focusareas/partials/review_body.html", {**_review_content(agreement), "refused": refused, **tokens}
+        ),
+    )
+    return render(request, "focusareas/review.html", {"agreement": agreement, "body": body})
+
+
+def _review_content(agreement: Agreement) -> dict:
+    """What the review page shows: every commitment with its review thread, the counts per focus area, what is
+    still open, and the comment threads of the rest of the document."""
     commitments = list(
         Commitment.objects.filter(agreement=agreement)
         .select_related("focus_area", "action_plan", "placement")
@@ -487,18 +504,13 @@ def _review_page(request: HttpRequest, agreement: Agreement, refused: dict | Non
             commitment.since_previous_revision = (
                 "added" if commitment.key not in before else "changed" if before[commitment.key] != values else ""
             )
-    return render(
-        request,
-        "focusareas/review.html",
-        {
-            "agreement": agreement,
-            "commitments": commitments,
-            "counts": counts,
-            "open_items": open_items,
-            "refused": refused,
-            "threads": _threads(agreement),
-        },
-    )
+    return {
+        "agreement": agreement,
+        "commitments": commitments,
+        "counts": counts,
+        "open_items": open_items,
+        "threads": _threads(agreement),
+    }
 
 
 def _title(item: models.Model) -> str:
