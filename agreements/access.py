@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from samverkan.lib.access import Access
+from samverkan.lib.prepared import ANY_AGREEMENT, ANY_USER, with_values
 
 from .models import FROZEN_MESSAGE, Agreement, Figure, Section
 
@@ -31,10 +32,6 @@ def id_or_404(value: int | str) -> int:
     return int(value)
 
 
-# Ids no row has, standing for the agreement and the user in the SQL written once.
-ANY_AGREEMENT, ANY_USER = -7_000_101, -7_000_102
-
-
 @functools.cache
 def _readable_sql(*, staff: bool, superuser: bool) -> tuple[str, tuple]:
     """The query of an agreement as a user may read it, with what they may do with it, written once per kind of
@@ -50,8 +47,7 @@ def get_agreement_for_user(user: AbstractBaseUser | AnonymousUser, pk: int, acce
     if not user.is_authenticated:
         raise Http404
     sql, params = _readable_sql(staff=user.is_staff, superuser=user.is_superuser)
-    stand_ins = {ANY_AGREEMENT: id_or_404(pk), ANY_USER: user.pk}
-    found = list(Agreement.objects.raw(sql, [stand_ins.get(param, param) for param in params]))
+    found = list(Agreement.objects.raw(sql, with_values(params, {ANY_AGREEMENT: id_or_404(pk), ANY_USER: user.pk})))
     if not found:
         raise Http404
     agreement = found[0]

@@ -17,6 +17,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.prepared import ANY_AGREEMENT, with_values
 from samverkan.lib.versions import has_history, history_model, history_of
 
 from .models import Agreement, Organisation, agreement_content_models, content_parent_field
@@ -138,12 +139,9 @@ def changes_key(agreement: Agreement) -> str:
     which change without a record, the key of the log's cached HTML, which then need not be worked out."""
     sql, params = _changes_state_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [agreement.pk if param == ANY_AGREEMENT else param for param in params])
+        cursor.execute(sql, with_values(params, {ANY_AGREEMENT: agreement.pk}))
         state = sorted(cursor.fetchall(), key=repr)
     return hashlib.sha256(repr((agreement.pk, state)).encode()).hexdigest()
-
-
-ANY_AGREEMENT = -7_000_002  # an id no agreement has, standing for the agreement in the SQL written once
 
 
 @functools.cache

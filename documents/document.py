@@ -28,6 +28,7 @@ from agreements.models import (
     number_sections,
 )
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
+from samverkan.lib.prepared import ANY_AGREEMENT, with_values
 from samverkan.lib.versions import count_of, has_history, history_of, latest_id
 
 # The main part's fixed blocks in their usual order, with their usual headings ("" for none of its own).
@@ -321,13 +322,10 @@ def document_key(agreement: Agreement) -> str:
     built from the whole document, which then need not be loaded."""
     sql, params = _latest_writes_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [agreement.pk if param == ANY_AGREEMENT else param for param in params])
+        cursor.execute(sql, with_values(params, {ANY_AGREEMENT: agreement.pk}))
         state = cursor.fetchone()
     names = list(Organisation.objects.parties_of(agreement.pk).values_list("pk", "name", "party_name"))
     return hashlib.sha256(repr((agreement.pk, state, names)).encode()).hexdigest()
-
-
-ANY_AGREEMENT = -7_000_001  # an id no agreement has, standing for the agreement in the SQL written once
 
 
 @functools.cache

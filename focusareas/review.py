@@ -10,11 +10,10 @@ from django.db import connection
 from django.utils.translation import get_language
 
 from agreements.models import Agreement, Organisation, Party, Section
+from samverkan.lib.prepared import ANY_AGREEMENT, with_values
 from samverkan.lib.versions import count_of, history_of, latest_id
 
 from .models import ActionPlan, ActivityRow, Comment, Commitment, FocusArea, FocusAreaSection, Goal, ReviewEntry
-
-ANY_AGREEMENT = -7_000_002  # an id no agreement has, standing for the agreement in the SQL written once
 
 
 def review_key(agreement: Agreement) -> str:
@@ -27,9 +26,9 @@ def review_key(agreement: Agreement) -> str:
     this one's commitments: a revision is made of a signed agreement, which no longer changes."""
     writes, entries = _queries()
     with connection.cursor() as cursor:
-        cursor.execute(*_of(writes, agreement.pk))
+        cursor.execute(writes[0], with_values(writes[1], {ANY_AGREEMENT: agreement.pk}))
         latest = cursor.fetchone()
-        cursor.execute(*_of(entries, agreement.pk))
+        cursor.execute(entries[0], with_values(entries[1], {ANY_AGREEMENT: agreement.pk}))
         thread = cursor.fetchall()
     shown = (
         agreement.pk,
@@ -42,11 +41,6 @@ def review_key(agreement: Agreement) -> str:
         get_language(),
     )
     return hashlib.sha256(repr((shown, latest, thread)).encode()).hexdigest()
-
-
-def _of(query: tuple[str, tuple], agreement_id: int) -> tuple[str, list]:
-    sql, params = query
-    return sql, [agreement_id if param == ANY_AGREEMENT else param for param in params]
 
 
 @functools.cache

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement, Organisation
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
 from samverkan.lib.charts import progress_bar
+from samverkan.lib.prepared import ANY_AGREEMENT, any_revision, with_values
 from samverkan.lib.versions import history_of, latest_id
 
 from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status
@@ -325,24 +326,20 @@ def overview_key(agreement: Agreement) -> str | None:
         return None
     chain = revision_chain(agreement)
     sql, params = _latest_records_sql(len(chain))
-    stand_ins = {ANY_AGREEMENT: agreement.pk} | {ANY_REVISION - n: pk for n, pk in enumerate(chain)}
+    revisions = {any_revision(n): pk for n, pk in enumerate(chain)}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [stand_ins.get(param, param) for param in params])
+        cursor.execute(sql, with_values(params, {ANY_AGREEMENT: agreement.pk} | revisions))
         latest_records = cursor.fetchone()
     names = list(Organisation.objects.parties_of(agreement.pk).values_list("pk", "name", "party_name"))
     shown = (agreement.pk, chain, latest_records, names, timezone.localdate())
     return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
-# Ids no row has, standing for the agreement and each of its revisions in the SQL written once.
-ANY_AGREEMENT, ANY_REVISION = -7_000_201, -7_000_300
-
-
 @functools.cache
 def _latest_records_sql(revisions: int) -> tuple[str, tuple]:
     """The query of overview_key for an agreement of that many revisions, written once: its subqueries took longer to
     build than to run."""
-    chain = [ANY_REVISION - n for n in range(revisions)]
+    chain = [any_revision(n) for n in range(revisions)]
     reports = FollowUpReport.objects.filter(agreement_id__in=chain).values("pk")
 
     def latest(records: QuerySet) -> Subquery:
