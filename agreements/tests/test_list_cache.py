@@ -91,12 +91,19 @@ def test_a_filter_typed_is_shown_as_typed_with_a_cached_form(client, world, edit
     assert "Fyll i ett tal." not in client.get(LIST + "?year=2024").content.decode()
 
 
+def test_a_row_cached_in_swedish_is_shown_in_english_to_a_reader_of_english(client, world, editor):
+    assert "Utkast" in rows(client, editor)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = rows(client, editor)
+    assert "Draft" in page and "Utkast" not in page
+
+
 def test_the_cached_list_costs_its_queries_only(client, world, editor):
     for _ in range(3):
         AgreementFactory(parties=[world.municipality, world.police])
     list_page(client, editor)
     with CaptureQueriesContext(connection) as queries:
         client.get(LIST)
-    # session, user, the ids of the agreements the user may see, the count, the page's agreements, their revisions
-    # being prepared, their parties, whether the user may create one, the police areas to filter by
-    assert len(queries) == 9
+    # session, user, the ids of the agreements the user may see, the page's agreements with the number of them all,
+    # their parties, their revisions being prepared, the user's roles, the police areas to filter by
+    assert len(queries) == 8

@@ -46,6 +46,18 @@ def test_the_next_page_keeps_the_filter(client, editor, world, many):
     assert "page=" not in response.content.decode()  # six matches: one page, no page links
 
 
+def test_an_agreement_whose_parties_both_match_a_search_is_listed_and_counted_once(client, editor, world, many):
+    client.force_login(editor)
+    url = reverse("agreements:list") + "?q=Hamnstad"  # the municipality's name and the police area's
+
+    first, second = client.get(url), client.get(url + "&page=2")
+
+    total = AGREEMENTS_PER_PAGE + 5 + 1
+    assert f"1–{AGREEMENTS_PER_PAGE} av {total}" in first.content.decode()
+    assert f"{AGREEMENTS_PER_PAGE + 1}–{total} av {total}" in second.content.decode()
+    assert len(set(titles(first) + titles(second))) == len(titles(first) + titles(second)) == total
+
+
 @pytest.mark.parametrize("page", ["0", "999", "abc", "-1", "1.5"])
 def test_any_page_number_shows_a_page(client, editor, world, many, page):
     client.force_login(editor)
