@@ -281,12 +281,13 @@ class AgreementQuerySet(models.QuerySet):
     def listed(self) -> AgreementQuerySet:
         """Of these agreements (those a user may see), each once: as its latest revision, or, while that is being
         prepared (a draft or in review), as the signed revision in force before it (whose row names the one being
-        prepared). Any other earlier revision is reached from the one listed."""
+        prepared). Any other earlier revision is reached from the one listed. Each is annotated `preparing`: whether
+        a revision of it is being prepared."""
         later = self.filter(previous_revision=OuterRef("pk"))
         in_preparation = later.exclude(status__in=Agreement.FROZEN_STATUSES)
         earlier_in_force = self.filter(pk=OuterRef("previous_revision"), status__in=Agreement.FROZEN_STATUSES)
         latest = ~Exists(later) & (Q(status__in=Agreement.FROZEN_STATUSES) | ~Exists(earlier_in_force))
-        return self.filter(Exists(in_preparation) | latest)
+        return self.annotate(preparing=Exists(in_preparation)).filter(Q(preparing=True) | latest)
 
     def with_permissions(self, user) -> AgreementQuerySet:
         """Annotate `user_is_editor` (an editor in one of the parties) and `user_can_review` (a reviewer in one

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -89,23 +90,24 @@ LISTED_FIELDS = ("title", "revision", "kind", "status", "start_date", "end_date"
 
 
 def listed_rows(agreements: list[Agreement], visible: QuerySet[Agreement]) -> list[str]:
-    """The HTML of the page's rows, each kept under everything it shows (`list_row_key`) and rendered only when
-    that changed. Their parties' names and the revisions being prepared are read in one query each, as plain
-    values: what a row needs of them is in its key."""
+    """The HTML of the page's rows (of `listed()` agreements), each kept under everything it shows (`list_row_key`)
+    and rendered only when that changed. Their parties' names are read in one query as plain values, and the
+    revisions being prepared in another if the page has any: what a row needs of them is in its key."""
     ids = [agreement.pk for agreement in agreements]
     names: dict[int, list[str]] = {pk: [] for pk in ids}
     parties = Party.objects.filter(agreement_id__in=ids).values_list("agreement_id", "organisation__name")
     for agreement_id, name in parties:
         names[agreement_id].append(name)
     preparing: dict[int, list[Agreement]] = {pk: [] for pk in ids}
-    later_revisions = visible.filter(previous_revision_id__in=ids).exclude(status__in=Agreement.FROZEN_STATUSES)
-    for later in later_revisions.only(*LISTED_FIELDS):
-        preparing[later.previous_revision_id].append(later)
+    if earlier := [agreement.pk for agreement in agreements if agreement.preparing]:  # seldom any
+        later_revisions = visible.filter(previous_revision_id__in=earlier).exclude(status__in=Agreement.FROZEN_STATUSES)
+        for later in later_revisions.only(*LISTED_FIELDS):
+            preparing[later.previous_revision_id].append(later)
     for agreement in agreements:
         agreement.party_names = names[agreement.pk]
         agreement.in_preparation = preparing[agreement.pk]
-    language = get_language()
-    keys = [f"agreement-row:{list_row_key(agreement, language)}" for agreement in agreements]
+    language, today = get_language(), timezone.localdate()
+    keys = [f"agreement-row:{list_row_key(agreement, language, today)}" for agreement in agreements]
     fragments = caches["template_fragments"]
     cached = fragments.get_many(keys) if keys else {}
     template = get_template("agreements/partials/list_row.html")
@@ -122,21 +124,21 @@ def listed_rows(agreements: list[Agreement], visible: QuerySet[Agreement]) -> li
 ROW_SECONDS = 86400
 
 
-def list_row_key(agreement: Agreement, language: str) -> str:
+def list_row_key(agreement: Agreement, language: str, today: date) -> str:
     """Everything a row of the list shows, read from the agreement as the page loaded it (with its parties' names
-    and the revisions being prepared), in the language it is shown in: the key of the row's cached HTML, so that
-    no change can leave a row stale and no query is made for it. Nothing in a row depends on who reads it; which
-    rows they see the queryset decides."""
+    and the revisions being prepared), in the language it is shown in and on the day it is shown (a signed agreement
+    past its end has ended): the key of the row's cached HTML, so that no change can leave a row stale and no query
+    is made for it. Nothing in a row depends on who reads it; which rows they see the queryset decides."""
 
     def shown(revision: Agreement) -> tuple:
-        return (revision.pk, revision.revision, revision.kind, revision.status, revision.shown_status)
+        return (revision.pk, revision.revision, revision.kind, revision.status, revision.end_date)
 
     shown_row = (
         language,
+        today,
         *shown(agreement),
         agreement.title,
         agreement.start_date,
-        agreement.end_date,
         agreement.party_names,
         [shown(later) for later in agreement.in_preparation],
     )

@@ -2,10 +2,13 @@
 police areas to choose from shows at once, whoever made it and however, and each user still sees only the
 agreements their organisation is party to."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from freezegun import freeze_time
 
 from agreements.models import Agreement
 from agreements.tests.factories import AgreementFactory, PoliceAreaFactory
@@ -51,6 +54,15 @@ def test_a_signed_agreement_past_its_end_shows_as_ended(client, world, editor):
     assert "Undertecknad" in rows(client, editor)
     Agreement.objects.filter(pk=world.agreement.pk).update(end_date=world.agreement.start_date.replace(year=2024))
     page = rows(client, editor)
+    assert "Avslutad" in page and "Undertecknad" not in page
+
+
+def test_a_signed_agreement_shows_as_ended_the_day_after_its_end(client, world, editor):
+    Agreement.objects.filter(pk=world.agreement.pk).update(status=Agreement.Status.SIGNED, end_date=date(2026, 12, 31))
+    with freeze_time("2026-12-31 12:00"):
+        assert "Undertecknad" in rows(client, editor)
+    with freeze_time("2027-01-01 12:00"):
+        page = rows(client, editor)
     assert "Avslutad" in page and "Undertecknad" not in page
 
 
@@ -105,5 +117,5 @@ def test_the_cached_list_costs_its_queries_only(client, world, editor):
     with CaptureQueriesContext(connection) as queries:
         client.get(LIST)
     # session, user, the ids of the agreements the user may see, the page's agreements with the number of them all,
-    # their parties, their revisions being prepared, the user's roles, the police areas to filter by
-    assert len(queries) == 8
+    # their parties, the user's roles, the police areas to filter by (and the revisions being prepared, if any are)
+    assert len(queries) == 7
