@@ -89,7 +89,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 LISTED_FIELDS = ("title", "revision", "kind", "status", "start_date", "end_date", "previous_revision")
 
 
-def listed_rows(agreements: list[Agreement], visible: QuerySet[Agreement]) -> list[str]:
+def listed_rows(agreements: list[Agreement], visible: QuerySet[Agreement]) -> str:
     """The HTML of the page's rows (of `listed()` agreements), each kept under everything it shows (`list_row_key`)
     and rendered only when that changed. Their parties' names are read in one query as plain values, and the
     revisions being prepared in another if the page has any: what a row needs of them is in its key."""
@@ -118,7 +118,7 @@ def listed_rows(agreements: list[Agreement], visible: QuerySet[Agreement]) -> li
     }
     if rendered:
         fragments.set_many(rendered, timeout=ROW_SECONDS)
-    return [mark_safe(cached[key] if key in cached else rendered[key]) for key in keys]
+    return mark_safe("\n    ".join(cached[key] if key in cached else rendered[key] for key in keys))
 
 
 ROW_SECONDS = 86400
