@@ -32,8 +32,11 @@ class AgreementFilter(django_filters.FilterSet):
         model = Agreement
         fields: list[str] = []
 
-    def __init__(self, *args, visible: QuerySet[Agreement], **kwargs) -> None:
-        super().__init__(*args, queryset=visible.listed(), **kwargs)
+    def __init__(
+        self, *args, visible: QuerySet[Agreement], listed: QuerySet[Agreement] | None = None, **kwargs
+    ) -> None:
+        """`listed`: `visible.listed()`, if the caller has it built already."""
+        super().__init__(*args, queryset=visible.listed() if listed is None else listed, **kwargs)
         self.visible = visible
         self.filters["police_area"].queryset = Organisation.objects.filter(
             kind__in=Organisation.POLICE_KINDS, agreement_parties__agreement__in=visible
