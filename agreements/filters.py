@@ -32,15 +32,24 @@ class AgreementFilter(django_filters.FilterSet):
         model = Agreement
         fields: list[str] = []
 
-    def __init__(
-        self, *args, visible: QuerySet[Agreement], listed: QuerySet[Agreement] | None = None, **kwargs
-    ) -> None:
-        """`listed`: `visible.listed()`, if the caller has it built already."""
-        super().__init__(*args, queryset=visible.listed() if listed is None else listed, **kwargs)
+    def __init__(self, *args, visible: QuerySet[Agreement], **kwargs) -> None:
+        super().__init__(*args, queryset=visible, **kwargs)
         self.visible = visible
         self.filters["police_area"].queryset = Organisation.objects.filter(
             kind__in=Organisation.POLICE_KINDS, agreement_parties__agreement__in=visible
         ).distinct()
+
+    @property
+    def qs(self) -> QuerySet[Agreement]:
+        """The agreements of those visible that the list shows (`listed()`), narrowed by what was typed: built when
+        asked for, since an unfiltered list may not need it built."""
+        if not hasattr(self, "_qs"):
+            listed = self.queryset.listed()
+            if self.is_bound:
+                self.form.is_valid()  # the filters read the cleaned data
+                listed = self.filter_queryset(listed)
+            self._qs = listed
+        return self._qs
 
     @cached_property
     def police_areas(self) -> list[tuple[int, str]]:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import functools
 import hashlib
 from datetime import date
 
@@ -65,19 +64,26 @@ def _editor_organisations(user):
 @require_safe
 def agreement_list(request: HttpRequest) -> HttpResponse:
     visible = Agreement.objects.visible_to(request.user)
-    sees_all = request.user.is_staff or request.user.is_superuser
-    if not sees_all:
+    seen: tuple[int, ...] | None = None  # every agreement
+    if not (request.user.is_staff or request.user.is_superuser):
         # The ids read once: the list's queries then name them rather than repeat, in each of their subqueries, the
         # joins to the user's memberships, which PostgreSQL would plan again every time.
-        visible = Agreement.objects.filter(pk__in=list(visible.values_list("pk", flat=True)))
-    filterset = AgreementFilter(
-        request.GET or None, visible=visible, listed=every_agreement_listed() if sees_all else None
-    )
-    # A page at a time, whatever the country holds: only that page's rows are read and rendered.
+        seen = tuple(sorted(visible.order_by().values_list("pk", flat=True)))
+        visible = Agreement.objects.filter(pk__in=seen)
+    filterset = AgreementFilter(request.GET or None, visible=visible)
     filtered = any(value for name, value in request.GET.items() if name != "page")
-    # Staff's whole list is the same query for everyone: its SQL is written once.
-    written_once = "every agreement listed" if sees_all and not filtered else None
-    page = page_of(request, filterset.qs.only(*LISTED_FIELDS), AGREEMENTS_PER_PAGE, written_once=written_once)
+    # A page at a time, whatever the country holds: only that page's rows are read and rendered.
+    if filtered:
+        page = page_of(request, filterset.qs.only(*LISTED_FIELDS), AGREEMENTS_PER_PAGE)
+    else:
+        # The same query for everyone who sees the same agreements, its subqueries slower to build than to run: its
+        # SQL is written once.
+        page = page_of(
+            request,
+            lambda: filterset.qs.only(*LISTED_FIELDS),
+            AGREEMENTS_PER_PAGE,
+            written_once=("agreement list", seen),
+        )
     rows = listed_rows(page.object_list, visible)
     roles = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
     context = {
@@ -90,13 +96,6 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         "roles": roles,
     }
     return render(request, "agreements/agreement_list.html", context)
-
-
-@functools.cache
-def every_agreement_listed() -> QuerySet[Agreement]:
-    """Every agreement as the list shows it to staff, built once per process: its subqueries take longer to build
-    than to run. Each use clones it; it is never evaluated itself."""
-    return Agreement.objects.listed()
 
 
 LISTED_FIELDS = ("title", "revision", "kind", "status", "start_date", "end_date", "previous_revision")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.db.models.query import ModelIterable
@@ -13,18 +14,27 @@ IN_ALL = "pagination_in_all"  # the number of all the items, read with each item
 
 
 def page_of(
-    request: HttpRequest, items: QuerySet | Sequence, per_page: int, *, written_once: Hashable | None = None
+    request: HttpRequest,
+    items: QuerySet | Sequence | Callable[[], QuerySet],
+    per_page: int,
+    *,
+    written_once: Hashable | None = None,
 ) -> Page:
     """The requested page (`?page=N`; a number out of range or not a number gives the nearest page, never an
     error), with `numbers`: the page numbers to link to, long ranges shortened with the paginator's ellipsis.
 
     A queryset's page is read with the number of all its items in the same query (`COUNT(*) OVER ()`): one query
     where a count and the page would be two, each planned and filtered alike. Only a page past the end (or of an
-    empty list) is counted apart, to find the nearest page there is. With `written_once`, a key standing for
-    everything the queryset's SQL depends on, each page's SQL is written once per process."""
+    empty list) is counted apart, to find the nearest page there is.
+
+    With `written_once`, a key standing for everything the queryset's SQL depends on, each page's SQL is written
+    once per process, and `items` may be a function that builds the queryset (of model instances, not DISTINCT): it
+    is called only to write it."""
     paginator = Paginator(items, per_page)
-    page = _counted_page(request, paginator, written_once) if _countable(items) else None
+    page = _counted_page(request, paginator, written_once) if written_once or _countable(items) else None
     if page is None:
+        if callable(items):
+            paginator = Paginator(items(), per_page)
         page = paginator.get_page(request.GET.get("page"))
     page.numbers = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return page
@@ -36,7 +46,7 @@ def _countable(items: QuerySet | Sequence) -> bool:
 
 
 WRITTEN_PAGES = 256
-_written: dict[Hashable, tuple[str, tuple]] = {}
+_written: dict[Hashable, tuple] = {}
 
 
 def _counted_page(request: HttpRequest, paginator: Paginator, written_once: Hashable | None) -> Page | None:
@@ -48,7 +58,8 @@ def _counted_page(request: HttpRequest, paginator: Paginator, written_once: Hash
     items = paginator.object_list
 
     def counted() -> QuerySet:
-        return items.annotate(**{IN_ALL: Window(Count("*"))})[start : start + paginator.per_page]
+        queryset = items() if callable(items) else items
+        return queryset.annotate(**{IN_ALL: Window(Count("*"))})[start : start + paginator.per_page]
 
     if written_once is None:
         rows = list(counted())
@@ -57,8 +68,13 @@ def _counted_page(request: HttpRequest, paginator: Paginator, written_once: Hash
         if key not in _written:
             if len(_written) >= WRITTEN_PAGES:  # page numbers come from the address: keep a few
                 _written.clear()
-            _written[key] = counted().query.sql_with_params()
-        rows = list(items.model._default_manager.db_manager(items.db).raw(*_written[key]))
+            page_query = counted()
+            try:
+                _written[key] = (page_query.model, page_query.db, *page_query.query.sql_with_params())
+            except EmptyResultSet:  # nothing to ask for (`pk__in=[]`)
+                return None
+        model, database, sql, params = _written[key]
+        rows = list(model._default_manager.db_manager(database).raw(sql, params))
     if not rows:
         return None
     paginator.count = getattr(rows[0], IN_ALL)
