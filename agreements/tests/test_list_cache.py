@@ -119,3 +119,11 @@ def test_the_cached_list_costs_its_queries_only(client, world, editor):
     # session, user, the ids of the agreements the user may see, the page's agreements with the number of them all,
     # their parties, the user's roles, the police areas to filter by (and the revisions being prepared, if any are)
     assert len(queries) == 7
+
+
+def test_a_filter_narrows_staff_s_list_of_every_agreement_for_that_request_only(client, world, admin_user):
+    client.force_login(admin_user)
+    narrowed = client.get(reverse("agreements:list") + "?q=Skogs")
+    assert list(narrowed.context["agreements"]) == [world.other_agreement]
+    again = client.get(reverse("agreements:list"))
+    assert set(again.context["agreements"]) == set(Agreement.objects.all())
