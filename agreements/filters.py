@@ -35,9 +35,12 @@ class AgreementFilter(django_filters.FilterSet):
     def __init__(self, *args, visible: QuerySet[Agreement], **kwargs) -> None:
         super().__init__(*args, queryset=visible, **kwargs)
         self.visible = visible
+        parties = Party.objects.filter(organisation=OuterRef("pk"))
+        if visible.query.has_filters():  # else every agreement is seen (staff): the police areas party to any
+            parties = parties.filter(agreement__in=visible)
         self.filters["police_area"].queryset = Organisation.objects.filter(
-            kind__in=Organisation.POLICE_KINDS, agreement_parties__agreement__in=visible
-        ).distinct()
+            Exists(parties), kind__in=Organisation.POLICE_KINDS
+        )
 
     @property
     def qs(self) -> QuerySet[Agreement]:

@@ -127,3 +127,11 @@ def test_a_filter_narrows_staff_s_list_of_every_agreement_for_that_request_only(
     assert list(narrowed.context["agreements"]) == [world.other_agreement]
     again = client.get(reverse("agreements:list"))
     assert set(again.context["agreements"]) == set(Agreement.objects.all())
+
+
+def test_staff_may_filter_by_every_police_area_party_to_an_agreement(client, world, admin_user):
+    coast = PoliceAreaFactory(name="Lokalpolisområde Kusten")
+    assert "Lokalpolisområde Kusten" not in list_page(client, admin_user)
+    AgreementFactory(parties=[world.other_municipality, coast])
+    page = list_page(client, admin_user)
+    assert all(name in page for name in ("Lokalpolisområde Kusten", world.police.name, world.other_police.name))
