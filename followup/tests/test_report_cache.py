@@ -85,6 +85,18 @@ def test_an_approved_year_read_again_costs_its_key_and_access_only(client, reade
     with CaptureQueriesContext(connection) as queries:
         page(client, years[0])
 
-    # session, user, the agreement as the reader may see it, the report, the stages of the years it shows, the
-    # parties' names: no step is offered on an approved year, so the state a step would act on is not read
-    assert len(queries) == 6
+    # session, user, the agreement as the reader may see it, the report, the parties' names with whether a year it
+    # shows is still open: no step is offered on an approved year, so the state a step would act on is not read
+    assert len(queries) == 5
+
+
+def test_an_approved_year_is_rendered_again_once_an_earlier_year_is_open_again(client, reader, years):
+    for report in years:
+        approve(report)
+    client.force_login(reader)
+    page(client, years[1])
+    assert BODY not in rendered(page(client, years[1]))
+
+    FollowUpReport.objects.filter(pk=years[0].pk).update(stage=FollowUpReport.Stage.CONFIRMED)
+
+    assert BODY in rendered(page(client, years[1]))
