@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.lib.queries import rows_once
+
 from .models import Agreement, Organisation, Party
 
 
@@ -32,11 +34,12 @@ class AgreementFilter(django_filters.FilterSet):
         model = Agreement
         fields: list[str] = []
 
-    def __init__(self, *args, visible: QuerySet[Agreement], **kwargs) -> None:
+    def __init__(self, *args, visible: QuerySet[Agreement], seen: tuple[int, ...] | None, **kwargs) -> None:
+        """`seen`: the ids of the `visible` agreements, or None where they are every agreement (staff)."""
         super().__init__(*args, queryset=visible, **kwargs)
-        self.visible = visible
+        self.visible, self.seen = visible, seen
         parties = Party.objects.filter(organisation=OuterRef("pk"))
-        if visible.query.has_filters():  # else every agreement is seen (staff): the police areas party to any
+        if seen is not None:  # else the police areas party to any agreement
             parties = parties.filter(agreement__in=visible)
         self.filters["police_area"].queryset = Organisation.objects.filter(
             Exists(parties), kind__in=Organisation.POLICE_KINDS
@@ -56,8 +59,10 @@ class AgreementFilter(django_filters.FilterSet):
 
     @cached_property
     def police_areas(self) -> list[tuple[int, str]]:
-        """The police areas to choose from, as (id, name) pairs: read once, for the form and its key alike."""
-        return list(self.filters["police_area"].queryset.values_list("pk", "name"))
+        """The police areas to choose from, as (id, name) pairs: read once, for the form and its key alike, by SQL
+        written once for the agreements seen."""
+        police_areas = self.filters["police_area"].queryset
+        return rows_once(("police areas to filter by", self.seen), lambda: police_areas.values_list("pk", "name"))
 
     @property
     def form(self):

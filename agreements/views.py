@@ -27,6 +27,7 @@ from samverkan.lib.edits import (
 )
 from samverkan.lib.images import CONTENT_TYPES
 from samverkan.lib.pagination import page_of
+from samverkan.lib.queries import rows_once
 from samverkan.lib.versions import StaleEdit
 
 from . import services
@@ -70,7 +71,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         # joins to the user's memberships, which PostgreSQL would plan again every time.
         seen = tuple(sorted(visible.order_by().values_list("pk", flat=True)))
         visible = Agreement.objects.filter(pk__in=seen)
-    filterset = AgreementFilter(request.GET or None, visible=visible)
+    filterset = AgreementFilter(request.GET or None, visible=visible, seen=seen)
     filtered = any(value for name, value in request.GET.items() if name != "page")
     # A page at a time, whatever the country holds: only that page's rows are read and rendered.
     if filtered:
@@ -107,8 +108,11 @@ def listed_rows(agreements: list[Agreement], visible: QuerySet[Agreement]) -> st
     revisions being prepared in another if the page has any: what a row needs of them is in its key."""
     ids = [agreement.pk for agreement in agreements]
     names: dict[int, list[str]] = {pk: [] for pk in ids}
-    parties = Party.objects.filter(agreement_id__in=ids).values_list("agreement_id", "organisation__name")
-    for agreement_id, name in parties:
+
+    def parties() -> QuerySet:
+        return Party.objects.filter(agreement_id__in=ids).values_list("agreement_id", "organisation__name")
+
+    for agreement_id, name in rows_once(("names of the parties to", tuple(ids)), parties) if ids else []:
         names[agreement_id].append(name)
     preparing: dict[int, list[Agreement]] = {pk: [] for pk in ids}
     if earlier := [agreement.pk for agreement in agreements if agreement.preparing]:  # seldom any

@@ -10,6 +10,8 @@ from django.db.models import Count, QuerySet, Window
 from django.db.models.query import ModelIterable
 from django.http import HttpRequest
 
+from samverkan.lib import queries
+
 IN_ALL = "pagination_in_all"  # the number of all the items, read with each item of the page
 
 
@@ -45,10 +47,6 @@ def _countable(items: QuerySet | Sequence) -> bool:
     return isinstance(items, QuerySet) and items._iterable_class is ModelIterable and not items.query.distinct
 
 
-WRITTEN_PAGES = 256
-_written: dict[Hashable, tuple] = {}
-
-
 def _counted_page(request: HttpRequest, paginator: Paginator, written_once: Hashable | None) -> Page | None:
     asked = request.GET.get("page") or "1"
     if not (asked.isascii() and asked.isdigit() and 0 < int(asked) < 10**9):  # the rest as the paginator takes them
@@ -64,16 +62,10 @@ def _counted_page(request: HttpRequest, paginator: Paginator, written_once: Hash
     if written_once is None:
         rows = list(counted())
     else:
-        key = (written_once, start, paginator.per_page)
-        if key not in _written:
-            if len(_written) >= WRITTEN_PAGES:  # page numbers come from the address: keep a few
-                _written.clear()
-            page_query = counted()
-            try:
-                _written[key] = (page_query.model, page_query.db, *page_query.query.sql_with_params())
-            except EmptyResultSet:  # nothing to ask for (`pk__in=[]`)
-                return None
-        model, database, sql, params = _written[key]
+        try:
+            model, database, sql, params = queries.written_once((written_once, start, paginator.per_page), counted)
+        except EmptyResultSet:  # nothing to ask for (`pk__in=[]`)
+            return None
         rows = list(model._default_manager.db_manager(database).raw(sql, params))
     if not rows:
         return None

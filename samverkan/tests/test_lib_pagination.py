@@ -1,5 +1,5 @@
-"""A long list a page at a time: the page and the number of all its items in one query, and a page's SQL written
-once for a key that stands for everything it depends on."""
+"""A long list a page at a time: the page and the number of all its items in one query, and a page's SQL (or any
+query's) written once for a key that stands for everything it depends on."""
 
 import pytest
 from django.db import connection
@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from agreements.models import Organisation
 from agreements.tests.factories import OrganisationFactory
 from samverkan.lib.pagination import page_of
+from samverkan.lib.queries import rows_once
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,18 @@ def test_a_page_written_once_of_nothing_is_an_empty_first_page(organisations):
     page = page_of(asking(), lambda: Organisation.objects.filter(pk__in=[]), 3, written_once="nothing")
 
     assert page.number == 1 and list(page) == []
+
+
+def test_rows_by_sql_written_once_are_the_rows_as_they_are_now(organisations):
+    built, key = [], object()
+
+    def build():
+        built.append(1)
+        return Organisation.objects.filter(name__startswith="Kommun").values_list("name")
+
+    before = rows_once(key, build)
+    Organisation.objects.filter(name="Kommun 3").update(name="Kommun 3 och 4")
+    after = rows_once(key, build)
+
+    assert len(built) == 1
+    assert ("Kommun 3",) in before and ("Kommun 3",) not in after and ("Kommun 3 och 4",) in after
