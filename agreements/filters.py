@@ -5,9 +5,12 @@ from datetime import date
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agreement, Organisation
+from samverkan.lib.queries import rows_once
+
+from .models import Agreement, Organisation, Party
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -31,34 +34,55 @@ class AgreementFilter(django_filters.FilterSet):
         model = Agreement
         fields: list[str] = []
 
-    def __init__(self, *args, visible: QuerySet[Agreement], **kwargs) -> None:
-        super().__init__(*args, queryset=visible.listed(), **kwargs)
-        self.visible = visible
+    def __init__(self, *args, visible: QuerySet[Agreement], seen: tuple[int, ...] | None, **kwargs) -> None:
+        """`seen`: the ids of the `visible` agreements, or None where they are every agreement (staff)."""
+        super().__init__(*args, queryset=visible, **kwargs)
+        self.visible, self.seen = visible, seen
+        parties = Party.objects.filter(organisation=OuterRef("pk"))
+        if seen is not None:  # else the police areas party to any agreement
+            parties = parties.filter(agreement__in=visible)
         self.filters["police_area"].queryset = Organisation.objects.filter(
-            kind__in=Organisation.POLICE_KINDS, agreement_parties__agreement__in=visible
-        ).distinct()
+            Exists(parties), kind__in=Organisation.POLICE_KINDS
+        )
+
+    @property
+    def qs(self) -> QuerySet[Agreement]:
+        """The agreements of those visible that the list shows (`listed()`), narrowed by what was typed: built when
+        asked for, since an unfiltered list may not need it built."""
+        if not hasattr(self, "_qs"):
+            listed = self.queryset.listed()
+            if self.is_bound:
+                self.form.is_valid()  # the filters read the cleaned data
+                listed = self.filter_queryset(listed)
+            self._qs = listed
+        return self._qs
+
+    @cached_property
+    def police_areas(self) -> list[tuple[int, str]]:
+        """The police areas to choose from, as (id, name) pairs: read once, for the form and its key alike, by SQL
+        written once for the agreements seen."""
+        police_areas = self.filters["police_area"].queryset
+        return rows_once(("police areas to filter by", self.seen), lambda: police_areas.values_list("pk", "name"))
 
     @property
     def form(self):
-        """The form, its police areas read once as (id, name) pairs: what the form shows is its data and these."""
+        """The form, its police areas those of `police_areas`: what the form shows is its data and these."""
         if not hasattr(self, "_form"):
             field = super().form.fields["police_area"]
-            self.police_areas = list(field.queryset.values_list("pk", "name"))
             field.widget.choices = [("", field.empty_label), *self.police_areas]
         return self._form
 
     @property
     def form_key(self) -> str:
         """Everything the rendered form shows (what was typed, its errors follow from it, and the police areas to
-        choose from): the key of its cached HTML."""
-        self.form  # noqa: B018 (reads the police areas)
+        choose from), known without building the form: the key of its cached HTML."""
         typed = sorted((name, values) for name, values in self.data.lists() if name != "page") if self.is_bound else []
         return repr((typed, self.police_areas))
 
     def filter_text(self, queryset: QuerySet[Agreement], name: str, value: str) -> QuerySet[Agreement]:
-        return queryset.filter(
-            Q(title__icontains=value) | Q(party_links__organisation__name__icontains=value)
-        ).distinct()
+        # EXISTS, not a join: an agreement whose parties match twice is still one row, without DISTINCT.
+        named = Party.objects.filter(agreement=OuterRef("pk"), organisation__name__icontains=value)
+        return queryset.filter(Q(title__icontains=value) | Exists(named))
 
     def filter_status(self, queryset: QuerySet[Agreement], name: str, value: str) -> QuerySet[Agreement]:
         """By the status users see (a signed agreement past its end date counts as ended), of the agreement listed or

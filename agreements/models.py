@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, router, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.dispatch import Signal
 from django.urls import reverse
@@ -280,16 +280,14 @@ class AgreementQuerySet(models.QuerySet):
 
     def listed(self) -> AgreementQuerySet:
         """Of these agreements (those a user may see), each once: as its latest revision, or, while that is being
-        prepared (a draft or in review), as the signed revision in force before it, with the one being prepared in
-        `in_preparation`. Any other earlier revision is reached from the one listed."""
+        prepared (a draft or in review), as the signed revision in force before it (whose row names the one being
+        prepared). Any other earlier revision is reached from the one listed. Each is annotated `preparing`: whether
+        a revision of it is being prepared."""
         later = self.filter(previous_revision=OuterRef("pk"))
         in_preparation = later.exclude(status__in=Agreement.FROZEN_STATUSES)
         earlier_in_force = self.filter(pk=OuterRef("previous_revision"), status__in=Agreement.FROZEN_STATUSES)
         latest = ~Exists(later) & (Q(status__in=Agreement.FROZEN_STATUSES) | ~Exists(earlier_in_force))
-        preparing = self.exclude(status__in=Agreement.FROZEN_STATUSES)
-        return self.filter(Exists(in_preparation) | latest).prefetch_related(
-            Prefetch("later_revisions", queryset=preparing, to_attr="in_preparation")
-        )
+        return self.annotate(preparing=Exists(in_preparation)).filter(Q(preparing=True) | latest)
 
     def with_permissions(self, user) -> AgreementQuerySet:
         """Annotate `user_is_editor` (an editor in one of the parties) and `user_can_review` (a reviewer in one

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import hashlib
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -23,6 +27,7 @@ from samverkan.lib.edits import (
 )
 from samverkan.lib.images import CONTENT_TYPES
 from samverkan.lib.pagination import page_of
+from samverkan.lib.queries import rows_once
 from samverkan.lib.versions import StaleEdit
 
 from . import services
@@ -61,45 +66,100 @@ def _editor_organisations(user):
 @require_safe
 def agreement_list(request: HttpRequest) -> HttpResponse:
     visible = Agreement.objects.visible_to(request.user)
+    seen: tuple[int, ...] | None = None  # every agreement
     if not (request.user.is_staff or request.user.is_superuser):
         # The ids read once: the list's queries then name them rather than repeat, in each of their subqueries, the
         # joins to the user's memberships, which PostgreSQL would plan again every time.
-        visible = Agreement.objects.filter(pk__in=list(visible.values_list("pk", flat=True)))
-    filterset = AgreementFilter(request.GET or None, visible=visible)
-    agreements = filterset.qs.prefetch_related(
-        Prefetch("party_links", queryset=Party.objects.select_related("organisation"))
-    )
-    # A page at a time, whatever the country holds: only that page's rows are read and rendered.
-    page = page_of(request, agreements, AGREEMENTS_PER_PAGE)
-    for agreement in page.object_list:
-        agreement.row_key = list_row_key(agreement)
-    can_create = request.user.is_superuser or _editor_organisations(request.user).exists()
+        seen = tuple(sorted(visible.order_by().values_list("pk", flat=True)))
+        visible = Agreement.objects.filter(pk__in=seen)
+    filterset = AgreementFilter(request.GET or None, visible=visible, seen=seen)
     filtered = any(value for name, value in request.GET.items() if name != "page")
-    context = {"filterset": filterset, "agreements": page, "can_create": can_create, "filtered": filtered}
-    if not filtered and not page.object_list:
+    # A page at a time, whatever the country holds: only that page's rows are read and rendered.
+    if filtered:
+        page = page_of(request, filterset.qs.only(*LISTED_FIELDS), AGREEMENTS_PER_PAGE)
+    else:
+        # The same query for everyone who sees the same agreements, its subqueries slower to build than to run: its
+        # SQL is written once.
+        page = page_of(
+            request,
+            lambda: filterset.qs.only(*LISTED_FIELDS),
+            AGREEMENTS_PER_PAGE,
+            written_once=("agreement list", seen),
+        )
+    rows = listed_rows(page.object_list, visible)
+    roles = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
+    context = {
+        "filterset": filterset,
+        "agreements": page,
+        "rows": rows,
+        "can_create": request.user.is_superuser or Membership.Role.EDITOR in roles,
+        "filtered": filtered,
         # Nothing to show at all: a new user's list says what to do first, by what their roles let them do.
-        context["roles"] = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
+        "roles": roles,
+    }
     return render(request, "agreements/agreement_list.html", context)
 
 
-def list_row_key(agreement: Agreement) -> str:
-    """Everything a row of the list shows, read from the agreement as the page loaded it (with its parties and the
-    revisions being prepared): the key of the row's cached HTML, so that no change can leave a row stale and no
-    query is made for it. Nothing in a row depends on who reads it; which rows they see the queryset decides."""
+LISTED_FIELDS = ("title", "revision", "kind", "status", "start_date", "end_date", "previous_revision")
+
+
+def listed_rows(agreements: list[Agreement], visible: QuerySet[Agreement]) -> str:
+    """The HTML of the page's rows (of `listed()` agreements), each kept under everything it shows (`list_row_key`)
+    and rendered only when that changed. Their parties' names are read in one query as plain values, and the
+    revisions being prepared in another if the page has any: what a row needs of them is in its key."""
+    ids = [agreement.pk for agreement in agreements]
+    names: dict[int, list[str]] = {pk: [] for pk in ids}
+
+    def parties() -> QuerySet:
+        return Party.objects.filter(agreement_id__in=ids).values_list("agreement_id", "organisation__name")
+
+    for agreement_id, name in rows_once(("names of the parties to", tuple(ids)), parties) if ids else []:
+        names[agreement_id].append(name)
+    preparing: dict[int, list[Agreement]] = {pk: [] for pk in ids}
+    if earlier := [agreement.pk for agreement in agreements if agreement.preparing]:  # seldom any
+        later_revisions = visible.filter(previous_revision_id__in=earlier).exclude(status__in=Agreement.FROZEN_STATUSES)
+        for later in later_revisions.only(*LISTED_FIELDS):
+            preparing[later.previous_revision_id].append(later)
+    for agreement in agreements:
+        agreement.party_names = names[agreement.pk]
+        agreement.in_preparation = preparing[agreement.pk]
+    language, today = get_language(), timezone.localdate()
+    keys = [f"agreement-row:{list_row_key(agreement, language, today)}" for agreement in agreements]
+    fragments = caches["template_fragments"]
+    cached = fragments.get_many(keys) if keys else {}
+    template = get_template("agreements/partials/list_row.html")
+    rendered = {
+        key: template.render({"agreement": agreement})
+        for key, agreement in zip(keys, agreements, strict=True)
+        if key not in cached
+    }
+    if rendered:
+        fragments.set_many(rendered, timeout=ROW_SECONDS)
+    return mark_safe("\n    ".join(cached[key] if key in cached else rendered[key] for key in keys))
+
+
+ROW_SECONDS = 86400
+
+
+def list_row_key(agreement: Agreement, language: str, today: date) -> str:
+    """Everything a row of the list shows, read from the agreement as the page loaded it (with its parties' names
+    and the revisions being prepared), in the language it is shown in and on the day it is shown (a signed agreement
+    past its end has ended): the key of the row's cached HTML, so that no change can leave a row stale and no query
+    is made for it. Nothing in a row depends on who reads it; which rows they see the queryset decides."""
 
     def shown(revision: Agreement) -> tuple:
-        return (revision.pk, revision.revision, revision.kind, revision.status, revision.shown_status)
+        return (revision.pk, revision.revision, revision.kind, revision.status, revision.end_date)
 
-    return repr(
-        (
-            *shown(agreement),
-            agreement.title,
-            agreement.start_date,
-            agreement.end_date,
-            [party.organisation.name for party in agreement.party_links.all()],
-            [shown(later) for later in agreement.in_preparation],
-        )
+    shown_row = (
+        language,
+        today,
+        *shown(agreement),
+        agreement.title,
+        agreement.start_date,
+        agreement.party_names,
+        [shown(later) for later in agreement.in_preparation],
     )
+    return hashlib.sha256(repr(shown_row).encode()).hexdigest()
 
 
 def _agreement_formsets(request: HttpRequest, agreement: Agreement, data: QueryDict | None) -> dict:

@@ -139,10 +139,8 @@ def report_permissions(user: AbstractBaseUser, report: FollowUpReport) -> dict:
     """What the report's page offers the user at the report's stage, for a report fetched with
     `get_report_for_user`."""
     agreement = report.agreement
-    writing = writing_parties(user, agreement)
     return {
-        "writing_parties": writing,
-        "can_fill_in": bool(writing) and report.is_open_for_outcomes,
+        "can_fill_in": report.is_open_for_outcomes and bool(writing_parties(user, agreement)),
         "can_submit": report.stage == FollowUpReport.Stage.DRAFT and may_submit(user, agreement),
         "can_confirm": report.stage == confirming_stage(agreement)
         and (may_confirm(user, agreement) if agreement.followed_up_by_one_side else agreement.user_can_review),

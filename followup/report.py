@@ -8,12 +8,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from agreements.models import Organisation
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
 from samverkan.lib.charts import ChartText, format_number, line_chart, progress_bar
+from samverkan.lib.queries import rows_once
 
 from .models import (
     ActivityOutcome,
@@ -217,14 +218,22 @@ def yearly_series(measured: list[tuple[tuple[int, int], Decimal]]) -> list[tuple
 def approved_report_key(report: FollowUpReport) -> str | None:
     """The key of an approved report's cached HTML, or None while anything it shows can still change. An approved
     year's lines and its signed agreement no longer change, and neither do the earlier years it shows once they are
-    approved too; only the parties' names can, so they are in the key."""
+    approved too; only the parties' names can, so they are in the key. Both are read in one query, its SQL written
+    once per process: the names, each with whether an earlier year is still open (a signed agreement has parties)."""
     if not report.is_frozen:
         return None
     chain = revision_chain(report.agreement)  # the years it shows may have been reported under earlier revisions
-    stages = FollowUpReport.objects.filter(
-        Q(year__lt=report.year) | Q(year=report.year, period__lte=report.period), agreement_id__in=chain
-    ).values_list("stage", flat=True)
-    if any(stage != FollowUpReport.Stage.APPROVED for stage in stages):
+
+    def names_and_open_years() -> QuerySet:
+        still_open = FollowUpReport.objects.filter(
+            Q(year__lt=report.year) | Q(year=report.year, period__lte=report.period), agreement_id__in=chain
+        ).exclude(stage=FollowUpReport.Stage.APPROVED)
+        parties = Organisation.objects.parties_of(report.agreement_id).annotate(open_before=Exists(still_open))
+        return parties.values_list("pk", "name", "party_name", "open_before")
+
+    shape = ("approved report key", report.agreement_id, report.year, report.period, tuple(chain))
+    rows = rows_once(shape, names_and_open_years)
+    if not rows or rows[0][3]:
         return None
-    names = list(Organisation.objects.parties_of(report.agreement_id).values_list("pk", "name", "party_name"))
+    names = [(pk, name, party_name) for pk, name, party_name, _open_before in rows]
     return hashlib.sha256(repr((report.pk, report.year, report.period, names)).encode()).hexdigest()

@@ -154,7 +154,8 @@ def report_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def report_page(request: HttpRequest, pk: int, year: int, period: str = "") -> HttpResponse:
     report = get_report_for_user(request.user, pk, year, period=period)
-    return _report_page(request, report, version=services.report_fingerprint(report))
+    # Read only if a step's form is shown: an approved report's page offers none.
+    return _report_page(request, report, version=SimpleLazyObject(partial(services.report_fingerprint, report)))
 
 
 # The steps whose forms hold what the user typed: refused, the page shows them again with it.

@@ -2,10 +2,13 @@
 police areas to choose from shows at once, whoever made it and however, and each user still sees only the
 agreements their organisation is party to."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from freezegun import freeze_time
 
 from agreements.models import Agreement
 from agreements.tests.factories import AgreementFactory, PoliceAreaFactory
@@ -54,6 +57,15 @@ def test_a_signed_agreement_past_its_end_shows_as_ended(client, world, editor):
     assert "Avslutad" in page and "Undertecknad" not in page
 
 
+def test_a_signed_agreement_shows_as_ended_the_day_after_its_end(client, world, editor):
+    Agreement.objects.filter(pk=world.agreement.pk).update(status=Agreement.Status.SIGNED, end_date=date(2026, 12, 31))
+    with freeze_time("2026-12-31 12:00"):
+        assert "Undertecknad" in rows(client, editor)
+    with freeze_time("2027-01-01 12:00"):
+        page = rows(client, editor)
+    assert "Avslutad" in page and "Undertecknad" not in page
+
+
 def test_a_revision_being_prepared_shows_at_once(client, world, editor):
     Agreement.objects.filter(pk=world.agreement.pk).update(status=Agreement.Status.SIGNED)
     assert "Revision 2" not in rows(client, editor)
@@ -91,12 +103,35 @@ def test_a_filter_typed_is_shown_as_typed_with_a_cached_form(client, world, edit
     assert "Fyll i ett tal." not in client.get(LIST + "?year=2024").content.decode()
 
 
+def test_a_row_cached_in_swedish_is_shown_in_english_to_a_reader_of_english(client, world, editor):
+    assert "Utkast" in rows(client, editor)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = rows(client, editor)
+    assert "Draft" in page and "Utkast" not in page
+
+
 def test_the_cached_list_costs_its_queries_only(client, world, editor):
     for _ in range(3):
         AgreementFactory(parties=[world.municipality, world.police])
     list_page(client, editor)
     with CaptureQueriesContext(connection) as queries:
         client.get(LIST)
-    # session, user, the ids of the agreements the user may see, the count, the page's agreements, their revisions
-    # being prepared, their parties, whether the user may create one, the police areas to filter by
-    assert len(queries) == 9
+    # session, user, the ids of the agreements the user may see, the page's agreements with the number of them all,
+    # their parties, the user's roles, the police areas to filter by (and the revisions being prepared, if any are)
+    assert len(queries) == 7
+
+
+def test_a_filter_narrows_staff_s_list_of_every_agreement_for_that_request_only(client, world, admin_user):
+    client.force_login(admin_user)
+    narrowed = client.get(reverse("agreements:list") + "?q=Skogs")
+    assert list(narrowed.context["agreements"]) == [world.other_agreement]
+    again = client.get(reverse("agreements:list"))
+    assert set(again.context["agreements"]) == set(Agreement.objects.all())
+
+
+def test_staff_may_filter_by_every_police_area_party_to_an_agreement(client, world, admin_user):
+    coast = PoliceAreaFactory(name="Lokalpolisområde Kusten")
+    assert "Lokalpolisområde Kusten" not in list_page(client, admin_user)
+    AgreementFactory(parties=[world.other_municipality, coast])
+    page = list_page(client, admin_user)
+    assert all(name in page for name in ("Lokalpolisområde Kusten", world.police.name, world.other_police.name))

@@ -40,3 +40,11 @@ def test_a_filter_that_matches_nothing_says_so_and_leads_back(client, editor):
     assert "Inga överenskommelser matchar filtret." in page
     assert f'href="{reverse("agreements:list")}">Visa alla' in page
     assert "Inga överenskommelser ännu" not in page
+
+
+def test_a_user_who_sees_no_agreement_may_still_filter_the_list(client, world, django_user_model):
+    client.force_login(django_user_model.objects.create_user("nobody", password="x-password-1234"))
+
+    response = client.get(reverse("agreements:list") + "?q=Hamn")
+
+    assert response.status_code == 200 and "Inga överenskommelser matchar filtret." in response.content.decode()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from agreements.models import Section
+from agreements.models import Agreement, Section
 from agreements.tests.factories import AgreementFactory, SectionFactory
 from agreements.views import AGREEMENTS_PER_PAGE, CHANGES_PER_PAGE
 
@@ -44,6 +44,31 @@ def test_the_next_page_keeps_the_filter(client, editor, world, many):
 
     assert titles(response) and all(title.startswith("Fokus") for title in titles(response))
     assert "page=" not in response.content.decode()  # six matches: one page, no page links
+
+
+def test_an_agreement_whose_parties_both_match_a_search_is_listed_and_counted_once(client, editor, world, many):
+    client.force_login(editor)
+    url = reverse("agreements:list") + "?q=Hamnstad"  # the municipality's name and the police area's
+
+    first, second = client.get(url), client.get(url + "&page=2")
+
+    total = AGREEMENTS_PER_PAGE + 5 + 1
+    assert f"1–{AGREEMENTS_PER_PAGE} av {total}" in first.content.decode()
+    assert f"{AGREEMENTS_PER_PAGE + 1}–{total} av {total}" in second.content.decode()
+    assert len(set(titles(first) + titles(second))) == len(titles(first) + titles(second)) == total
+
+
+def test_staff_page_through_every_agreement_and_see_a_new_one_at_once(client, admin_user, world, many):
+    client.force_login(admin_user)
+    first = client.get(reverse("agreements:list"))
+    AgreementFactory(title="Ånge 2026", parties=[world.other_municipality, world.other_police])
+
+    again, second = client.get(reverse("agreements:list")), client.get(reverse("agreements:list") + "?page=2")
+
+    total = AGREEMENTS_PER_PAGE + 5 + 3 + 1
+    assert f"1–{AGREEMENTS_PER_PAGE} av {total - 1}" in first.content.decode()
+    assert f"1–{AGREEMENTS_PER_PAGE} av {total}" in again.content.decode()
+    assert sorted(titles(again) + titles(second)) == sorted(Agreement.objects.values_list("title", flat=True))
 
 
 @pytest.mark.parametrize("page", ["0", "999", "abc", "-1", "1.5"])

@@ -11,6 +11,7 @@ from agreements.tests.factories import (
     SectionFactory,
     SignatoryFactory,
 )
+from agreements.views import AGREEMENTS_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,17 @@ def test_the_list_page_does_not_grow_with_the_number_of_agreements(client, world
         AgreementFactory(parties=[world.municipality, world.police])
     assert count_queries(client, reverse("agreements:list")) == at_two
     assert count_queries(client, reverse("agreements:list") + "?q=Samverkan&status=draft&year=2024") <= at_two + 1
+
+
+def test_a_page_of_a_long_list_costs_what_a_short_list_costs(client, world, reviewer):
+    """The number of all the agreements is read with the page's rows, not counted apart."""
+    log_in(client, reviewer)
+    count_queries(client, reverse("agreements:list"))
+    short = count_queries(client, reverse("agreements:list"))
+    for _ in range(AGREEMENTS_PER_PAGE + 5):
+        AgreementFactory(parties=[world.municipality, world.police])
+    assert count_queries(client, reverse("agreements:list")) == short
+    assert count_queries(client, reverse("agreements:list") + "?page=2") == short
 
 
 def fill(agreement, n: int) -> None:

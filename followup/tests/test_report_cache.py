@@ -4,6 +4,8 @@ is rendered every time."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements.models import Organisation
@@ -73,3 +75,28 @@ def test_a_renamed_party_shows_on_a_cached_year(client, reader, world, years):
     Organisation.objects.filter(pk=world.police.pk).update(name="Lokalpolisområde Nya Hamnstad")
 
     assert "Lokalpolisområde Nya Hamnstad" in page(client, years[0]).content.decode()
+
+
+def test_an_approved_year_read_again_costs_its_key_and_access_only(client, reader, years):
+    approve(years[0])
+    client.force_login(reader)
+    page(client, years[0])
+
+    with CaptureQueriesContext(connection) as queries:
+        page(client, years[0])
+
+    # session, user, the agreement as the reader may see it, the report, the parties' names with whether a year it
+    # shows is still open: no step is offered on an approved year, so the state a step would act on is not read
+    assert len(queries) == 5
+
+
+def test_an_approved_year_is_rendered_again_once_an_earlier_year_is_open_again(client, reader, years):
+    for report in years:
+        approve(report)
+    client.force_login(reader)
+    page(client, years[1])
+    assert BODY not in rendered(page(client, years[1]))
+
+    FollowUpReport.objects.filter(pk=years[0].pk).update(stage=FollowUpReport.Stage.CONFIRMED)
+
+    assert BODY in rendered(page(client, years[1]))
