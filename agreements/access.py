@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from samverkan.lib.access import Access
-from samverkan.lib.prepared import ANY_AGREEMENT, ANY_USER, with_values
+from samverkan.lib.queries import ANY_AGREEMENT, ANY_USER, with_values
 
 from .models import FROZEN_MESSAGE, Agreement, Figure, Section
 

@@ -17,7 +17,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.prepared import ANY_AGREEMENT, with_values
+from samverkan.lib.queries import ANY_AGREEMENT, with_values
 from samverkan.lib.versions import has_history, history_model, history_of
 
 from .models import Agreement, Organisation, agreement_content_models, content_parent_field

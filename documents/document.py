@@ -28,7 +28,7 @@ from agreements.models import (
     number_sections,
 )
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
-from samverkan.lib.prepared import ANY_AGREEMENT, with_values
+from samverkan.lib.queries import ANY_AGREEMENT, with_values
 from samverkan.lib.versions import count_of, has_history, history_of, latest_id
 
 # The main part's fixed blocks in their usual order, with their usual headings ("" for none of its own).

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils.translation import get_language
 
 from agreements.models import Agreement, Organisation, Party, Section
-from samverkan.lib.prepared import ANY_AGREEMENT, with_values
+from samverkan.lib.queries import ANY_AGREEMENT, with_values
 from samverkan.lib.versions import count_of, history_of, latest_id
 
 from .models import ActionPlan, ActivityRow, Comment, Commitment, FocusArea, FocusAreaSection, Goal, ReviewEntry

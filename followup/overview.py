@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement, Organisation
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
 from samverkan.lib.charts import progress_bar
-from samverkan.lib.prepared import ANY_AGREEMENT, any_revision, with_values
+from samverkan.lib.queries import ANY_AGREEMENT, any_revision, with_values
 from samverkan.lib.versions import history_of, latest_id
 
 from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status

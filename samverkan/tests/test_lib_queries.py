@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from agreements.models import Agreement
-from samverkan.lib.prepared import ANY_AGREEMENT, ANY_USER, any_revision, with_values
+from samverkan.lib.queries import ANY_AGREEMENT, ANY_USER, any_revision, with_values
 
 pytestmark = pytest.mark.django_db
 
