@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from samverkan.lib.access import Access
-from samverkan.lib.queries import ANY_AGREEMENT, ANY_USER, with_values
+from samverkan.lib.queries import ANY_AGREEMENT, ANY_USER, Prepared
 
 from .models import FROZEN_MESSAGE, Agreement, Figure, Section
 
@@ -33,12 +33,12 @@ def id_or_404(value: int | str) -> int:
 
 
 @functools.cache
-def _readable_sql(*, staff: bool, superuser: bool) -> tuple[str, tuple]:
+def _readable(*, staff: bool, superuser: bool) -> Prepared:
     """The query of an agreement as a user may read it, with what they may do with it, written once per kind of
     user: Django took longer to build it than the database to run it, on every page of an agreement."""
     user = get_user_model()(pk=ANY_USER, is_staff=staff, is_superuser=superuser)
     readable = Agreement.objects.visible_to(user).with_permissions(user).filter(pk=ANY_AGREEMENT).order_by()
-    return readable.query.sql_with_params()
+    return Prepared.of(f"samverkan_readable_{int(staff)}{int(superuser)}", readable)
 
 
 def get_agreement_for_user(user: AbstractBaseUser | AnonymousUser, pk: int, access: Access = Access.READ) -> Agreement:
@@ -46,8 +46,8 @@ def get_agreement_for_user(user: AbstractBaseUser | AnonymousUser, pk: int, acce
     change it, and 403 with the reason for an edit of a signed agreement (acting on it as signed is AMEND)."""
     if not user.is_authenticated:
         raise Http404
-    sql, params = _readable_sql(staff=user.is_staff, superuser=user.is_superuser)
-    found = list(Agreement.objects.raw(sql, with_values(params, {ANY_AGREEMENT: id_or_404(pk), ANY_USER: user.pk})))
+    readable = _readable(staff=user.is_staff, superuser=user.is_superuser)
+    found = list(Agreement.objects.raw(*readable.with_values({ANY_AGREEMENT: id_or_404(pk), ANY_USER: user.pk})))
     if not found:
         raise Http404
     agreement = found[0]

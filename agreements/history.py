@@ -17,7 +17,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.lib.queries import ANY_AGREEMENT, with_values
+from samverkan.lib.queries import ANY_AGREEMENT, Prepared
 from samverkan.lib.versions import has_history, history_model, history_of
 
 from .models import Agreement, Organisation, agreement_content_models, content_parent_field
@@ -137,15 +137,14 @@ def changes_key(agreement: Agreement) -> str:
     removed changes one of them; every save and delete, an administrator's included, adds one) and the latest record
     of any organisation; in one query, however long the log. With the names of the changes' authors (`authors`),
     which change without a record, the key of the log's cached HTML, which then need not be worked out."""
-    sql, params = _changes_state_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, with_values(params, {ANY_AGREEMENT: agreement.pk}))
+        cursor.execute(*_changes_state().with_values({ANY_AGREEMENT: agreement.pk}))
         state = sorted(cursor.fetchall(), key=repr)
     return hashlib.sha256(repr((agreement.pk, state)).encode()).hexdigest()
 
 
 @functools.cache
-def _changes_state_sql() -> tuple[str, tuple]:
+def _changes_state() -> Prepared:
     """The query of `changes_key`, written once: building its dozen parts takes longer than running them."""
     parts = [
         _records_of(model, ANY_AGREEMENT)
@@ -160,7 +159,7 @@ def _changes_state_sql() -> tuple[str, tuple]:
         .values_list(Value(Organisation._meta.label, output_field=models.CharField()))
         .annotate(count=Value(0), latest=Max("history_id"))  # its latest alone: read from the end of an index
     )
-    return parts[0].union(*parts[1:], organisations, all=True).query.sql_with_params()
+    return Prepared.of("samverkan_changes_key", parts[0].union(*parts[1:], organisations, all=True))
 
 
 def authors(changes: Iterable[Change]) -> frozenset[tuple]:

@@ -28,7 +28,7 @@ from agreements.models import (
     number_sections,
 )
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
-from samverkan.lib.queries import ANY_AGREEMENT, with_values
+from samverkan.lib.queries import ANY_AGREEMENT, Prepared
 from samverkan.lib.versions import count_of, has_history, history_of, latest_id
 
 # The main part's fixed blocks in their usual order, with their usual headings ("" for none of its own).
@@ -320,16 +320,15 @@ def document_key(agreement: Agreement) -> str:
     it, with the links of its content to parties and goals (their number and latest id: any change to a set of
     links changes one of them) and the parties' names; in two queries, however large the draft. The key of HTML
     built from the whole document, which then need not be loaded."""
-    sql, params = _latest_writes_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, with_values(params, {ANY_AGREEMENT: agreement.pk}))
+        cursor.execute(*_latest_writes().with_values({ANY_AGREEMENT: agreement.pk}))
         state = cursor.fetchone()
     names = list(Organisation.objects.parties_of(agreement.pk).values_list("pk", "name", "party_name"))
     return hashlib.sha256(repr((agreement.pk, state, names)).encode()).hexdigest()
 
 
 @functools.cache
-def _latest_writes_sql() -> tuple[str, tuple]:
+def _latest_writes() -> Prepared:
     """The query of `document_key`, written once: its two dozen subqueries take longer to build than to run."""
 
     def latest(model: type) -> Subquery:
@@ -355,7 +354,7 @@ def _latest_writes_sql() -> tuple[str, tuple]:
             if m2m.remote_field.through._meta.auto_created:
                 shown.update(links(model, m2m))
     queryset = Agreement.objects.filter(pk=ANY_AGREEMENT).order_by().annotate(**shown).values_list(*shown)
-    return queryset.query.sql_with_params()
+    return Prepared.of("samverkan_document_key", queryset)
 
 
 def build_document(agreement: Agreement) -> Document:

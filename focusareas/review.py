@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils.translation import get_language
 
 from agreements.models import Agreement, Organisation, Party, Section
-from samverkan.lib.queries import ANY_AGREEMENT, with_values
+from samverkan.lib.queries import ANY_AGREEMENT, Prepared
 from samverkan.lib.versions import count_of, history_of, latest_id
 
 from .models import ActionPlan, ActivityRow, Comment, Commitment, FocusArea, FocusAreaSection, Goal, ReviewEntry
@@ -26,9 +26,9 @@ def review_key(agreement: Agreement) -> str:
     this one's commitments: a revision is made of a signed agreement, which no longer changes."""
     writes, entries = _queries()
     with connection.cursor() as cursor:
-        cursor.execute(writes[0], with_values(writes[1], {ANY_AGREEMENT: agreement.pk}))
+        cursor.execute(*writes.with_values({ANY_AGREEMENT: agreement.pk}))
         latest = cursor.fetchone()
-        cursor.execute(entries[0], with_values(entries[1], {ANY_AGREEMENT: agreement.pk}))
+        cursor.execute(*entries.with_values({ANY_AGREEMENT: agreement.pk}))
         thread = cursor.fetchall()
     shown = (
         agreement.pk,
@@ -44,7 +44,7 @@ def review_key(agreement: Agreement) -> str:
 
 
 @functools.cache
-def _queries() -> tuple[tuple[str, tuple], tuple[str, tuple]]:
+def _queries() -> tuple[Prepared, Prepared]:
     """The queries of `review_key`, written once: building them takes longer than running them."""
 
     def latest(model: type, **lookups) -> object:
@@ -72,4 +72,4 @@ def _queries() -> tuple[tuple[str, tuple], tuple[str, tuple]]:
         .order_by("pk")
         .values_list("pk", "kind", "text", "created_at", "author__first_name", "author__last_name", "author__username")
     )
-    return writes.query.sql_with_params(), entries.query.sql_with_params()
+    return Prepared.of("samverkan_review_key", writes), Prepared.of("samverkan_review_entries", entries)

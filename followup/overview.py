@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement, Organisation
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
 from samverkan.lib.charts import progress_bar
-from samverkan.lib.queries import ANY_AGREEMENT, any_revision, with_values
+from samverkan.lib.queries import ANY_AGREEMENT, Prepared, any_revision
 from samverkan.lib.versions import history_of, latest_id
 
 from .models import ActivityOutcome, CommitmentOutcome, Evaluation, FollowUpReport, IndicatorValue, Status
@@ -325,10 +325,9 @@ def overview_key(agreement: Agreement) -> str | None:
     if not agreement.is_frozen:
         return None
     chain = revision_chain(agreement)
-    sql, params = _latest_records_sql(len(chain))
     revisions = {any_revision(n): pk for n, pk in enumerate(chain)}
     with connection.cursor() as cursor:
-        cursor.execute(sql, with_values(params, {ANY_AGREEMENT: agreement.pk} | revisions))
+        cursor.execute(*_latest_records(len(chain)).with_values({ANY_AGREEMENT: agreement.pk} | revisions))
         latest_records = cursor.fetchone()
     names = list(Organisation.objects.parties_of(agreement.pk).values_list("pk", "name", "party_name"))
     shown = (agreement.pk, chain, latest_records, names, timezone.localdate())
@@ -336,7 +335,7 @@ def overview_key(agreement: Agreement) -> str | None:
 
 
 @functools.cache
-def _latest_records_sql(revisions: int) -> tuple[str, tuple]:
+def _latest_records(revisions: int) -> Prepared:
     """The query of overview_key for an agreement of that many revisions, written once: its subqueries took longer to
     build than to run."""
     chain = [any_revision(n) for n in range(revisions)]
@@ -355,7 +354,7 @@ def _latest_records_sql(revisions: int) -> tuple[str, tuple]:
         "latest_evaluation": latest(history_of(Evaluation).filter(agreement_id=ANY_AGREEMENT)),
     }
     latest_records = Agreement.objects.filter(pk=ANY_AGREEMENT).annotate(**records).values_list(*records)
-    return latest_records.query.sql_with_params()
+    return Prepared.of(f"samverkan_overview_key_{revisions}", latest_records)
 
 
 def evaluation_of(agreement: Agreement) -> Evaluation | None:

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from agreements.models import Agreement
-from samverkan.lib.queries import ANY_AGREEMENT, ANY_USER, any_revision, with_values
+from samverkan.lib.queries import ANY_AGREEMENT, ANY_USER, Prepared, any_revision, with_values
 
 pytestmark = pytest.mark.django_db
 
@@ -20,3 +20,30 @@ def test_the_stand_ins_are_replaced_by_their_values_and_nothing_else(world):
 
     assert with_values(["Samverkan", ANY_AGREEMENT, True, 7], values) == ["Samverkan", world.agreement.pk, True, 7]
     assert found == sorted([world.agreement.title, world.neighbour_agreement.title])
+
+
+def test_a_prepared_query_is_run_by_name_on_postgresql_and_finds_what_its_sql_finds(world):
+    prepared = Prepared.of("test_titles", Agreement.objects.filter(pk=ANY_AGREEMENT).values_list("title"))
+
+    sql, params = prepared.with_values({ANY_AGREEMENT: world.agreement.pk})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+        cursor.execute(*prepared.with_values({ANY_AGREEMENT: world.neighbour_agreement.pk}))
+        again = cursor.fetchall()
+
+    assert found == [(world.agreement.title,)] and again == [(world.neighbour_agreement.title,)]
+    assert sql.startswith("EXECUTE test_titles(") if connection.vendor == "postgresql" else sql == prepared.sql
+
+
+def test_a_query_the_database_will_not_prepare_is_run_as_it_is_and_the_transaction_goes_on(world):
+    # A parameter whose type nothing tells: PostgreSQL refuses to prepare it, and runs it when its value is given.
+    untyped = Prepared("test_untyped", "SELECT %s IS NULL", (ANY_AGREEMENT,))
+
+    sql, params = untyped.with_values({ANY_AGREEMENT: None})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert cursor.fetchone() == (True,)
+
+    assert sql == untyped.sql
+    assert Agreement.objects.filter(pk=world.agreement.pk).exists()  # the test's transaction is still usable
