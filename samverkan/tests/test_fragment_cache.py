@@ -17,7 +17,9 @@ SHARED = "redis://127.0.0.1:6379/14"
 
 
 def without_tokens(page: bytes) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page.decode())
+    """The page without what changes from one request to the next: the CSRF token and the session's seconds left."""
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page.decode())
+    return re.sub(r'data-session-seconds-left="\d+"', "", page)
 
 
 @pytest.fixture
