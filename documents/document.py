@@ -26,6 +26,7 @@ from agreements.models import (
     content_parent_field,
     content_rows,
     number_sections,
+    party_names,
 )
 from focusareas.models import ActionPlan, ActivityRow, Commitment, FocusArea, FocusAreaSection, Goal
 from samverkan.lib.queries import ANY_AGREEMENT, Prepared
@@ -323,7 +324,7 @@ def document_key(agreement: Agreement) -> str:
     with connection.cursor() as cursor:
         cursor.execute(*_latest_writes().with_values({ANY_AGREEMENT: agreement.pk}))
         state = cursor.fetchone()
-    names = list(Organisation.objects.parties_of(agreement.pk).values_list("pk", "name", "party_name"))
+    names = party_names(agreement.pk)
     return hashlib.sha256(repr((agreement.pk, state, names)).encode()).hexdigest()
 
 

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.models import Agreement, Organisation
+from agreements.models import Agreement, Organisation, party_names
 from focusareas.models import ActivityRow, Commitment, FocusArea, Goal, Indicator
 from samverkan.lib.charts import progress_bar
 from samverkan.lib.queries import ANY_AGREEMENT, Prepared, any_revision
@@ -329,7 +329,7 @@ def overview_key(agreement: Agreement) -> str | None:
     with connection.cursor() as cursor:
         cursor.execute(*_latest_records(len(chain)).with_values({ANY_AGREEMENT: agreement.pk} | revisions))
         latest_records = cursor.fetchone()
-    names = list(Organisation.objects.parties_of(agreement.pk).values_list("pk", "name", "party_name"))
+    names = party_names(agreement.pk)
     shown = (agreement.pk, chain, latest_records, names, timezone.localdate())
     return hashlib.sha256(repr(shown).encode()).hexdigest()
 
