@@ -26,6 +26,7 @@ from samverkan.lib.archive import ArchivedFile
 from samverkan.lib.images import image_extension, image_stored_name, validate_image
 from samverkan.lib.queries import ANY_AGREEMENT, Prepared
 from samverkan.lib.richtext import RichTextField
+from samverkan.lib.versions import history_of
 
 MAX_PERIOD_YEARS = 10
 MAX_SECTION_DEPTH = 3
@@ -524,7 +525,10 @@ class Agreement(models.Model):
     @property
     def is_unsent_draft(self) -> bool:
         """A draft never sent for review: nobody but its editors has been asked to act on it, so it may be deleted."""
-        return self.status == self.Status.DRAFT and not self.history.filter(status=self.Status.REVIEW).exists()
+        return (
+            self.status == self.Status.DRAFT
+            and not history_of(Agreement).filter(id=self.pk, status=self.Status.REVIEW).exists()
+        )
 
     @property
     def is_citizen_promise(self) -> bool:

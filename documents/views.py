@@ -55,7 +55,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "document": SimpleLazyObject(partial(build_document, agreement)),
             "document_key": document_key(agreement),
-            "archived_pdfs": list(agreement.archived_pdfs.select_related("archived_by")),
+            # A PDF is archived when the agreement is signed or published, never before.
+            "archived_pdfs": list(agreement.archived_pdfs.select_related("archived_by")) if agreement.is_frozen else [],
             **_consent(request, agreement),
             **_related_agreements(request, agreement),
         },
