@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+import functools
+import hashlib
 import uuid
 from functools import cached_property
 
 from django import forms
+from django.db import connection
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.lib.edits import DateInput, VersionedForm, VersionedModelForm
+from samverkan.lib.queries import ANY_AGREEMENT, Prepared
 from samverkan.lib.validation import CleanInputMixin, CleanModelForm
+from samverkan.lib.versions import count_of, history_of, latest_id
 from samverkan.lib.widgets import Choices, LongSelect
 
 from .models import (
@@ -293,3 +299,43 @@ class FigureForm(VersionedModelForm):
         model = Figure
         fields = ["image", "alt_text", "caption", "width"]
         widgets = {"image": forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"})}
+
+
+def agreement_form_key(agreement: Agreement) -> str:
+    """A digest of what the unfilled form of `agreement` shows: the agreement as loaded (its version is the one the
+    form is sent back with), the latest history record of the agreement, its parties, signatories and cooperation
+    forums (every save and delete, an administrator's included, leaves one), and the latest record and number of the
+    organisations every party row offers; in one query, however many organisations the country has."""
+    with connection.cursor() as cursor:
+        cursor.execute(*_form_writes().with_values({ANY_AGREEMENT: agreement.pk}))
+        latest = cursor.fetchone()
+    shown = (agreement.pk, agreement.version, get_language())
+    return hashlib.sha256(repr((shown, latest)).encode()).hexdigest()
+
+
+def new_agreement_form_key(own: Organisation | None) -> str:
+    """A digest of what the unfilled form of a new agreement shows, its first party `own` (the user's organisation)
+    chosen: the organisations every party row offers."""
+    with connection.cursor() as cursor:
+        cursor.execute(*_form_writes().with_values({ANY_AGREEMENT: 0}))
+        latest = cursor.fetchone()
+    return hashlib.sha256(repr((own.pk if own else None, get_language(), latest)).encode()).hexdigest()
+
+
+@functools.cache
+def _form_writes() -> Prepared:
+    """The query of the forms' keys, written once."""
+
+    def latest(model: type, **lookups) -> object:
+        return latest_id(history_of(model).filter(**lookups), "history_id")
+
+    shown = {
+        "latest_agreement": latest(Agreement, id=ANY_AGREEMENT),
+        "latest_parties": latest(Party, agreement_id=ANY_AGREEMENT),
+        "latest_signatories": latest(Signatory, agreement_id=ANY_AGREEMENT),
+        "latest_forums": latest(CooperationForum, agreement_id=ANY_AGREEMENT),
+        "latest_organisations": latest(Organisation),
+        "organisations": count_of(Organisation.objects.all()),
+    }
+    queryset = Organisation.objects.order_by().annotate(**shown).values_list(*shown)[:1]
+    return Prepared.of("samverkan_agreement_form_key", queryset)

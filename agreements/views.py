@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import date
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from samverkan.lib.edits import (
     stale_form,
     stale_message,
 )
+from samverkan.lib.fragments import slot, with_forms
 from samverkan.lib.images import CONTENT_TYPES
 from samverkan.lib.pagination import page_of
 from samverkan.lib.queries import rows_once
@@ -41,6 +43,8 @@ from .forms import (
     PreferencesForm,
     SectionForm,
     SignatoryFormSet,
+    agreement_form_key,
+    new_agreement_form_key,
 )
 from .history import agreement_changes, authors, authors_as_now, changes_key
 from .models import Agreement, Figure, Membership, Organisation, Party, Preferences, Section, number_sections
@@ -205,7 +209,11 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
             return redirect(done.agreement)
         messages.success(request, _("The agreement has been created. Add its sections and signatories."))
         return redirect(agreement)
-    return render(request, "agreements/agreement_form.html", {"form": form, "formsets": formsets})
+    key = None
+    if data is None:  # an unfilled form is the same for everyone whose first party is the same, but for its key
+        key = f"new-agreement-form:{new_agreement_form_key(own[0] if own else None)}"
+        form.fields["creation_key"].initial = slot(CREATION_KEY)
+    return _agreement_form_page(request, key, form, formsets, fresh={CREATION_KEY: str(uuid.uuid4())})
 
 
 @login_required
@@ -246,9 +254,34 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
             return redirect(agreement)
-    return render(
-        request, "agreements/agreement_form.html", {"form": form, "formsets": formsets, "agreement": agreement}
+    key = f"agreement-form:{agreement_form_key(agreement)}" if data is None else None
+    return _agreement_form_page(request, key, form, formsets, agreement=agreement)
+
+
+CREATION_KEY = "creation key"
+
+
+def _agreement_form_page(
+    request: HttpRequest,
+    key: str | None,
+    form: AgreementForm,
+    formsets: dict,
+    agreement: Agreement | None = None,
+    fresh: dict | None = None,
+) -> HttpResponse:
+    """The agreement's form, or a new one's: its some sixty fields, each written through crispy-forms' templates, are
+    kept in the fragment cache under `key` while the form is unfilled (a filled one, sent back with errors, shows what
+    its user typed and is not kept)."""
+    body = with_forms(
+        request,
+        key,
+        lambda tokens: render_to_string(
+            "agreements/partials/agreement_form_body.html",
+            {"form": form, "formsets": formsets, "agreement": agreement, **tokens},
+        ),
+        fresh=fresh,
     )
+    return render(request, "agreements/agreement_form.html", {"agreement": agreement, "body": body})
 
 
 @login_required
