@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from datetime import date
@@ -8,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -30,7 +32,7 @@ from samverkan.lib.fragments import slot, with_forms
 from samverkan.lib.images import CONTENT_TYPES
 from samverkan.lib.pagination import page_of
 from samverkan.lib.queries import rows_once
-from samverkan.lib.versions import StaleEdit
+from samverkan.lib.versions import StaleEdit, history_model
 
 from . import services
 from .access import ID, get_agreement_for_user, get_figure_for_user, get_section_for_user
@@ -76,8 +78,30 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         # joins to the user's memberships, which PostgreSQL would plan again every time.
         seen = tuple(sorted(visible.order_by().values_list("pk", flat=True)))
         visible = Agreement.objects.filter(pk__in=seen)
-    filterset = AgreementFilter(request.GET or None, visible=visible, seen=seen)
     filtered = any(value for name, value in request.GET.items() if name != "page")
+    asked = request.GET.get("page") or "1"
+    # An unfiltered page is the same for everyone who sees the same agreements, until any of them changes.
+    key = None if filtered or not (asked.isdigit() and len(asked) <= 4) else f"agreement-list:{list_key(seen, asked)}"
+    fragments = caches["template_fragments"]
+    body = fragments.get(key) if key else None
+    if body is None:
+        body = _list_body(request, visible, seen, filtered)
+        if key:
+            fragments.set(key, body, timeout=ROW_SECONDS)
+    roles = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
+    context = {
+        "body": mark_safe(body),
+        "can_create": request.user.is_superuser or Membership.Role.EDITOR in roles,
+        # Nothing to show at all: a new user's list says what to do first, by what their roles let them do.
+        "roles": roles,
+    }
+    return render(request, "agreements/agreement_list.html", context)
+
+
+def _list_body(request: HttpRequest, visible: QuerySet[Agreement], seen: tuple[int, ...] | None, filtered: bool) -> str:
+    """The list's filter form, the page's rows and the links to the other pages; empty when there is nothing to
+    list and nothing was asked for."""
+    filterset = AgreementFilter(request.GET or None, visible=visible, seen=seen)
     # A page at a time, whatever the country holds: only that page's rows are read and rendered.
     if filtered:
         page = page_of(request, filterset.qs.only(*LISTED_FIELDS), AGREEMENTS_PER_PAGE)
@@ -90,18 +114,37 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             AGREEMENTS_PER_PAGE,
             written_once=("agreement list", seen),
         )
-    rows = listed_rows(page.object_list, visible)
-    roles = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
+    if not (page.object_list or filtered):
+        return ""
     context = {
         "filterset": filterset,
         "agreements": page,
-        "rows": rows,
-        "can_create": request.user.is_superuser or Membership.Role.EDITOR in roles,
+        "rows": listed_rows(page.object_list, visible),
         "filtered": filtered,
-        # Nothing to show at all: a new user's list says what to do first, by what their roles let them do.
-        "roles": roles,
     }
-    return render(request, "agreements/agreement_list.html", context)
+    return render_to_string("agreements/partials/list_body.html", context, request)
+
+
+def list_key(seen: tuple[int, ...] | None, page: str) -> str:
+    """What an unfiltered page of the list shows, for a reader who sees the agreements `seen` (None: all of them):
+    the page asked for, the latest history record of any agreement, party and organisation (every save and delete
+    leaves one, so which agreements are listed, in which order, with which parties' names, how many there are and
+    the police areas to filter by follow from them), the language and today's date (a signed agreement past its end
+    has ended); in one query that reads three indexes' last entries, however large the country."""
+    with connection.cursor() as cursor:
+        cursor.execute(_latest_records_sql())
+        latest = cursor.fetchone()
+    shown = (seen, page, latest, get_language(), timezone.localdate())
+    return hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+@functools.cache
+def _latest_records_sql() -> str:
+    """The latest history record of each model the list shows, by the index of its history table's key."""
+    tables = [
+        connection.ops.quote_name(history_model(model)._meta.db_table) for model in (Agreement, Party, Organisation)
+    ]
+    return "SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {table})" for table in tables)  # noqa: S608 (models' tables)
 
 
 LISTED_FIELDS = ("title", "revision", "kind", "status", "start_date", "end_date", "previous_revision")
