@@ -3,6 +3,7 @@ the archived PDF, signing, the revisions and renewals made from it, and an agree
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from datetime import date
@@ -29,6 +30,7 @@ from samverkan.lib.access import Access
 from samverkan.lib.archive import archived_pdf_response, pdf_response, pdf_too_large
 from samverkan.lib.edits import ConfirmForm, changed_message, show_refusal, stale_form, stale_message
 from samverkan.lib.pdf import RenderTooLarge
+from samverkan.lib.queries import ANY_AGREEMENT, ANY_PREVIOUS_REVISION, ANY_RENEWED_AGREEMENT, Prepared
 from samverkan.lib.versions import StaleEdit
 
 from . import services, wordimport
@@ -85,10 +87,14 @@ def _related_agreements(request: HttpRequest, agreement: Agreement) -> dict:
     """The revisions and renewals linked from the page: named only if the user may open them, since another
     period's agreement can have other parties. Whether any exist decides which actions the page offers."""
     related = list(
-        Agreement.objects.filter(
-            models.Q(previous_revision=agreement)
-            | models.Q(renews=agreement)
-            | models.Q(pk__in=[pk for pk in (agreement.previous_revision_id, agreement.renews_id) if pk])
+        Agreement.objects.raw(
+            *_related_query().with_values(
+                {
+                    ANY_AGREEMENT: agreement.pk,
+                    ANY_PREVIOUS_REVISION: agreement.previous_revision_id or 0,  # no agreement has the id 0
+                    ANY_RENEWED_AGREEMENT: agreement.renews_id or 0,
+                }
+            )
         )
     )
     shown = set(
@@ -102,6 +108,21 @@ def _related_agreements(request: HttpRequest, agreement: Agreement) -> dict:
         "has_later_revision": any(a.previous_revision_id == agreement.pk for a in related),
         "is_renewed": any(a.renews_id == agreement.pk for a in related),
     }
+
+
+@functools.cache
+def _related_query() -> Prepared:
+    """The query of an agreement's revisions and renewals, both ways, written once: it is made on every page of an
+    agreement, and writing it took longer than running it."""
+    return Prepared.of(
+        "samverkan_related_agreements",
+        Agreement.objects.filter(
+            models.Q(previous_revision_id=ANY_AGREEMENT)
+            | models.Q(renews_id=ANY_AGREEMENT)
+            | models.Q(pk=ANY_PREVIOUS_REVISION)
+            | models.Q(pk=ANY_RENEWED_AGREEMENT)
+        ),
+    )
 
 
 @login_required

@@ -19,6 +19,8 @@ from psycopg2 import DatabaseError
 # Ids no row has (every id is positive), standing for the values a query written once is run with.
 ANY_AGREEMENT = -7_000_001
 ANY_USER = -7_000_002
+ANY_PREVIOUS_REVISION = -7_000_003
+ANY_RENEWED_AGREEMENT = -7_000_004
 KEPT = 512  # keys may come from what a user asks for: a few are kept
 _written: dict[Hashable, tuple[type[Model], str, str, tuple]] = {}
 
