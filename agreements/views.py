@@ -81,7 +81,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     filtered = any(value for name, value in request.GET.items() if name != "page")
     asked = request.GET.get("page") or "1"
     # An unfiltered page is the same for everyone who sees the same agreements, until any of them changes.
-    key = None if filtered or not (asked.isdigit() and len(asked) <= 4) else f"agreement-list:{list_key(seen, asked)}"
+    plain = asked.isascii() and asked.isdigit() and len(asked) <= 4
+    key = f"agreement-list:{list_key(seen, asked)}" if plain and not filtered else None
     fragments = caches["template_fragments"]
     body = fragments.get(key) if key else None
     if body is None:
@@ -253,7 +254,8 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The agreement has been created. Add its sections and signatories."))
         return redirect(agreement)
     key = None
-    if data is None:  # an unfilled form is the same for everyone whose first party is the same, but for its key
+    # Unfilled, the form is the same for everyone whose first party is the same, but for its creation key.
+    if data is None:
         key = f"new-agreement-form:{new_agreement_form_key(own[0] if own else None)}"
         form.fields["creation_key"].initial = slot(CREATION_KEY)
     return _agreement_form_page(request, key, form, formsets, fresh={CREATION_KEY: str(uuid.uuid4())})
